@@ -1,0 +1,44 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from cchc.accounts import scope
+from cchc.org.models import OrgUnit
+
+SESSION_KEY = "cchc_current_unit_id"
+# Paths a user who must change the password may still open.
+_PASSWORD_FREE_PREFIXES = ("/static/", "/tai-khoan/", "/favicon")
+
+
+def _current_unit(request) -> OrgUnit | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    chosen = request.session.get(SESSION_KEY)
+    if chosen and user.is_reviewer and scope.can(user, scope.Action.VIEW, chosen):
+        unit = OrgUnit.objects.filter(pk=chosen).first()
+        if unit is not None:
+            return unit
+    if user.unit_id:
+        return user.unit
+    return OrgUnit.objects.filter(valid_to__isnull=True, parent_links__isnull=True).order_by("code").first()
+
+
+class CurrentUnitMiddleware:
+    """Sets ``request.current_unit`` (the unit switcher of reviewers) and sends a user whose password
+    was set by someone else to change it first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.current_unit = SimpleLazyObject(lambda: _current_unit(request))
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(_PASSWORD_FREE_PREFIXES)
+        ):
+            return redirect(reverse("accounts:password_change"))
+        return self.get_response(request)

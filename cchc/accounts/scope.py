@@ -1,0 +1,141 @@
+"""Phạm vi truy cập: which units a user may touch for an action. Every selector and service asks here.
+
+The reach of a role:
+- *subtree*: the home unit, every unit that hung under it at any date, and their predecessors — a
+  province reviewer reads the 2021 districts; a merged commune's officer reads its predecessors' records.
+- *own*: the home unit and its sections (Bộ phận Một cửa, phòng ban) — where a user writes.
+- *all*: everything (system administrator).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cchc.accounts.models import Role
+from cchc.org.models import Level, OrgUnit
+from cchc.org.selectors import OrgGraph, load_graph
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
+
+class Action(StrEnum):
+    VIEW = "view"  # xem
+    EDIT = "edit"  # nhập, sửa hồ sơ và số liệu của đơn vị mình
+    REVIEW = "review"  # thẩm định, tiếp nhận, trả lại báo cáo của đơn vị cấp dưới
+    SIGN = "sign"  # ký duyệt
+    ADMIN = "admin"  # quản trị danh mục, người dùng
+
+
+ALL, SUBTREE, OWN = "all", "subtree", "own"
+
+ROLE_REACH: dict[str, dict[Action, str]] = {
+    Role.SYSTEM_ADMIN: {a: ALL for a in Action},
+    Role.PROVINCE_REVIEWER: {Action.VIEW: SUBTREE, Action.REVIEW: SUBTREE, Action.EDIT: OWN},
+    Role.DISTRICT_REVIEWER: {Action.VIEW: SUBTREE, Action.REVIEW: SUBTREE, Action.EDIT: OWN},
+    Role.COMMUNE_OFFICER: {Action.VIEW: SUBTREE, Action.EDIT: OWN},
+    Role.ONE_STOP_CLERK: {Action.VIEW: SUBTREE, Action.EDIT: OWN},
+    Role.LEADER: {Action.VIEW: SUBTREE, Action.SIGN: OWN},
+}
+
+
+def governing_unit_id(graph: OrgGraph, unit_id: int) -> int:
+    """The unit a user really works for: a section (Sở Nội vụ, Bộ phận Một cửa) works for the
+    province or commune it belongs to, on the last day the section existed."""
+    unit = graph.units[unit_id]
+    day = unit.valid_to or timezone.localdate()
+    while unit.level == Level.SECTION:
+        parent = graph.parent_on(unit.pk, day)
+        if parent is None:
+            break
+        unit = parent
+    return unit.pk
+
+
+def _subtree(graph: OrgGraph, unit_id: int) -> set[int]:
+    units = graph.descendants_ever(unit_id)
+    for predecessor in graph.predecessors_ever(unit_id):
+        units |= graph.descendants_ever(predecessor)
+    return units
+
+
+def _own(graph: OrgGraph, unit_id: int) -> set[int]:
+    return {uid for uid in graph.descendants_ever(unit_id) if uid == unit_id or graph.units[uid].level == Level.SECTION}
+
+
+def unit_ids(user: User, action: Action, graph: OrgGraph | None = None) -> frozenset[int] | None:
+    """The ids of the units ``user`` may touch for ``action``; None means every unit."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cache: dict[Action, frozenset[int] | None] = user.__dict__.setdefault("_cchc_scope_cache", {})
+    if action in cache:
+        return cache[action]
+    reach = ROLE_REACH.get(user.role, {}).get(action)
+    if reach == ALL or (user.is_superuser and user.role == Role.SYSTEM_ADMIN):
+        ids: frozenset[int] | None = None
+    elif reach is None or user.unit_id is None:
+        ids = frozenset()
+    else:
+        graph = graph or load_graph()
+        home = governing_unit_id(graph, user.unit_id)
+        ids = frozenset(_subtree(graph, home) if reach == SUBTREE else _own(graph, home))
+    cache[action] = ids
+    return ids
+
+
+def can(user: User, action: Action, unit: OrgUnit | int) -> bool:
+    ids = unit_ids(user, action)
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return ids is None or unit_id in ids
+
+
+def visible_units(user: User, action: Action = Action.VIEW) -> QuerySet[OrgUnit]:
+    ids = unit_ids(user, action)
+    qs = OrgUnit.objects.all()
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def scoped(qs: QuerySet[Any], user: User, action: Action = Action.VIEW, unit_field: str = "unit") -> QuerySet[Any]:
+    """Filter any queryset of unit-owned records down to what ``user`` may touch."""
+    ids = unit_ids(user, action)
+    if ids is None:
+        return qs
+    if unit_field == "pk":
+        return qs.filter(pk__in=ids)
+    return qs.filter(**{f"{unit_field}__in": ids})
+
+
+def access(
+    qs: QuerySet[Any], user: User, action: Action = Action.VIEW, unit_field: str = "unit", **lookup: Any
+) -> Model:
+    """Return the one record matching ``lookup`` if ``user`` may do ``action`` on it.
+
+    A record the user may not even see answers 404 like a missing one, so ids of other units leak
+    nothing; one the user sees but may not change answers 403.
+    """
+    try:
+        obj = scoped(qs, user, Action.VIEW, unit_field).get(**lookup)
+    except qs.model.DoesNotExist as exc:
+        raise Http404("Không tìm thấy.") from exc
+    if action != Action.VIEW:
+        unit_id = obj.pk if unit_field == "pk" else getattr(obj, f"{unit_field}_id")
+        require(user, action, unit_id)
+    return obj
+
+
+def require(user: User, action: Action, unit: OrgUnit | int) -> None:
+    """Raise PermissionDenied (403) when ``user`` may see ``unit`` but not do ``action`` there."""
+    if not can(user, action, unit):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với đơn vị này.")
+
+
+def access_unit(user: User, unit_id: int | str, action: Action = Action.VIEW) -> OrgUnit:
+    """The unit with this id (or code) if the user may see it (404 otherwise) and act on it (403)."""
+    lookup = {"pk": unit_id} if isinstance(unit_id, int) or str(unit_id).isdigit() else {"code": unit_id}
+    return access(OrgUnit.objects.all(), user, action, unit_field="pk", **lookup)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "cchc.core"
+    label = "core"
+    verbose_name = "Lõi hệ thống"
+
+    def ready(self) -> None:
+        from cchc.core import registry, todo
+
+        registry.register_nav(registry.NavEntry("Việc cần làm", "core:home", order=0))
+        registry.register_todo(todo.setup_items)

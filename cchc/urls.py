@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "cchc — Quản trị hệ thống"
+admin.site.site_title = "cchc"
+admin.site.index_title = "Danh mục và người dùng"
+
+urlpatterns = [
+    path("", include("cchc.core.urls")),
+    path("tai-khoan/", include("cchc.accounts.urls")),
+    path("don-vi/", include("cchc.org.urls")),
+    path("quan-tri/", admin.site.urls),
+]
