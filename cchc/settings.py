@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "cchc.core",
     "cchc.org",
     "cchc.accounts",
+    "cchc.workdays",
+    "cchc.indicators",
+    "cchc.checker",
 ]
 
 MIDDLEWARE = [

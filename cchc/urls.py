@@ -9,5 +9,8 @@ urlpatterns = [
     path("", include("cchc.core.urls")),
     path("tai-khoan/", include("cchc.accounts.urls")),
     path("don-vi/", include("cchc.org.urls")),
+    path("lich-lam-viec/", include("cchc.workdays.urls")),
+    path("chi-tieu/", include("cchc.indicators.urls")),
+    path("kiem-tra-bao-cao/", include("cchc.checker.urls")),
     path("quan-tri/", admin.site.urls),
 ]
