@@ -11,6 +11,12 @@ from cchc.org.services import load_org_file
 TEST_PASSWORD = "Mat-khau-thu-nghiem-2026"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 makes every login in a test cost ~0.3 s; the hashing itself is tested on its own."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def demo_org(db):
     """The demo province (districts until 30/6/2025, merged communes from 1/7/2025)."""

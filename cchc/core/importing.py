@@ -59,9 +59,11 @@ class ErrorCollector:
     def __init__(self) -> None:
         self.errors: list[RowError] = []
         self.total = 0
+        self.bad_rows: set[int | None] = set()
 
     def add(self, row: int | None, field_name: str, value: object, message: str) -> None:
         self.total += 1
+        self.bad_rows.add(row)
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(RowError(row, field_name, "" if value is None else str(value), message))
 

@@ -75,6 +75,11 @@ class LineageSpec:
 class OrgFile:
     units: list[UnitSpec]
     lineage: list[LineageSpec]
+    # How the file names the fields that checks report on (CSV headers differ from YAML keys).
+    field_names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, key: str) -> str:
+        return self.field_names.get(key, key)
 
 
 # ---- reading ---------------------------------------------------------------------------------------
@@ -205,7 +210,9 @@ def read_csv(path: Path, errors: ErrorCollector) -> OrgFile:
                 continue
             lineage.append(LineageSpec(code, target, LineageKind.MERGE, date.fromordinal(end.toordinal() + 1),
                                        "", rownum))
-    return OrgFile(list(by_code.values()), lineage)
+    names = {"code": "ma_don_vi", "name": "ten_don_vi", "parent": "ma_cap_tren", "valid_to": "hieu_luc_den",
+             "from": "ma_don_vi", "to": "sap_nhap_vao"}
+    return OrgFile(list(by_code.values()), lineage, names)
 
 
 def read_org_file(path: Path, errors: ErrorCollector) -> OrgFile:
@@ -228,44 +235,33 @@ def _covers(outer_from: date, outer_to: date | None, inner_from: date, inner_to:
 
 
 def validate(org: OrgFile, errors: ErrorCollector) -> None:
+    """Check the file as a whole. Rows that already failed to read are not checked again, so that one
+    bad value gives one error, not a cascade."""
+    unreadable = set(errors.bad_rows)
     seen: dict[str, UnitSpec] = {}
     for spec in org.units:
         if not spec.code or not CODE_RE.match(spec.code):
-            errors.add(spec.row, "code", spec.code, "Mã đơn vị trống hoặc có ký tự không hợp lệ.")
+            errors.add(spec.row, org.name("code"), spec.code, "Mã đơn vị trống hoặc có ký tự không hợp lệ.")
         elif spec.code in seen:
-            errors.add(spec.row, "code", spec.code, f"Mã đơn vị trùng với mục {seen[spec.code].row}.")
+            errors.add(spec.row, org.name("code"), spec.code, f"Mã đơn vị trùng với mục {seen[spec.code].row}.")
         seen[spec.code] = spec
         if not spec.name:
-            errors.add(spec.row, "name", "", "Thiếu tên đơn vị.")
+            errors.add(spec.row, org.name("name"), "", "Thiếu tên đơn vị.")
         if spec.valid_to is not None and spec.valid_to < spec.valid_from:
-            errors.add(spec.row, "valid_to", spec.valid_to.isoformat(), "Ngày hết hiệu lực trước ngày bắt đầu.")
+            errors.add(spec.row, org.name("valid_to"), spec.valid_to.strftime("%d/%m/%Y"),
+                       "Ngày hết hiệu lực trước ngày bắt đầu.")
 
     existing = {u.code: u for u in OrgUnit.objects.filter(code__in=_parent_codes(org) - set(seen))}
     for spec in org.units:
+        if spec.row in unreadable:
+            continue
         ordered = sorted(spec.links, key=lambda link: link.valid_from)
         for prev, nxt in pairwise(ordered):
             if prev.valid_to is None or prev.valid_to >= nxt.valid_from:
-                errors.add(nxt.row, "parent", nxt.parent_code,
+                errors.add(nxt.row, org.name("parent"), nxt.parent_code,
                            f"Hai thời kỳ trực thuộc của {spec.code} chồng lên nhau.")
         for link in spec.links:
-            parent = seen.get(link.parent_code) or existing.get(link.parent_code)
-            if parent is None:
-                errors.add(link.row, "parent", link.parent_code, "Không có đơn vị cấp trên với mã này.")
-                continue
-            if link.parent_code == spec.code:
-                errors.add(link.row, "parent", link.parent_code, "Đơn vị không thể trực thuộc chính nó.")
-                continue
-            if not _covers(spec.valid_from, spec.valid_to, link.valid_from, link.valid_to):
-                errors.add(link.row, "parent", link.parent_code,
-                           "Thời kỳ trực thuộc nằm ngoài thời gian tồn tại của đơn vị.")
-            if not _covers(parent.valid_from, parent.valid_to, link.valid_from, link.valid_to):
-                errors.add(link.row, "parent", link.parent_code,
-                           f"Đơn vị cấp trên {link.parent_code} không tồn tại trong suốt thời kỳ trực thuộc.")
-            parent_rank, child_rank = LEVEL_RANK.get(parent.level, 9), LEVEL_RANK.get(spec.level, 9)
-            both_sections = parent.level == spec.level == Level.SECTION
-            if spec.level and parent.level and not (parent_rank < child_rank or both_sections):
-                errors.add(link.row, "parent", link.parent_code,
-                           "Cấp của đơn vị cấp trên phải cao hơn cấp của đơn vị.")
+            _check_link(org, spec, link, seen.get(link.parent_code) or existing.get(link.parent_code), errors)
 
     known = set(seen) | set(existing) | set(
         OrgUnit.objects.filter(code__in={x.from_code for x in org.lineage} | {x.to_code for x in org.lineage})
@@ -273,13 +269,32 @@ def validate(org: OrgFile, errors: ErrorCollector) -> None:
     )
     kinds = set(LineageKind.values)
     for item in org.lineage:
-        for name, code in (("from", item.from_code), ("to", item.to_code)):
+        for key, code in (("from", item.from_code), ("to", item.to_code)):
             if code not in known:
-                errors.add(item.row, name, code, "Không có đơn vị với mã này.")
+                errors.add(item.row, org.name(key), code, "Không có đơn vị với mã này.")
         if item.kind not in kinds:
             errors.add(item.row, "kind", item.kind, "Hình thức kế thừa phải là merge, split hoặc rename.")
         if item.from_code == item.to_code:
-            errors.add(item.row, "to", item.to_code, "Đơn vị không thể kế thừa chính nó.")
+            errors.add(item.row, org.name("to"), item.to_code, "Đơn vị không thể kế thừa chính nó.")
+
+
+def _check_link(org: OrgFile, spec: UnitSpec, link: LinkSpec, parent: Any, errors: ErrorCollector) -> None:
+    field_name = org.name("parent")
+    if parent is None:
+        errors.add(link.row, field_name, link.parent_code, "Không có đơn vị cấp trên với mã này.")
+        return
+    if link.parent_code == spec.code:
+        errors.add(link.row, field_name, link.parent_code, "Đơn vị không thể trực thuộc chính nó.")
+        return
+    if not _covers(spec.valid_from, spec.valid_to, link.valid_from, link.valid_to):
+        errors.add(link.row, field_name, link.parent_code, "Thời kỳ trực thuộc nằm ngoài thời gian tồn tại của đơn vị.")
+    if not _covers(parent.valid_from, parent.valid_to, link.valid_from, link.valid_to):
+        errors.add(link.row, field_name, link.parent_code,
+                   f"Đơn vị cấp trên {link.parent_code} không tồn tại trong suốt thời kỳ trực thuộc.")
+    parent_rank, child_rank = LEVEL_RANK.get(parent.level, 9), LEVEL_RANK.get(spec.level, 9)
+    both_sections = parent.level == spec.level == Level.SECTION
+    if spec.level and parent.level and not (parent_rank < child_rank or both_sections):
+        errors.add(link.row, field_name, link.parent_code, "Cấp của đơn vị cấp trên phải cao hơn cấp của đơn vị.")
 
 
 def _parent_codes(org: OrgFile) -> set[str]:
@@ -296,8 +311,7 @@ def load_org_file(path: str | Path, *, actor: Any = "cchc org load", dry_run: bo
     path = Path(path)
     errors = ErrorCollector()
     org = read_org_file(path, errors)
-    if not errors:
-        validate(org, errors)
+    validate(org, errors)
     errors.raise_if_any()
     result = ImportResult(dry_run=dry_run)
     with transaction.atomic():
