@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test assets browser lint ci clean
+.PHONY: run test install install-test assets system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,20 @@ node_modules/.package-lock.json: package.json package-lock.json
 assets: node_modules/.package-lock.json
 	$(BIN)/python scripts/build_assets.py
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Cài Chromium của Debian cho kiểm thử trình duyệt…"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2) >/dev/null \
-	  || echo "Không cài được chromium: các kiểm thử trình duyệt sẽ báo lỗi."; }
+# Debian packages the tests use: Chromium for the browser tests (Playwright drives it; it never downloads a
+# browser), LibreOffice to turn DOCX into PDF, poppler to read the PDF back, Liberation fonts for Times.
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui fonts-liberation2 poppler-utils
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation2"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Cài gói Debian cho kiểm thử:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) \
+	    >/dev/null || echo "Không cài được:$$missing — các kiểm thử cần chúng sẽ báo lỗi."; \
+	fi
 
 run: install assets
 	CCHC_DEMO=1 CCHC_DEBUG=$${CCHC_DEBUG:-1} $(BIN)/cchc migrate --no-input -v 0
@@ -37,7 +45,7 @@ run: install assets
 	@echo "cchc đang chạy tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	CCHC_DEMO=1 CCHC_DEBUG=$${CCHC_DEBUG:-1} $(BIN)/cchc runserver $(HOST):$(PORT)
 
-test: install-test assets browser
+test: install-test assets system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cchc.workdays",
     "cchc.indicators",
     "cchc.checker",
+    "cchc.documents",
 ]
 
 MIDDLEWARE = [
