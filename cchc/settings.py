@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "cchc.indicators",
     "cchc.checker",
     "cchc.documents",
+    "cchc.surveys",
+    "cchc.feedback",
+    "cchc.plans",
+    "cchc.directives",
+    "cchc.inspections",
+    "cchc.news",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,11 @@ urlpatterns = [
     path("lich-lam-viec/", include("cchc.workdays.urls")),
     path("chi-tieu/", include("cchc.indicators.urls")),
     path("kiem-tra-bao-cao/", include("cchc.checker.urls")),
+    path("khao-sat/", include("cchc.surveys.urls")),
+    path("phan-anh-kien-nghi/", include("cchc.feedback.urls")),
+    path("ke-hoach/", include("cchc.plans.urls")),
+    path("van-ban-chi-dao/", include("cchc.directives.urls")),
+    path("kiem-tra/", include("cchc.inspections.urls")),
+    path("tin-bai/", include("cchc.news.urls")),
     path("quan-tri/", admin.site.urls),
 ]
