@@ -13,6 +13,7 @@ urlpatterns = [
     path("chi-tieu/", include("cchc.indicators.urls")),
     path("kiem-tra-bao-cao/", include("cchc.checker.urls")),
     path("khao-sat/", include("cchc.surveys.urls")),
+    path("kiosk/", include("cchc.surveys.kiosk_urls")),
     path("phan-anh-kien-nghi/", include("cchc.feedback.urls")),
     path("ke-hoach/", include("cchc.plans.urls")),
     path("van-ban-chi-dao/", include("cchc.directives.urls")),
