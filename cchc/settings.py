@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "cchc.directives",
     "cchc.inspections",
     "cchc.news",
+    "cchc.reports",
+    "cchc.parindex",
 ]
 
 MIDDLEWARE = [

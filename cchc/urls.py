@@ -19,5 +19,7 @@ urlpatterns = [
     path("van-ban-chi-dao/", include("cchc.directives.urls")),
     path("kiem-tra/", include("cchc.inspections.urls")),
     path("tin-bai/", include("cchc.news.urls")),
+    path("bao-cao/", include("cchc.reports.urls")),
+    path("chi-so-cchc/", include("cchc.parindex.urls")),
     path("quan-tri/", admin.site.urls),
 ]
