@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.checker import views
 
 app_name = "checker"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.check, name="check"),
+]
