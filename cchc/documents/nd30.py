@@ -120,7 +120,7 @@ def set_col_widths(table: Table, widths_cm: list[float]) -> None:
             cell.width = Cm(width)
 
 
-def _cell_text(cell, text: str, *, size: float, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER,
+def cell_text(cell, text: str, *, size: float, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER,
                first: bool = False) -> Paragraph:
     p = cell.paragraphs[0] if first else cell.add_paragraph()
     p.alignment = align
@@ -146,26 +146,26 @@ def header_block(doc, *, number_line: str = "Số: {{ number }}", extra_left: st
     borderless(table)
     set_col_widths(table, [LEFT_COL_CM, RIGHT_COL_CM])
     left, right = table.rows[0].cells
-    _cell_text(left, "{%p if issuer.parent_line %}", size=13, first=True)
-    _cell_text(left, "{{ issuer.parent_line }}", size=13)
-    _cell_text(left, "{%p endif %}", size=13)
-    _cell_text(left, "{%p for line in issuer.name_lines %}", size=13)
-    _cell_text(left, "{{ line }}", size=13, bold=True)
-    _cell_text(left, "{%p endfor %}", size=13)
-    rule = _cell_text(left, "", size=2)
+    cell_text(left, "{%p if issuer.parent_line %}", size=13, first=True)
+    cell_text(left, "{{ issuer.parent_line }}", size=13)
+    cell_text(left, "{%p endif %}", size=13)
+    cell_text(left, "{%p for line in issuer.name_lines %}", size=13)
+    cell_text(left, "{{ line }}", size=13, bold=True)
+    cell_text(left, "{%p endfor %}", size=13)
+    rule = cell_text(left, "", size=2)
     short_rule(rule, 2.0, LEFT_COL_CM)
-    _cell_text(left, "", size=6)
-    _cell_text(left, number_line, size=13)
+    cell_text(left, "", size=6)
+    cell_text(left, number_line, size=13)
     if extra_left:
-        _cell_text(left, extra_left, size=12)
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12.5, bold=True, first=True)
-    _cell_text(right, "Độc lập - Tự do - Hạnh phúc", size=13.5, bold=True)
+        cell_text(left, extra_left, size=12)
+    cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12.5, bold=True, first=True)
+    cell_text(right, "Độc lập - Tự do - Hạnh phúc", size=13.5, bold=True)
     # The rule under the motto is as long as the motto; it sits on its own tiny paragraph so that it never
     # squeezes the motto onto two lines.
-    motto_rule = _cell_text(right, "", size=2)
+    motto_rule = cell_text(right, "", size=2)
     short_rule(motto_rule, 6.2, RIGHT_COL_CM)
-    _cell_text(right, "", size=6)
-    _cell_text(right, "{{ place_date }}", size=14, italic=True)
+    cell_text(right, "", size=6)
+    cell_text(right, "{{ place_date }}", size=14, italic=True)
 
 
 def title_block(doc, title: str = "{{ doc_title }}", summary: str = "{{ doc_summary }}") -> None:
@@ -188,16 +188,16 @@ def recipients_and_signature(doc) -> None:
     borderless(table)
     set_col_widths(table, [8.0, 8.0])
     left, right = table.rows[0].cells
-    _cell_text(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
-    _cell_text(left, "{%p for r in recipients %}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _cell_text(left, "- {{ r }}{% if not loop.last %};{% else %}.{% endif %}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _cell_text(left, "{%p endfor %}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _cell_text(right, "{%p for line in sign.authority %}", size=14, first=True)
-    _cell_text(right, "{{ line }}", size=14, bold=True)
-    _cell_text(right, "{%p endfor %}", size=14)
+    cell_text(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+    cell_text(left, "{%p for r in recipients %}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    cell_text(left, "- {{ r }}{% if not loop.last %};{% else %}.{% endif %}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    cell_text(left, "{%p endfor %}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    cell_text(right, "{%p for line in sign.authority %}", size=14, first=True)
+    cell_text(right, "{{ line }}", size=14, bold=True)
+    cell_text(right, "{%p endfor %}", size=14)
     for _ in range(4):
-        _cell_text(right, "", size=14)
-    _cell_text(right, "{{ sign.name }}", size=14, bold=True)
+        cell_text(right, "", size=14)
+    cell_text(right, "{{ sign.name }}", size=14, bold=True)
 
 
 def body_blocks(doc) -> None:
@@ -209,3 +209,59 @@ def body_blocks(doc) -> None:
     para(doc, "{{ block.text }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, after=6)
     para(doc, "{%p endif %}")
     para(doc, "{%p endfor %}")
+
+
+def loop_table(
+    doc,
+    headers: list[str],
+    widths_cm: list[float],
+    loop: str,
+    cells: list[str],
+    *,
+    aligns: list | None = None,
+    size: float = 12,
+    group_flag: str | None = None,
+) -> Table:
+    """A bordered table whose body repeats one row per item: ``loop`` is the docxtpl loop head
+    (``row in rows``), ``cells`` the Jinja text of each cell. With ``group_flag`` (``row.is_group``) a
+    second, bold row shape is used for the items where that flag is true (group headings)."""
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell_text(cell, text, size=size, bold=True, first=True)
+    aligns = aligns or [WD_ALIGN_PARAGRAPH.LEFT] * len(headers)
+
+    def tag_row(text: str) -> None:
+        table.add_row().cells[0].paragraphs[0].add_run(text)
+
+    def value_row(bold: bool) -> None:
+        for cell, text, align in zip(table.add_row().cells, cells, aligns, strict=True):
+            cell_text(cell, text, size=size, bold=bold, align=align, first=True)
+
+    tag_row(f"{{%tr for {loop} %}}")
+    if group_flag:
+        tag_row(f"{{%tr if {group_flag} %}}")
+        value_row(bold=True)
+        tag_row("{%tr else %}")
+        value_row(bold=False)
+        tag_row("{%tr endif %}")
+    else:
+        value_row(bold=False)
+    tag_row("{%tr endfor %}")
+    set_col_widths(table, widths_cm)
+    return table
+
+
+def two_signatures(doc, left_title: str, right_title: str, left_name: str = "", right_name: str = "") -> None:
+    """Two signatures side by side (người nộp / người tiếp nhận), each "(Ký và ghi rõ họ tên)"."""
+    para(doc, "", size=6)
+    table = doc.add_table(rows=1, cols=2)
+    borderless(table)
+    set_col_widths(table, [8.0, 8.0])
+    for cell, title, name in zip(table.rows[0].cells, (left_title, right_title), (left_name, right_name),
+                                 strict=True):
+        cell_text(cell, title, size=13, bold=True, first=True)
+        cell_text(cell, "(Ký và ghi rõ họ tên)", size=12, italic=True)
+        for _ in range(3):
+            cell_text(cell, "", size=13)
+        cell_text(cell, name, size=13, bold=True)

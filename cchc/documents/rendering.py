@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
 
 from cchc.core import vnformat
@@ -25,6 +26,14 @@ from cchc.documents.issuer import Issuer, issuer_for
 from cchc.org.models import OrgUnit
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "data" / "documents" / "templates"
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture to place where the template has ``{{ name }}`` (a QR code, a chart): PNG bytes and a width."""
+
+    png: bytes
+    width_mm: float = 25
 
 
 class DocumentError(Exception):
@@ -98,12 +107,27 @@ def template_path(name: str) -> Path:
 def render_docx(name: str, context: dict[str, Any]) -> bytes:
     """Fill template ``name`` with ``context``; a missing variable is an error, never a blank."""
     template = DocxTemplate(template_path(name))
+    # docxtpl places images through the template object itself, so Image values are bound here.
+    context = {
+        key: InlineImage(template, io.BytesIO(value.png), width=Mm(value.width_mm)) if isinstance(value, Image)
+        else value
+        for key, value in context.items()
+    }
     try:
         template.render(context, jinja_env=jinja_env(), autoescape=True)
     except Exception as exc:  # jinja's UndefinedError and syntax errors carry the variable or line
         raise DocumentError(f"Không điền được mẫu “{name}”: {exc}") from exc
     out = io.BytesIO()
     template.save(out)
+    return out.getvalue()
+
+
+def qr_png(text: str, scale: int = 6) -> bytes:
+    """A QR code of ``text`` as PNG (printed on receipts: the dossier code, the rating link)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=scale, border=2)
     return out.getvalue()
 
 
