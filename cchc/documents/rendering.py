@@ -97,14 +97,15 @@ def jinja_env() -> Environment:
     return env
 
 
-def template_path(name: str) -> Path:
-    path = TEMPLATES_DIR / f"{name}.docx"
+def template_path(name: str | Path) -> Path:
+    """A template by name from the shipped folder, or any .docx path an app keeps its own templates at."""
+    path = Path(name) if isinstance(name, Path) or str(name).endswith(".docx") else TEMPLATES_DIR / f"{name}.docx"
     if not path.exists():
         raise DocumentError(f"Không có mẫu văn bản “{name}” trong {TEMPLATES_DIR}.")
     return path
 
 
-def render_docx(name: str, context: dict[str, Any]) -> bytes:
+def render_docx(name: str | Path, context: dict[str, Any]) -> bytes:
     """Fill template ``name`` with ``context``; a missing variable is an error, never a blank."""
     template = DocxTemplate(template_path(name))
     # docxtpl places images through the template object itself, so Image values are bound here.
