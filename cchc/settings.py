@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "axes",
     "cchc.core",
     "cchc.org",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "cchc.directives",
     "cchc.inspections",
     "cchc.news",
+    "cchc.api",
     "cchc.reports",
     "cchc.parindex",
 ]

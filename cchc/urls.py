@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cchc.api.api import api
+
 admin.site.site_header = "cchc — Quản trị hệ thống"
 admin.site.site_title = "cchc"
 admin.site.index_title = "Danh mục và người dùng"
@@ -21,5 +23,6 @@ urlpatterns = [
     path("tin-bai/", include("cchc.news.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
     path("chi-so-cchc/", include("cchc.parindex.urls")),
+    path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

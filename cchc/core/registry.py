@@ -78,3 +78,17 @@ def register_demo(step: DemoStep) -> None:
 
 def demo_steps() -> list[DemoStep]:
     return sorted(_demo_steps, key=lambda s: s.order)
+
+
+# ---- JSON API -----------------------------------------------------------------------------------------
+_api_routers: list[tuple[str, Any]] = []
+
+
+def register_api_router(prefix: str, router: Any) -> None:
+    """Mount a django-ninja Router at /api/<prefix>. Call from AppConfig.ready()."""
+    if all(p != prefix for p, _ in _api_routers):
+        _api_routers.append((prefix, router))
+
+
+def api_routers() -> list[tuple[str, Any]]:
+    return list(_api_routers)

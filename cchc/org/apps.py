@@ -12,3 +12,6 @@ class OrgConfig(AppConfig):
 
         registry.register_nav(registry.NavEntry("Cơ cấu đơn vị", "org:tree", order=90))
         registry.register_demo(registry.DemoStep("Đơn vị hành chính", load_demo_org, order=10))
+        from cchc.org.api import router
+
+        registry.register_api_router("/org", router)

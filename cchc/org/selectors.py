@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -125,6 +125,65 @@ class OrgGraph:
                 stack.append((link.unit_id, window[0], None if window[1] == _FAR_FUTURE else window[1]))
         return found
 
+    # ---- over a stretch of dates (added for the indicators app) ------------------------------------
+    def children_during(self, unit_id: int, start: date, end: date) -> list[tuple[OrgUnit, date, date]]:
+        """Direct children of ``unit_id`` at any day of start…end, each with the days it hung there."""
+        found: list[tuple[OrgUnit, date, date]] = []
+        for link in self._links_by_parent.get(unit_id, ()):
+            child = self.units[link.unit_id]
+            window = _overlap(start, end, link.valid_from, link.valid_to)
+            window = window and _overlap(window[0], window[1], child.valid_from, child.valid_to)
+            if window:
+                found.append((child, window[0], window[1]))
+        return sorted(found, key=lambda item: (_sort_key(item[0]), item[1]))
+
+    def children_reporting_to(self, unit_id: int, start: date, end: date) -> list[OrgUnit]:
+        """Children whose figures for start…end roll up into ``unit_id``: those hanging under it on
+        their last day within the stretch. A unit that moved during the stretch (a commune that went
+        from its district to the province on 1/7/2025) is thus counted under one parent only."""
+        found: dict[int, OrgUnit] = {}
+        for child, _, _ in self.children_during(unit_id, start, end):
+            last_day = min(end, child.valid_to or end)
+            parent = self.parent_on(child.pk, last_day)
+            if parent is not None and parent.pk == unit_id:
+                found[child.pk] = child
+        return sorted(found.values(), key=_sort_key)
+
+    def subtree_spans(
+        self, unit_id: int, start: date, end: date, follow_lineage: bool = True
+    ) -> dict[int, list[tuple[date, date]]]:
+        """For each unit whose records count towards ``unit_id`` over start…end, the days they count.
+
+        A unit counts for the days it existed and hung (directly or lower down) under ``unit_id``, so a
+        2025 figure of a district covers its communes until 30/6/2025 only. With ``follow_lineage``,
+        records a merged or renamed unit still carries after it ceased (a dossier resolved after the
+        merge) count under its single successor from the lineage date; a split unit's are left out.
+        """
+        spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+        seen: set[tuple[int, date, date]] = set()
+        stack = [(unit_id, start, end)]
+        while stack:
+            uid, s, e = stack.pop()
+            unit = self.units[uid]
+            window = _overlap(s, e, unit.valid_from, unit.valid_to)
+            if window is None or (uid, *window) in seen:
+                continue
+            seen.add((uid, *window))
+            s, e = window
+            spans[uid].append((s, e))
+            for link in self._links_by_parent.get(uid, ()):
+                child_window = _overlap(s, e, link.valid_from, link.valid_to)
+                if child_window:
+                    stack.append((link.unit_id, *child_window))
+            if follow_lineage:
+                for row in self.predecessors(uid):
+                    if len(self.successors(row.from_unit_id)) != 1:
+                        continue
+                    after = _overlap(s, e, row.date, None)
+                    if after:
+                        spans[row.from_unit_id].append(after)
+        return {uid: _merge_windows(windows) for uid, windows in spans.items()}
+
     def successors(self, unit_id: int) -> list[UnitLineage]:
         return [row for row in self.lineage if row.from_unit_id == unit_id]
 
@@ -164,6 +223,16 @@ class OrgGraph:
                     found.add(row.from_unit_id)
                     frontier.append(row.from_unit_id)
         return found
+
+
+def _merge_windows(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    merged: list[tuple[date, date]] = []
+    for s, e in sorted(windows):
+        if merged and s <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
 
 
 def _sort_key(unit: OrgUnit) -> tuple[int, str]:

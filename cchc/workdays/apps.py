@@ -48,6 +48,9 @@ class WorkdaysConfig(AppConfig):
         from cchc.core import registry
 
         registry.register_nav(registry.NavEntry("Lịch làm việc", "workdays:year", order=80))
+        from cchc.workdays.api import router
+
+        registry.register_api_router("/calendar", router)
         registry.register_demo(registry.DemoStep("Lịch làm việc", _demo, order=15))
         registry.register_todo(_todo)
         post_migrate.connect(_load_shipped_notices, sender=self, dispatch_uid="workdays-shipped-notices")
