@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cchc.org",
     "cchc.accounts",
     "cchc.workdays",
+    "cchc.dossiers",
     "cchc.indicators",
     "cchc.checker",
     "cchc.documents",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tai-khoan/", include("cchc.accounts.urls")),
     path("don-vi/", include("cchc.org.urls")),
     path("lich-lam-viec/", include("cchc.workdays.urls")),
+    path("ho-so/", include("cchc.dossiers.urls")),
     path("chi-tieu/", include("cchc.indicators.urls")),
     path("kiem-tra-bao-cao/", include("cchc.checker.urls")),
     path("khao-sat/", include("cchc.surveys.urls")),

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DossiersConfig(AppConfig):
+    name = "cchc.dossiers"
+    label = "dossiers"
+    verbose_name = "Hồ sơ thủ tục hành chính"
+
+    def ready(self) -> None:
+        from cchc.core import registry
+        from cchc.dossiers import demo, indicators, selectors  # noqa: F401  (indicators registers on import)
+
+        registry.register_nav(registry.NavEntry("Hồ sơ TTHC", "dossiers:list", order=10))
+        registry.register_todo(selectors.todo_items)
+        registry.register_demo(registry.DemoStep("Hồ sơ thủ tục hành chính", demo.run, order=40))

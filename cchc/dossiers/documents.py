@@ -1,0 +1,145 @@
+"""The one-stop forms of a dossier, filled from the dossier's data and rendered by cchc.documents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from cchc.core.vnformat import format_date
+from cchc.documents.rendering import Image, official_header, qr_png, render_docx
+from cchc.dossiers import selectors
+from cchc.dossiers.models import Dossier, EventKind
+from cchc.org.models import Level, OrgUnit
+from cchc.org.selectors import load_graph
+
+# form number → (template, file name, selector producing its data)
+FORMS = {
+    "01": ("mau-01-tiep-nhan", "giay-tiep-nhan"),
+    "02": ("mau-02-bo-sung", "phieu-yeu-cau-bo-sung"),
+    "03": ("mau-03-tu-choi", "phieu-tu-choi"),
+    "04": ("mau-04-xin-loi", "van-ban-xin-loi"),
+    "06": ("mau-06-kiem-soat", "phieu-kiem-soat"),
+}
+ONE_STOP_KINDS = ("Bộ phận Một cửa", "Trung tâm Phục vụ hành chính công")
+
+
+def one_stop_unit(unit: OrgUnit, day: date) -> OrgUnit:
+    """Bộ phận Một cửa (or the Trung tâm Phục vụ hành chính công) of ``unit`` on ``day``; the unit itself
+    when it has none — the forms of the counter are issued in its name."""
+    for child in load_graph().children_on(unit.pk, day):
+        if child.level == Level.SECTION and child.kind in ONE_STOP_KINDS:
+            return child
+    return unit
+
+
+def _time(value: datetime | None) -> str:
+    return f"{value:%H} giờ {value:%M} phút" if value else ""
+
+
+def _header(unit: OrgUnit, day: date) -> dict[str, Any]:
+    return official_header(unit, day, number="", title="", summary="").as_context()
+
+
+def _common(d: Dossier) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "procedure": d.procedure.name,
+        "field": d.field.name,
+        "applicant": {"name": d.applicant_name, "id_number": d.applicant_id_number, "address": d.applicant_address,
+                      "phone": d.applicant_phone, "email": d.applicant_email},
+        "received_date": format_date(d.received_on),
+        "due_date": format_date(d.due_on),
+        "papers": [], "supplements": [], "handovers": [], "reason": "", "receiver": "", "sets": d.sets,
+        "received_time": "", "due_time": "", "processing_time": "", "result_place": "", "book": "", "line": "",
+        "old_due_date": "", "new_due_date": "",
+    }
+
+
+def form_context(d: Dossier, number: str) -> tuple[str, dict[str, Any]]:
+    """The template and the context of form ``number`` for dossier ``d``."""
+    template, _ = FORMS[number]
+    today = timezone.localdate()
+    counter = one_stop_unit(d.unit, d.received_on)
+    dossier = _common(d)
+    extra: dict[str, Any] = {}
+    issuer = counter
+    if number == "01":
+        data = selectors.receipt_data(d)
+        dossier.update(
+            papers=data["papers"], processing_time=data["processing_time"], received_time=_time(data["received_at"]),
+            due_time=_time(data["due_at"]), due_date=format_date(data["due_on"]), result_place=data["return_place"],
+            book=str(d.received_on.year), line=str(data["register_line"] or ""), receiver=data["receiver"],
+        )
+        extra = {"qr": Image(qr_png(d.code)), "copy_label": "Giao người nộp hồ sơ"}
+        day = d.received_on
+    elif number == "02":
+        data = selectors.supplement_data(d)
+        dossier.update(supplements=[line for line in data["request"].splitlines() if line.strip()] or
+                       [data["request"]], reason=data["request"], receiver=data["officer"])
+        day = data["requested_at"].date() if data["requested_at"] else today
+    elif number == "03":
+        data = selectors.refusal_data(d)
+        dossier.update(reason=data["reason"])
+        day = data["refused_at"].date() if data["refused_at"] else today
+    elif number == "04":
+        data = selectors.apology_data(d)
+        dossier.update(old_due_date=format_date(data["due_on"]), new_due_date=format_date(data["new_due_on"]),
+                       reason=data["reason"])
+        issuer = d.unit  # the deciding agency apologises, not the counter
+        day = data["apology_on"] or today
+    else:  # "06"
+        data = selectors.control_slip_data(d)
+        dossier.update(handovers=[
+            {"agency": line["to_unit"] or line["from_unit"] or line["kind"], "when": f"{line['at']:%H:%M %d/%m/%Y}",
+             "giver": line["by"], "taker": "", "result": line["kind"], "note": line["note"]}
+            for line in data["lines"]
+        ])
+        day = d.received_on
+    return template, {**_header(issuer, day), "dossier": dossier, **extra}
+
+
+def render_form(d: Dossier, number: str) -> tuple[str, bytes]:
+    """(file name, DOCX bytes) of form ``number`` for ``d``."""
+    template, context = form_context(d, number)
+    return f"{FORMS[number][1]}-{d.code}.docx", render_docx(template, context)
+
+
+def render_register(user: Any, unit_id: int, start: date, end: date) -> tuple[str, bytes]:
+    """Mẫu 07, Sổ theo dõi hồ sơ, of a unit over a date range (scope-checked by the selector)."""
+    data = selectors.register_data(user, unit_id, start, end)
+    unit = OrgUnit.objects.get(code=data["unit_code"])
+    rows = [
+        {"code": r["code"], "procedure": r["procedure_name"], "applicant": r["applicant_name"], "contact": "",
+         "received_date": format_date(r["received_on"]), "due_date": format_date(r["due_on"]),
+         "result_date": format_date(r["returned_on"]), "returned": r["outcome"], "note": r["note"]}
+        for r in data["rows"]
+    ]
+    context = {**_header(one_stop_unit(unit, end), end),
+               "register": {"start": format_date(start), "end": format_date(end), "rows": rows}}
+    return f"so-theo-doi-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.docx", render_docx("mau-07-so-theo-doi", context)
+
+
+FORM_LABELS = {
+    "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)",
+    "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)",
+    "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)",
+    "04": "Văn bản xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)",
+    "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06)",
+}
+
+
+def available_forms(d: Dossier) -> list[tuple[str, str]]:
+    """The forms that apply to the dossier as it stands: 02 once a supplement was asked, 03 once refused,
+    04 once the apology was issued."""
+    kinds = set(d.events.values_list("kind", flat=True))
+    wanted = ["01"]
+    if EventKind.SUPPLEMENT_REQUESTED in kinds:
+        wanted.append("02")
+    if EventKind.REFUSED in kinds:
+        wanted.append("03")
+    if d.apology_on:
+        wanted.append("04")
+    wanted.append("06")
+    return [(n, FORM_LABELS[n]) for n in wanted]

@@ -1,0 +1,123 @@
+"""The dossier figures of the statistics appendix, registered as computed indicators.
+
+Each function gets the units whose records count and a span of dates (see cchc.indicators.registry);
+it splits the units by tier — dossiers received by a district (UBND cấp huyện and its sections) or by a
+commune — and reads the same statistics as `cchc dossiers stats`, so a report and the stats page never
+disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import yaml
+from django.db.models import Count
+
+from cchc.dossiers.models import Channel, Dossier, OnlineForm, ReturnMethod
+from cchc.dossiers.rules import RULES_FILE
+from cchc.dossiers.stats import stats
+from cchc.indicators.registry import Computed, Span, register_computed
+from cchc.org.models import Level
+from cchc.org.selectors import load_graph
+
+TIERS = {"district": Level.DISTRICT, "commune": Level.COMMUNE}
+TOTAL_KEYS = ("received", "carried_over", "resolved", "resolved_early", "resolved_on_time", "resolved_late")
+FIELD_KEYS = ("resolved", "resolved_early", "resolved_on_time")
+
+
+@cache
+def indicator_fields() -> dict[str, list[str]]:
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return {name: [str(c) for c in codes] for name, codes in (data.get("indicator_fields") or {}).items()}
+
+
+def _tier_units(units: list[Any], span: Span, level: str) -> list[int]:
+    """The units of ``units`` that belong to a unit of ``level``: itself, or as a section of it."""
+    graph = load_graph()
+    found = []
+    for unit in units:
+        uid = getattr(unit, "pk", unit)
+        current = graph.units[uid]
+        day = min(span.end, current.valid_to or span.end)
+        while current.level == Level.SECTION:
+            parent = graph.parent_on(current.pk, day)
+            if parent is None:
+                break
+            current = parent
+        if current.level == level:
+            found.append(uid)
+    return found
+
+
+def _from_stats(level: str, key: str, field_group: str | None = None) -> Callable[[list[Any], Span], Computed]:
+    def compute(units: list[Any], span: Span) -> Computed:
+        ids = _tier_units(units, span, level)
+        if not ids:
+            return Computed(0, {"units": 0})
+        figures = stats(ids, span.start, span.end)
+        if field_group is None:
+            return Computed(figures[key], {"units": len(ids), "from": str(span.start), "to": str(span.end)})
+        codes = set(indicator_fields().get(field_group, []))
+        value = sum(row[key] for row in figures["by_field"] if row["field"] in codes)
+        return Computed(value, {"units": len(ids), "fields": sorted(codes)})
+
+    return compute
+
+
+for tier, level in TIERS.items():
+    for key in TOTAL_KEYS:
+        register_computed(f"dossiers.{tier}_{key}")(_from_stats(level, key))
+    for group in ("land", "construction"):
+        for key in FIELD_KEYS:
+            register_computed(f"dossiers.{tier}_{group}_{key}")(_from_stats(level, key, group))
+
+
+def _ids(units: list[Any]) -> list[int]:
+    return [getattr(u, "pk", u) for u in units]
+
+
+@register_computed("dossiers.postal_received")
+def postal_received(units: list[Any], span: Span) -> int:
+    """Hồ sơ tiếp nhận qua dịch vụ bưu chính công ích."""
+    return Dossier.objects.filter(unit__in=_ids(units), channel=Channel.POST,
+                                  received_on__range=(span.start, span.end)).count()
+
+
+@register_computed("dossiers.postal_returned")
+def postal_returned(units: list[Any], span: Span) -> int:
+    """Hồ sơ trả kết quả qua dịch vụ bưu chính công ích."""
+    return Dossier.objects.filter(unit__in=_ids(units), return_method=ReturnMethod.POST,
+                                  returned_on__range=(span.start, span.end)).count()
+
+
+@register_computed("dossiers.postal_procedures_received")
+def postal_procedures_received(units: list[Any], span: Span) -> int:
+    """Số TTHC thực tế có hồ sơ tiếp nhận qua BCCI."""
+    return (Dossier.objects.filter(unit__in=_ids(units), channel=Channel.POST,
+                                   received_on__range=(span.start, span.end))
+            .aggregate(n=Count("procedure", distinct=True))["n"])
+
+
+@register_computed("dossiers.postal_procedures_returned")
+def postal_procedures_returned(units: list[Any], span: Span) -> int:
+    """Số TTHC thực tế có hồ sơ trả kết quả qua BCCI."""
+    return (Dossier.objects.filter(unit__in=_ids(units), return_method=ReturnMethod.POST,
+                                   returned_on__range=(span.start, span.end))
+            .aggregate(n=Count("procedure", distinct=True))["n"])
+
+
+def _online(form: str, online_only: bool) -> Callable[[list[Any], Span], int]:
+    def compute(units: list[Any], span: Span) -> int:
+        qs = Dossier.objects.filter(unit__in=_ids(units), online_form=form, received_on__range=(span.start, span.end))
+        return (qs.filter(channel=Channel.ONLINE) if online_only else qs).count()
+
+    return compute
+
+
+# Older reports say "mức độ 3" (≈ một phần) and "mức độ 4" (≈ toàn trình), NĐ 42/2022.
+register_computed("dossiers.level3_dossiers")(_online(OnlineForm.PARTIAL, False))
+register_computed("dossiers.level3_online_dossiers")(_online(OnlineForm.PARTIAL, True))
+register_computed("dossiers.level4_dossiers")(_online(OnlineForm.FULL, False))
+register_computed("dossiers.level4_online_dossiers")(_online(OnlineForm.FULL, True))

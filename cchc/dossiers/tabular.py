@@ -1,0 +1,68 @@
+"""Đọc tệp bảng (CSV UTF-8 hoặc XLSX, trang tính đầu tiên) thành tiêu đề + các dòng chuỗi."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from cchc.core.importing import ImportRejected, RowError
+
+
+def normalise_header(text: str) -> str:
+    """ "Ngày tiếp nhận" → "ngay tiep nhan": lower case, no diacritics, single spaces, so that the
+    Vietnamese labels of provincial exports match the aliases."""
+    text = unicodedata.normalize("NFD", str(text).strip().lower().replace("đ", "d"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return " ".join(text.replace("_", " ").replace("-", " ").split())
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(path: Path | str, content: bytes | None = None) -> tuple[list[str], Iterator[list[str]]]:
+    """Header and an iterator of rows (strings, stripped). ``content`` overrides reading ``path``."""
+    name = str(path).lower()
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb = (
+                CalamineWorkbook.from_filelike(io.BytesIO(content))
+                if content is not None
+                else CalamineWorkbook.from_path(str(path))
+            )
+            rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine raises its own types for broken files
+            raise ImportRejected([RowError(None, "", str(path), f"Không đọc được tệp Excel: {exc}")]) from exc
+        if not rows:
+            raise ImportRejected([RowError(None, "", "", "Tệp không có dữ liệu.")])
+        header = [_cell(c) for c in rows[0]]
+        return header, ([_cell(c) for c in r] for r in rows[1:])
+    raw = content if content is not None else Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            [RowError(None, "", "", "Tệp CSV phải mã hóa UTF-8 (khi lưu từ Excel chọn “CSV UTF-8”).")]
+        ) from exc
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration as exc:
+        raise ImportRejected([RowError(None, "", "", "Tệp không có dữ liệu.")]) from exc
+    return header, reader

@@ -1,0 +1,23 @@
+import pytest
+
+from cchc.accounts.models import Role
+from cchc.dossiers.demo import PROCEDURES_FILE
+from cchc.dossiers.models import Procedure
+from cchc.dossiers.services import import_procedures
+
+
+@pytest.fixture
+def catalogue(db):
+    import_procedures(PROCEDURES_FILE, actor="test")
+    return {p.code: p for p in Procedure.objects.all()}
+
+
+@pytest.fixture
+def clerk(demo_org, make_user):
+    """Công chức một cửa xã Sơn Tây (000.16.21.H42), whose home is the commune's one-stop section."""
+    return make_user("motcua", Role.ONE_STOP_CLERK, demo_org["001.16.21.H42"])
+
+
+@pytest.fixture
+def other_clerk(demo_org, make_user):
+    return make_user("motcua2", Role.ONE_STOP_CLERK, demo_org["000.00.62.H42"])

@@ -1,0 +1,38 @@
+"""The dossier figures reach the indicator store: the appendix reads what `cchc dossiers stats` reads."""
+
+from decimal import Decimal
+
+import pytest
+
+from cchc.dossiers.tests.test_stats import U, small  # noqa: F401  (fixture)
+from cchc.indicators.selectors import value_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("dossiers.commune.received", Decimal(6)),
+        ("dossiers.commune.resolved", Decimal(4)),
+        ("dossiers.commune.resolved_early", Decimal(1)),
+        ("dossiers.commune.resolved_on_time", Decimal(1)),
+        ("dossiers.commune.resolved_late", Decimal(2)),
+        ("dossiers.commune.carried_over", Decimal(2)),
+        ("dossiers.commune.on_time_rate", Decimal("50.00")),
+        ("dossiers.district.received", Decimal(0)),
+        ("postal.dossiers_received", Decimal(1)),
+        ("postal.procedures_received", Decimal(1)),
+    ],
+)
+def test_commune_figures_for_the_q1_2025_period(small, code, expected):  # noqa: F811
+    value = value_of(U, "2025-Q1", code)
+    assert value.value == expected, value.source_text()
+    assert not value.is_missing
+
+
+def test_the_district_counts_its_communes_dossiers_in_the_commune_rows(small, demo_org):  # noqa: F811
+    # Before the reform Sơn Tây hung under Huyện Hương Sơn: the district's report adds up its communes.
+    district = "000.00.21.H42"
+    assert value_of(district, "2025-Q1", "dossiers.commune.received").value == Decimal(6)
+    assert value_of(district, "2025-Q1", "dossiers.district.received").value == Decimal(0)

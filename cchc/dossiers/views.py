@@ -1,0 +1,363 @@
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cchc.accounts import scope
+from cchc.core.vnformat import VietnameseParseError, parse_date
+from cchc.dossiers import documents, importer, selectors, services, stats
+from cchc.dossiers.forms import ActionForm, IntakeForm, ProcedureForm
+from cchc.dossiers.models import Dossier, EventKind, Field, ImportJob, Procedure, Status
+from cchc.org.models import Level, OrgUnit
+
+INLINE_LIMIT = 2_000_000  # bytes: smaller uploads run in the request
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return parse_date(raw) if raw and raw.strip() else None
+    except VietnameseParseError:
+        return None
+
+
+def _work_unit(request) -> OrgUnit:
+    """The unit the counter works for: the current unit, or the governing unit of a section."""
+    unit = getattr(request, "current_unit", None) or request.user.unit
+    if unit is None:
+        raise PermissionDenied("Tài khoản chưa gắn với đơn vị.")
+    if unit.level == Level.SECTION:
+        from cchc.org.selectors import load_graph
+
+        unit = OrgUnit.objects.get(pk=scope.governing_unit_id(load_graph(), unit.pk))
+    return unit
+
+
+# ---- dossiers ---------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def dossier_list(request):
+    g = request.GET
+    f = selectors.DossierFilter(
+        unit_id=int(g["don_vi"]) if g.get("don_vi", "").isdigit() else None,
+        field_id=int(g["linh_vuc"]) if g.get("linh_vuc", "").isdigit() else None,
+        status=g.get("trang_thai", ""),
+        late=g.get("tre", ""),
+        start=_date(g.get("tu")),
+        end=_date(g.get("den")),
+        text=g.get("q", "").strip(),
+    )
+    qs = selectors.dossiers_for(request.user, f)
+    if g.get("sap_han"):
+        qs = qs.filter(pk__in=selectors.due_soon(request.user, unit=getattr(request, "current_unit", None)))
+    page = Paginator(qs, 50).get_page(g.get("trang"))
+    context = {
+        "page": page,
+        "f": f,
+        "query": g.urlencode(),
+        "units": scope.visible_units(request.user).filter(level=Level.COMMUNE).order_by("name"),
+        "fields": Field.objects.all(),
+        "statuses": Status.choices,
+        "today": timezone.localdate(),
+    }
+    template = (
+        "dossiers/_list_table.html" if request.htmx and request.htmx.target == "dossier-table" else "dossiers/list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def late_list(request):
+    qs = selectors.late_without_apology(request.user)
+    page = Paginator(qs, 100).get_page(request.GET.get("trang"))
+    return render(request, "dossiers/late.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+@require_GET
+def dossier_detail(request, pk: int):
+    d = scope.access(Dossier.objects.select_related("unit", "procedure", "field", "holder"), request.user, pk=pk)
+    can_edit = scope.can(request.user, scope.Action.EDIT, d.unit_id)
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "d": d,
+            "events": selectors.timeline(d),
+            "actions": services.allowed_actions(d) if can_edit else [],
+            "state": selectors.pending_state(d),
+            "form": ActionForm(),
+            "papers": d.papers.all(),
+            "agencies": OrgUnit.objects.valid_on(timezone.localdate())
+            .exclude(pk=d.holder_id)
+            .order_by("level", "name"),
+            "import_job": d.import_job,
+            "forms": documents.available_forms(d),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_action(request, pk: int, kind: str):
+    if kind not in services.TRANSITIONS:
+        raise Http404
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Dữ liệu chưa hợp lệ: " + "; ".join(" ".join(e) for e in form.errors.values()))
+        return redirect("dossiers:detail", pk=pk)
+    data = form.cleaned_data
+    moment = timezone.now()
+    if data["day"] and data["day"] != timezone.localdate():
+        moment = timezone.make_aware(datetime.combine(data["day"], time(12, 0)))
+    to_unit = OrgUnit.objects.filter(pk=data["to_unit"]).first() if data["to_unit"] else None
+    if kind == EventKind.HANDOVER and to_unit is None and request.POST.get("to_unit_code"):
+        to_unit = OrgUnit.objects.filter(code=request.POST["to_unit_code"].strip()).first()
+    try:
+        services.transition(
+            request.user,
+            pk,
+            kind,
+            at=moment,
+            note=data["note"],
+            to_unit=to_unit,
+            new_due_on=data["new_due_on"],
+            return_method=data["return_method"],
+        )
+        messages.success(request, f"Đã ghi: {EventKind(kind).label}.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("dossiers:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    unit = _work_unit(request)
+    scope.require(request.user, scope.Action.EDIT, unit)
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proc = data["procedure"]
+        chosen = [p for p in proc.papers.all() if request.POST.get(f"giay_{p.pk}")]
+        try:
+            d = services.receive(
+                request.user,
+                unit=unit,
+                procedure=proc,
+                channel=data["channel"],
+                applicant=services.Applicant(
+                    data["applicant_name"],
+                    data["applicant_id_number"],
+                    data["applicant_address"],
+                    data["applicant_phone"],
+                    data["applicant_email"],
+                ),
+                sets=data["sets"],
+                papers=[(p.name, p.kind, p.count) for p in chosen],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả ngày {d.due_on:%d/%m/%Y}.")
+            return redirect("dossiers:detail", pk=d.pk)
+    proc = form.cleaned_data.get("procedure") if form.is_bound and hasattr(form, "cleaned_data") else None
+    return render(request, "dossiers/intake.html", {"form": form, "unit": unit, "procedure": proc})
+
+
+@login_required
+@require_GET
+def procedure_search(request):
+    """HTMX: procedures matching what the clerk types."""
+    items = selectors.search_procedures(request.GET.get("q", ""), on=timezone.localdate(), limit=15)
+    return render(request, "dossiers/_procedure_options.html", {"items": items})
+
+
+@login_required
+@require_GET
+def procedure_pick(request, pk: int):
+    """HTMX: the chosen procedure's papers checklist and the appointment date it would get now."""
+    proc = get_object_or_404(Procedure.objects.select_related("field"), pk=pk)
+    unit = _work_unit(request)
+    due_on, due_at = services.compute_due(unit, proc, timezone.localtime().replace(tzinfo=None))
+    return render(
+        request,
+        "dossiers/_procedure_pick.html",
+        {"p": proc, "due_on": due_on, "due_at": due_at, "papers": proc.papers.all()},
+    )
+
+
+# ---- catalogue ------------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def procedure_list(request):
+    q = request.GET.get("q", "")
+    items = selectors.search_procedures(q, limit=None).prefetch_related("papers")
+    page = Paginator(items, 50).get_page(request.GET.get("trang"))
+    template = "dossiers/_procedure_table.html" if request.htmx else "dossiers/procedures.html"
+    return render(request, template, {"page": page, "q": q, "can_edit": services.can_manage_catalogue(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def procedure_edit(request, pk: int | None = None):
+    if not services.can_manage_catalogue(request.user):
+        raise PermissionDenied("Bạn không có quyền sửa danh mục thủ tục.")
+    proc = get_object_or_404(Procedure, pk=pk) if pk else Procedure()
+    form = ProcedureForm(request.POST or None, instance=proc)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_procedure(request.user, form.save(commit=False), form.cleaned_data["papers"])
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "Đã lưu thủ tục.")
+            return redirect("dossiers:procedures")
+    return render(request, "dossiers/procedure_form.html", {"form": form, "proc": proc})
+
+
+# ---- import ---------------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    if scope.unit_ids(request.user, scope.Action.EDIT) == frozenset():
+        raise PermissionDenied("Bạn không có quyền nạp hồ sơ.")
+    if request.method == "POST" and request.FILES.get("tep"):
+        upload = request.FILES["tep"]
+        folder = Path(settings.MEDIA_ROOT) / "dossier_imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        job = ImportJob.objects.create(
+            user=request.user,
+            actor_label=request.user.get_username(),
+            file_name=upload.name,
+            dry_run=bool(request.POST.get("thu")),
+        )
+        path = folder / f"{job.pk}{Path(upload.name).suffix.lower()}"
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        job.file_path = str(path)
+        job.save(update_fields=["file_path"])
+        if upload.size <= INLINE_LIMIT:
+            importer.run_job(job)
+        else:
+            threading.Thread(target=importer.run_job, args=(job,), daemon=True).start()
+        return redirect("dossiers:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    return render(request, "dossiers/import.html", {"jobs": jobs, "columns": list(importer.COLUMNS)})
+
+
+@login_required
+@require_GET
+def import_job(request, pk: int):
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    pct, stage = importer.job_progress(job)
+    context = {"job": job, "pct": pct, "stage": stage, "running": job.status in ("cho", "dang_chay")}
+    if request.htmx:
+        return render(request, "dossiers/_job.html", context)
+    return render(request, "dossiers/import_job.html", context)
+
+
+# ---- statistics -----------------------------------------------------------------------------------------
+def _stats_args(request):
+    g = request.GET
+    today = timezone.localdate()
+    start = _date(g.get("tu")) or today.replace(month=1, day=1)
+    end = _date(g.get("den")) or today
+    code = g.get("don_vi") or (_work_unit(request).code if request.user.unit_id else "")
+    if not code:
+        raise Http404("Chọn đơn vị.")
+    unit = scope.access_unit(request.user, code)
+    return unit, start, end, g.get("cap_duoi") == "1"
+
+
+@login_required
+@require_GET
+def stats_page(request):
+    unit, start, end, desc = _stats_args(request)
+    if end < start:
+        messages.error(request, "Ngày cuối kỳ phải sau ngày đầu kỳ.")
+        end = start
+    data = stats.stats(stats.units_for(unit, start, end, desc), start, end)
+    return render(
+        request,
+        "dossiers/stats.html",
+        {"unit": unit, "start": start, "end": end, "desc": desc, "s": data, "keys": stats.KEYS},
+    )
+
+
+@login_required
+@require_GET
+def stats_json(request):
+    unit, start, end, desc = _stats_args(request)
+    if end < start:
+        return JsonResponse({"error": "Ngày cuối kỳ phải sau ngày đầu kỳ."}, status=400)
+    data = stats.stats(stats.units_for(unit, start, end, desc), start, end)
+    return JsonResponse(
+        {"unit": unit.code, "from": start.isoformat(), "to": end.isoformat(), **data},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _document_response(request, name: str, data: bytes):
+    """DOCX by default (officers edit before signing); PDF with ?pdf=1 when LibreOffice is installed."""
+    from django.http import HttpResponse
+
+    from cchc.documents.rendering import DocumentError, docx_to_pdf
+
+    if request.GET.get("pdf"):
+        try:
+            data, name = docx_to_pdf(data), name.removesuffix(".docx") + ".pdf"
+        except DocumentError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        content_type = "application/pdf"
+    else:
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def dossier_form(request, pk: int, number: str):
+    """Một biểu mẫu của hồ sơ (01, 02, 03, 04, 06) as DOCX or PDF."""
+    d = scope.access(Dossier.objects.select_related("unit", "procedure", "field"), request.user, pk=pk)
+    if number not in dict(documents.available_forms(d)):
+        raise Http404("Biểu mẫu này không áp dụng cho hồ sơ.")
+    name, data = documents.render_form(d, number)
+    return _document_response(request, name, data)
+
+
+@login_required
+@require_GET
+def register_form(request):
+    """Mẫu 07, Sổ theo dõi hồ sơ, of the current unit over ?tu=dd/mm/yyyy&den=dd/mm/yyyy."""
+    try:
+        start = parse_date(request.GET.get("tu", ""))
+        end = parse_date(request.GET.get("den", ""))
+    except VietnameseParseError as exc:
+        messages.error(request, f"Sổ theo dõi hồ sơ: {exc}")
+        return redirect("dossiers:list")
+    if end < start or (end - start).days > 366:
+        messages.error(request, "Sổ theo dõi hồ sơ: khoảng ngày phải hợp lệ và không quá một năm.")
+        return redirect("dossiers:list")
+    from cchc.org.selectors import load_graph
+
+    # A one-stop clerk works in the commune's section; the register is the commune's.
+    unit_id = scope.governing_unit_id(load_graph(), request.current_unit.pk)
+    name, data = documents.render_register(request.user, unit_id, start, end)
+    return _document_response(request, name, data)
