@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.indicators import views
 
 app_name = "indicators"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nhap/", views.enter, name="enter"),
+    path("kiem-tra/", views.analysis, name="analysis"),
+]

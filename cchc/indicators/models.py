@@ -1,0 +1,178 @@
+"""Chỉ tiêu thống kê, kỳ báo cáo và số liệu theo (đơn vị, kỳ, chỉ tiêu) có nguồn gốc.
+
+The catalogue lives in ``cchc/data/indicators/catalogue.yaml``; ``Indicator`` rows are its loaded
+form. Codes are permanent: a later catalogue version updates names and adds codes, never deletes one
+(it marks it retired), so every stored value keeps pointing at what it meant.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ValueType(models.TextChoices):
+    INTEGER = "integer", "Số nguyên"
+    DECIMAL = "decimal", "Số thập phân"
+    PERCENT = "percent", "Tỷ lệ phần trăm"
+    BOOLEAN = "boolean", "Có/Không"
+    ENUM = "enum", "Lựa chọn"
+
+
+class Rollup(models.TextChoices):
+    """Cách cộng dồn lên đơn vị cấp trên."""
+
+    SUM = "sum", "Cộng"
+    RATIO = "ratio", "Tỷ lệ của các tổng"
+    ANY = "any", "Có nếu một đơn vị có"
+    ALL = "all", "Có nếu mọi đơn vị có"
+    NONE = "none", "Không cộng dồn"
+
+
+class Source(models.TextChoices):
+    ENTERED = "entered", "Nhập tay"
+    COMPUTED = "computed", "Tính từ dữ liệu nghiệp vụ"
+    RATIO = "ratio", "Tính từ các thành phần"
+    HEADING = "heading", "Dòng tiêu đề"
+
+
+class CatalogueVersion(models.Model):
+    """Một phiên bản danh mục đã nạp (giữ nguyên nội dung để đối chiếu về sau)."""
+
+    version = models.PositiveIntegerField("phiên bản", unique=True)
+    title = models.CharField("tên", max_length=300, blank=True)
+    checksum = models.CharField("mã băm nội dung", max_length=64)
+    content = models.JSONField("nội dung")
+    loaded_at = models.DateTimeField("nạp lúc", auto_now_add=True)
+    loaded_by = models.CharField("người nạp", max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "phiên bản danh mục chỉ tiêu"
+        verbose_name_plural = "phiên bản danh mục chỉ tiêu"
+
+    def __str__(self) -> str:
+        return f"Danh mục chỉ tiêu phiên bản {self.version}"
+
+
+class Indicator(models.Model):
+    """Chỉ tiêu thống kê (một dòng của phụ lục thống kê, hoặc thành phần của một tỷ lệ)."""
+
+    code = models.CharField("mã", max_length=100, unique=True)
+    name = models.CharField("tên chỉ tiêu", max_length=500)
+    group_code = models.CharField("nhóm", max_length=10)
+    group_name = models.CharField("tên nhóm", max_length=300)
+    position = models.PositiveIntegerField("thứ tự")
+    stt = models.CharField("STT", max_length=10, blank=True)
+    unit_label = models.CharField("đơn vị tính", max_length=100, blank=True)
+    printed_unit = models.CharField(
+        "đơn vị tính in", max_length=100, null=True, blank=True, help_text="Khi bản gốc in khác đơn vị tính (để trống)"
+    )
+    value_type = models.CharField("kiểu số liệu", max_length=10, choices=ValueType.choices, blank=True)
+    rollup = models.CharField("cộng dồn", max_length=10, choices=Rollup.choices, default=Rollup.NONE)
+    source = models.CharField("nguồn", max_length=10, choices=Source.choices)
+    function = models.CharField("hàm tính", max_length=100, blank=True)
+    numerator = models.JSONField("tử số", default=list, blank=True)
+    denominator = models.CharField("mẫu số", max_length=100, blank=True)
+    sum_of = models.JSONField("tổng của", default=list, blank=True)
+    choices = models.JSONField("các lựa chọn", default=dict, blank=True)
+    in_appendix = models.BooleanField("in trong phụ lục", default=True)
+    introduced_in = models.PositiveIntegerField("có từ phiên bản")
+    retired_in = models.PositiveIntegerField("bỏ từ phiên bản", null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def is_heading(self) -> bool:
+        return self.source == Source.HEADING
+
+    @property
+    def is_entered(self) -> bool:
+        return self.source == Source.ENTERED
+
+    @property
+    def shown_unit(self) -> str:
+        """Đơn vị tính như in trong phụ lục."""
+        return self.unit_label if self.printed_unit is None else self.printed_unit
+
+
+class Period(models.Model):
+    """Kỳ số liệu: kỳ báo cáo CCHC (2021-Q1, 2021-6T, 2021-Q3, 2021-NAM) hoặc tháng, quý dương lịch."""
+
+    code = models.CharField("mã kỳ", max_length=20, unique=True)
+    kind = models.CharField("loại kỳ", max_length=30)
+    name = models.CharField("tên kỳ", max_length=100)
+    year = models.PositiveIntegerField("năm")
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày")
+    due_date = models.DateField("hạn gửi báo cáo", null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "end", "code"]
+        verbose_name = "kỳ số liệu"
+        verbose_name_plural = "kỳ số liệu"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="indicators_period_interval"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, day) -> bool:
+        return self.start <= day <= self.end
+
+
+class IndicatorValue(models.Model):
+    """Số liệu nhập tay của một đơn vị cho một chỉ tiêu trong một kỳ (ai nhập, lúc nào, ghi chú)."""
+
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="indicator_values")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField("số liệu", max_digits=20, decimal_places=4)
+    note = models.TextField("ghi chú", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_by_label = models.CharField("người nhập", max_length=150)
+    entered_at = models.DateTimeField("nhập lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "số liệu nhập tay"
+        verbose_name_plural = "số liệu nhập tay"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period", "indicator"], name="indicators_one_value"),
+        ]
+        indexes = [models.Index(fields=["period", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.period.code} {self.indicator.code} = {self.value}"
+
+
+class ComputedValue(models.Model):
+    """Số liệu tính từ dữ liệu nghiệp vụ, giữ lại để đọc nhanh; ``stale`` khi có ghi mới làm nó cũ."""
+
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField("số liệu", max_digits=20, decimal_places=4, null=True)
+    function = models.CharField("hàm tính", max_length=100)
+    inputs = models.JSONField("đầu vào", default=dict)
+    computed_at = models.DateTimeField("tính lúc")
+    stale = models.BooleanField("cần tính lại", default=False)
+
+    class Meta:
+        verbose_name = "số liệu tính toán"
+        verbose_name_plural = "số liệu tính toán"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period", "indicator"], name="indicators_one_computed"),
+        ]
+        indexes = [models.Index(fields=["period", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period_id} {self.indicator_id} = {self.value} ({self.function})"

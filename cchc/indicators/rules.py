@@ -1,0 +1,246 @@
+"""Quy tắc kiểm tra số liệu: nạp từ ``rules.yaml``, sinh thêm từ danh mục, và chạy trên số liệu.
+
+Where a rule runs: a rule is checked at a (unit, period) only when at least one of its figures
+belongs to that unit (entered there, or computed for it). Figures that are only roll-ups of the
+children's entries are checked at the children, so one wrong entry in a commune is reported once, at
+the commune, not again at its district and province.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cchc.core.importing import ErrorCollector
+from cchc.indicators.expressions import EvaluationError, Expression, ExpressionError, parse
+from cchc.indicators.models import Indicator
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators" / "rules.yaml"
+
+OPERATORS = {
+    "=": "=", "==": "=", "≠": "≠", "!=": "≠", "<": "<", "≤": "≤", "<=": "≤", ">": ">", "≥": "≥", ">=": "≥",
+    "both_or_neither": "both_or_neither",
+}
+OPERATOR_TEXT = {
+    "=": "=", "≠": "≠", "<": "<", "≤": "≤", ">": ">", "≥": "≥", "both_or_neither": "cùng có hoặc cùng trống",
+}
+IMPORTANCE = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
+MISSING = {
+    "skip_if_any_missing": "Bỏ qua nếu thiếu một số liệu",
+    "skip_if_all_missing": "Bỏ qua nếu thiếu mọi số liệu",
+    "treat_as_zero": "Số liệu thiếu tính là 0",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Quy tắc kiểm tra."""
+
+    code: str
+    left: Expression
+    operator: str
+    right: Expression
+    importance: str
+    missing: str
+    message: str
+    generated: bool = False
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.left.codes + self.right.codes))
+
+    @property
+    def text(self) -> str:
+        return f"{self.left.text} {OPERATOR_TEXT[self.operator]} {self.right.text}"
+
+
+@dataclass
+class RuleResult:
+    """Kết quả chạy một quy tắc tại một đơn vị, một kỳ."""
+
+    rule: Rule
+    status: str  # passed | failed | skipped | error
+    left: Decimal | None = None
+    right: Decimal | None = None
+    reason: str = ""
+    unit: Any = None
+    period: Any = None
+    values: dict[str, Decimal | None] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def as_dict(self) -> dict[str, Any]:
+        def num(v: Decimal | None) -> Any:
+            return None if v is None else (int(v) if v == v.to_integral_value() else float(v))
+
+        return {
+            "rule": self.rule.code, "status": self.status, "importance": self.rule.importance,
+            "expression": self.rule.text, "message": self.rule.message,
+            "left": num(self.left), "right": num(self.right), "reason": self.reason or None,
+            "unit": getattr(self.unit, "code", None), "unit_name": getattr(self.unit, "name", None),
+            "period": getattr(self.period, "code", None),
+            "values": {k: num(v) for k, v in self.values.items()},
+        }
+
+
+# ---- loading -------------------------------------------------------------------------------------
+def _rule_lines(text: str) -> list[int]:
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "rules" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def parse_rules(
+    text: str, indicators: dict[str, Indicator], errors: ErrorCollector, strict: bool = True
+) -> list[Rule]:
+    """Check a rules file against the catalogue; return its rules plus the generated ones.
+
+    ``strict``: a code missing from the catalogue is an error (``cchc indicators check-rules``, tests);
+    otherwise the rule is left out, so retiring an indicator never stops data entry."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        errors.add(None, "", "", f"Tệp YAML không đọc được: {exc}")
+        return []
+    known = indicators.__contains__
+    lines = _rule_lines(text)
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data.get("rules") or []):
+        line = lines[index] if index < len(lines) else None
+        if not isinstance(raw, dict):
+            errors.add(line, "", raw, "Mỗi quy tắc là một bảng (code, left, operator, right…).")
+            continue
+        code = str(raw.get("code") or "")
+        bad = False
+        if not code or code in seen:
+            errors.add(line, "code", code, "Thiếu mã quy tắc hoặc mã bị trùng.")
+            bad = True
+        seen.add(code)
+        sides: dict[str, Expression] = {}
+        unknown_codes = False
+        for side in ("left", "right"):
+            try:
+                sides[side] = parse(str(raw.get(side, "")))
+            except ExpressionError as exc:
+                errors.add(line, side, raw.get(side), str(exc))
+                bad = True
+                continue
+            unknown = [c for c in sides[side].codes if not known(c)]
+            if unknown and strict:
+                message = "Mã chỉ tiêu không có trong danh mục: " + ", ".join(unknown) + "."
+                errors.add(line, side, raw.get(side), message)
+                bad = True
+            unknown_codes = unknown_codes or bool(unknown)
+        operator = OPERATORS.get(str(raw.get("operator", "")).strip())
+        if operator is None:
+            errors.add(line, "operator", raw.get("operator"),
+                "Phép so sánh phải là =, ≠, <, ≤, >, ≥ hoặc both_or_neither.")
+            bad = True
+        importance = raw.get("importance")
+        if importance not in IMPORTANCE:
+            errors.add(line, "importance", importance, "Mức độ phải là high, medium hoặc low.")
+            bad = True
+        missing = raw.get("missing", "skip_if_any_missing")
+        if missing not in MISSING:
+            errors.add(line, "missing", missing, "Cách xử lý số liệu thiếu phải là " + ", ".join(MISSING) + ".")
+            bad = True
+        message = str(raw.get("message") or "").strip()
+        if not message:
+            errors.add(line, "message", "", "Thiếu thông báo tiếng Việt (message).")
+            bad = True
+        if not bad and not unknown_codes:  # (not strict) a rule about retired indicators no longer applies
+            rules.append(Rule(code, sides["left"], operator, sides["right"], importance, missing, message))
+    generated = generate_rules(indicators, data.get("generate") or {})
+    return [r for r in generated if r.code not in seen] + rules
+
+
+def generate_rules(indicators: dict[str, Indicator], settings: dict[str, Any]) -> list[Rule]:
+    """Totals equal their parts; a ratio's numerator ≤ its denominator; both parts or neither."""
+    known = indicators.__contains__
+    totals = settings.get("totals", {})
+    bounds = settings.get("ratio_bounds", {})
+    pairs = settings.get("ratio_pairs", {})
+    rules: list[Rule] = []
+    for ind in indicators.values():
+        if ind.sum_of:
+            part_names = "; ".join(f"“{indicators[c].name.lstrip('- ').rstrip(':.')}”" for c in ind.sum_of)
+            rules.append(Rule(
+                f"tong.{ind.code}", parse(ind.code, known), "=", parse(" + ".join(ind.sum_of), known),
+                totals.get("importance", "high"), totals.get("missing", "skip_if_all_missing"),
+                f"“{ind.name.rstrip(':.')}” phải bằng tổng các thành phần: {part_names}.", generated=True,
+            ))
+        if ind.numerator and ind.denominator:
+            numerator = parse(" + ".join(ind.numerator), known)
+            denominator = parse(ind.denominator, known)
+            rules.append(Rule(
+                f"ty_le.{ind.code}.tu_so", numerator, "≤", denominator,
+                bounds.get("importance", "high"), bounds.get("missing", "skip_if_any_missing"),
+                f"Tử số của “{ind.name.lstrip('- ').rstrip('.')}” lớn hơn mẫu số: tỷ lệ vượt 100%.", generated=True,
+            ))
+            rules.append(Rule(
+                f"ty_le.{ind.code}.du_thanh_phan", numerator, "both_or_neither", denominator,
+                pairs.get("importance", "medium"), "treat_as_zero",
+                f"Cần đủ cả tử số và mẫu số để tính “{ind.name.lstrip('- ').rstrip('.')}”.", generated=True,
+            ))
+    return rules
+
+
+_loaded: dict[str, Any] = {}
+
+
+def load_rules(indicators: dict[str, Indicator], path: Path = RULES_FILE) -> list[Rule]:
+    """The rules in force (cached until the file or the catalogue changes); a broken file raises
+    ImportRejected naming the row and field."""
+    key = (str(path), path.stat().st_mtime, tuple(sorted((c, i.pk) for c, i in indicators.items())))
+    if _loaded.get("key") != key:
+        errors = ErrorCollector()
+        rules = parse_rules(path.read_text(encoding="utf-8"), indicators, errors, strict=False)
+        errors.raise_if_any()
+        _loaded.update(key=key, rules=rules)
+    return _loaded["rules"]
+
+
+# ---- running ---------------------------------------------------------------------------------------
+def _compare(operator: str, left: Decimal, right: Decimal) -> bool:
+    return {
+        "=": left == right, "≠": left != right, "<": left < right, "≤": left <= right,
+        ">": left > right, "≥": left >= right,
+    }[operator]
+
+
+def evaluate_rule(rule: Rule, values: dict[str, Decimal | None]) -> RuleResult:
+    """Run ``rule`` on ``values`` (code → value or None when missing)."""
+    used = {c: values.get(c) for c in rule.codes}
+    if rule.operator == "both_or_neither":
+        left_has = any(used[c] is not None for c in rule.left.codes)
+        right_has = any(used[c] is not None for c in rule.right.codes)
+        status = "passed" if left_has == right_has else "failed"
+        reason = "" if status == "passed" else ("vế phải trống" if left_has else "vế trái trống")
+        return RuleResult(rule, status, reason=reason, values=used)
+    sides = []
+    for expr in (rule.left, rule.right):
+        present = [used[c] is not None for c in expr.codes]
+        if expr.codes and rule.missing == "skip_if_any_missing" and not all(present):
+            return RuleResult(rule, "skipped", reason="thiếu số liệu", values=used)
+        if expr.codes and rule.missing == "skip_if_all_missing" and not any(present):
+            return RuleResult(rule, "skipped", reason="thiếu số liệu", values=used)
+        try:
+            sides.append(expr.evaluate(used, missing_as_zero=True))
+        except EvaluationError as exc:
+            return RuleResult(rule, "error", reason=str(exc), values=used)
+    left, right = sides
+    status = "passed" if _compare(rule.operator, left, right) else "failed"
+    return RuleResult(rule, status, left, right, values=used)

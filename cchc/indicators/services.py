@@ -1,0 +1,172 @@
+"""Ghi số liệu chỉ tiêu: nhập tay (có kiểm tra phạm vi, nhật ký, quy tắc) và đánh dấu số liệu tính cần tính lại."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cchc.core import audit
+from cchc.core.vnformat import VietnameseParseError, parse_number
+from cchc.indicators.catalogue import ensure_catalogue, load_catalogue  # noqa: F401  (re-exported)
+from cchc.indicators.models import ComputedValue, Indicator, IndicatorValue, Period, Source, ValueType
+from cchc.indicators.periods import get_period, periods_containing
+from cchc.indicators.rules import RuleResult
+from cchc.indicators.validation import check_submission, warnings_for  # noqa: F401  (re-exported)
+from cchc.org.models import OrgUnit
+from cchc.org.selectors import load_graph
+
+_YES = {"1", "có", "co", "x", "tốt", "đã thực hiện", "true"}
+_NO = {"0", "không", "khong", "có vi phạm", "chưa thực hiện", "false"}
+
+
+@dataclass
+class EntryResult:
+    """Kết quả nhập một số liệu: the stored row (None when cleared) and the rule warnings it raised."""
+
+    value: IndicatorValue | None
+    warnings: list[RuleResult] = field(default_factory=list)
+    changed: bool = True
+
+
+def _indicator(indicator: Indicator | str) -> Indicator:
+    if isinstance(indicator, Indicator):
+        return indicator
+    ensure_catalogue()
+    found = Indicator.objects.filter(code=indicator, retired_in__isnull=True).first()
+    if found is None:
+        raise ValidationError(f"Không có chỉ tiêu mã “{indicator}” trong danh mục.")
+    return found
+
+
+def clean_value(indicator: Indicator, raw: Any) -> Decimal:
+    """Đọc và kiểm tra một số liệu nhập tay theo kiểu của chỉ tiêu (Vietnamese number formats)."""
+    label = f"“{indicator.name}”"
+    if isinstance(raw, bool):
+        raw = int(raw)
+    if indicator.value_type == ValueType.BOOLEAN and isinstance(raw, str):
+        text = raw.strip().lower()
+        choices = {v.lower(): k for k, v in (indicator.choices or {}).items()}
+        if text in choices:
+            return Decimal(choices[text])
+        if text in _YES:
+            return Decimal(1)
+        if text in _NO:
+            return Decimal(0)
+    if indicator.value_type == ValueType.ENUM and isinstance(raw, str):
+        text = raw.strip().lower()
+        for key, name in (indicator.choices or {}).items():
+            if text == name.lower():
+                return Decimal(key)
+    try:
+        if isinstance(raw, str):
+            value = parse_number(raw)
+        elif isinstance(raw, float):
+            value = Decimal(repr(raw))
+        else:
+            value = Decimal(raw)
+    except (VietnameseParseError, InvalidOperation, TypeError) as exc:
+        raise ValidationError(f"{label}: “{raw}” không phải là một số.") from exc
+    if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
+        key = str(int(value)) if value == value.to_integral_value() else str(value)
+        if key not in (indicator.choices or {}):
+            allowed = "; ".join(f"{k} = {v}" for k, v in indicator.choices.items())
+            raise ValidationError(f"{label}: chỉ nhận một trong các giá trị {allowed}.")
+        return Decimal(key)
+    if value < 0:
+        raise ValidationError(f"{label}: số liệu không được âm.")
+    if indicator.value_type == ValueType.INTEGER and value != value.to_integral_value():
+        raise ValidationError(f"{label}: phải là số nguyên (đơn vị tính: {indicator.unit_label}).")
+    if value >= Decimal(10) ** 15:
+        raise ValidationError(f"{label}: số liệu quá lớn.")
+    return value
+
+
+def _check_writable(actor: Any, unit: OrgUnit, indicator: Indicator) -> OrgUnit:
+    if getattr(actor, "is_authenticated", False):
+        from cchc.accounts import scope
+
+        unit = scope.access_unit(actor, unit.pk, scope.Action.EDIT)  # 404 outside scope, 403 read-only
+    if indicator.source != Source.ENTERED:
+        what = {
+            Source.COMPUTED: "được tính tự động từ dữ liệu nghiệp vụ",
+            Source.RATIO: "là tỷ lệ, được tính từ tử số và mẫu số",
+            Source.HEADING: "là dòng tiêu đề",
+        }[indicator.source]
+        raise ValidationError(f"Chỉ tiêu “{indicator.name}” {what}; không nhập tay.")
+    return unit
+
+
+def enter_value(actor: Any, unit: OrgUnit, period: Period | str, indicator: Indicator | str, value: Any,
+                note: str = "") -> EntryResult:
+    """Nhập (hoặc sửa) số liệu của ``unit`` cho ``indicator`` trong kỳ ``period``.
+
+    Checks the actor's edit scope, validates the value against the indicator's type, writes the audit
+    row in the same transaction and returns the rule warnings the new value raises. An empty value
+    clears the entry."""
+    indicator = _indicator(indicator)
+    period = get_period(period) if isinstance(period, str) else period
+    unit = _check_writable(actor, unit, indicator)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return clear_value(actor, unit, period, indicator)
+    cleaned = clean_value(indicator, value)
+    note = (note or "").strip()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor.get_username() if user is not None else str(actor or "")
+    with transaction.atomic():
+        row = IndicatorValue.objects.select_for_update().filter(unit=unit, period=period, indicator=indicator).first()
+        old = None if row is None else row.value
+        if row is not None and row.value == cleaned and row.note == note:
+            changed = False
+        else:
+            changed = True
+            if row is None:
+                row = IndicatorValue(unit=unit, period=period, indicator=indicator)
+            row.value, row.note, row.entered_by, row.entered_by_label = cleaned, note, user, label
+            row.save()
+            audit.record(actor, "indicators.value_entered", row, unit=unit, data={
+                "period": period.code, "indicator": indicator.code, "old": None if old is None else str(old),
+                "new": str(cleaned), "note": note,
+            })
+    return EntryResult(row, warnings_for(unit, period, indicator.code), changed)
+
+
+def clear_value(actor: Any, unit: OrgUnit, period: Period | str, indicator: Indicator | str) -> EntryResult:
+    """Xóa số liệu nhập tay (the figure becomes missing, or rolls up from the children again)."""
+    indicator = _indicator(indicator)
+    period = get_period(period) if isinstance(period, str) else period
+    unit = _check_writable(actor, unit, indicator)
+    with transaction.atomic():
+        row = IndicatorValue.objects.select_for_update().filter(unit=unit, period=period, indicator=indicator).first()
+        if row is None:
+            return EntryResult(None, warnings_for(unit, period, indicator.code), changed=False)
+        audit.record(actor, "indicators.value_cleared", row, unit=unit, data={
+            "period": period.code, "indicator": indicator.code, "old": str(row.value),
+        })
+        row.delete()
+    return EntryResult(None, warnings_for(unit, period, indicator.code))
+
+
+def mark_stale(unit: OrgUnit | int, day: date) -> int:
+    """Số liệu tính cần tính lại: called by the apps that write records (a dossier received on ``day``).
+
+    Marks the cached computed values of every period containing ``day`` for the unit, its ancestors on
+    that day, and — for a unit that no longer existed on ``day`` — its successors and their ancestors.
+    Returns the number of cached values marked."""
+    graph = load_graph()
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    ids = {unit_id}
+    starts = [unit_id]
+    if not graph.units[unit_id].is_valid_on(day):
+        starts += [u.pk for u in graph.final_successors(unit_id, day)]
+    for start in starts:
+        ids.add(start)
+        ids.update(a.pk for a in graph.ancestors_on(start, day))
+    periods = periods_containing(day)
+    if not periods:
+        return 0
+    return ComputedValue.objects.filter(unit_id__in=ids, period__in=periods, stale=False).update(stale=True)
