@@ -5,3 +5,10 @@ class ReportsConfig(AppConfig):
     name = "cchc.reports"
     label = "reports"
     verbose_name = "Báo cáo CCHC định kỳ"
+
+    def ready(self) -> None:
+        from cchc.core import registry
+        from cchc.reports.demo import run_demo
+
+        registry.register_nav(registry.NavEntry("Báo cáo CCHC", "reports:index", order=50))
+        registry.register_demo(registry.DemoStep("Báo cáo CCHC", run_demo, order=60))

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("tao/", views.create, name="create"),
+    path("tiep-nhan/", views.inbox, name="inbox"),
+    path("tinh-hinh/", views.status, name="status"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/phan-dau/", views.header, name="header"),
+    path("<int:pk>/gui/", views.submit, name="submit"),
+    path("<int:pk>/tham-dinh/", views.review, name="review"),
+    path("<int:pk>/tai/<str:fmt>/", views.download, name="download"),
+    path("muc/<int:pk>/", views.section, name="section"),
+]

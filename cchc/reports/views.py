@@ -1,0 +1,302 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from cchc.accounts import scope
+from cchc.documents.rendering import DocumentError
+from cchc.indicators import periods as period_rules
+from cchc.indicators.periods import PeriodCodeError, get_period
+from cchc.reports import charts, output, placeholders, selectors, services
+from cchc.reports.models import FiguresFrom, Report, ReportSection, Status
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _default_period() -> str:
+    return f"{timezone.localdate().year}-NAM"
+
+
+def _period(raw: str):
+    try:
+        return get_period(raw or _default_period()), ""
+    except PeriodCodeError as exc:
+        return get_period(_default_period()), str(exc)
+
+
+def _period_choices() -> list[str]:
+    year = timezone.localdate().year
+    return [f"{y}-{s}" for y in range(year, year - 6, -1) for s in reversed(period_rules.report_suffixes())]
+
+
+def _unit(request):
+    code = request.GET.get("don-vi") or request.POST.get("don-vi")
+    if code:
+        return scope.access_unit(request.user, code, scope.Action.VIEW)
+    if not request.current_unit:
+        raise Http404("Chưa chọn đơn vị.")
+    return scope.access_unit(request.user, request.current_unit.pk, scope.Action.VIEW)
+
+
+def preview_html(text: str, figures) -> str:
+    """The section text with figure chips (value, and the provenance on hover/focus)."""
+    parts = []
+    for seg in placeholders.segments(text, figures):
+        if seg.figure is None:
+            parts.append(format_html("{}", seg.text))
+        else:
+            css = "chip missing" if seg.figure.missing else "chip"
+            title = seg.figure.source or seg.name
+            parts.append(format_html('<span class="{}" tabindex="0" title="{}" data-code="{}">{}</span>',
+                                     css, title, seg.name, seg.text))
+    # every part was escaped by format_html above, so the joined text is safe
+    paragraphs = "".join(parts).split("\n")
+    return format_html_join("", "<p>{}</p>", ((mark_safe(p),) for p in paragraphs if p.strip()))
+
+
+@login_required
+@require_GET
+def index(request):
+    """Báo cáo của đơn vị đang xem; tình hình gửi báo cáo của các đơn vị trực thuộc trong kỳ."""
+    unit = _unit(request)
+    period, error = _period(request.GET.get("ky", ""))
+    reports = selectors.reports_visible(request.user).filter(unit=unit).order_by("-period__start")
+    current = reports.filter(period=period).first()
+    table = selectors.submission_status(unit, period)
+    return render(request, "reports/index.html", {
+        "unit": unit, "period": period, "error": error, "reports": reports, "current": current,
+        "table": table, "can_edit": scope.can(request.user, scope.Action.EDIT, unit),
+        "period_choices": _period_choices(), "inbox_count": selectors.inbox(request.user).count(),
+    })
+
+
+@login_required
+@require_POST
+def create(request):
+    unit = _unit(request)
+    period, error = _period(request.POST.get("ky", ""))
+    if error:
+        messages.error(request, error)
+        return redirect(reverse("reports:index") + f"?don-vi={unit.code}")
+    try:
+        report = services.create_report(request.user, unit, period)
+    except (ValidationError, LookupError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(reverse("reports:index") + f"?don-vi={unit.code}&ky={period.code}")
+    messages.success(request, f"Đã tạo báo cáo {period.name}: nội dung và số liệu đã được điền sẵn.")
+    return redirect("reports:detail", pk=report.pk)
+
+
+def _detail_context(request, report: Report) -> dict:
+    rows, by_unit = selectors.report_rows(report)
+    figures = selectors.figures_for(rows, selectors.context_figures(report.unit, report.period))
+    sections = [{"s": s, "preview": preview_html(s.text, figures)} for s in report.sections.all()]
+    trend = selectors.trend(report.unit, report.period.year)
+    chart_list = [
+        charts.line_chart("Tỷ lệ giải quyết đúng hạn theo kỳ", trend["labels"],
+                          [charts.Series("Đúng hạn và trước hạn", trend["on_time"])], percent=True),
+        charts.bar_chart("Hồ sơ tiếp nhận và đã giải quyết theo kỳ", trend["labels"],
+                         [charts.Series("Tiếp nhận", trend["received"]),
+                          charts.Series("Đã giải quyết", trend["resolved"])]),
+        charts.bar_chart("Tỷ lệ hồ sơ xử lý trực tuyến theo kỳ", trend["labels"],
+                         [charts.Series("Trực tuyến", trend["online"])], percent=True),
+    ]
+    if by_unit:
+        from decimal import Decimal
+
+        codes = list(selectors.load_outlines().by_unit_columns)
+        code = selectors.dossier_codes(report.unit)["on_time"].replace("district", "commune")
+        if code in codes:
+            chart_list.append(charts.bar_chart(
+                "Tỷ lệ giải quyết đúng hạn theo đơn vị", [u["name"] for u in by_unit],
+                [charts.Series("Đúng hạn", [None if u["raw"].get(code) is None else Decimal(u["raw"][code])
+                                             for u in by_unit])], percent=True))
+    can_edit = report.is_editable and scope.can(request.user, scope.Action.EDIT, report.unit)
+    return {
+        "report": report, "sections": sections, "appendix": selectors.appendix_rows(rows), "by_unit": by_unit,
+        "by_unit_headers": selectors.by_unit_headers() if by_unit else [], "charts": chart_list,
+        "versions": report.versions.order_by("-number").defer("docx", "uploaded"),
+        "can_edit": can_edit, "can_review": _can_review(request.user, report),
+        "frozen": not report.is_editable, "rollup": report.figures_from == FiguresFrom.ROLLUP,
+    }
+
+
+def _can_review(user, report: Report) -> bool:
+    if report.status != Status.SUBMITTED:
+        return False
+    try:
+        services._require_reviewer(user, report)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    """Soạn báo cáo: các mục (tự động lưu), số liệu liên kết, phụ lục, biểu đồ, phiên bản đã gửi."""
+    report = selectors.get_report(request.user, pk)
+    return render(request, "reports/detail.html", _detail_context(request, report))
+
+
+@login_required
+@require_POST
+def section(request, pk: int):
+    """Tự động lưu một mục (HTMX). A stale revision answers 409 with the other person's text."""
+    sec = get_object_or_404(ReportSection.objects.select_related("report"), pk=pk)
+    report = selectors.get_report(request.user, sec.report_id, scope.Action.EDIT)
+    try:
+        revision = int(request.POST.get("revision", "-1"))
+    except ValueError:
+        revision = -1
+    status, error, conflict = 200, "", None
+    try:
+        sec = services.save_section(request.user, sec, request.POST.get("text", ""), revision)
+    except services.ConflictError as exc:
+        status, error, conflict = 409, str(exc), exc.current
+    except ValidationError as exc:
+        status, error = 400, " ".join(exc.messages)
+    rows, _ = selectors.report_rows(report)
+    figures = selectors.figures_for(rows, selectors.context_figures(report.unit, report.period))
+    shown = conflict or sec
+    unknown = [p.name for p in placeholders.check(request.POST.get("text", ""), set(rows))]
+    response = render(request, "reports/_section.html", {
+        "item": {"s": shown, "preview": preview_html(shown.text, figures)}, "can_edit": True, "error": error,
+        "typed": request.POST.get("text", "") if conflict else None, "unknown": unknown,
+        "saved": status == 200,
+    })
+    response.status_code = status
+    return response
+
+
+@login_required
+@require_POST
+def header(request, pk: int):
+    report = selectors.get_report(request.user, pk, scope.Action.EDIT)
+    fields = {f: request.POST.get(f, "") for f in services.HEADER_FIELDS}
+    fields["recipients"] = request.POST.get("recipients", "")
+    try:
+        services.update_header(request.user, report, int(request.POST.get("lock_version", "-1")), **fields)
+        messages.success(request, "Đã lưu phần đầu và chữ ký của báo cáo.")
+    except services.ConflictError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+def submit(request, pk: int):
+    """Gửi báo cáo: kết quả kiểm tra số liệu, giải trình, tệp báo cáo (nếu đơn vị có bản ký)."""
+    report = selectors.get_report(request.user, pk, scope.Action.EDIT)
+    error = ""
+    if request.method == "POST":
+        uploaded = None
+        upload = request.FILES.get("tep")
+        if upload is not None:
+            if upload.size > MAX_UPLOAD or not upload.name.lower().endswith(".docx"):
+                error = "Tệp tải lên phải là .docx, không quá 20 MB."
+            else:
+                uploaded = (upload.name, upload.read())
+        if not error:
+            try:
+                version = services.submit_report(request.user, report, request.POST.get("comment", ""),
+                                                 uploaded=uploaded)
+                report.refresh_from_db()
+                late = " (gửi muộn so với hạn " + report.due_date.strftime("%d/%m/%Y") + ")" if report.is_late else ""
+                messages.success(request, f"Đã gửi báo cáo số {report.number}, phiên bản {version.number}{late}.")
+                return redirect("reports:detail", pk=report.pk)
+            except services.SubmissionBlocked:
+                error = "Chưa gửi được: số liệu còn sai lệch mức độ cao, hãy sửa số liệu trước."
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            except DocumentError as exc:
+                error = str(exc)
+    pre = services.pre_submit(report) if report.is_editable else None
+    return render(request, "reports/submit.html", {"report": report, "pre": pre, "error": error,
+                                                   "comment": request.POST.get("comment", "")})
+
+
+@login_required
+@require_POST
+def review(request, pk: int):
+    report = selectors.get_report(request.user, pk)
+    decision = request.POST.get("decision", "")
+    try:
+        services.review_report(request.user, report, decision, request.POST.get("comment", ""))
+        messages.success(request, "Đã tiếp nhận báo cáo." if decision == "accept" else "Đã trả lại báo cáo.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:detail", pk=report.pk)
+
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+@require_GET
+def download(request, pk: int, fmt: str):
+    """Tải báo cáo: a submitted version's DOCX is the very file sent; a draft is rendered now."""
+    report = selectors.get_report(request.user, pk)
+    if fmt not in CONTENT_TYPES and fmt != "goc":
+        raise Http404("Định dạng không có.")
+    number = request.GET.get("phien-ban")
+    version = report.versions.filter(number=number).first() if number and number.isdigit() else None
+    if number and version is None:
+        raise Http404("Không có phiên bản này.")
+    if version is None and not report.is_editable:
+        version = report.versions.order_by("-number").first()
+    if fmt == "goc":
+        if version is None or not version.uploaded:
+            raise Http404("Phiên bản này không có tệp tải lên.")
+        data, name, fmt = bytes(version.uploaded), version.uploaded_name, "docx"
+    else:
+        doc = output.document_for(report, version)
+        try:
+            if fmt == "docx":
+                data = bytes(version.docx) if version is not None else output.render_docx(doc)
+            elif fmt == "xlsx":
+                data = output.render_xlsx(doc)
+            else:
+                data = output.render_pdf(docx=bytes(version.docx) if version is not None else output.render_docx(doc))
+        except DocumentError as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:detail", pk=report.pk)
+        name = output.file_name(report, fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def inbox(request):
+    """Hộp thư tiếp nhận báo cáo của cấp trên."""
+    return render(request, "reports/inbox.html", {"reports": selectors.inbox(request.user)})
+
+
+@login_required
+@require_GET
+def status(request):
+    """Tình hình gửi báo cáo của các đơn vị trực thuộc theo kỳ."""
+    unit = _unit(request)
+    period, error = _period(request.GET.get("ky", ""))
+    table = selectors.submission_status(unit, period, user=request.user)
+    chart = None
+    if table.rows:
+        chart = charts.bar_chart("Tình hình gửi báo cáo", ["Đúng hạn", "Muộn", "Chưa gửi"], [charts.Series(
+            "Số đơn vị", [table.count("on_time"), table.count("late"), table.count("missing")])])
+    return render(request, "reports/status.html", {"unit": unit, "period": period, "table": table, "error": error,
+                                                   "period_choices": _period_choices(), "chart": chart})
