@@ -5,3 +5,12 @@ class ParindexConfig(AppConfig):
     name = "cchc.parindex"
     label = "parindex"
     verbose_name = "Chỉ số cải cách hành chính"
+
+    def ready(self) -> None:
+        from cchc.core import registry
+        from cchc.parindex import demo
+        from cchc.parindex.todo import early_warning_items
+
+        registry.register_nav(registry.NavEntry("Chỉ số CCHC", "parindex:index", order=45))
+        registry.register_todo(early_warning_items)
+        registry.register_demo(registry.DemoStep("Chỉ số CCHC", demo.run, order=70))

@@ -1,0 +1,352 @@
+"""Nạp bộ tiêu chí từ tệp YAML: validated as a whole, saved all at once or not at all.
+
+A set that units have been assessed with is never changed in place: loading a different content under
+the same code is refused, a corrected set is loaded under a new code (``xa-2023-v2``). Loading the same
+content again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from cchc.core import audit
+from cchc.core.importing import ImportRejected, ImportResult, RowError
+from cchc.org.models import Level
+from cchc.parindex.models import OUTSIDE_TOTAL, Criterion, Framework, RuleType
+from cchc.parindex.scoring import FIGURE_RULES
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "parindex"
+DEMO_FRAMEWORK_FILE = DATA_DIR / "xa-2023-demo.yaml"
+
+_CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+_CRITERION_CODE = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
+_RULE_KEYS = {
+    RuleType.MANUAL: set(), RuleType.SURVEY: set(), RuleType.BONUS: set(),
+    RuleType.YES_NO: {"indicator"}, RuleType.THRESHOLDS: {"indicator", "steps", "else", "unit", "pro_rata"},
+    RuleType.PROPORTIONAL: {"indicator", "full_at", "unit"}, RuleType.DEDUCTION: {"indicator", "per", "unit"},
+    RuleType.PENALTY: {"indicator", "per", "unit"},
+}
+
+
+@dataclass(frozen=True)
+class CriterionError(RowError):
+    """Lỗi trong tệp bộ tiêu chí, naming the criterion and the field."""
+
+    def __str__(self) -> str:
+        where = f"Tiêu chí “{self.row}”" if self.row else "Bộ tiêu chí"
+        field = f", trường “{self.field}”" if self.field else ""
+        value = f" (giá trị “{self.value}”)" if self.value not in ("", None) else ""
+        return f"{where}{field}{value}: {self.message}"
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[RowError] = []
+
+    def add(self, code: Any, field: str, value: Any, message: str) -> None:
+        self.items.append(CriterionError(code or None, field, "" if value is None else str(value), message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ImportRejected(self.items)
+
+
+def _points(errors: _Errors, code: str, field: str, raw: Any, *, positive: bool = True) -> Decimal | None:
+    if isinstance(raw, bool) or raw is None or isinstance(raw, list | dict):
+        errors.add(code, field, raw, "phải là một số điểm (ví dụ 2.5).")
+        return None
+    try:
+        value = Decimal(str(raw).replace(",", "."))
+    except InvalidOperation:
+        errors.add(code, field, raw, "phải là một số điểm (ví dụ 2.5).")
+        return None
+    if not value.is_finite() or (positive and value <= 0) or value < 0:
+        errors.add(code, field, raw, "phải là số dương." if positive else "không được âm.")
+        return None
+    if value != value.quantize(Decimal("0.01")):
+        errors.add(code, field, raw, "điểm chỉ được có tối đa 2 chữ số thập phân.")
+        return None
+    return value
+
+
+def _number(errors: _Errors, code: str, field: str, raw: Any) -> Decimal | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        errors.add(code, field, raw, "phải là một số.")
+        return None
+    try:
+        return Decimal(str(raw).replace(",", "."))
+    except InvalidOperation:
+        errors.add(code, field, raw, "phải là một số.")
+        return None
+
+
+@dataclass
+class ParsedCriterion:
+    code: str
+    name: str
+    max_points: Decimal
+    rule_type: str = ""
+    rule: dict | None = None
+    indicator: str = ""
+    evidence: str = ""
+    responsible: str = ""
+    children: list[ParsedCriterion] | None = None
+
+    @property
+    def outside_total(self) -> bool:
+        return self.rule_type in OUTSIDE_TOTAL
+
+
+def _known_indicators() -> set[str]:
+    from cchc.indicators.catalogue import ensure_catalogue
+    from cchc.indicators.selectors import current_indicators
+
+    ensure_catalogue()
+    return {code for code, ind in current_indicators().items() if ind.source != "heading"}
+
+
+def _parse_rule(errors: _Errors, code: str, max_points: Decimal | None, raw: Any, indicators: set[str]) -> tuple:
+    if not isinstance(raw, dict) or "type" not in raw:
+        errors.add(code, "rule", raw, "thiếu quy tắc chấm, ví dụ {type: manual}.")
+        return "", {}, ""
+    rule_type = str(raw["type"])
+    if rule_type not in RuleType.values:
+        errors.add(code, "rule.type", rule_type,
+                   "cách chấm không hợp lệ; dùng một trong: " + ", ".join(RuleType.values))
+        return "", {}, ""
+    rule = {k: v for k, v in raw.items() if k != "type"}
+    for key in sorted(set(rule) - _RULE_KEYS[RuleType(rule_type)]):
+        errors.add(code, f"rule.{key}", rule[key], f"cách chấm “{rule_type}” không dùng trường này.")
+    indicator = str(rule.get("indicator") or "")
+    if indicator and indicator not in indicators:
+        errors.add(code, "rule.indicator", indicator,
+                   "chỉ tiêu không có trong danh mục chỉ tiêu (cchc/data/indicators).")
+    if rule_type == RuleType.THRESHOLDS:
+        steps = rule.get("steps")
+        if not isinstance(steps, list) or not steps:
+            errors.add(code, "rule.steps", steps, "cần danh sách mức [ngưỡng, điểm], ví dụ [[100, 2.5], [95, 1.5]].")
+        else:
+            clean = []
+            for i, step in enumerate(steps, 1):
+                if not isinstance(step, list) or len(step) != 2:
+                    errors.add(code, f"rule.steps[{i}]", step, "mỗi mức là [ngưỡng, điểm].")
+                    continue
+                bound = _number(errors, code, f"rule.steps[{i}] ngưỡng", step[0])
+                pts = _points(errors, code, f"rule.steps[{i}] điểm", step[1], positive=False)
+                if pts is not None and max_points is not None and pts > max_points:
+                    errors.add(code, f"rule.steps[{i}] điểm", step[1], f"lớn hơn điểm tối đa {max_points}.")
+                if bound is not None and pts is not None:
+                    clean.append([str(bound), str(pts)])
+            bounds = [Decimal(b) for b, _ in clean]
+            if len(set(bounds)) != len(bounds):
+                errors.add(code, "rule.steps", steps, "hai mức trùng ngưỡng.")
+            rule["steps"] = sorted(clean, key=lambda s: Decimal(s[0]), reverse=True)
+        if "else" in rule:
+            other = _points(errors, code, "rule.else", rule["else"], positive=False)
+            rule["else"] = str(other) if other is not None else "0"
+    if rule_type == RuleType.PROPORTIONAL and "full_at" in rule:
+        full = _number(errors, code, "rule.full_at", rule["full_at"])
+        if full is not None and full <= 0:
+            errors.add(code, "rule.full_at", rule["full_at"], "phải lớn hơn 0.")
+        rule["full_at"] = str(full) if full else "100"
+    if rule_type == RuleType.DEDUCTION and "per" not in rule:
+        errors.add(code, "rule.per", None, "cần số điểm trừ mỗi lần, ví dụ per: 0.25.")
+    if "per" in rule:
+        per = _points(errors, code, "rule.per", rule["per"])
+        rule["per"] = str(per) if per is not None else "0"
+    if indicator and rule_type not in FIGURE_RULES and not (rule_type == RuleType.PENALTY and "per" in rule):
+        errors.add(code, "rule.indicator", indicator, f"cách chấm “{rule_type}” không chấm theo số liệu.")
+    return rule_type, rule, indicator
+
+
+def _parse_criterion(errors: _Errors, raw: Any, parent_code: str, seen: set[str], indicators: set[str]):
+    if not isinstance(raw, dict):
+        errors.add(parent_code, "criteria", raw, "mỗi tiêu chí phải là một mục có code, name…")
+        return None
+    code = str(raw.get("code", "")).strip()
+    if not code:
+        errors.add(parent_code or None, "code", None, "thiếu mã tiêu chí.")
+        return None
+    if not _CRITERION_CODE.match(code):
+        errors.add(code, "code", code, "mã tiêu chí chỉ gồm chữ số và dấu chấm, ví dụ 3.4.1.")
+    if parent_code and not code.startswith(parent_code + "."):
+        errors.add(code, "code", code, f"mã tiêu chí con phải bắt đầu bằng mã tiêu chí cha “{parent_code}.”.")
+    if code in seen:
+        errors.add(code, "code", code, "mã tiêu chí bị trùng.")
+    seen.add(code)
+    name = str(raw.get("name") or "").strip()
+    if not name:
+        errors.add(code, "name", None, "thiếu tên tiêu chí.")
+    unknown = set(raw) - {"code", "name", "max", "rule", "children", "evidence", "responsible"}
+    for key in sorted(unknown):
+        errors.add(code, key, raw[key], "trường không được hỗ trợ.")
+    children_raw = raw.get("children")
+    declared_max = _points(errors, code, "max", raw["max"]) if "max" in raw else None
+    item = ParsedCriterion(code, name, declared_max or Decimal(0), evidence=str(raw.get("evidence") or ""),
+                           responsible=str(raw.get("responsible") or ""))
+    if children_raw is not None:
+        if "rule" in raw:
+            errors.add(code, "rule", raw["rule"], "tiêu chí có tiêu chí con không có quy tắc chấm riêng.")
+        if not isinstance(children_raw, list) or not children_raw:
+            errors.add(code, "children", children_raw, "danh sách tiêu chí con trống.")
+            return item
+        item.children = [c for c in (_parse_criterion(errors, ch, code, seen, indicators) for ch in children_raw) if c]
+        total = sum((c.max_points for c in item.children if not c.outside_total), Decimal(0))
+        if declared_max is not None and declared_max != total:
+            errors.add(code, "max", raw["max"],
+                       f"điểm tối đa phải bằng tổng điểm các tiêu chí con ({_fmt(total)}).")
+        item.max_points = total
+        if all(c.outside_total for c in item.children):
+            item.rule_type = RuleType.BONUS  # a group of bonus/penalty lines sits outside the 100 as a whole
+        return item
+    if "max" not in raw:
+        errors.add(code, "max", None, "thiếu điểm tối đa.")
+    item.rule_type, item.rule, item.indicator = _parse_rule(errors, code, declared_max, raw.get("rule"), indicators)
+    return item
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+@dataclass
+class ParsedFramework:
+    code: str
+    name: str
+    level: str
+    year: int
+    total: Decimal
+    bands: list[dict]
+    criteria: list[ParsedCriterion]
+    content_hash: str
+
+
+def parse_framework(data: Any) -> ParsedFramework:
+    """Validate a criteria set read from YAML; raises ImportRejected listing every error."""
+    errors = _Errors()
+    if not isinstance(data, dict):
+        errors.add(None, "", None, "tệp không đúng cấu trúc (cần code, name, level, year, criteria).")
+        errors.raise_if_any()
+    code = str(data.get("code") or "").strip()
+    if not _CODE.match(code):
+        errors.add(None, "code", code, "mã bộ tiêu chí gồm chữ thường, số, dấu chấm hoặc gạch ngang, ví dụ xa-2023.")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors.add(None, "name", None, "thiếu tên bộ tiêu chí.")
+    level = str(data.get("level") or "")
+    if level not in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
+        errors.add(None, "level", level, "cấp đơn vị được đánh giá phải là tinh, huyen hoặc xa.")
+    year = data.get("year")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors.add(None, "year", year, "năm đánh giá phải là số năm, ví dụ 2023.")
+        year = 0
+    total = _points(errors, "", "total", data.get("total", 100)) or Decimal(100)
+    bands: list[dict] = []
+    for i, band in enumerate(data.get("bands") or [], 1):
+        if not isinstance(band, dict) or not band.get("name") or "min" not in band:
+            errors.add(None, f"bands[{i}]", band, "mỗi mức xếp loại là {name: Tốt, min: 90}.")
+            continue
+        low = _number(errors, "", f"bands[{i}].min", band["min"])
+        if low is not None and not 0 <= low <= 100:
+            errors.add(None, f"bands[{i}].min", band["min"], "ngưỡng xếp loại tính theo %, từ 0 đến 100.")
+        if low is not None:
+            bands.append({"name": str(band["name"]), "min": str(low)})
+    bands.sort(key=lambda b: Decimal(b["min"]), reverse=True)
+    raw_criteria = data.get("criteria")
+    criteria: list[ParsedCriterion] = []
+    if not isinstance(raw_criteria, list) or not raw_criteria:
+        errors.add(None, "criteria", None, "bộ tiêu chí chưa có lĩnh vực nào.")
+    else:
+        indicators = _known_indicators()
+        seen: set[str] = set()
+        criteria = [c for c in (_parse_criterion(errors, r, "", seen, indicators) for r in raw_criteria) if c]
+        main_total = sum((c.max_points for c in criteria if not c.outside_total), Decimal(0))
+        if main_total != total and not errors.items:
+            errors.add(None, "criteria", _fmt(main_total),
+                       f"tổng điểm tối đa các lĩnh vực phải bằng {_fmt(total)} (không kể điểm thưởng, điểm trừ).")
+    errors.raise_if_any()
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    return ParsedFramework(code, name, level, year, total, bands, criteria,
+                           hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def read_framework_file(path: Path | str) -> ParsedFramework:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ImportRejected([CriterionError(None, "", str(path), "không tìm thấy tệp.")]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" ở dòng {mark.line + 1}" if mark else ""
+        raise ImportRejected([CriterionError(None, "", path.name, f"tệp YAML sai cú pháp{where}.")]) from exc
+    return parse_framework(data)
+
+
+def _save_criteria(framework: Framework, items: list[ParsedCriterion]) -> int:
+    position = 0
+
+    def save(item: ParsedCriterion, parent: Criterion | None, field_code: str, depth: int) -> None:
+        nonlocal position
+        position += 1
+        leaf = item.children is None
+        criterion = Criterion.objects.create(
+            framework=framework, parent=parent, code=item.code, name=item.name, field_code=field_code or item.code,
+            depth=depth, position=position, max_points=item.max_points, is_leaf=leaf,
+            rule_type=item.rule_type if leaf or item.outside_total else "", rule=item.rule or {},
+            indicator=item.indicator, evidence_hint=item.evidence, responsible_hint=item.responsible,
+        )
+        for child in item.children or []:
+            save(child, criterion, field_code or item.code, depth + 1)
+
+    for item in items:
+        save(item, None, "", 0)
+    return position
+
+
+def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -> ImportResult:
+    """Save a validated set. Same code and same content: nothing changes. Same code, other content: only
+    while no unit has been assessed with it."""
+    result = ImportResult()
+    with transaction.atomic():
+        existing = Framework.objects.select_for_update().filter(code=parsed.code).first()
+        if existing is not None and existing.content_hash == parsed.content_hash:
+            result.unchanged = existing.criteria.count()
+            return result
+        if existing is not None:
+            used = existing.assessments.count()
+            if used:
+                raise ImportRejected([CriterionError(None, "code", parsed.code, (
+                    f"bộ tiêu chí này đã có {used} đơn vị đánh giá nên không được sửa tại chỗ. "
+                    "Hãy nạp nội dung mới thành một bộ tiêu chí khác (đổi mã, ví dụ thêm “-v2”)."))])
+            existing.criteria.all().delete()
+            framework = existing
+        else:
+            framework = Framework(code=parsed.code)
+        framework.name, framework.level, framework.year = parsed.name, parsed.level, parsed.year
+        framework.total, framework.bands, framework.content_hash = parsed.total, parsed.bands, parsed.content_hash
+        framework.source_file = source_file
+        framework.save()
+        count = _save_criteria(framework, parsed.criteria)
+        if existing is None:
+            result.created = count
+        else:
+            result.updated = count
+        audit.record(actor, "parindex.framework.load", framework, data={
+            "code": framework.code, "criteria": count, "hash": parsed.content_hash, "file": source_file})
+    return result
+
+
+def load_framework_file(path: Path | str, actor: Any) -> tuple[Framework, ImportResult]:
+    parsed = read_framework_file(path)
+    result = load_framework(parsed, actor, source_file=Path(path).name)
+    return Framework.objects.get(code=parsed.code), result

@@ -1,0 +1,156 @@
+"""`cchc parindex …`: criteria sets, score imports, results, lost points, remediation documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from cchc.core.management.base import GroupCommand
+from cchc.core.vnformat import format_number, format_percent
+from cchc.parindex import documents, selectors, services
+from cchc.parindex.framework import load_framework_file
+from cchc.parindex.models import Assessment, Framework, Status
+
+ACTOR = "cchc parindex"
+
+
+def _framework(code: str) -> Framework:
+    try:
+        return Framework.objects.get(code=code)
+    except Framework.DoesNotExist as exc:
+        known = ", ".join(Framework.objects.values_list("code", flat=True)) or "chưa nạp bộ nào"
+        raise CommandError(f"Không có bộ tiêu chí “{code}” (đã nạp: {known}).") from exc
+
+
+def _assessment(framework: Framework, unit_code: str) -> Assessment:
+    a = framework.assessments.select_related("unit", "framework").filter(unit__code=unit_code).first()
+    if a is None:
+        raise CommandError(f"Đơn vị “{unit_code}” chưa được đánh giá theo bộ tiêu chí {framework.code}.")
+    return a
+
+
+class Command(GroupCommand):
+    help = "Chỉ số cải cách hành chính / PAR index: criteria sets, scores, results, remediation"
+    subcommands = {
+        "load-framework": "Nạp bộ tiêu chí từ tệp YAML / load a criteria set",
+        "import-scores": ("Nạp điểm từ tệp CSV / import scores "
+                          "(don_vi, ma_tieu_chi, diem_tu_cham, diem_tham_dinh, ghi_chu)"),
+        "results": "Kết quả, xếp hạng các đơn vị / results and ranking",
+        "lost-points": "Các tiêu chí bị mất điểm của một đơn vị / lost-point analysis of a unit",
+        "remediation-plan": "Kế hoạch khắc phục (DOCX) / remediation plan",
+        "remediation-report": "Báo cáo kết quả khắc phục (DOCX) / remediation report",
+        "build-templates": "Tạo lại các mẫu DOCX / rebuild the DOCX templates",
+    }
+
+    def args_load_framework(self, parser) -> None:
+        parser.add_argument("file", help="Tệp YAML bộ tiêu chí")
+
+    def do_load_framework(self, file: str, **_: Any) -> None:
+        framework, result = load_framework_file(file, ACTOR)
+        self.stdout.write(f"Bộ tiêu chí {framework.code} — {framework.name}: {result.summary()}")
+
+    def args_import_scores(self, parser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--framework", required=True, help="Mã bộ tiêu chí")
+        parser.add_argument("--dry-run", action="store_true", help="Kiểm tra, không lưu")
+
+    def do_import_scores(self, file: str, framework: str, dry_run: bool = False, **_: Any) -> None:
+        if not Path(file).exists():
+            raise CommandError(f"Không tìm thấy tệp {file}.")
+        result = services.import_scores(file, _framework(framework), ACTOR, dry_run=dry_run)
+        extra = ""
+        if result.details:
+            d = result.details
+            extra = f" Đơn vị: {d.get('units', 0)}; có kết quả chính thức: {d.get('finalised', 0)}."
+        self.stdout.write(result.summary() + extra)
+
+    def args_results(self, parser) -> None:
+        parser.add_argument("--framework", required=True)
+        parser.add_argument("--json", action="store_true")
+
+    def do_results(self, framework: str, json: bool = False, **_: Any) -> None:
+        fw = _framework(framework)
+        rows = selectors.results(fw)
+        if json:
+            self.write_json({"framework": fw.code, "year": fw.year, "results": [r.as_dict() for r in rows]})
+            return
+        self.stdout.write(f"{fw.name} ({fw.code})")
+        self.stdout.write(f"{'Hạng':>6}  {'Mã đơn vị':<14} {'Đơn vị':<26} {'Tự chấm':>8} {'Thẩm định':>9} "
+                          f"{'Chỉ số':>8}  Xếp loại")
+        for r in rows:
+            s = r.sheet
+            rank = f"{r.rank}/{r.of}" if r.rank else "—"
+            self.stdout.write(
+                f"{rank:>6}  {r.assessment.unit.code:<14} {r.assessment.unit.name[:26]:<26} "
+                f"{format_number(s.self_total, empty='—'):>8} {format_number(s.appraised_total, empty='—'):>9} "
+                f"{format_percent(s.index, empty='—'):>8}  "
+                f"{s.band() if s.official else r.assessment.get_status_display()}")
+
+    def args_lost_points(self, parser) -> None:
+        parser.add_argument("--framework", required=True)
+        parser.add_argument("--unit", required=True, help="Mã đơn vị")
+        parser.add_argument("--json", action="store_true")
+
+    def do_lost_points(self, framework: str, unit: str, json: bool = False, **_: Any) -> None:
+        a = _assessment(_framework(framework), unit)
+        sheet = selectors.build_sheet(a)
+        groups, grand = selectors.lost_points(sheet)
+        if json:
+            self.write_json({
+                "framework": framework, "unit": a.unit.code, "unit_name": a.unit.name, "basis": sheet.basis,
+                "fields": [{**g.total.as_dict(), "criteria": [ln.as_dict() for ln in g.lines]} for g in groups],
+                "total": {k: str(v) for k, v in grand.items()},
+            })
+            return
+        self.stdout.write(f"{a.unit.name} — {a.framework.code} (theo điểm {sheet.basis})")
+        for g in groups:
+            f = g.total
+            self.stdout.write(f"\n{f.code}. {f.name}: tối đa {format_number(f.max_points)}, đạt "
+                              f"{format_number(f.obtained)}, mất {format_number(f.lost)}"
+                              + (f", điểm trừ {format_number(f.penalty)}" if f.penalty else ""))
+            for ln in g.lines:
+                self.stdout.write(f"  {ln.code:<9} tối đa {format_number(ln.max_points):>5}  đạt "
+                                  f"{format_number(ln.obtained):>5}  mất {format_number(ln.lost):>5}  {ln.name}"
+                                  + (f" — {ln.reason}" if ln.reason else ""))
+        self.stdout.write(f"\nTổng: tối đa {format_number(grand['max'])}, đạt {format_number(grand['obtained'])}, "
+                          f"mất {format_number(grand['lost'])}; điểm thưởng {format_number(grand['bonus'])}, "
+                          f"điểm trừ {format_number(grand['penalty'])}; tổng điểm {format_number(grand['total'])}.")
+
+    def _doc_args(self, parser) -> None:
+        parser.add_argument("--framework", required=True)
+        parser.add_argument("--unit", required=True)
+        parser.add_argument("--out", required=True, help="Tệp .docx (hoặc .pdf) ghi ra")
+
+    args_remediation_plan = _doc_args
+    args_remediation_report = _doc_args
+
+    def _write(self, data: bytes, out: str) -> None:
+        from cchc.documents.rendering import docx_to_pdf
+
+        path = Path(out)
+        if path.suffix.lower() == ".pdf":
+            data = docx_to_pdf(data)
+        path.write_bytes(data)
+        self.stdout.write(f"Đã ghi {path} ({len(data):,} byte).".replace(",", "."))
+
+    def do_remediation_plan(self, framework: str, unit: str, out: str, **_: Any) -> None:
+        a = _assessment(_framework(framework), unit)
+        if a.status != Status.FINALISED:
+            raise CommandError("Đơn vị chưa có kết quả Chỉ số CCHC chính thức (chưa kết thúc thẩm định).")
+        services.ensure_plan(ACTOR, a)
+        self._write(documents.plan_docx(a), out)
+
+    def do_remediation_report(self, framework: str, unit: str, out: str, **_: Any) -> None:
+        a = _assessment(_framework(framework), unit)
+        if a.status != Status.FINALISED:
+            raise CommandError("Đơn vị chưa có kết quả Chỉ số CCHC chính thức (chưa kết thúc thẩm định).")
+        services.ensure_plan(ACTOR, a)
+        self._write(documents.report_docx(a), out)
+
+    def do_build_templates(self, **_: Any) -> None:
+        from cchc.parindex.docx_templates import build_all
+
+        for path in build_all():
+            self.stdout.write(f"Đã ghi {path}")

@@ -1,0 +1,458 @@
+"""Đọc kết quả Chỉ số CCHC: automatic scores, totals, ranking, lost points, early warnings.
+
+Every figure a rule scores comes from the indicator selectors (``cchc.indicators.selectors``), never from
+the records themselves. Points are Decimal: 0,25 + 2,5 adds up exactly.
+
+Which score counts: once an assessment is finalised, the appraised score (điểm thẩm định); before, the
+self-score (điểm tự chấm) — or, where the unit has not typed one, the score its figure earns. The index is
+(points within the 100 + bonus − penalty) ÷ the applicable maximum × 100, to two decimals; criteria marked
+not applicable leave both the points and the maximum.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cchc.accounts import scope
+from cchc.core.vnformat import format_number
+from cchc.parindex.models import Assessment, Criterion, Evidence, Framework, RuleType, Score, Status
+from cchc.parindex.scoring import AutoScore, describe_rule, figure_text, score_from_figure, takes_figure
+
+ZERO = Decimal(0)
+
+
+def value_context(framework: Framework, period_code: str | None = None):
+    """One indicator context for a whole set (all units, one period): values are read once."""
+    from cchc.indicators.periods import get_period
+    from cchc.indicators.selectors import ValueContext
+
+    return ValueContext(get_period(period_code or framework.period_code))
+
+
+def criteria_of(framework: Framework) -> list[Criterion]:
+    return list(framework.criteria.order_by("position"))
+
+
+def auto_score(criterion: Criterion, score: Score | None, context: Any = None) -> AutoScore:
+    """The figure and points the rule gives a unit: from the indicator store when the rule names an
+    indicator, otherwise from the figure the unit declared. After finalisation the snapshot is used."""
+    if not criterion.is_leaf or not takes_figure(criterion.rule_type, criterion.rule):
+        return AutoScore(None, None, "none", "")
+    rule, max_points = criterion.rule, criterion.max_points
+    if score is not None and score.assessment.status == Status.FINALISED and score.computed_note:
+        return AutoScore(score.computed_value, score.computed_score,
+                         "indicator" if criterion.indicator else "declared", score.computed_note)
+    if criterion.indicator:
+        if context is None:
+            return AutoScore(None, None, "indicator", "chưa có số liệu")
+        v = context.value(score.assessment.unit_id, criterion.indicator)
+        value = v.value
+        source = "indicator"
+        provenance = v.source_text
+    else:
+        value = score.declared_value if score is not None else None
+        source = "declared"
+        provenance = "Số liệu đơn vị kê khai"
+    points = score_from_figure(criterion.rule_type, rule, max_points, value)
+    if value is None:
+        note = "chưa có số liệu — cần chấm điểm trực tiếp" if source == "indicator" else "chưa kê khai số liệu"
+    else:
+        note = f"Số liệu: {figure_text(rule, value, criterion.rule_type)} → {format_number(points)} điểm"
+        if source == "indicator":
+            note += f" ({provenance})"
+    return AutoScore(value, points, source, note[:300])
+
+
+def effective_self(score: Score, auto: AutoScore) -> Decimal | None:
+    if score.self_score is not None:
+        return score.self_score
+    return auto.score
+
+
+@dataclass
+class Line:
+    """Một dòng của bảng điểm: a criterion with the unit's score (leaves) or the sums below it (parents)."""
+
+    criterion: Criterion
+    score: Score | None = None
+    auto: AutoScore | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    max_points: Decimal = ZERO  # applicable maximum (0 when not applicable)
+    self_points: Decimal | None = None
+    appraised_points: Decimal | None = None
+    obtained: Decimal | None = None  # the score that counts (see module doc)
+    not_applicable: bool = False
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def lost(self) -> Decimal:
+        if self.criterion.rule_type == RuleType.PENALTY:
+            return self.obtained or ZERO
+        if self.criterion.outside_total or self.not_applicable:
+            return ZERO
+        return self.max_points - (self.obtained or ZERO)
+
+    @property
+    def rule_text(self) -> str:
+        c = self.criterion
+        return describe_rule(c.rule_type, c.rule, c.max_points) if c.is_leaf else ""
+
+    @property
+    def needs_manual(self) -> bool:
+        """A figure rule whose figure is missing: it must be scored by hand."""
+        return bool(self.auto and self.auto.missing and self.score and self.score.self_score is None)
+
+
+@dataclass
+class FieldTotal:
+    code: str
+    name: str
+    max_points: Decimal = ZERO
+    obtained: Decimal = ZERO
+    lost: Decimal = ZERO
+    bonus: Decimal = ZERO
+    penalty: Decimal = ZERO
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "max": str(self.max_points), "obtained": str(self.obtained),
+                "lost": str(self.lost), "bonus": str(self.bonus), "penalty": str(self.penalty)}
+
+
+@dataclass
+class Sheet:
+    """Bảng điểm của một đơn vị."""
+
+    assessment: Assessment
+    lines: list[Line]
+    fields: list[FieldTotal]
+    applicable_max: Decimal
+    self_total: Decimal | None
+    appraised_total: Decimal | None
+    bonus: Decimal
+    penalty: Decimal
+    basis: str  # "thẩm định" | "tự chấm"
+
+    @property
+    def official(self) -> bool:
+        return self.assessment.status == Status.FINALISED
+
+    @property
+    def total(self) -> Decimal:
+        """Tổng điểm that counts (appraised once finalised)."""
+        base = self.appraised_total if self.official else self.self_total
+        return base if base is not None else ZERO
+
+    @property
+    def index(self) -> Decimal | None:
+        if not self.applicable_max:
+            return None
+        return (self.total / self.applicable_max * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def unscored(self) -> list[Line]:
+        return [ln for ln in self.lines if ln.criterion.is_leaf and not ln.not_applicable and ln.self_points is None]
+
+    def band(self) -> str:
+        index = self.index
+        if index is None:
+            return ""
+        for band in self.assessment.framework.bands:
+            if index >= Decimal(band["min"]):
+                return band["name"]
+        return ""
+
+
+def build_sheet(assessment: Assessment, context: Any = None, criteria: list[Criterion] | None = None,
+                scores: dict[int, Score] | None = None, evidence: dict[int, list[Evidence]] | None = None) -> Sheet:
+    """Compute a unit's score sheet from its scores (and, for rules with an indicator, the live figures)."""
+    framework = assessment.framework
+    criteria = criteria if criteria is not None else criteria_of(framework)
+    if scores is None:
+        scores = {s.criterion_id: s for s in assessment.scores.all()}
+        for s in scores.values():
+            s.assessment = assessment
+    if evidence is None:
+        evidence = defaultdict(list)
+        for e in Evidence.objects.filter(score__assessment=assessment):
+            evidence[e.score_id].append(e)
+    if context is None and any(c.indicator for c in criteria) and assessment.status != Status.FINALISED:
+        context = value_context(framework)
+    official = assessment.status == Status.FINALISED
+    lines: dict[int, Line] = {}
+    children: dict[int | None, list[Criterion]] = defaultdict(list)
+    for c in criteria:
+        children[c.parent_id].append(c)
+
+    def visit(c: Criterion) -> Line:
+        line = Line(c)
+        lines[c.pk] = line
+        if c.is_leaf:
+            score = scores.get(c.pk)
+            line.score = score
+            line.auto = auto_score(c, score, context) if score is not None else AutoScore(None, None, "none", "")
+            line.evidence = evidence.get(score.pk, []) if score is not None else []
+            line.not_applicable = bool(score and score.not_applicable)
+            if not line.not_applicable:
+                line.max_points = c.max_points
+                line.self_points = effective_self(score, line.auto) if score is not None else None
+                line.appraised_points = score.appraised_score if score is not None else None
+                line.obtained = line.appraised_points if official else line.self_points
+            return line
+        kids = [visit(k) for k in children[c.pk]]
+        main = [k for k in kids if not k.criterion.outside_total]
+        line.not_applicable = bool(main) and all(k.not_applicable for k in main)
+        line.max_points = sum((k.max_points for k in main), ZERO)
+        for attr in ("self_points", "appraised_points", "obtained"):
+            values = [getattr(k, attr) for k in main if not k.not_applicable]
+            setattr(line, attr, sum((v for v in values if v is not None), ZERO) if any(
+                v is not None for v in values) else None)
+        return line
+
+    roots = [visit(c) for c in children[None]]
+    ordered = [lines[c.pk] for c in criteria]
+    leaves = [ln for ln in ordered if ln.criterion.is_leaf and not ln.not_applicable]
+
+    def total(attr: str) -> Decimal | None:
+        main = [getattr(ln, attr) for ln in leaves if not ln.criterion.outside_total]
+        if all(v is None for v in main):
+            return None
+        bonus = sum((getattr(ln, attr) or ZERO for ln in leaves if ln.criterion.rule_type == RuleType.BONUS), ZERO)
+        penalty = sum((getattr(ln, attr) or ZERO for ln in leaves if ln.criterion.rule_type == RuleType.PENALTY), ZERO)
+        return sum((v for v in main if v is not None), ZERO) + bonus - penalty
+
+    fields = []
+    for root in roots:
+        ft = FieldTotal(root.code, root.criterion.name)
+        for ln in leaves:
+            if ln.criterion.field_code != root.code:
+                continue
+            if ln.criterion.rule_type == RuleType.BONUS:
+                ft.bonus += ln.obtained or ZERO
+            elif ln.criterion.rule_type == RuleType.PENALTY:
+                ft.penalty += ln.obtained or ZERO
+            else:
+                ft.max_points += ln.max_points
+                ft.obtained += ln.obtained or ZERO
+        ft.lost = ft.max_points - ft.obtained
+        fields.append(ft)
+    bonus = sum((f.bonus for f in fields), ZERO)
+    penalty = sum((f.penalty for f in fields), ZERO)
+    return Sheet(
+        assessment=assessment, lines=ordered, fields=fields,
+        applicable_max=sum((f.max_points for f in fields), ZERO),
+        self_total=total("self_points"), appraised_total=total("appraised_points"),
+        bonus=bonus, penalty=penalty, basis="thẩm định" if official else "tự chấm",
+    )
+
+
+# ---- results and ranking ---------------------------------------------------------------------------------
+@dataclass
+class Result:
+    sheet: Sheet
+    rank: int | None = None
+    of: int = 0
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.sheet.assessment
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.sheet
+        a = s.assessment
+        return {
+            "unit": a.unit.code, "unit_name": a.unit.name, "status": a.status,
+            "self_total": None if s.self_total is None else str(s.self_total),
+            "appraised_total": None if s.appraised_total is None else str(s.appraised_total),
+            "bonus": str(s.bonus), "penalty": str(s.penalty), "applicable_max": str(s.applicable_max),
+            "index": None if s.index is None else str(s.index), "rank": self.rank, "of": self.of,
+            "band": s.band(), "fields": [f.as_dict() for f in s.fields],
+        }
+
+
+def assessments_for(framework: Framework, user: Any = None) -> QuerySet[Assessment]:
+    qs = framework.assessments.select_related("unit", "framework").order_by("unit__code")
+    return scope.scoped(qs, user, scope.Action.VIEW) if user is not None else qs
+
+
+def results(framework: Framework, user: Any = None) -> list[Result]:
+    """Every unit assessed with the set, ranked by index among the finalised ones (ties share a rank:
+    1, 2, 2, 4). The ranking is over all units of the set, also those the user cannot open."""
+    criteria = criteria_of(framework)
+    context = value_context(framework) if any(c.indicator for c in criteria) else None
+    everyone = list(assessments_for(framework))
+    scores: dict[int, dict[int, Score]] = defaultdict(dict)
+    for s in Score.objects.filter(assessment__framework=framework):
+        scores[s.assessment_id][s.criterion_id] = s
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for e in Evidence.objects.filter(score__assessment__framework=framework):
+        evidence[e.score_id].append(e)
+    out = []
+    for a in everyone:
+        for s in scores[a.pk].values():
+            s.assessment = a
+        out.append(Result(build_sheet(a, context, criteria, scores[a.pk], evidence)))
+    ranked = sorted((r for r in out if r.sheet.official and r.sheet.index is not None),
+                    key=lambda r: r.sheet.index, reverse=True)
+    for position, r in enumerate(ranked, 1):
+        previous = ranked[position - 2] if position > 1 else None
+        r.rank = previous.rank if previous and previous.sheet.index == r.sheet.index else position
+        r.of = len(ranked)
+    out.sort(key=lambda r: (r.rank is None, r.rank or 0, r.assessment.unit.code))
+    if user is not None:
+        visible = set(assessments_for(framework, user).values_list("pk", flat=True))
+        out = [r for r in out if r.assessment.pk in visible]
+    return out
+
+
+def field_averages(result_list: list[Result]) -> dict[str, Decimal]:
+    """Điểm trung bình từng lĩnh vực của các đơn vị đã có kết quả chính thức."""
+    official = [r for r in result_list if r.sheet.official]
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for r in official:
+        for f in r.sheet.fields:
+            sums[f.code] += f.obtained
+    return {code: (v / len(official)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for code, v in sums.items()}
+
+
+def result_of(assessment: Assessment) -> Result:
+    for r in results(assessment.framework):
+        if r.assessment.pk == assessment.pk:
+            return r
+    raise LookupError(assessment)  # pragma: no cover
+
+
+# ---- lost points -----------------------------------------------------------------------------------------
+@dataclass
+class LostLine:
+    code: str
+    name: str
+    max_points: Decimal
+    obtained: Decimal
+    lost: Decimal
+    reason: str
+    kind: str  # "tiêu chí" | "điểm trừ"
+    criterion: Criterion
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "max": str(self.max_points), "obtained": str(self.obtained),
+                "lost": str(self.lost), "reason": self.reason, "kind": self.kind}
+
+
+@dataclass
+class LostField:
+    total: FieldTotal
+    lines: list[LostLine]
+
+
+def reason_for(line: Line) -> str:
+    """Vì sao mất điểm: the reviewer's comment, the figure against the rule, the unit's own words."""
+    score, c = line.score, line.criterion
+    parts = []
+    if score is not None and score.comment:
+        parts.append(score.comment.rstrip(". "))
+    if line.auto is not None and line.auto.source != "none":
+        if line.auto.value is not None:
+            parts.append(f"Số liệu: {figure_text(c.rule, line.auto.value, c.rule_type)} ({line.rule_text})")
+        elif line.auto.source == "indicator":
+            parts.append("Không có số liệu tự động, điểm chấm trực tiếp")
+    if not parts and score is not None:
+        if score.explanation:
+            parts.append(score.explanation.rstrip(". "))
+        elif score.declared_text:
+            parts.append(score.declared_text.rstrip(". "))
+    if not line.evidence and not c.indicator and c.rule_type != RuleType.SURVEY and not (score and score.explanation):
+        parts.append("Chưa có tài liệu kiểm chứng")
+    if not parts:
+        parts.append(f"Đạt {format_number(line.obtained or ZERO)}/{format_number(c.max_points)} điểm")
+    return "; ".join(parts)
+
+
+def lost_points(sheet: Sheet) -> tuple[list[LostField], dict[str, Decimal]]:
+    """Mọi tiêu chí bị mất điểm, theo lĩnh vực, with field and grand totals (exact decimals)."""
+    by_field: dict[str, list[LostLine]] = defaultdict(list)
+    for ln in sheet.lines:
+        c = ln.criterion
+        if not c.is_leaf or ln.not_applicable or ln.lost <= 0:
+            continue
+        kind = "điểm trừ" if c.rule_type == RuleType.PENALTY else "tiêu chí"
+        obtained = ZERO if c.rule_type == RuleType.PENALTY else (ln.obtained or ZERO)
+        by_field[c.field_code].append(LostLine(c.code, c.name, c.max_points, obtained, ln.lost, reason_for(ln),
+                                               kind, c))
+    groups = [LostField(f, by_field.get(f.code, [])) for f in sheet.fields]
+    grand = {
+        "max": sum((f.max_points for f in sheet.fields), ZERO),
+        "obtained": sum((f.obtained for f in sheet.fields), ZERO),
+        "lost": sum((f.lost for f in sheet.fields), ZERO),
+        "bonus": sheet.bonus, "penalty": sheet.penalty,
+        "total": sum((f.obtained for f in sheet.fields), ZERO) + sheet.bonus - sheet.penalty,
+    }
+    return groups, grand
+
+
+# ---- early warnings -------------------------------------------------------------------------------------
+@dataclass
+class Warning:
+    """Cảnh báo sớm: a criterion the unit is on course to lose, from this year's live figures."""
+
+    criterion: Criterion
+    value: Decimal
+    projected: Decimal
+    points: Decimal
+    message: str
+
+    @property
+    def losing(self) -> Decimal:
+        return self.criterion.max_points - self.points if self.criterion.rule_type != RuleType.PENALTY else self.points
+
+
+def current_framework(unit: Any, today: date | None = None) -> Framework | None:
+    """The newest set for the unit's level up to this year: its rules are the best guide for this year."""
+    today = today or timezone.localdate()
+    return Framework.objects.filter(level=unit.level, year__lte=today.year).order_by("-year", "-loaded_at").first()
+
+
+def early_warnings(unit: Any, today: date | None = None) -> tuple[Framework | None, list[Warning]]:
+    today = today or timezone.localdate()
+    framework = current_framework(unit, today)
+    if framework is None:
+        return None, []
+    criteria = [c for c in framework.criteria.filter(is_leaf=True).exclude(indicator="").order_by("position")]
+    if not criteria:
+        return framework, []
+    from cchc.indicators.periods import get_period
+
+    period = get_period(f"{today.year}-NAM")
+    context = value_context(framework, period.code)
+    elapsed = max((min(today, period.end) - period.start).days + 1, 1)
+    length = (period.end - period.start).days + 1
+    found = []
+    for c in criteria:
+        v = context.value(unit.pk, c.indicator)
+        if v.value is None:
+            continue
+        projected = v.value
+        if c.rule.get("pro_rata") and elapsed < length:
+            projected = (v.value * length / elapsed).quantize(Decimal("0.01"))
+        points = score_from_figure(c.rule_type, c.rule, c.max_points, projected)
+        if points is None:
+            continue
+        losing = c.max_points - points if c.rule_type != RuleType.PENALTY else points
+        if losing <= 0:
+            continue
+        now = figure_text(c.rule, v.value, c.rule_type)
+        if projected != v.value:
+            now += f" (cả năm theo nhịp hiện nay: {figure_text(c.rule, projected, c.rule_type)})"
+        message = (f"Tiêu chí {c.code} — {c.name}: số liệu năm {today.year} đến nay {now}; theo quy tắc "
+                   f"“{describe_rule(c.rule_type, c.rule, c.max_points)}” sẽ mất {format_number(losing)} điểm.")
+        found.append(Warning(c, v.value, projected, points, message))
+    return framework, found

@@ -1,0 +1,14 @@
+"""{{ value|o_nhap }}: a figure as typed in an input (Vietnamese format, empty when there is none)."""
+
+from django import template
+
+from cchc.core import vnformat
+
+register = template.Library()
+
+
+@register.filter(name="o_nhap")
+def input_value(value):
+    if value in (None, ""):
+        return ""
+    return vnformat.format_number(value)

@@ -1,0 +1,324 @@
+"""Màn hình Chỉ số CCHC. Thin: every read through selectors, every write through services, every record
+through scope (an assessment outside the user's reach answers 404)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from cchc.accounts import scope
+from cchc.documents.rendering import DocumentError, docx_to_pdf
+from cchc.parindex import documents, selectors, services
+from cchc.parindex.models import Assessment, Evidence, Framework, RemediationTask, Score, Status
+from cchc.parindex.scoring import takes_figure
+
+
+def _assessment(request, pk: int, action: scope.Action = scope.Action.VIEW) -> Assessment:
+    qs = Assessment.objects.select_related("unit", "framework")
+    return scope.access(qs, request.user, action, unit_field="unit", pk=pk)
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+@login_required
+@require_GET
+def index(request):
+    """Các bộ tiêu chí, hồ sơ đánh giá trong phạm vi người dùng, và việc bắt đầu tự đánh giá."""
+    unit = request.current_unit
+    frameworks = []
+    for fw in Framework.objects.all():
+        mine = list(selectors.assessments_for(fw, request.user))
+        own = next((a for a in mine if unit and a.unit_id == unit.pk), None)
+        can_start = bool(unit and own is None and unit.level == fw.level
+                         and scope.can(request.user, scope.Action.EDIT, unit))
+        frameworks.append({"fw": fw, "assessments": mine, "own": own, "can_start": can_start})
+    return render(request, "parindex/index.html", {"frameworks": frameworks, "unit": unit})
+
+
+@login_required
+@require_POST
+def start(request, code: str):
+    fw = get_object_or_404(Framework, code=code)
+    unit = request.current_unit
+    if unit is None:
+        raise Http404("Chưa chọn đơn vị.")
+    try:
+        a = services.start_assessment(request.user, fw, unit)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+        return redirect("parindex:index")
+    return redirect("parindex:assessment", pk=a.pk)
+
+
+@login_required
+@require_GET
+def results(request, code: str):
+    """Kết quả, xếp hạng: ranking chart and, for one unit, its fields against the average."""
+    fw = get_object_or_404(Framework, code=code)
+    rows = selectors.results(fw, request.user)
+    everyone = selectors.results(fw)
+    averages = selectors.field_averages(everyone)
+    chosen = None
+    wanted = request.GET.get("don-vi") or (request.current_unit.code if request.current_unit else "")
+    chosen = next((r for r in rows if r.assessment.unit.code == wanted), rows[0] if rows else None)
+    top = max((r.sheet.index or Decimal(0) for r in rows), default=Decimal(100)) or Decimal(100)
+    field_chart = []
+    if chosen is not None:
+        for f in chosen.sheet.fields:
+            avg = averages.get(f.code, Decimal(0))
+            scale = f.max_points or Decimal(1)
+            field_chart.append({"f": f, "avg": avg, "pct": f.obtained / scale * 100, "avg_pct": avg / scale * 100})
+    return render(request, "parindex/results.html", {
+        "fw": fw, "rows": rows, "chosen": chosen, "field_chart": field_chart, "top": top,
+        "official_count": sum(1 for r in everyone if r.sheet.official),
+    })
+
+
+def _field_lines(sheet: selectors.Sheet, field_code: str) -> list[selectors.Line]:
+    return [ln for ln in sheet.lines if ln.criterion.field_code == field_code]
+
+
+def _screen(request, pk: int, template: str, review: bool):
+    a = _assessment(request, pk)
+    if review and not services.can_review(request.user, a):
+        raise PermissionDenied("Bạn không có quyền thẩm định hồ sơ của đơn vị này.")
+    sheet = selectors.build_sheet(a)
+    fields = sheet.fields
+    current = request.GET.get("linh-vuc") or (fields[0].code if fields else "")
+    can_edit = scope.can(request.user, scope.Action.EDIT, a.unit) and a.status in (Status.DRAFT, Status.RETURNED)
+    can_review = services.can_review(request.user, a)
+    return render(request, template, {
+        "a": a, "sheet": sheet, "fields": fields, "current": current, "lines": _field_lines(sheet, current),
+        "can_edit": can_edit, "can_review": can_review and a.status == Status.SUBMITTED,
+        "reviewer": can_review, "problems": services.submission_problems(a) if can_edit else [],
+    })
+
+
+@login_required
+@require_GET
+def assessment(request, pk: int):
+    """Tự đánh giá theo lĩnh vực: số liệu, tài liệu kiểm chứng, điểm tự chấm, giải trình."""
+    return _screen(request, pk, "parindex/assessment.html", review=False)
+
+
+@login_required
+@require_GET
+def appraisal(request, pk: int):
+    """Thẩm định: điểm tự chấm, tài liệu kiểm chứng và số liệu tính tự động cạnh nhau."""
+    return _screen(request, pk, "parindex/appraisal.html", review=True)
+
+
+def _line_for(score: Score) -> selectors.Line:
+    sheet = selectors.build_sheet(score.assessment)
+    return next(ln for ln in sheet.lines if ln.score is not None and ln.score.pk == score.pk)
+
+
+@login_required
+@require_POST
+def save_score(request, pk: int, score_pk: int):
+    """Tự động lưu một tiêu chí (HTMX) — or a plain form post without JavaScript."""
+    a = _assessment(request, pk)
+    score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_pk, assessment=a)
+    score.assessment = a
+    review = request.POST.get("mode") == "review"
+    names = services.REVIEW_FIELDS if review else services.SELF_FIELDS
+    changes = {}
+    for name in names:
+        if name == "not_applicable":
+            changes[name] = request.POST.get(name) == "on"
+        elif name == "declared_value" and not (takes_figure(score.criterion.rule_type, score.criterion.rule)
+                                                and not score.criterion.indicator):
+            continue
+        elif name in request.POST:
+            changes[name] = request.POST.get(name, "")
+    error, status = "", 200
+    try:
+        version = int(request.POST.get("version", "-1"))
+        score = services.save_score(request.user, score, version, **changes)
+    except services.ConflictError as exc:
+        error, status = " ".join(exc.messages), 409
+    except ValidationError as exc:
+        error, status = " ".join(exc.messages), 422
+    except ValueError:
+        error, status = "Dữ liệu gửi lên không hợp lệ.", 400
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"Đã lưu tiêu chí {score.criterion.code}.")
+        target = "parindex:appraisal" if review else "parindex:assessment"
+        return redirect(reverse(target, args=[a.pk]) + f"?linh-vuc={score.criterion.field_code}")
+    fresh = Score.objects.select_related("criterion", "assessment__unit", "assessment__framework").get(pk=score.pk)
+    line = _line_for(fresh)
+    template = "parindex/_review_line.html" if review else "parindex/_self_line.html"
+    response = render(request, template, {
+        "a": fresh.assessment, "ln": line, "error": error, "saved": not error,
+        "can_edit": not review, "can_review": review,
+    })
+    # A conflict or an invalid value still re-renders the row (with the newest data and the message),
+    # so HTMX swaps it in; the status code tells scripts and tests what happened.
+    response.status_code = 200 if status == 200 else status
+    return response
+
+
+@login_required
+@require_POST
+def add_evidence(request, pk: int, score_pk: int):
+    a = _assessment(request, pk, scope.Action.EDIT)
+    score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_pk, assessment=a)
+    score.assessment = a
+    try:
+        services.add_evidence(request.user, score, request.POST.get("title", ""), url=request.POST.get("url", ""),
+                              file=request.FILES.get("file"))
+        messages.success(request, f"Đã thêm tài liệu kiểm chứng cho tiêu chí {score.criterion.code}.")
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect(reverse("parindex:assessment", args=[a.pk]) + f"?linh-vuc={score.criterion.field_code}"
+                    + f"#tc-{score.criterion.code}")
+
+
+@login_required
+@require_POST
+def remove_evidence(request, pk: int, evidence_pk: int):
+    a = _assessment(request, pk, scope.Action.EDIT)
+    item = get_object_or_404(Evidence.objects.select_related("score__criterion"), pk=evidence_pk,
+                             score__assessment=a)
+    item.score.assessment = a
+    try:
+        services.remove_evidence(request.user, item)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect(reverse("parindex:assessment", args=[a.pk]) + f"?linh-vuc={item.score.criterion.field_code}")
+
+
+@login_required
+@require_POST
+def workflow(request, pk: int, step: str):
+    """Gửi thẩm định, trả lại để giải trình, kết thúc thẩm định."""
+    a = _assessment(request, pk)
+    try:
+        if step == "gui":
+            services.submit(request.user, a)
+            messages.success(request, "Đã gửi hồ sơ tự đánh giá để thẩm định.")
+        elif step == "tra-lai":
+            services.return_for_explanation(request.user, a, request.POST.get("note", ""))
+            messages.success(request, "Đã trả lại hồ sơ để đơn vị giải trình, bổ sung.")
+        elif step == "ket-thuc":
+            services.finalise(request.user, a, accept_self_for_rest=request.POST.get("accept_self") == "on")
+            messages.success(request, "Đã kết thúc thẩm định; kết quả chính thức đã được ghi nhận.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    back = "parindex:appraisal" if step != "gui" and services.can_review(request.user, a) else "parindex:assessment"
+    return redirect(back, pk=a.pk)
+
+
+@login_required
+@require_GET
+def lost(request, pk: int):
+    """Phân tích điểm bị mất."""
+    a = _assessment(request, pk)
+    sheet = selectors.build_sheet(a)
+    groups, grand = selectors.lost_points(sheet)
+    return render(request, "parindex/lost.html", {"a": a, "sheet": sheet, "groups": groups, "grand": grand})
+
+
+@login_required
+def remediation(request, pk: int):
+    """Kế hoạch khắc phục: responsible and deadline per lost criterion, editable before printing."""
+    a = _assessment(request, pk)
+    can_edit = scope.can(request.user, scope.Action.EDIT, a.unit)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Bạn không có quyền lập kế hoạch khắc phục cho đơn vị này.")
+        try:
+            if request.POST.get("action") == "create":
+                services.ensure_plan(request.user, a)
+                messages.success(request, "Đã lập danh sách nhiệm vụ khắc phục từ các tiêu chí bị mất điểm.")
+            elif request.POST.get("action") == "plan":
+                from cchc.core.vnformat import VietnameseParseError, parse_date
+
+                plan = services.ensure_plan(request.user, a)
+                changes = {k: request.POST.get(k, "").strip() for k in
+                           ("number", "signer", "report_number", "overall", "next_measures")}
+                for k in ("issued_on", "report_on"):
+                    raw = request.POST.get(k, "").strip()
+                    try:
+                        changes[k] = parse_date(raw) if raw else None
+                    except VietnameseParseError as exc:
+                        raise ValidationError(str(exc)) from exc
+                services.update_plan(request.user, plan, **changes)
+                messages.success(request, "Đã lưu thông tin kế hoạch, báo cáo.")
+            elif request.POST.get("action") == "number":
+                plan = services.ensure_plan(request.user, a)
+                kind = "BC" if request.POST.get("kind") == "BC" else "KH"
+                symbol = services.issue_plan_number(request.user, plan, kind)
+                messages.success(request, f"Đã lấy số văn bản {symbol}.")
+            else:
+                task = get_object_or_404(RemediationTask.objects.select_related("criterion", "plan__assessment"),
+                                         pk=request.POST.get("task"), plan__assessment=a)
+                services.update_task(request.user, task, int(request.POST.get("version", "-1")), **{
+                    k: request.POST.get(k, "") for k in services.TASK_FIELDS if k in request.POST})
+                messages.success(request, f"Đã lưu nhiệm vụ khắc phục tiêu chí {task.criterion.code}.")
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+        return redirect("parindex:remediation", pk=a.pk)
+    plan = a.remediation_plan if hasattr(a, "remediation_plan") else None
+    tasks = list(plan.tasks.select_related("criterion")) if plan else []
+    groups, grand = selectors.lost_points(selectors.build_sheet(a)) if a.status == Status.FINALISED else ([], {})
+    lost_by_code = {ln.code: ln for g in groups for ln in g.lines}
+    return render(request, "parindex/remediation.html", {
+        "a": a, "plan": plan, "tasks": [(t, lost_by_code.get(t.criterion.code)) for t in tasks],
+        "can_edit": can_edit, "grand": grand, "statuses": services.TaskStatus.choices,
+    })
+
+
+@login_required
+@require_GET
+def document(request, pk: int, kind: str, fmt: str):
+    a = _assessment(request, pk)
+    if kind not in ("ke-hoach", "bao-cao") or fmt not in ("docx", "pdf") or a.status != Status.FINALISED:
+        raise Http404("Không có văn bản này.")
+    if not hasattr(a, "remediation_plan") and scope.can(request.user, scope.Action.EDIT, a.unit):
+        services.ensure_plan(request.user, a)
+    data = documents.plan_docx(a) if kind == "ke-hoach" else documents.report_docx(a)
+    name = f"{kind}-khac-phuc-{a.unit.code}-{a.framework.year}"
+    if fmt == "pdf":
+        try:
+            data = docx_to_pdf(data)
+        except DocumentError as exc:
+            messages.error(request, str(exc))
+            return redirect("parindex:remediation", pk=a.pk)
+        content_type = "application/pdf"
+    else:
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def warnings(request):
+    """Cảnh báo sớm: tiêu chí có nguy cơ mất điểm theo số liệu năm nay."""
+    code = request.GET.get("don-vi")
+    unit = scope.access_unit(request.user, code) if code else request.current_unit
+    if unit is None:
+        raise Http404("Chưa chọn đơn vị.")
+    framework, items = selectors.early_warnings(unit)
+    return render(request, "parindex/warnings.html", {"unit": unit, "framework": framework, "items": items})
