@@ -23,7 +23,10 @@ from cchc.org.models import Level
 from cchc.org.selectors import load_graph
 
 TIERS = {"district": Level.DISTRICT, "commune": Level.COMMUNE}
-TOTAL_KEYS = ("received", "carried_over", "resolved", "resolved_early", "resolved_on_time", "resolved_late")
+TOTAL_KEYS = (
+    "received", "carried_over", "resolved", "resolved_early", "resolved_on_time", "resolved_late",
+    "late_without_apology",
+)
 FIELD_KEYS = ("resolved", "resolved_early", "resolved_on_time")
 
 

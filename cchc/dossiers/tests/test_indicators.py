@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
         ("dossiers.commune.carried_over", Decimal(2)),
         ("dossiers.commune.on_time_rate", Decimal("50.00")),
         ("dossiers.district.received", Decimal(0)),
+        ("dossiers.commune.late_without_apology", Decimal(3)),
         ("postal.dossiers_received", Decimal(1)),
         ("postal.procedures_received", Decimal(1)),
     ],
