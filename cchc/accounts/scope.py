@@ -124,9 +124,18 @@ def access(
     except qs.model.DoesNotExist as exc:
         raise Http404("Không tìm thấy.") from exc
     if action != Action.VIEW:
-        unit_id = obj.pk if unit_field == "pk" else getattr(obj, f"{unit_field}_id")
-        require(user, action, unit_id)
+        require(user, action, _unit_id_of(obj, unit_field))
     return obj
+
+
+def _unit_id_of(obj: Model, unit_field: str) -> int:
+    """The unit id behind ``unit_field``, which may follow relations (``plan__unit``)."""
+    if unit_field == "pk":
+        return obj.pk
+    *path, last = unit_field.split("__")
+    for name in path:
+        obj = getattr(obj, name)
+    return getattr(obj, f"{last}_id")
 
 
 def require(user: User, action: Action, unit: OrgUnit | int) -> None:

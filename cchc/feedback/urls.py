@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.feedback import views
 
 app_name = "feedback"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("them/", views.create, name="create"),
+    path("<int:item_id>/", views.edit, name="edit"),
+    path("<int:item_id>/xoa/", views.delete, name="delete"),
+]

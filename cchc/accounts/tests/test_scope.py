@@ -122,3 +122,19 @@ def test_inactive_or_anonymous_users_see_nothing(users, demo_org):
     officer.is_active = False
     assert scope.unit_ids(officer, Action.VIEW) == frozenset()
     assert scope.unit_ids(AnonymousUser(), Action.VIEW) == frozenset()
+
+
+def test_access_follows_a_related_unit_field(users, demo_org, make_user):
+    """A record owned through a relation (an API key belongs to a user, who belongs to a unit)."""
+    from cchc.api.models import ApiToken
+    from cchc.api.services import create_token
+
+    officer, leader = users[Role.COMMUNE_OFFICER], users[Role.LEADER]
+    own, _ = create_token("test", officer, "một cửa")
+    other, _ = create_token("test", make_user("sl", Role.COMMUNE_OFFICER, demo_org[SON_LAM]), "khác")
+    tokens = ApiToken.objects.all()
+    assert scope.access(tokens, officer, Action.EDIT, unit_field="user__unit", pk=own.pk) == own
+    with pytest.raises(Http404):
+        scope.access(tokens, officer, Action.EDIT, unit_field="user__unit", pk=other.pk)
+    with pytest.raises(PermissionDenied):  # the leader sees the key but may not change it
+        scope.access(tokens, leader, Action.EDIT, unit_field="user__unit", pk=own.pk)

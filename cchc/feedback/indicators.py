@@ -1,0 +1,31 @@
+"""Hàm tính chỉ tiêu phản ánh, kiến nghị về quy định hành chính (received in the span, judged at its end)."""
+
+from __future__ import annotations
+
+from cchc.feedback.selectors import figures
+from cchc.indicators.registry import Computed, Span, register_computed
+
+
+def _figures(units, span: Span):
+    return figures([u.pk for u in units], span.start, span.end)
+
+
+@register_computed("feedback.received")
+def received(units, span: Span) -> Computed:
+    f = _figures(units, span)
+    return Computed(f.received, {"tất cả phản ánh (kể cả không về quy định hành chính)": f.all_received})
+
+
+@register_computed("feedback.resolved")
+def resolved(units, span: Span) -> int:
+    return _figures(units, span).resolved
+
+
+@register_computed("feedback.forwarded")
+def forwarded(units, span: Span) -> int:
+    return _figures(units, span).forwarded
+
+
+@register_computed("feedback.overdue")
+def overdue(units, span: Span) -> int:
+    return _figures(units, span).overdue

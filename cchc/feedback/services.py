@@ -1,0 +1,152 @@
+"""Sổ tiếp nhận phản ánh, kiến nghị: register, forward, answer — scoped and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.accounts import scope
+from cchc.core import audit
+from cchc.feedback.models import FeedbackItem
+from cchc.feedback.rules import answer_working_days, channel_choices
+
+
+class FeedbackError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def require(actor, action: scope.Action, unit) -> None:
+    """Users need the right on the unit; a command-line actor (a string) is the console administrator."""
+    if isinstance(actor, str):
+        return
+    scope.require(actor, action, unit)
+
+
+def _stale(unit, *days: date | None) -> None:
+    from cchc.indicators.services import mark_stale
+
+    for day in {d for d in days if d is not None}:
+        mark_stale(unit, day)
+
+
+def default_deadline(unit, received_on: date) -> date:
+    """Received + the data file's working days on the unit's calendar (calendar days if out of its range)."""
+    from cchc.workdays.calendar_engine import CalendarRangeError
+    from cchc.workdays.selectors import get_calendar_for_unit
+
+    try:
+        return get_calendar_for_unit(unit, received_on).add_working_days(received_on, answer_working_days())
+    except CalendarRangeError:
+        return received_on + timedelta(days=answer_working_days() * 7 // 5)
+
+
+@dataclass
+class FeedbackData:
+    received_on: date
+    channel: str
+    citizen_name: str
+    content: str
+    about_admin_rule: bool = True
+    citizen_contact: str = ""
+    responsible: str = ""
+    deadline: date | None = None
+    forwarded_to: str = ""
+    forwarded_on: date | None = None
+    answer: str = ""
+    answered_on: date | None = None
+
+
+def check(data: FeedbackData, today: date) -> None:
+    if data.received_on is None:
+        raise FeedbackError("received_on", "Cần nhập ngày tiếp nhận.")
+    if data.received_on > today:
+        raise FeedbackError("received_on", "Ngày tiếp nhận không được sau ngày hôm nay.")
+    if data.channel not in dict(channel_choices()):
+        raise FeedbackError("channel", "Hình thức tiếp nhận không hợp lệ.")
+    if not data.citizen_name.strip():
+        raise FeedbackError("citizen_name", "Cần ghi tên cá nhân, tổ chức phản ánh.")
+    if not data.content.strip():
+        raise FeedbackError("content", "Cần ghi nội dung phản ánh, kiến nghị.")
+    if data.deadline is not None and data.deadline < data.received_on:
+        raise FeedbackError("deadline", "Hạn xử lý không được trước ngày tiếp nhận.")
+    for field, day, label in (
+        ("forwarded_on", data.forwarded_on, "Ngày chuyển"),
+        ("answered_on", data.answered_on, "Ngày trả lời"),
+    ):
+        if day is not None and day < data.received_on:
+            raise FeedbackError(field, f"{label} không được trước ngày tiếp nhận.")
+        if day is not None and day > today:
+            raise FeedbackError(field, f"{label} không được sau ngày hôm nay.")
+    if data.forwarded_on and not data.forwarded_to.strip():
+        raise FeedbackError("forwarded_to", "Cần ghi cơ quan được chuyển đến.")
+    if data.forwarded_to.strip() and not data.forwarded_on:
+        raise FeedbackError("forwarded_on", "Cần ghi ngày chuyển.")
+    if data.answered_on and not data.answer.strip():
+        raise FeedbackError("answer", "Cần ghi kết quả xử lý, trả lời.")
+    if data.answer.strip() and not data.answered_on:
+        raise FeedbackError("answered_on", "Cần ghi ngày trả lời.")
+
+
+def save_item(
+    actor, unit, data: FeedbackData, *, item: FeedbackItem | None = None, today: date | None = None
+) -> FeedbackItem:
+    """Vào sổ (or update) a phản ánh, kiến nghị; the deadline defaults from the data file."""
+    today = today or timezone.localdate()
+    owner = unit if item is None else item.unit
+    require(actor, scope.Action.EDIT, owner)
+    check(data, today)
+    if data.deadline is None:
+        data.deadline = default_deadline(owner, data.received_on)
+    with transaction.atomic():
+        creating = item is None
+        old = () if creating else (item.received_on, item.answered_on, item.forwarded_on)
+        item = item or FeedbackItem(unit=owner)
+        for k, v in data.__dict__.items():
+            setattr(item, k, v.strip() if isinstance(v, str) else v)
+        item.save()
+        audit.record(
+            actor,
+            "feedback.created" if creating else "feedback.updated",
+            item,
+            unit=owner,
+            data={
+                k: (v.isoformat() if isinstance(v, date) else v)
+                for k, v in data.__dict__.items()
+                if k not in ("citizen_contact",)
+            },
+        )
+        _stale(owner, item.received_on, item.answered_on, item.forwarded_on, *old)
+    return item
+
+
+def _data_of(item: FeedbackItem) -> FeedbackData:
+    return FeedbackData(**{k: getattr(item, k) for k in FeedbackData.__dataclass_fields__})
+
+
+def forward(actor, item: FeedbackItem, to: str, on: date, today: date | None = None) -> FeedbackItem:
+    """Chuyển phản ánh đến cơ quan có thẩm quyền."""
+    data = _data_of(item)
+    data.forwarded_to, data.forwarded_on = to, on
+    return save_item(actor, item.unit, data, item=item, today=today)
+
+
+def answer(actor, item: FeedbackItem, text: str, on: date, today: date | None = None) -> FeedbackItem:
+    """Ghi kết quả xử lý, trả lời."""
+    data = _data_of(item)
+    data.answer, data.answered_on = text, on
+    return save_item(actor, item.unit, data, item=item, today=today)
+
+
+def delete_item(actor, item: FeedbackItem) -> None:
+    require(actor, scope.Action.EDIT, item.unit)
+    with transaction.atomic():
+        audit.record(actor, "feedback.deleted", item, unit=item.unit, data={"content": item.content[:200]})
+        unit, days = item.unit, (item.received_on, item.answered_on, item.forwarded_on)
+        item.delete()
+        _stale(unit, *days)

@@ -1,0 +1,129 @@
+from datetime import date
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from cchc.core.models import AuditEvent
+from cchc.core.registry import todo_items
+from cchc.feedback import selectors, services
+from cchc.feedback.models import FeedbackItem
+from cchc.indicators.registry import Computed, Span, get_function
+
+TODAY = date(2021, 12, 20)
+YEAR = Span(date(2020, 12, 15), date(2021, 12, 14), "2021-NAM")
+
+
+def _data(received_on, deadline=None, **extra):
+    return services.FeedbackData(received_on, "truc_tiep", "Ông A", "Nội dung phản ánh", deadline=deadline, **extra)
+
+
+def test_default_deadline_counts_working_days(sontay, officer):
+    # Received on Friday 3/9/2021 (a National Day holiday): 10 working days from Monday 6/9 end on 17/9/2021.
+    item = services.save_item(officer, sontay, _data(date(2021, 9, 3)), today=TODAY)
+    assert item.deadline == date(2021, 9, 17)
+    assert AuditEvent.objects.filter(verb="feedback.created", object_id=str(item.pk)).exists()
+
+
+def test_status_forward_answer(sontay, officer):
+    item = services.save_item(officer, sontay, _data(date(2021, 9, 1), date(2021, 9, 15)), today=TODAY)
+    assert item.status(date(2021, 9, 15)) == "open"
+    assert item.status(date(2021, 9, 16)) == "overdue"
+    item = services.forward(officer, item, "UBND huyện", date(2021, 9, 10), today=TODAY)
+    assert item.status(TODAY) == "forwarded"
+    item = services.answer(officer, item, "Đã trả lời", date(2021, 10, 1), today=TODAY)
+    assert item.status(TODAY) == "resolved" and item.status_label(TODAY) == "Đã giải quyết"
+
+
+@pytest.mark.parametrize(
+    "extra, field, message",
+    [
+        ({"forwarded_on": date(2021, 9, 5)}, "forwarded_to", "Cần ghi cơ quan được chuyển đến."),
+        ({"answer": "Đã trả lời"}, "answered_on", "Cần ghi ngày trả lời."),
+        (
+            {"answered_on": date(2021, 8, 1), "answer": "x"},
+            "answered_on",
+            "Ngày trả lời không được trước ngày tiếp nhận.",
+        ),
+        ({"channel": "fax"}, "channel", "Hình thức tiếp nhận không hợp lệ."),
+    ],
+)
+def test_rules(sontay, officer, extra, field, message):
+    data = _data(date(2021, 9, 1))
+    for k, v in extra.items():
+        setattr(data, k, v)
+    with pytest.raises(services.FeedbackError) as exc:
+        services.save_item(officer, sontay, data, today=TODAY)
+    assert (exc.value.field, exc.value.message) == (field, message)
+    assert not FeedbackItem.objects.exists()
+
+
+def test_figures_and_indicator_functions(sontay, demo_org):
+    save = lambda data: services.save_item("test", sontay, data, today=TODAY)  # noqa: E731
+    save(_data(date(2021, 3, 1), date(2021, 3, 15), answer="Đã trả lời", answered_on=date(2021, 3, 10)))
+    save(_data(date(2021, 6, 1), date(2021, 6, 15), forwarded_to="UBND huyện", forwarded_on=date(2021, 6, 3)))
+    save(_data(date(2021, 11, 1), date(2021, 11, 15)))  # open, overdue at 14/12
+    save(_data(date(2021, 12, 1), date(2021, 12, 20)))  # open, within its deadline at 14/12
+    save(_data(date(2021, 5, 1), date(2021, 5, 15), about_admin_rule=False))  # not about an administrative rule
+    save(_data(date(2021, 12, 10), date(2021, 12, 30), answer="Xong", answered_on=date(2021, 12, 18)))  # after cut-off
+    f = selectors.figures([sontay.pk], YEAR.start, YEAR.end)
+    assert (f.received, f.resolved, f.forwarded, f.overdue, f.all_received) == (5, 1, 1, 1, 6)
+    units = [sontay, demo_org["001.16.21.H42"]]
+    received = get_function("feedback.received")(units, YEAR)
+    assert isinstance(received, Computed) and received.value == 5
+    assert get_function("feedback.resolved")(units, YEAR) == 1
+    assert get_function("feedback.forwarded")(units, YEAR) == 1
+    assert get_function("feedback.overdue")(units, YEAR) == 1
+
+
+def test_todo_for_items_past_deadline(sontay, officer, outsider):
+    services.save_item("test", sontay, _data(date(2021, 11, 1), date(2021, 11, 15)), today=TODAY)
+    with mock.patch("cchc.feedback.todo.timezone.localdate", return_value=TODAY):
+        items = [i for i in todo_items(officer, sontay) if i.title == "Phản ánh, kiến nghị quá hạn xử lý"]
+        assert len(items) == 1 and items[0].count == 1 and "15/11/2021" in items[0].detail
+        assert not [i for i in todo_items(outsider, sontay) if i.title.startswith("Phản ánh")]
+    with mock.patch("cchc.feedback.todo.timezone.localdate", return_value=date(2021, 11, 15)):
+        assert not [i for i in todo_items(officer, sontay) if i.title.startswith("Phản ánh")]
+
+
+def test_demo_matches_indicator_demo_and_is_idempotent(sontay):
+    from cchc.feedback.demo import run_demo
+
+    run_demo(lambda line: None)
+    run_demo(lambda line: None)
+    assert FeedbackItem.objects.count() == 4
+    f = selectors.figures([sontay.pk], YEAR.start, YEAR.end)
+    assert (f.received, f.resolved) == (3, 3)
+
+
+def test_views_and_scope(client, officer, outsider, sontay):
+    item = services.save_item("test", sontay, _data(date(2021, 11, 1), date(2021, 11, 15)), today=TODAY)
+    client.force_login(outsider)
+    assert client.get(reverse("feedback:edit", args=[item.pk])).status_code == 404
+    assert client.post(reverse("feedback:delete", args=[item.pk])).status_code == 404
+    assert "Nội dung phản ánh" not in client.get(reverse("feedback:index")).content.decode()
+    client.force_login(officer)
+    page = client.get(reverse("feedback:index") + "?tt=overdue").content.decode()
+    assert "Nội dung phản ánh" in page and "Quá hạn" in page
+    assert client.get(reverse("feedback:create")).status_code == 200
+    response = client.post(
+        reverse("feedback:edit", args=[item.pk]),
+        {
+            "received_on": "01/11/2021",
+            "channel": "truc_tiep",
+            "citizen_name": "Ông A",
+            "content": "Nội dung phản ánh",
+            "about_admin_rule": "on",
+            "deadline": "15/11/2021",
+            "answer": "Đã trả lời",
+            "answered_on": "10/11/2021",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.answered_on == date(2021, 11, 10)
+    response = client.post(
+        reverse("feedback:create"),
+        {"received_on": "01/11/2021", "channel": "truc_tiep", "citizen_name": "", "content": "x"},
+    )
+    assert response.status_code == 200 and FeedbackItem.objects.count() == 1

@@ -1,0 +1,114 @@
+"""Màn hình sổ phản ánh, kiến nghị."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cchc.accounts import scope
+from cchc.feedback import selectors, services
+from cchc.feedback.forms import FeedbackForm
+from cchc.feedback.models import STATUS_LABELS
+from cchc.org.models import OrgUnit
+
+
+def _unit(request) -> OrgUnit | None:
+    pk = getattr(request.current_unit, "pk", None)
+    return OrgUnit.objects.filter(pk=pk).first() if pk else None
+
+
+@login_required
+def index(request):
+    unit = _unit(request)
+    today = timezone.localdate()
+    status, q = request.GET.get("tt", ""), request.GET.get("q", "").strip()
+    year = request.GET.get("nam", "")
+    base = selectors.items_for(request.user, unit=unit, year=int(year) if year.isdigit() else None, q=q)
+    counts = {key: selectors.filter_status(base, key, today).count() for key in STATUS_LABELS}
+    items = selectors.filter_status(base, status, today) if status in STATUS_LABELS else base
+    rows = [(i, i.status(today), i.status_label(today)) for i in items[:500]]
+    return render(
+        request,
+        "feedback/index.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "total": base.count(),
+            "counts": counts,
+            "labels": STATUS_LABELS,
+            "tt": status,
+            "q": q,
+            "year": year,
+            "can_edit": unit is not None and scope.can(request.user, scope.Action.EDIT, unit),
+        },
+    )
+
+
+def _data(cd) -> services.FeedbackData:
+    return services.FeedbackData(
+        **{
+            k: (cd[k] if cd[k] is not None else None)
+            if k in ("received_on", "deadline", "forwarded_on", "answered_on", "about_admin_rule")
+            else (cd[k] or "")
+            for k in services.FeedbackData.__dataclass_fields__
+        }
+    )
+
+
+def _form_error(form, exc: services.FeedbackError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def create(request):
+    unit = _unit(request)
+    if unit is None:
+        raise Http404("Chưa chọn đơn vị.")
+    scope.require(request.user, scope.Action.EDIT, unit)
+    form = FeedbackForm(request.POST or None, initial={"received_on": timezone.localdate(), "about_admin_rule": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.save_item(request.user, unit, _data(form.cleaned_data))
+        except services.FeedbackError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Đã vào sổ phản ánh, hạn xử lý {item.deadline:%d/%m/%Y}.")
+            return redirect("feedback:index")
+    return render(request, "feedback/form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def edit(request, item_id: int):
+    item = selectors.get_item(request.user, item_id)
+    can_edit = scope.can(request.user, scope.Action.EDIT, item.unit)
+    initial = {k: getattr(item, k) for k in services.FeedbackData.__dataclass_fields__}
+    form = FeedbackForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        scope.require(request.user, scope.Action.EDIT, item.unit)
+        if form.is_valid():
+            try:
+                services.save_item(request.user, item.unit, _data(form.cleaned_data), item=item)
+            except services.FeedbackError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "Đã lưu.")
+                return redirect("feedback:index")
+    today = timezone.localdate()
+    return render(
+        request,
+        "feedback/form.html",
+        {"form": form, "unit": item.unit, "item": item, "can_edit": can_edit, "status": item.status_label(today)},
+    )
+
+
+@login_required
+@require_POST
+def delete(request, item_id: int):
+    item = selectors.get_item(request.user, item_id, scope.Action.EDIT)
+    services.delete_item(request.user, item)
+    messages.success(request, "Đã xóa phản ánh.")
+    return redirect("feedback:index")
