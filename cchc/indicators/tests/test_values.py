@@ -23,20 +23,20 @@ PROVINCE = "000.00.00.H42"
 
 def test_entered_value_has_provenance_and_audit(demo_org, make_user, catalogue):
     officer = make_user("canbo", Role.COMMUNE_OFFICER, demo_org[SON_TAY])
-    result = enter_value(officer, demo_org[SON_TAY], "2021-NAM", "feedback.received", "1.234", "Sổ tiếp nhận")
+    result = enter_value(officer, demo_org[SON_TAY], "2021-NAM", "legal.issued", "1.234", "Sổ tiếp nhận")
     assert result.value.value == 1234 and result.warnings == []
-    v = value_of(SON_TAY, "2021-NAM", "feedback.received")
+    v = value_of(SON_TAY, "2021-NAM", "legal.issued")
     assert v.source == "entered" and v.own and v.value == 1234 and v.display == "1.234"
     assert v.detail["entered_by"] == officer.display_name and v.detail["note"] == "Sổ tiếp nhận"
     assert "Nhập tay: " in v.source_text and "Sổ tiếp nhận" in v.source_text
     event = AuditEvent.objects.get(verb="indicators.value_entered")
     assert event.actor == officer and event.data["new"] == "1234" and event.data["old"] is None
     # the same value again changes nothing and writes no audit row
-    again = enter_value(officer, demo_org[SON_TAY], "2021-NAM", "feedback.received", 1234, "Sổ tiếp nhận")
+    again = enter_value(officer, demo_org[SON_TAY], "2021-NAM", "legal.issued", 1234, "Sổ tiếp nhận")
     assert again.changed is False
     assert AuditEvent.objects.filter(verb="indicators.value_entered").count() == 1
     # an empty value clears the entry
-    enter_value(officer, demo_org[SON_TAY], "2021-NAM", "feedback.received", "")
+    enter_value(officer, demo_org[SON_TAY], "2021-NAM", "legal.issued", "")
     assert not IndicatorValue.objects.exists()
     assert AuditEvent.objects.filter(verb="indicators.value_cleared").count() == 1
 
@@ -44,23 +44,23 @@ def test_entered_value_has_provenance_and_audit(demo_org, make_user, catalogue):
 def test_scope_commune_officer_cannot_enter_for_another_commune(demo_org, make_user, catalogue):
     officer = make_user("canbo", Role.COMMUNE_OFFICER, demo_org[SON_TAY])
     with pytest.raises(Http404):
-        enter_value(officer, demo_org[SON_NINH], "2021-NAM", "feedback.received", 3)
+        enter_value(officer, demo_org[SON_NINH], "2021-NAM", "legal.issued", 3)
     with pytest.raises(Http404):
-        enter_value(officer, demo_org[DISTRICT], "2021-NAM", "feedback.received", 3)
+        enter_value(officer, demo_org[DISTRICT], "2021-NAM", "legal.issued", 3)
     with pytest.raises(Http404):
         values_for(SON_NINH, "2021-NAM", user=officer)
     leader = make_user("lanhdao", Role.LEADER, demo_org[SON_TAY])
     with pytest.raises(PermissionDenied):
-        enter_value(leader, demo_org[SON_TAY], "2021-NAM", "feedback.received", 3)
+        enter_value(leader, demo_org[SON_TAY], "2021-NAM", "legal.issued", 3)
     assert not IndicatorValue.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("code", "value", "message"),
     [
-        ("feedback.received", "2,5", "phải là số nguyên"),
-        ("feedback.received", "-1", "không được âm"),
-        ("feedback.received", "mười", "không phải là một số"),
+        ("legal.issued", "2,5", "phải là số nguyên"),
+        ("legal.issued", "-1", "không được âm"),
+        ("legal.issued", "mười", "không phải là một số"),
         ("dialogue.held", "2", "chỉ nhận một trong các giá trị 1 = Có; 0 = Không"),
         ("survey.method", "5", "chỉ nhận một trong các giá trị"),
         ("dossiers.commune.received", "10", "được tính tự động"),
@@ -98,9 +98,9 @@ def test_ratio_is_derived_from_its_parts_at_read_time(demo_org, catalogue):
 
 
 def test_entered_warning_on_entry(demo_org, catalogue):
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "feedback.received", 3)
-    result = enter_value("test", demo_org[SON_TAY], "2021-NAM", "feedback.resolved", 4)
-    assert [w.rule.code for w in result.warnings] == ["feedback.resolved_le_received"]
+    enter_value("test", demo_org[SON_TAY], "2021-NAM", "legal.issued", 3)
+    result = enter_value("test", demo_org[SON_TAY], "2021-NAM", "legal.issued_on_schedule", 4)
+    assert [w.rule.code for w in result.warnings] == ["legal.on_schedule_le_issued"]
     assert result.warnings[0].left == 4 and result.warnings[0].right == 3
     assert result.value.value == 4  # a warning does not refuse the value
 
@@ -176,13 +176,13 @@ def test_computed_rollup_across_the_2025_reform(demo_org, catalogue, events):
 
 
 def test_entered_rollup_across_the_2025_reform(demo_org, catalogue):
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", "feedback.received", 5)
-    enter_value("test", demo_org[SON_NINH], "2024-NAM", "feedback.received", 2)
-    enter_value("test", demo_org[SON_TAY], "2025-NAM", "feedback.received", 4)
-    enter_value("test", demo_org[PHO_CHAU], "2025-NAM", "feedback.received", 3)
+    enter_value("test", demo_org[SON_TAY], "2024-NAM", "legal.issued", 5)
+    enter_value("test", demo_org[SON_NINH], "2024-NAM", "legal.issued", 2)
+    enter_value("test", demo_org[SON_TAY], "2025-NAM", "legal.issued", 4)
+    enter_value("test", demo_org[PHO_CHAU], "2025-NAM", "legal.issued", 3)
 
     def found(code, period):
-        return value_of(code, period, "feedback.received")
+        return value_of(code, period, "legal.issued")
 
     # 2024: the district adds its communes, the province its districts
     assert found(DISTRICT, "2024-NAM").value == 7
@@ -194,7 +194,7 @@ def test_entered_rollup_across_the_2025_reform(demo_org, catalogue):
     assert found(PROVINCE, "2025-NAM").value == 7
     assert sorted(u["code"] for u in found(PROVINCE, "2025-NAM").detail["units"]) == sorted([DISTRICT, SON_TAY])
     # a unit's own entry wins over the roll-up of its children
-    enter_value("test", demo_org[DISTRICT], "2024-NAM", "feedback.received", 9)
+    enter_value("test", demo_org[DISTRICT], "2024-NAM", "legal.issued", 9)
     assert found(DISTRICT, "2024-NAM").value == 9 and found(PROVINCE, "2024-NAM").value == 9
     # boolean roll-ups: any / all
     enter_value("test", demo_org[SON_TAY], "2024-NAM", "job_positions.approved", 1)

@@ -17,7 +17,7 @@ def officer(demo_org, make_user, client, catalogue):
 
 
 def test_index_shows_the_table_with_entry_forms(officer, client, demo_org):
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "feedback.received", 1234)
+    enter_value("test", demo_org[SON_TAY], "2021-NAM", "legal.issued", 1234)
     response = client.get(reverse("indicators:index"), {"ky": "2021-NAM"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -30,23 +30,23 @@ def test_index_shows_the_table_with_entry_forms(officer, client, demo_org):
 
 def test_htmx_entry_returns_the_row_with_rule_warnings(officer, client, demo_org):
     url = reverse("indicators:enter")
-    client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "feedback.received", "so-lieu": "3"},
+    client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "legal.issued", "so-lieu": "3"},
                 HTTP_HX_REQUEST="true")
-    response = client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "feedback.resolved",
+    response = client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "legal.issued_on_schedule",
                                  "so-lieu": "5", "ghi-chu": "sổ theo dõi"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200 and html.strip().startswith("<tr id=")
-    assert 'class="warning"' in html and "Số ý kiến phản ánh, kiến nghị đã giải quyết lớn hơn" in html
-    assert IndicatorValue.objects.get(indicator__code="feedback.resolved").note == "sổ theo dõi"
-    bad = client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "feedback.resolved", "so-lieu": "abc"},
-                      HTTP_HX_REQUEST="true")
+    assert 'class="warning"' in html and "Số VBQPPL ban hành đúng tiến độ lớn hơn số VBQPPL đã ban hành" in html
+    assert IndicatorValue.objects.get(indicator__code="legal.issued_on_schedule").note == "sổ theo dõi"
+    bad = client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "legal.issued_on_schedule",
+                            "so-lieu": "abc"}, HTTP_HX_REQUEST="true")
     assert 'class="error"' in bad.content.decode() and "không phải là một số" in bad.content.decode()
 
 
 def test_another_commune_is_404(officer, client):
     assert client.get(reverse("indicators:index"), {"don-vi": SON_NINH}).status_code == 404
     response = client.post(reverse("indicators:enter"), {"don-vi": SON_NINH, "ky": "2021-NAM",
-                                                         "chi-tieu": "feedback.received", "so-lieu": "3"})
+                                                         "chi-tieu": "legal.issued", "so-lieu": "3"})
     assert response.status_code == 404
     assert not IndicatorValue.objects.exists()
 
