@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 TMP = Path(tempfile.mkdtemp(prefix="cchc-dossiers-bench-"))
 os.environ.setdefault("CCHC_VAR_DIR", str(TMP))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.dossiers.tests.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
 
 import django  # noqa: E402
 
@@ -146,7 +146,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
     vendor = connection.vendor
-    print(f"Cơ sở dữ liệu: {vendor} ({connection.settings_dict['NAME']})")
+    print(f"Cơ sở dữ liệu: {vendor} ({connection.settings_dict['NAME']}); tải máy: {_load()}")
     call_command("migrate", verbosity=0)
     province = setup_org()
     import_procedures(PROCEDURES_FILE, actor="bench")
@@ -161,7 +161,8 @@ def main() -> None:
     print(f"cchc import:        {ours:6.2f} s  {args.rows / ours:>10,.0f} dòng/s   ({result.summary()})")
     t = time.perf_counter()
     again = import_dossiers(path, actor="bench")
-    print(f"cchc import lại:    {time.perf_counter() - t:6.2f} s  ({again.summary()})")
+    took = time.perf_counter() - t
+    print(f"cchc import lại:    {took:6.2f} s  {args.rows / took:>10,.0f} dòng/s   ({again.summary()})")
     load, group = duckdb_figures(path)
     print(f"DuckDB nạp CSV:     {load:6.2f} s  {args.rows / load:>10,.0f} dòng/s")
 
@@ -180,6 +181,14 @@ def main() -> None:
             f"đúng hạn {s['on_time_rate']}%, tồn {s['pending']:,}, quá hạn chưa xin lỗi {s['late_without_apology']:,})"
         )
     print(f"DuckDB group-by:    {group:6.3f} s")
+    print(f"Tải máy (loadavg) lúc kết thúc: {_load()}")
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 if __name__ == "__main__":

@@ -10,12 +10,14 @@ rebuilt in SQL for the units the file touched. All or nothing: any bad row rejec
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,7 @@ YES = {
 }
 CHUNK_PROGRESS = 100_000
 _WRITE_BATCH = 50_000
+_REINDEX_MIN = 200_000  # rows written at once from which the secondary indexes are rebuilt
 
 _D_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _D_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -189,16 +192,40 @@ def import_dossiers(
 ) -> ImportResult:
     """Nạp tệp hồ sơ (CSV UTF-8 hoặc XLSX). Raises ImportRejected with every bad row (first 1,000)."""
     progress(1, "Đang đọc tệp")
-    header, rows = read_table(path, content)
+    header, row_iter = read_table(path, content)
     idx = map_header(header, COLUMNS, mapping)
-    errors: list[tuple[int, str, str, str]] = []
     missing = [c for c in REQUIRED if c not in idx]
     if missing:
         collector = ErrorCollector()
         for c in missing:
             collector.add(1, c, "", f"Thiếu cột “{c}” (xem mẫu tiêu đề trong docs/dossiers.md).")
         collector.raise_if_any()
-    get_col = {c: idx.get(c, -1) for c in COLUMNS}
+    width = max(idx.values()) + 1
+    rows = row_iter if isinstance(row_iter, list) else list(row_iter)
+    total_rows = len(rows)
+    rownum = np.arange(2, total_rows + 2, dtype=np.int64)
+    if rows and min(map(len, rows)) < width:
+        # Short rows: blank ones are skipped (an Excel sheet's trailing rows), others padded.
+        keep = []
+        for k, r in enumerate(rows):
+            if len(r) < width:
+                if not any(x.strip() for x in r):
+                    continue
+                rows[k] = [*r, *([""] * (width - len(r)))]
+            keep.append(k)
+        rows = [rows[k] for k in keep]
+        rownum = rownum[keep]
+    n = len(rows)
+
+    def column(name: str) -> list[str]:
+        i = idx.get(name, -1)
+        if i < 0:
+            return [""] * n
+        return list(map(str.strip, map(itemgetter(i), rows)))
+
+    cols = {c: column(c) for c in COLUMNS}
+    rows.clear()
+    progress(20, f"Đang kiểm tra {n:,} dòng".replace(",", "."))
 
     units = {
         code: (pk, vf.toordinal() - _EPOCH, (vt.toordinal() - _EPOCH) if vt else 1 << 30)
@@ -211,200 +238,175 @@ def import_dossiers(
         )
         for p in Procedure.objects.only("code", "field_id", "time_unit", "time_value", "cutoff")
     }
+    # Errors as (row, order of the check within the row, column, value, message): the list is sorted so a
+    # row's errors read left to right, as the clerk sees the columns.
+    errors: list[tuple[int, int, str, str, str]] = []
+    bad = np.zeros(n, dtype=bool)
+
+    def flag(mask: np.ndarray, order: int, col: str, values: list[str], message: str | Callable[[int], str]) -> None:
+        for k in np.flatnonzero(mask).tolist():
+            msg = message(k) if callable(message) else message
+            errors.append((int(rownum[k]), order, col, values[k], msg))
+        bad[mask] = True
+
+    # ---- ma_ho_so: present and unique -------------------------------------------------------------------
+    codes = cols["ma_ho_so"]
+    distinct = set(codes)
+    if len(distinct) != n or "" in distinct:
+        seen: dict[str, int] = {}
+        for k, code in enumerate(codes):
+            if not code:
+                errors.append((int(rownum[k]), 0, "ma_ho_so", "", "Thiếu mã hồ sơ."))
+                bad[k] = True
+            elif code in seen:
+                errors.append((int(rownum[k]), 0, "ma_ho_so", code, f"Mã hồ sơ trùng với dòng {seen[code]}."))
+                bad[k] = True
+            else:
+                seen[code] = int(rownum[k])
+    del distinct
+
+    # ---- don_vi --------------------------------------------------------------------------------------------
+    u_keys, u_inv = _factorise(cols["don_vi"])
+    u_info = [units.get(c) for c in u_keys]
+    u_known = np.array([u is not None for u in u_info], dtype=bool)
+    u_pk = np.array([u[0] if u else 0 for u in u_info], dtype=np.int64)
+    u_from = np.array([u[1] if u else 0 for u in u_info], dtype=np.int64)
+    u_to = np.array([u[2] if u else 0 for u in u_info], dtype=np.int64)
+    unknown_unit = ~u_known[u_inv]
+    flag(unknown_unit, 1, "don_vi", cols["don_vi"], "Không có đơn vị mang mã này trong danh mục đơn vị.")
+    if allowed is not None:
+        u_ok = np.array([u is not None and u[0] in allowed for u in u_info], dtype=bool)
+        flag(~u_ok[u_inv] & ~unknown_unit, 1, "don_vi", cols["don_vi"], "Bạn không có quyền nhập hồ sơ của đơn vị này.")
+
+    # ---- ma_thu_tuc: known, or created from the first row that names it with a time ---------------------------
+    p_keys, p_inv = _factorise(cols["ma_thu_tuc"])
     new_procs: dict[str, tuple[str, str, int, int]] = {}  # code → (name, field text, days, first row)
+    p_bad_rows: list[int] = []
+    unknown = [j for j, c in enumerate(p_keys) if c not in procs]
+    if unknown:
+        names, days_col, fields_col = cols["ten_thu_tuc"], cols["so_ngay_giai_quyet"], cols["linh_vuc"]
+        for j in unknown:
+            pcode = p_keys[j]
+            for k in np.flatnonzero(p_inv == j).tolist():
+                row = int(rownum[k])
+                if not pcode:
+                    errors.append((row, 2, "ma_thu_tuc", "", "Thiếu mã thủ tục."))
+                elif pcode in new_procs:
+                    continue
+                elif not names[k] or not days_col[k]:
+                    errors.append(
+                        (
+                            row,
+                            2,
+                            "ma_thu_tuc",
+                            pcode,
+                            "Thủ tục chưa có trong danh mục; cần ghi tên thủ tục (ten_thu_tuc) và "
+                            "số ngày giải quyết (so_ngay_giai_quyet) để tạo mới.",
+                        )
+                    )
+                elif not days_col[k].isdigit():
+                    errors.append(
+                        (row, 2, "so_ngay_giai_quyet", days_col[k], "Số ngày giải quyết phải là số nguyên không âm.")
+                    )
+                else:
+                    new_procs[pcode] = (names[k], fields_col[k], int(days_col[k]), row)
+                    procs[pcode] = _Proc(None, None, "ngay", int(days_col[k]), -1)
+                    continue
+                p_bad_rows.append(k)
+        bad[p_bad_rows] = True
+    p_days = np.array([procs[c].days if c in procs else 0 for c in p_keys], dtype=np.int64)
+    p_cut = np.array([procs[c].cutoff if c in procs else -1 for c in p_keys], dtype=np.int64)
+
+    # ---- kenh, muc_do, da_xin_loi: a few distinct values, each looked up once -----------------------------
+    def choice(name: str, table: dict[str, Any]) -> tuple[list[Any], np.ndarray, np.ndarray]:
+        keys, inv = _factorise(cols[name])
+        values = [table.get(normalise_header(k)) for k in keys]
+        return values, inv, np.array([v is None for v in values], dtype=bool)[inv]
+
+    chan_v, chan_inv, chan_bad = choice("kenh", CHANNELS)
+    flag(chan_bad, 3, "kenh", cols["kenh"], "Kênh phải là truc_tiep, truc_tuyen hoặc buu_chinh.")
+    form_v, form_inv, form_bad = choice("muc_do", FORMS)
+    flag(form_bad, 4, "muc_do", cols["muc_do"], "Mức độ phải là toan_trinh, mot_phan hoặc để trống.")
+    apo_v, apo_inv, apo_bad = choice("da_xin_loi", YES)
+
+    # ---- dates ---------------------------------------------------------------------------------------------
     dates = _Dates()
-    seen: dict[str, int] = {}
-
-    # Column arrays built in one pass.
-    rownums: list[int] = []
-    codes: list[str] = []
-    unit_ids: list[int] = []
-    unit_codes: list[str] = []
-    proc_codes: list[str] = []
-    channels: list[str] = []
-    forms: list[str] = []
-    rec_day: list[int] = []
-    rec_min: list[int] = []
-    due_day: list[int] = []
-    ret_day: list[int] = []
-    apology: list[bool] = []
-    new_due: list[int] = []
-
-    def err(n: int, col: str, value: str, message: str) -> None:
-        errors.append((n, col, value, message))
-
-    i_code, i_unit, i_proc, i_name = (
-        get_col["ma_ho_so"],
-        get_col["don_vi"],
-        get_col["ma_thu_tuc"],
-        get_col["ten_thu_tuc"],
+    raw = cols["ngay_tiep_nhan"]
+    rec_a, rmin_a, rec_empty, rec_bad = _parse_dates(raw, dates)
+    flag(rec_empty, 5, "ngay_tiep_nhan", raw, "Thiếu ngày tiếp nhận.")
+    flag(
+        rec_bad,
+        5,
+        "ngay_tiep_nhan",
+        raw,
+        "Ngày tiếp nhận không đúng dạng dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc yyyy-mm-dd.",
     )
-    i_field, i_days, i_chan, i_form = (
-        get_col["linh_vuc"],
-        get_col["so_ngay_giai_quyet"],
-        get_col["kenh"],
-        get_col["muc_do"],
+    rec_ok = ~(rec_empty | rec_bad)
+
+    raw = cols["ngay_hen_tra"]
+    due_a, _, due_empty, due_bad = _parse_dates(raw, dates)
+    flag(due_bad, 6, "ngay_hen_tra", raw, "Ngày hẹn trả không đúng dạng dd/mm/yyyy.")
+    flag(~due_empty & ~due_bad & rec_ok & (due_a < rec_a), 6, "ngay_hen_tra", raw, "Ngày hẹn trả trước ngày tiếp nhận.")
+    due_a[due_empty | due_bad] = -1
+
+    raw = cols["ngay_tra_ket_qua"]
+    ret_a, _, ret_empty, ret_bad = _parse_dates(raw, dates)
+    flag(ret_bad, 7, "ngay_tra_ket_qua", raw, "Ngày trả kết quả không đúng dạng dd/mm/yyyy.")
+    flag(
+        ~ret_empty & ~ret_bad & rec_ok & (ret_a < rec_a),
+        7,
+        "ngay_tra_ket_qua",
+        raw,
+        "Ngày trả kết quả trước ngày tiếp nhận.",
     )
-    i_rec, i_due, i_ret = get_col["ngay_tiep_nhan"], get_col["ngay_hen_tra"], get_col["ngay_tra_ket_qua"]
-    i_apo, i_new = get_col["da_xin_loi"], get_col["ngay_hen_tra_moi"]
-    width = max(idx.values()) + 1
-    chan_cache: dict[str, str | None] = {}
-    form_cache: dict[str, str | None] = {}
-    yes_cache: dict[str, bool | None] = {}
+    ret_a[ret_empty | ret_bad] = -1
 
-    def cell(r: list[str], i: int) -> str:
-        return r[i].strip() if i >= 0 else ""
+    flag(apo_bad, 8, "da_xin_loi", cols["da_xin_loi"], "Đã xin lỗi phải là có hoặc không (1/0, x).")
+    apo_a = np.array([bool(v) for v in apo_v], dtype=bool)[apo_inv]
 
-    n = 1
-    for n, r in enumerate(rows, start=2):
-        if len(r) < width:
-            if not any(x.strip() for x in r):
-                continue
-            r = [*r, *([""] * (width - len(r)))]
-        if n % CHUNK_PROGRESS == 0:
-            progress(min(5 + n // 25_000, 60), f"Đã kiểm tra {n - 1:,} dòng".replace(",", "."))
-        ok = True
-        code = r[i_code].strip()
-        if not code:
-            err(n, "ma_ho_so", "", "Thiếu mã hồ sơ.")
-            ok = False
-        elif code in seen:
-            err(n, "ma_ho_so", code, f"Mã hồ sơ trùng với dòng {seen[code]}.")
-            ok = False
-        else:
-            seen[code] = n
-        ucode = r[i_unit].strip()
-        unit = units.get(ucode)
-        if unit is None:
-            err(n, "don_vi", ucode, "Không có đơn vị mang mã này trong danh mục đơn vị.")
-            ok = False
-        elif allowed is not None and unit[0] not in allowed:
-            err(n, "don_vi", ucode, "Bạn không có quyền nhập hồ sơ của đơn vị này.")
-            ok = False
-        pcode = r[i_proc].strip()
-        proc = procs.get(pcode)
-        if proc is None:
-            name, days_text = cell(r, i_name), cell(r, i_days)
-            if not pcode:
-                err(n, "ma_thu_tuc", "", "Thiếu mã thủ tục.")
-                ok = False
-            elif pcode in new_procs:
-                proc = procs[pcode] = _Proc(None, None, "ngay", new_procs[pcode][2], -1)
-            elif not name or not days_text:
-                err(
-                    n,
-                    "ma_thu_tuc",
-                    pcode,
-                    "Thủ tục chưa có trong danh mục; cần ghi tên thủ tục (ten_thu_tuc) và "
-                    "số ngày giải quyết (so_ngay_giai_quyet) để tạo mới.",
-                )
-                ok = False
-            elif not days_text.isdigit():
-                err(n, "so_ngay_giai_quyet", days_text, "Số ngày giải quyết phải là số nguyên không âm.")
-                ok = False
-            else:
-                new_procs[pcode] = (name, cell(r, i_field), int(days_text), n)
-                proc = procs[pcode] = _Proc(None, None, "ngay", int(days_text), -1)
-        raw = r[i_chan].strip()
-        chan = chan_cache.get(raw, "?")
-        if chan == "?":
-            chan = chan_cache[raw] = CHANNELS.get(normalise_header(raw))
-        if chan is None:
-            err(n, "kenh", raw, "Kênh phải là truc_tiep, truc_tuyen hoặc buu_chinh.")
-            ok = False
-        raw = cell(r, i_form)
-        form = form_cache.get(raw, "?")
-        if form == "?":
-            form = form_cache[raw] = FORMS.get(normalise_header(raw))
-        if form is None:
-            err(n, "muc_do", raw, "Mức độ phải là toan_trinh, mot_phan hoặc để trống.")
-            ok = False
-        raw = r[i_rec].strip()
-        rec = dates.parse(raw) if raw else None
-        if rec is None:
-            err(
-                n,
-                "ngay_tiep_nhan",
-                raw,
-                "Thiếu ngày tiếp nhận."
-                if not raw
-                else "Ngày tiếp nhận không đúng dạng dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc yyyy-mm-dd.",
-            )
-            ok = False
-        due = -1
-        raw = cell(r, i_due)
-        if raw:
-            parsed = dates.parse(raw)
-            if parsed is None:
-                err(n, "ngay_hen_tra", raw, "Ngày hẹn trả không đúng dạng dd/mm/yyyy.")
-                ok = False
-            else:
-                due = parsed[0]
-                if rec is not None and due < rec[0]:
-                    err(n, "ngay_hen_tra", raw, "Ngày hẹn trả trước ngày tiếp nhận.")
-                    ok = False
-        ret = -1
-        raw = cell(r, i_ret)
-        if raw:
-            parsed = dates.parse(raw)
-            if parsed is None:
-                err(n, "ngay_tra_ket_qua", raw, "Ngày trả kết quả không đúng dạng dd/mm/yyyy.")
-                ok = False
-            else:
-                ret = parsed[0]
-                if rec is not None and ret < rec[0]:
-                    err(n, "ngay_tra_ket_qua", raw, "Ngày trả kết quả trước ngày tiếp nhận.")
-                    ok = False
-        raw = cell(r, i_apo)
-        apo = yes_cache.get(raw, "?")
-        if apo == "?":
-            apo = yes_cache[raw] = YES.get(normalise_header(raw))
-        if apo is None:
-            err(n, "da_xin_loi", raw, "Đã xin lỗi phải là có hoặc không (1/0, x).")
-            ok = False
-        nd = -1
-        raw = cell(r, i_new)
-        if raw:
-            parsed = dates.parse(raw)
-            if parsed is None:
-                err(n, "ngay_hen_tra_moi", raw, "Ngày hẹn trả mới không đúng dạng dd/mm/yyyy.")
-                ok = False
-            elif not apo:
-                err(n, "ngay_hen_tra_moi", raw, "Có ngày hẹn trả mới nhưng cột đã xin lỗi không ghi “có”.")
-                ok = False
-            else:
-                nd = parsed[0]
-        if unit is not None and rec is not None and not unit[1] <= rec[0] <= unit[2]:
-            err(n, "don_vi", ucode, "Đơn vị không còn (hoặc chưa) tồn tại vào ngày tiếp nhận hồ sơ.")
-            ok = False
-        if not ok:
-            continue
-        rownums.append(n)
-        codes.append(code)
-        unit_ids.append(unit[0])
-        unit_codes.append(ucode)
-        proc_codes.append(pcode)
-        channels.append(chan)
-        forms.append(form)
-        rec_day.append(rec[0])
-        rec_min.append(rec[1])
-        due_day.append(due)
-        ret_day.append(ret)
-        apology.append(apo)
-        new_due.append(nd)
-    total_rows = n - 1
-    progress(62, "Đang tính ngày hẹn trả và phân loại")
+    raw = cols["ngay_hen_tra_moi"]
+    new_a, _, new_empty, new_bad = _parse_dates(raw, dates)
+    flag(new_bad, 9, "ngay_hen_tra_moi", raw, "Ngày hẹn trả mới không đúng dạng dd/mm/yyyy.")
+    flag(
+        ~new_empty & ~new_bad & ~apo_a,
+        9,
+        "ngay_hen_tra_moi",
+        raw,
+        "Có ngày hẹn trả mới nhưng cột đã xin lỗi không ghi “có”.",
+    )
+    new_a[new_empty | new_bad | ~apo_a] = -1
+
+    known = u_known[u_inv] & rec_ok
+    flag(
+        known & ((rec_a < u_from[u_inv]) | (rec_a > u_to[u_inv])),
+        10,
+        "don_vi",
+        cols["don_vi"],
+        "Đơn vị không còn (hoặc chưa) tồn tại vào ngày tiếp nhận hồ sơ.",
+    )
+
+    # Only the good rows go on (as the row-by-row version did).
+    ok = ~bad
+    sel = np.flatnonzero(ok)
+    count = len(sel)
+    rownum = rownum[sel]
+    codes_l = [codes[k] for k in sel.tolist()] if count != n else codes
+    u_inv, p_inv, chan_inv, form_inv = u_inv[sel], p_inv[sel], chan_inv[sel], form_inv[sel]
+    rec_a, rmin_a, due_a, ret_a, new_a, apo_a = (
+        rec_a[sel],
+        rmin_a[sel],
+        due_a[sel],
+        ret_a[sel],
+        new_a[sel],
+        apo_a[sel],
+    )
+    cols.clear()
+    progress(40, "Đang tính ngày hẹn trả và phân loại")
 
     # ---- due dates, vectorised per calendar -----------------------------------------------------------
-    count = len(codes)
-    rec_a = np.array(rec_day, dtype=np.int64)
-    rmin_a = np.array(rec_min, dtype=np.int64)
-    due_a = np.array(due_day, dtype=np.int64)
-    ret_a = np.array(ret_day, dtype=np.int64)
-    new_a = np.array(new_due, dtype=np.int64)
-    uid_a = np.array(unit_ids, dtype=np.int64)
-    days_a = np.array([procs[c].days for c in proc_codes], dtype=np.int64)
-    cut_a = np.array([procs[c].cutoff for c in proc_codes], dtype=np.int64)
+    uid_a = u_pk[u_inv]
+    days_a = p_days[p_inv]
+    cut_a = p_cut[p_inv]
     need = due_a < 0
     if need.any():
         from cchc.org.selectors import load_graph
@@ -426,139 +428,137 @@ def import_dossiers(
             lo, hi = np.datetime64(cal.start, "D"), np.datetime64(cal.end, "D") - 120
             outside = (days64 < lo) | (days64 > hi)
             if outside.any():
-                for k in np.flatnonzero(mask)[outside]:
+                for k in np.flatnonzero(mask)[outside].tolist():
                     errors.append(
                         (
-                            rownums[k],
+                            int(rownum[k]),
+                            20,
                             "ngay_tiep_nhan",
                             str(rec_a[k].astype("datetime64[D]")),
                             "Ngày tiếp nhận ngoài phạm vi lịch làm việc; không tính được ngày hẹn trả.",
                         )
                     )
-                mask &= ~np.isin(np.arange(count), np.flatnonzero(mask)[outside])
+                mask[np.flatnonzero(mask)[outside]] = False
                 days64 = rec_a[mask].astype("datetime64[D]")
             after = (cut_a[mask] >= 0) & (rmin_a[mask] >= cut_a[mask])
             due_a[mask] = due_dates_many(cal, days64, after, days_a[mask]).astype(np.int64)
-    if new_procs:
-        for name, _, _, row in new_procs.values():
-            if len(name) > 500:
-                errors.append((row, "ten_thu_tuc", name[:60] + "…", "Tên thủ tục dài quá 500 ký tự."))
+    for name, _, _, row in new_procs.values():
+        if len(name) > 500:
+            errors.append((row, 21, "ten_thu_tuc", name[:60] + "…", "Tên thủ tục dài quá 500 ký tự."))
     if errors:
-        errors.sort(key=lambda e: e[0])
+        errors.sort(key=lambda e: (e[0], e[1]))
         collector = ErrorCollector()
-        for e in errors:
-            collector.add(*e)
+        for row, _, col, value, message in errors:
+            collector.add(row, col, value, message)
         progress(100, "Tệp bị từ chối")
         collector.raise_if_any()
 
+    # ---- classification and the fingerprint of each row ---------------------------------------------------
     returned = ret_a >= 0
-    outcome = np.where(~returned, "", np.where(ret_a < due_a, "som", np.where(ret_a == due_a, "dung", "tre")))
-    apo_a = np.array(apology, dtype=bool)
+    # 0 = pending, 1 = early, 2 = on time, 3 = late
+    outcome_i = np.where(~returned, 0, np.where(ret_a < due_a, 1, np.where(ret_a == due_a, 2, 3))).astype(np.int8)
     # The file does not say when the apology was issued: it is dated the original due date, the last day
     # on which it should have been (docs/dossiers.md).
     apo_day = np.where(apo_a, due_a, -1)
-
-    def iso(a: np.ndarray) -> list[str | None]:
-        s = np.datetime_as_string(a.astype("datetime64[D]")).tolist()
-        return [None if v < 0 else t for v, t in zip(a.tolist(), s, strict=True)]
-
-    rec_iso, due_iso, ret_iso, apo_iso, new_iso = iso(rec_a), iso(due_a), iso(ret_a), iso(apo_day), iso(new_a)
     has_time = rmin_a >= 0
-    utc = (rec_a * 1440 + np.where(has_time, rmin_a, 0) - 420).astype("datetime64[m]")
-    utc_s = np.datetime_as_string(utc).tolist()
-    tz_suffix = ":00" if connection.vendor == "sqlite" else ":00+00"
-    rec_at = [f"{t[:10]} {t[11:]}{tz_suffix}" if h else None for t, h in zip(utc_s, has_time.tolist(), strict=True)]
-    outcome_l = outcome.tolist()
-    # The fingerprint of a row: what it says, not how it was written, so a re-export in another date
-    # format changes nothing.
-    fps = [
-        hashlib.blake2b(f"{a}|{b}|{c}|{d}|{e}|{f}|{g}|{h}|{i}|{j}".encode(), digest_size=16).hexdigest()
-        for a, b, c, d, e, f, g, h, i, j in zip(
-            unit_codes, proc_codes, channels, forms, rec_iso, rec_at, due_iso, ret_iso, apo_iso, new_iso, strict=True
-        )
-    ]
-    progress(70, "Đang đối chiếu với dữ liệu đã có")
+    # Receipt moment in UTC minutes since 1970 (the file's times are Vietnamese, UTC+7).
+    rec_utc = np.where(has_time, rec_a * 1440 + rmin_a - 420, -1)
+    chan_codes = [CHANNEL_CODE[v] if v else 0 for v in chan_v]
+    form_codes = [FORM_CODE.get(v, 0) if v is not None else 0 for v in form_v]
+    # The fingerprint says what the row means, not how it was written: a re-export in another date format
+    # changes nothing. Procedure and unit enter by their codes (a digest of each distinct code).
+    fps = _fingerprints(
+        [
+            np.array([_code_digest(c) for c in u_keys], dtype=np.uint64)[u_inv],
+            np.array([_code_digest(c) for c in p_keys], dtype=np.uint64)[p_inv],
+            np.array(chan_codes, dtype=np.uint64)[chan_inv],
+            np.array(form_codes, dtype=np.uint64)[form_inv],
+            rec_a,
+            rec_utc,
+            due_a,
+            ret_a,
+            apo_day,
+            new_a,
+        ]
+    )
+    progress(55, "Đang đối chiếu với dữ liệu đã có")
 
     result = ImportResult(dry_run=dry_run)
-    with transaction.atomic():
-        existing: dict[str, tuple[str, int]] = {}
-        with connection.cursor() as cur:
-            table = Dossier._meta.db_table
-            for start in range(0, count, 5000):
-                batch = codes[start : start + 5000]
-                cur.execute(
-                    f"SELECT code, row_hash, unit_id FROM {table} WHERE code IN ({', '.join(['%s'] * len(batch))})",
-                    batch,
-                )
-                for c, h, u in cur.fetchall():
-                    existing[c] = (h, u)
-        write = []
-        touched_units = set()
-        for k in range(count):
-            old = existing.get(codes[k])
-            if old is None:
-                result.created += 1
-            elif old[0] == fps[k]:
-                result.unchanged += 1
-                continue
-            else:
-                result.updated += 1
-                touched_units.add(old[1])
-            write.append(k)
+    with _foreign_keys_checked_here() as check_here, transaction.atomic():
+        old_hash = _existing_hashes(codes_l)
+        if old_hash:
+            olds = np.array([old_hash.get(c) for c in codes_l], dtype=object)
+            is_new = olds == None  # noqa: E711 (element-wise on an object array)
+            same = ~is_new & (olds == np.array(fps, dtype=object))
+        else:
+            is_new, same = np.ones(count, dtype=bool), np.zeros(count, dtype=bool)
+        write = np.flatnonzero(~same)
+        changed = np.flatnonzero(~is_new & ~same)
+        result.created = int(is_new.sum())
+        result.updated = len(changed)
+        result.unchanged = int(same.sum())
         result.details = {"rows": total_rows, "new_procedures": len(new_procs)}
-        if dry_run or not write:
+        if dry_run or not len(write):
             progress(100, "Hoàn thành")
             if not dry_run:
                 audit.record(
                     actor,
                     "dossiers.import",
-                    ("dossiers.importjob", str(job.pk if job else path)),
+                    ("dossiers.importjob", _audit_id(job, path)),
                     data={"file": str(path), **result.__dict__},
                 )
             return result
 
-        progress(75, "Đang ghi hồ sơ")
-        field_ids = _create_procedures(new_procs, procs)
-        pid = {c: (p.pk, p.field_id) for c, p in procs.items() if p.pk is not None}
-        del field_ids
-        job_id = job.pk if job else None
-        status = ["da_tra" if r >= 0 else "dang_xu_ly" for r in ret_a.tolist()]
-        tuples = []
-        for k in write:
-            p, f = pid[proc_codes[k]]
-            tuples.append(
-                (
-                    codes[k],
-                    unit_ids[k],
-                    p,
-                    f,
-                    channels[k],
-                    forms[k],
-                    status[k],
-                    rec_at[k],
-                    rec_iso[k],
-                    due_iso[k],
-                    due_iso[k],
-                    apo_iso[k],
-                    new_iso[k],
-                    ret_iso[k],
-                    ret_iso[k],
-                    ret_iso[k],
-                    outcome_l[k],
-                    unit_ids[k],
-                    fps[k],
-                    job_id,
-                )
+        progress(65, "Đang ghi hồ sơ")
+        # What the changed dossiers contributed to the summary table before this file.
+        before = (
+            summary.StatEvents.from_rows(_old_rows([codes_l[k] for k in changed.tolist()])) if len(changed) else None
+        )
+        _create_procedures(new_procs, procs)
+        p_pk = np.array([procs[c].pk or 0 for c in p_keys], dtype=np.int64)[p_inv]
+        p_field = np.array([procs[c].field_id or 0 for c in p_keys], dtype=np.int64)[p_inv]
+        w = write
+        chan_i = np.array(chan_codes, dtype=np.int64)[chan_inv[w]]
+        after = summary.StatEvents(
+            unit=uid_a[w],
+            field=p_field[w],
+            channel=chan_i,
+            received=rec_a[w],
+            due=due_a[w],
+            closed=ret_a[w],
+            state=outcome_i[w].astype(np.int64),
+            apology=apo_day[w],
+        )
+        # The summary rows are numpy work: computed in a second thread while the database writes the
+        # dossiers (sqlite3 and psycopg release the GIL while the database works; two cores here).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            stat_rows = pool.submit(summary.stat_rows, before, after)
+            _write(
+                codes=[codes_l[k] for k in w.tolist()] if len(w) != count else codes_l,
+                unit=uid_a[w],
+                proc=p_pk[w],
+                field=p_field[w],
+                channel=np.array([v or "" for v in chan_v], dtype=object)[chan_inv[w]],
+                form=np.array([v or "" for v in form_v], dtype=object)[form_inv[w]],
+                rec_utc=rec_utc[w],
+                rec=rec_a[w],
+                due=due_a[w],
+                apo=apo_day[w],
+                new_due=new_a[w],
+                ret=ret_a[w],
+                outcome=outcome_i[w],
+                fps=[fps[k] for k in w.tolist()] if len(w) != count else fps,
+                job_id=job.pk if job else None,
+                progress=progress,
             )
-            touched_units.add(unit_ids[k])
-        tuples.sort()  # in code order: the unique index then grows at its end instead of everywhere
-        _write(tuples, progress)
-        progress(92, "Đang cập nhật bảng tổng hợp")
-        summary.rebuild_units(touched_units)
+            if check_here:
+                _check_references(uid_a[w], p_pk[w], p_field[w], job.pk if job else None)
+            progress(88, "Đang cập nhật bảng tổng hợp")
+            summary.write_rows(stat_rows.result())
         audit.record(
             actor,
             "dossiers.import",
-            ("dossiers.importjob", str(job.pk if job else path)),
+            ("dossiers.importjob", _audit_id(job, path)),
             data={
                 "file": str(path),
                 "created": result.created,
@@ -569,6 +569,222 @@ def import_dossiers(
         )
     progress(100, "Hoàn thành")
     return result
+
+
+@contextmanager
+def _foreign_keys_checked_here() -> Iterator[bool]:
+    """SQLite checks every foreign key of every inserted row (a quarter of the write time). The import has
+    looked every unit, procedure and field up itself, so for its own transaction the per-row checks are
+    turned off and :func:`_check_references` checks the distinct ids once, inside the same (write-locked)
+    transaction. The switch only works outside a transaction: nested in another one, nothing changes."""
+    off = connection.vendor == "sqlite" and not connection.in_atomic_block
+    if off:
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield off
+    finally:
+        if off:
+            with connection.cursor() as cur:
+                cur.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_references(units: np.ndarray, procedures: np.ndarray, fields: np.ndarray, job_id: int | None) -> None:
+    for model, ids in (
+        (OrgUnit, units),
+        (Procedure, procedures),
+        (Field, fields),
+        (ImportJob, np.array([] if job_id is None else [job_id])),
+    ):
+        wanted = set(np.unique(ids).tolist())
+        found = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        if wanted - found:
+            raise ImportRejected(
+                [
+                    RowError(
+                        None,
+                        "",
+                        ", ".join(str(i) for i in sorted(wanted - found)),
+                        f"Có {model._meta.verbose_name} vừa bị xóa trong lúc nạp; hãy nạp lại tệp.",
+                    )
+                ]
+            )
+
+
+def _factorise(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """Distinct values (in first-seen order) and, per value, its index among them — so a column of a
+    million cells with a hundred distinct values is checked a hundred times, not a million."""
+    index = dict.fromkeys(values)
+    for i, key in enumerate(index):
+        index[key] = i
+    inv = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    return list(index), inv
+
+
+def _parse_dates(texts: list[str], dates: _Dates) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(day since 1970, minute of day or −1, empty, unreadable) for a column of dates.
+
+    Dates alone repeat a lot (a few hundred distinct days): the distinct texts are parsed once. Dates
+    with a time hardly repeat, and hashing a million distinct strings costs more than reading them all,
+    so such a column is read as it is. Either way the usual shapes (dd/mm/yyyy, yyyy-mm-dd, each with an
+    optional HH:MM) are read with numpy on the characters, anything else by :class:`_Dates` (the same
+    rules, one text at a time)."""
+    sample = texts[:20_000]
+    if len(set(sample)) * 20 < len(sample) or len(texts) < 20_000:
+        keys, inv = _factorise(texts)
+        day, minute, empty, unreadable = _parse_texts(keys, dates)
+        return day[inv], minute[inv], empty[inv], unreadable[inv]
+    return _parse_texts(texts, dates)
+
+
+def _parse_texts(keys: list[str], dates: _Dates) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    m = len(keys)
+    day = np.zeros(m, dtype=np.int64)
+    minute = np.full(m, -1, dtype=np.int64)
+    fast = np.zeros(m, dtype=bool)
+    unreadable = np.zeros(m, dtype=bool)
+    lens = np.fromiter(map(len, keys), dtype=np.int64, count=m)
+    # dd/mm/yyyy or yyyy-mm-dd (10 characters), + " H:MM" (15) or " HH:MM" (16)
+    shaped = (lens == 10) | (lens == 15) | (lens == 16)
+    if shaped.any():
+        # Longer texts would be cut to 16 characters: blank them (they go the slow way below).
+        arr = np.array(
+            keys if shaped.all() else [k if s else "" for k, s in zip(keys, shaped.tolist(), strict=True)], dtype="U16"
+        )
+        ch = arr.view(np.uint32).reshape(m, 16)
+
+        def char(c: int) -> np.ndarray:
+            return ch[:, c].astype(np.int64)
+
+        def num(cols: tuple[int, ...]) -> np.ndarray:
+            out = np.zeros(m, dtype=np.int64)
+            for c in cols:
+                out = out * 10 + char(c) - 48
+            return out
+
+        def all_digits(cols: tuple[int, ...]) -> np.ndarray:
+            return np.logical_and.reduce([(ch[:, c] >= 48) & (ch[:, c] <= 57) for c in cols])
+
+        dmy = shaped & (ch[:, 2] == 47) & (ch[:, 5] == 47) & all_digits((0, 1, 3, 4, 6, 7, 8, 9))
+        iso = shaped & (ch[:, 4] == 45) & (ch[:, 7] == 45) & all_digits((0, 1, 2, 3, 5, 6, 8, 9))
+        y = np.where(dmy, num((6, 7, 8, 9)), num((0, 1, 2, 3)))
+        mo = np.where(dmy, num((3, 4)), num((5, 6)))
+        d = np.where(dmy, num((0, 1)), num((8, 9)))
+        timed = lens > 10
+        short = lens == 15  # one-digit hour
+        long_t = (ch[:, 13] == 58) & all_digits((11, 12, 14, 15))
+        short_t = (ch[:, 12] == 58) & all_digits((11, 13, 14))
+        tshape = timed & ((ch[:, 10] == 32) | (iso & (ch[:, 10] == 84))) & np.where(short, short_t, long_t)
+        hh = np.where(short, num((11,)), num((11, 12)))
+        mm = np.where(short, num((13, 14)), num((14, 15)))
+        fast = (dmy | iso) & (~timed | tshape)
+        # A well-shaped text with an impossible date or time is unreadable, as the regex path says.
+        good_month = (mo >= 1) & (mo <= 12) & (y >= 1)
+        ym = np.where(good_month, (y - 1970) * 12 + mo - 1, 0)
+        first = ym.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        length = (ym + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) - first
+        valid = good_month & (d >= 1) & (d <= length) & (~timed | ((hh < 24) & (mm < 60)))
+        day = np.where(fast & valid, first + d - 1, 0)
+        minute = np.where(fast & valid & timed, hh * 60 + mm, -1)
+        unreadable = fast & ~valid
+    empty = lens == 0
+    for j in np.flatnonzero(~fast & ~empty).tolist():
+        parsed = dates.parse(keys[j])
+        if parsed is None:
+            unreadable[j] = True
+        else:
+            day[j], minute[j] = parsed
+    return day, minute, empty, unreadable
+
+
+CHANNEL_CODE = {"truc_tiep": 1, "truc_tuyen": 2, "buu_chinh": 3}
+CHANNEL_NAME = {v: k for k, v in CHANNEL_CODE.items()}
+FORM_CODE = {"": 0, "toan_trinh": 1, "mot_phan": 2}
+OUTCOME_NAME = ("", "som", "dung", "tre")
+_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _code_digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit moves every output bit."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+_HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
+
+
+def _fingerprints(parts: list[np.ndarray]) -> list[str]:
+    """128-bit fingerprints (32 hex digits, the ``row_hash`` column) of rows given column-wise as integer
+    arrays: two independent 64-bit lanes of splitmix64 over the values, computed for all rows at once."""
+    n = len(parts[0]) if parts else 0
+    with np.errstate(over="ignore"):
+        lanes = []
+        for seed in (0x9E3779B97F4A7C15, 0xD1B54A32D192ED03):
+            h = np.full(n, seed, dtype=np.uint64)
+            for i, p in enumerate(parts):
+                v = p.astype(np.int64).view(np.uint64)
+                h = _mix(h ^ _mix(v + np.uint64((i + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)))
+            lanes.append(h)
+    raw = np.stack(lanes, axis=1).astype(">u8").view(np.uint8).reshape(n, 16)
+    return _HEX[raw].view("S32").ravel().astype("U32").tolist()
+
+
+def _existing_hashes(codes: list[str]) -> dict[str, str]:
+    """code → row_hash of the dossiers already stored among ``codes``: the whole table in one read when it
+    is not much bigger than the file, else a join with the file's codes in a temporary table."""
+    table = Dossier._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {table}")
+        stored = cur.fetchone()[0]
+        if not stored:
+            return {}
+        if stored <= 4 * len(codes):
+            cur.execute(f"SELECT code, row_hash FROM {table}")
+            return dict(cur.fetchall())
+        if connection.vendor == "postgresql":
+            cur.execute("DROP TABLE IF EXISTS dossier_import_codes")
+            cur.execute("CREATE TEMP TABLE dossier_import_codes (code varchar(80)) ON COMMIT DROP")
+            with cur.cursor.copy("COPY dossier_import_codes (code) FROM STDIN") as copy:
+                for start in range(0, len(codes), 50_000):
+                    copy.write("".join(_copy_text(c) + "\n" for c in codes[start : start + 50_000]))
+        else:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS dossier_import_codes (code TEXT)")
+            cur.execute("DELETE FROM dossier_import_codes")
+            connection.connection.executemany(
+                "INSERT INTO dossier_import_codes (code) VALUES (?)", ((c,) for c in codes)
+            )
+        cur.execute(f"SELECT d.code, d.row_hash FROM dossier_import_codes i JOIN {table} d ON d.code = i.code")
+        found = dict(cur.fetchall())
+        if connection.vendor != "postgresql":
+            cur.execute("DELETE FROM dossier_import_codes")
+        return found
+
+
+def _old_rows(codes: list[str]) -> list[tuple]:
+    """The stored state (as the summary table counts it) of the dossiers a file changes."""
+    table = Dossier._meta.db_table
+    out: list[tuple] = []
+    with connection.cursor() as cur:
+        for start in range(0, len(codes), 900):
+            batch = codes[start : start + 900]
+            cur.execute(
+                f"SELECT unit_id, field_id, channel, received_on, due_on, closed_on, status, outcome, apology_on "
+                f"FROM {table} WHERE code IN ({', '.join(['%s'] * len(batch))})",
+                batch,
+            )
+            out.extend(cur.fetchall())
+    return out
+
+
+def _copy_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _create_procedures(new_procs: dict[str, tuple[str, str, int, int]], procs: dict[str, _Proc]) -> None:
@@ -612,6 +828,9 @@ _COLS = (
     "row_hash",
     "import_job_id",
 )
+# Which value of a prepared row each column takes (SQLite numbered parameters ?1…: the due date, the
+# return date and the unit are bound once and used for two or three columns).
+_SOURCES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 13, 13, 13, 14, 2, 15, 16)
 _CONSTANTS = {
     "source": "'nhap'",
     "applicant_name": "''",
@@ -627,36 +846,124 @@ _CONSTANTS = {
 _UPDATED = [c for c in _COLS if c != "code"] + ["source"]
 
 
-def _write(tuples: list[tuple], progress: ProgressFn) -> None:
+def _day_strings(a: np.ndarray) -> list[str | None]:
+    """ISO dates of day numbers (−1 → None) through a table of the few hundred distinct days."""
+    if not len(a):
+        return []
+    lo, hi = int(a[a >= 0].min()) if (a >= 0).any() else 0, int(a.max())
+    lut = np.empty(hi - lo + 2, dtype=object)
+    lut[:-1] = np.datetime_as_string(np.arange(lo, hi + 1).astype("datetime64[D]")).tolist()
+    lut[-1] = None
+    return lut[np.where(a >= 0, a - lo, hi - lo + 1)].tolist()
+
+
+def _moment_strings(a: np.ndarray, suffix: str) -> list[str | None]:
+    """'YYYY-MM-DD HH:MM:00' (+ suffix) of UTC minute numbers (−1 → None)."""
+    keys, inv = np.unique(a, return_inverse=True)
+    text = np.datetime_as_string(np.maximum(keys, 0).astype("datetime64[m]")).tolist()
+    lut = np.array(
+        [None if k < 0 else f"{t[:10]} {t[11:]}:00{suffix}" for k, t in zip(keys.tolist(), text, strict=True)] + [None]
+    )
+    return lut[inv.ravel()].tolist()
+
+
+def _write(
+    *,
+    codes: list[str],
+    unit: np.ndarray,
+    proc: np.ndarray,
+    field: np.ndarray,
+    channel: np.ndarray,
+    form: np.ndarray,
+    rec_utc: np.ndarray,
+    rec: np.ndarray,
+    due: np.ndarray,
+    apo: np.ndarray,
+    new_due: np.ndarray,
+    ret: np.ndarray,
+    outcome: np.ndarray,
+    fps: list[str],
+    job_id: int | None,
+    progress: ProgressFn,
+) -> None:
+    """Insert or update the dossiers of the file (only the new and changed rows come here)."""
     table = Dossier._meta.db_table
+    pg = connection.vendor == "postgresql"
+    status = np.array(["dang_xu_ly", "da_tra"], dtype=object)[(ret >= 0).astype(np.int64)].tolist()
+    values = [
+        codes,
+        unit.tolist(),
+        proc.tolist(),
+        field.tolist(),
+        channel.tolist(),
+        form.tolist(),
+        status,
+        _moment_strings(rec_utc, "+00" if pg else ""),
+        _day_strings(rec),
+        _day_strings(due),
+        _day_strings(apo),
+        _day_strings(new_due),
+        _day_strings(ret),
+        np.array(OUTCOME_NAME, dtype=object)[outcome.astype(np.int64)].tolist(),
+        fps,
+    ]
     cols = ", ".join((*_COLS, *_CONSTANTS))
     sets = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
-    if connection.vendor == "postgresql":
+    if pg:
+        n = len(codes)
+        text_cols: list[list[str]] = [[_copy_text(c) for c in codes]]
+        for col in values[1:]:
+            text_cols.append(["\\N" if v is None else (v if isinstance(v, str) else str(v)) for v in col])
+        text_cols.append(["\\N" if job_id is None else str(job_id)] * n)
+        picked = [text_cols[s - 1] for s in _SOURCES]
         with connection.cursor() as cur:
-            cur.execute(f"CREATE TEMP TABLE dossier_stage (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-            cur.execute("ALTER TABLE dossier_stage ALTER COLUMN id DROP NOT NULL")
-            buf = io.StringIO()
-            for t in tuples:
-                buf.write("\t".join("\\N" if v is None else str(v) for v in t))
-                buf.write("\n")
+            # Only the written columns, without the table's NOT NULL constraints (the INSERT … SELECT below
+            # adds the constant ones).
+            cur.execute(
+                f"CREATE TEMP TABLE dossier_stage ON COMMIT DROP AS SELECT {', '.join(_COLS)} FROM {table} WITH NO DATA"
+            )
             with cur.cursor.copy(f"COPY dossier_stage ({', '.join(_COLS)}) FROM STDIN") as copy:
-                copy.write(buf.getvalue())
-            progress(85, "Đang ghi hồ sơ")
+                step = 100_000
+                for start in range(0, n, step):
+                    lines = map("\t".join, zip(*(c[start : start + step] for c in picked), strict=True))
+                    copy.write("\n".join(lines) + "\n")
+            progress(80, "Đang ghi hồ sơ")
             consts = ", ".join(_CONSTANTS.values())
             cur.execute(
                 f"INSERT INTO {table} ({cols}) SELECT {', '.join(_COLS)}, {consts} FROM dossier_stage "
                 f"ON CONFLICT (code) DO UPDATE SET {sets}"
             )
+            cur.execute("DROP TABLE dossier_stage")  # a second import in the same transaction makes its own
         return
     raw = connection.connection  # sqlite3 connection, inside the Django transaction
     # The default page cache (2 MB) makes every index insert of a big file spill to the OS: give this
     # connection room while it imports (it is per connection and harmless afterwards).
     raw.execute("PRAGMA cache_size = -262144")
-    marks = ", ".join(["?"] * len(_COLS) + list(_CONSTANTS.values()))
+    marks = ", ".join(
+        [f"?{s}" if s <= len(values) else ("NULL" if job_id is None else str(int(job_id))) for s in _SOURCES]
+        + list(_CONSTANTS.values())
+    )
     sql = f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT (code) DO UPDATE SET {sets}"
-    for start in range(0, len(tuples), _WRITE_BATCH):
-        raw.executemany(sql, tuples[start : start + _WRITE_BATCH])
-        progress(75 + int(15 * (start + _WRITE_BATCH) / max(len(tuples), 1)), "Đang ghi hồ sơ")
+    # A first load of many rows: drop the secondary indexes and build them again at the end (a sort
+    # instead of a million random b-tree inserts). Same transaction: a failure restores them.
+    indexes: list[str] = []
+    stored = raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    if len(codes) >= _REINDEX_MIN and len(codes) > stored:
+        indexes = [
+            s
+            for (s,) in raw.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+            )
+        ]
+        for s in indexes:
+            raw.execute(f"DROP INDEX {s.split()[2]}")
+    rows = list(zip(*values, strict=True))
+    del values
+    for start in range(0, len(rows), _WRITE_BATCH):
+        raw.executemany(sql, rows[start : start + _WRITE_BATCH])
+        progress(65 + int(20 * (start + _WRITE_BATCH) / max(len(rows), 1)), "Đang ghi hồ sơ")
+    for s in indexes:
+        raw.execute(s)
 
 
 # ---- jobs ---------------------------------------------------------------------------------------------
@@ -712,3 +1019,9 @@ _PROGRESS: dict[int, tuple[int, str]] = {}
 
 def job_progress(job: ImportJob) -> tuple[int, str]:
     return _PROGRESS.get(job.pk, (job.progress, job.stage))
+
+
+def _audit_id(job: ImportJob | None, path: Path | str) -> str:
+    """The audit row's object id (64 characters at most): the job, else the file's name (the full path is in
+    the audit data)."""
+    return str(job.pk) if job else Path(str(path)).name[-64:]

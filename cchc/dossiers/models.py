@@ -326,7 +326,8 @@ class DossierStat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["grain", "unit_id", "field_id", "channel", "day"], name="dossier_stat_key"),
+            # Day first after the grain: a period reads a range of days (its ragged edges) or of months.
+            models.UniqueConstraint(fields=["grain", "day", "unit_id", "field_id", "channel"], name="dossier_stat_key"),
         ]
 
     def __str__(self) -> str:

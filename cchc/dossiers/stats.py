@@ -130,22 +130,37 @@ def _grouped_from_summary(unit_ids: list[int], start: date, end: date) -> dict[t
     else:
         d_flow, m_flow = "(day >= %(s)s AND day <= %(e)s)", "1 = 0"
     stock_s, stock_e = "(day >= %(mss)s AND day <= %(bef)s)", "(day >= %(mse)s AND day <= %(e)s)"
-    d_sql = (
-        f"SELECT unit_id, field_id, channel, {', '.join(flows(d_flow) + stocks(stock_s, stock_e))} "
-        f"FROM {table} WHERE grain = 'D' AND unit_id IN ({_in(unit_ids)}) "
-        f"AND ({d_flow} OR {stock_s} OR {stock_e}) "
-        f"GROUP BY unit_id, field_id, channel"
-    )
+    # Day rows are read only on the days the period needs them (its ragged edges and the months of its
+    # two stock dates), through the (grain, day, …) key: each disjoint range of days once.
+    wanted = [(start, a - timedelta(days=1)), (b + timedelta(days=1), end)] if full else [(start, end)]
+    wanted += [(ms_s, before), (ms_e, end)]
+    ranges: list[list[date]] = []
+    for lo, hi in sorted(r for r in wanted if r[0] <= r[1]):
+        if ranges and lo <= ranges[-1][1] + timedelta(days=1):
+            ranges[-1][1] = max(ranges[-1][1], hi)
+        else:
+            ranges.append([lo, hi])
+    d_sums = ", ".join(flows(d_flow) + stocks(stock_s, stock_e))
+    d_sqls = [
+        (
+            f"SELECT unit_id, field_id, channel, {d_sums} FROM {table} "
+            f"WHERE grain = 'D' AND day >= %(lo{i})s AND day <= %(hi{i})s AND unit_id IN ({_in(unit_ids)}) "
+            f"GROUP BY unit_id, field_id, channel"
+        )
+        for i in range(len(ranges))
+    ]
+    for i, (lo, hi) in enumerate(ranges):
+        p[f"lo{i}"], p[f"hi{i}"] = lo, hi
     m_sql = (
         f"SELECT unit_id, field_id, channel, {', '.join(flows(m_flow) + stocks('day < %(mss)s', 'day < %(mse)s'))} "
-        f"FROM {table} WHERE grain = 'M' AND unit_id IN ({_in(unit_ids)}) AND day <= %(e)s "
+        f"FROM {table} WHERE grain = 'M' AND day <= %(e)s AND unit_id IN ({_in(unit_ids)}) "
         f"GROUP BY unit_id, field_id, channel"
     )
     if connection.vendor == "sqlite":
         p = {k: v.isoformat() for k, v in p.items()}
     out: dict[tuple, dict[str, int]] = {}
     with connection.cursor() as cur:
-        for sql in (d_sql, m_sql):
+        for sql in (*d_sqls, m_sql):
             cur.execute(sql, p)
             for unit, field, channel, *values in cur.fetchall():
                 acc = out.setdefault((unit, field, channel), dict.fromkeys(_PARTS, 0))

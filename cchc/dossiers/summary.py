@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 from django.db import connection
 
 from cchc.dossiers.models import STAT_COLUMNS, DossierStat
@@ -184,3 +186,193 @@ def rebuild_units(unit_ids: Iterable[int] | None = None) -> None:
             f"WHERE grain = 'D'{' AND' + where_units if ids is not None else ''} "
             f"GROUP BY unit_id, field_id, channel, {_month('day')}"
         )
+
+
+# ---- many dossiers at once (import) -------------------------------------------------------------------
+_CHANNELS = ("", "truc_tiep", "truc_tuyen", "buu_chinh")  # index = the import's channel number
+_COL = {c: i for i, c in enumerate(STAT_COLUMNS)}
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _day_number(value: Any) -> int:
+    if value is None:
+        return -1
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.toordinal() - _EPOCH
+
+
+@dataclass
+class StatEvents:
+    """Dossiers column-wise, for :func:`apply_events`: day numbers since 1970 (−1 = none), ``channel`` as
+    the import numbers it (1 trực tiếp, 2 trực tuyến, 3 bưu chính), ``state`` 0 open, 1 returned early,
+    2 on time, 3 late, 4 closed otherwise (refused, withdrawn, stopped)."""
+
+    unit: np.ndarray
+    field: np.ndarray
+    channel: np.ndarray
+    received: np.ndarray
+    due: np.ndarray
+    closed: np.ndarray
+    state: np.ndarray
+    apology: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple]) -> StatEvents:
+        """From (unit_id, field_id, channel, received_on, due_on, closed_on, status, outcome, apology_on)."""
+        outcome = {"som": 1, "dung": 2, "tre": 3}
+        chan = {c: i for i, c in enumerate(_CHANNELS)}
+
+        def state(status: str, result: str) -> int:
+            if status == "da_tra":
+                return outcome.get(result, 0)
+            return 4 if status in CLOSED_OTHER else 0
+
+        def ints(values: Iterable[int]) -> np.ndarray:
+            return np.fromiter(values, dtype=np.int64, count=len(rows))
+
+        return cls(
+            unit=ints(r[0] for r in rows),
+            field=ints(r[1] for r in rows),
+            channel=ints(chan.get(r[2], 0) for r in rows),
+            received=ints(_day_number(r[3]) for r in rows),
+            due=ints(_day_number(r[4]) for r in rows),
+            closed=ints(_day_number(r[5]) for r in rows),
+            state=ints(state(r[6], r[7]) for r in rows),
+            apology=ints(_day_number(r[8]) for r in rows),
+        )
+
+    def events(self, sign: int) -> list[tuple[np.ndarray, np.ndarray, int, np.ndarray]]:
+        """(row indices, day, column, value) streams: what :func:`contribution` does, for all rows."""
+        out = []
+        every = np.arange(len(self.unit))
+
+        def add(mask: np.ndarray | None, day: np.ndarray, column: str, value: np.ndarray | int = 1) -> None:
+            rows = every if mask is None else np.flatnonzero(mask)
+            if len(rows):
+                v = np.broadcast_to(np.asarray(value, dtype=np.int64), (len(every),))[rows] * sign
+                out.append((rows, day[rows], _COL[column], v))
+
+        add(None, self.received, "received")
+        add(None, self.received, "pending_delta")
+        add(self.channel == 2, self.received, "received_online")
+        add(self.apology >= 0, self.apology, "apologies")
+        closed = self.closed >= 0
+        add(closed, self.closed, "pending_delta", -1)
+        returned = closed & (self.state >= 1) & (self.state <= 3)
+        add(returned, self.closed, "resolved")
+        add(closed & (self.state == 1), self.closed, "resolved_early")
+        add(closed & (self.state == 2), self.closed, "resolved_on_time")
+        add(closed & (self.state == 3), self.closed, "resolved_late")
+        add(closed & (self.state == 3) & (self.apology < 0), self.closed, "resolved_late_no_apology")
+        add(closed & (self.state == 4), self.closed, "closed_other")
+        overdue_from = self.due + 1
+        end_na = np.where(
+            self.apology < 0, self.closed, np.where(closed, np.minimum(self.closed, self.apology), self.apology)
+        )
+        for column, end in (("overdue_delta", self.closed), ("overdue_no_apology_delta", end_na)):
+            counts = (end < 0) | (end > overdue_from)
+            add(counts, overdue_from, column)
+            add(counts & (end >= 0), end, column, -1)
+        return out
+
+
+def apply_events(before: StatEvents | None, after: StatEvents | None) -> None:
+    """Subtract ``before`` and add ``after`` in the day and month rows, with one statement per batch."""
+    write_rows(stat_rows(before, after))
+
+
+def stat_rows(before: StatEvents | None, after: StatEvents | None) -> list[tuple]:
+    """The day and month rows to add (numpy only, no database: the import computes them in a thread
+    while SQLite writes the dossiers)."""
+    streams = []
+    for sign, part in ((-1, before), (1, after)):
+        if part is not None and len(part.unit):
+            streams.extend((part, *s) for s in part.events(sign))
+    if not streams:
+        return []
+    unit = np.concatenate([p.unit[r] for p, r, _, _, _ in streams])
+    field = np.concatenate([p.field[r] for p, r, _, _, _ in streams])
+    chan = np.concatenate([p.channel[r] for p, r, _, _, _ in streams])
+    day = np.concatenate([d for _, _, d, _, _ in streams])
+    col = np.concatenate([np.full(len(r), c, dtype=np.int64) for _, r, _, c, _ in streams])
+    val = np.concatenate([v for _, _, _, _, v in streams])
+    # Day rows from the events, month rows from the day rows (far fewer than the events).
+    d_unit, d_field, d_chan, d_day, d_sums = _grouped(unit, field, chan, day, col, val)
+    month = d_day.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    m_unit, m_field, m_chan, m_day, m_sums = _grouped(d_unit, d_field, d_chan, month, None, d_sums)
+    rows: list[tuple] = []
+    for grain, parts in (
+        ("D", (d_unit, d_field, d_chan, d_day, d_sums)),
+        ("M", (m_unit, m_field, m_chan, m_day, m_sums)),
+    ):
+        u, f, c, d, sums = parts
+        keep = sums.any(axis=1)  # deltas that cancel out write nothing
+        u, f, c, d, sums = u[keep], f[keep], c[keep], d[keep], sums[keep]
+        days = np.datetime_as_string(d.astype("datetime64[D]")).tolist()
+        chans = np.array(_CHANNELS, dtype=object)[c].tolist()
+        rows.extend(
+            (grain, ui, fi, ci, di, *s)
+            for ui, fi, ci, di, s in zip(u.tolist(), f.tolist(), chans, days, sums.tolist(), strict=True)
+        )
+    return rows
+
+
+def _grouped(
+    unit: np.ndarray, field: np.ndarray, chan: np.ndarray, day: np.ndarray, col: np.ndarray | None, val: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sum ``val`` per (unit, field, channel, day) and column (``col``; None when ``val`` is a rows × columns
+    matrix): the keys and a keys × columns matrix of sums."""
+    u_keys, u_inv = np.unique(unit, return_inverse=True)
+    f_keys, f_inv = np.unique(field, return_inverse=True)
+    d0 = int(day.min())
+    span = int(day.max()) - d0 + 1
+    nc = len(_CHANNELS)
+    key = ((u_inv.ravel() * len(f_keys) + f_inv.ravel()) * nc + chan) * span + (day - d0)
+    size = len(u_keys) * len(f_keys) * nc * span
+    if size <= 4 * len(key) + 1_000_000:
+        # Dense key space (the usual case): mark the keys present instead of sorting the events.
+        present = np.bincount(key, minlength=size) > 0
+        keys = np.flatnonzero(present)
+        inv = (np.cumsum(present) - 1)[key]
+    else:
+        keys, inv = np.unique(key, return_inverse=True)
+        inv = inv.ravel()
+    ncol = len(STAT_COLUMNS)
+    if col is None:  # ``val`` is already a (rows × columns) matrix
+        sums = np.stack([np.bincount(inv, weights=val[:, j], minlength=len(keys)) for j in range(ncol)], axis=1)
+    else:
+        sums = np.bincount(inv * ncol + col, weights=val, minlength=len(keys) * ncol).reshape(len(keys), ncol)
+    sums = np.rint(sums).astype(np.int64)
+    d = keys % span + d0
+    rest = keys // span
+    c = rest % nc
+    rest //= nc
+    return u_keys[rest // len(f_keys)], f_keys[rest % len(f_keys)], c, d, sums
+
+
+def write_rows(rows: list[tuple]) -> None:
+    """Add the rows' values to the table (insert the keys it does not have yet)."""
+    if not rows:
+        return
+    table = DossierStat._meta.db_table
+    key = "grain, unit_id, field_id, channel, day"
+    cols_sql = ", ".join(STAT_COLUMNS)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in STAT_COLUMNS)
+    conflict = f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                f"CREATE TEMP TABLE dossier_stat_stage ON COMMIT DROP AS SELECT {key}, {cols_sql} FROM {table} "
+                "WITH NO DATA"
+            )
+            with cur.cursor.copy(f"COPY dossier_stat_stage ({key}, {cols_sql}) FROM STDIN") as copy:
+                for start in range(0, len(rows), 100_000):
+                    copy.write("".join("\t".join(map(str, r)) + "\n" for r in rows[start : start + 100_000]))
+            cur.execute(
+                f"INSERT INTO {table} ({key}, {cols_sql}) SELECT {key}, {cols_sql} FROM dossier_stat_stage {conflict}"
+            )
+            cur.execute("DROP TABLE dossier_stat_stage")
+        return
+    marks = ", ".join(["?"] * (5 + len(STAT_COLUMNS)))
+    connection.connection.executemany(f"INSERT INTO {table} ({key}, {cols_sql}) VALUES ({marks}) {conflict}", rows)

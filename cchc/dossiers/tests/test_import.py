@@ -234,3 +234,72 @@ def test_cli_stats_json_keys(catalogue, demo_org):
     # District Hương Sơn: its communes 000.11.21 and 000.16.21 (2/3 of the rows), not 000.12.22.
     assert data["received"] == 667
     assert {u["unit"] for u in data["by_unit"]} == {"000.11.21.H42", "000.16.21.H42"}
+
+
+def test_more_than_1000_errors_shows_the_first_1000_in_row_order_with_the_total(catalogue, demo_org):
+    rows = rows_1000()
+    for i, r in enumerate(rows):
+        r[6] = "fax"  # every row: unknown channel
+        if i < 300:
+            r[1] = "000.99.99.H42"  # the first 300 also: unknown unit
+    with pytest.raises(ImportRejected) as exc:
+        import_dossiers("hs.csv", actor="test", content=to_csv(rows))
+    errors = exc.value.errors
+    assert exc.value.total == 1300 and len(errors) == 1000
+    # Rows 2…301 have two errors each (unit, then channel, as the columns read), then one per row.
+    assert [(e.row, e.field) for e in errors[:3]] == [(2, "don_vi"), (2, "kenh"), (3, "don_vi")]
+    assert (errors[599].row, errors[599].field) == (301, "kenh")
+    assert (errors[-1].row, errors[-1].field) == (701, "kenh")
+    assert Dossier.objects.count() == 0 and DossierStat.objects.count() == 0
+
+
+def test_date_shapes_read_alike_and_impossible_dates_are_errors(catalogue, demo_org):
+    shapes = [
+        "10/03/2025",
+        "10/3/2025",
+        "2025-03-10",
+        "10/03/2025 09:15",
+        "2025-03-10T09:15",
+        "10/03/2025 9:15:30",
+        "10/03/2025 9:15",
+    ]
+    rows = [
+        [f"D-{i}", "000.16.21.H42", "1.004873", "", "", "", "truc_tiep", "", s, "", "", "", ""]
+        for i, s in enumerate(shapes)
+    ]
+    assert import_dossiers("d.csv", actor="test", content=to_csv(rows)).created == len(shapes)
+    got = dict(Dossier.objects.values_list("code", "received_on"))
+    assert set(got.values()) == {date(2025, 3, 10)}
+    moments = dict(Dossier.objects.values_list("code", "received_at"))
+    assert [moments[f"D-{i}"] is None for i in range(len(shapes))] == [True, True, True, False, False, False, False]
+    assert moments["D-3"] == moments["D-4"] == moments["D-6"]
+
+    bad = ["29/02/2023", "2024-13-01", "10/03/2025 24:00", "31/04/2025", "10-03-2025", "00/01/2025", "10/03/2025 9:60"]
+    rows = [
+        [f"E-{i}", "000.16.21.H42", "1.004873", "", "", "", "truc_tiep", "", s, "", "", "", ""]
+        for i, s in enumerate(bad)
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        import_dossiers("e.csv", actor="test", content=to_csv(rows))
+    assert [(e.row, e.field, e.value) for e in exc.value.errors] == [
+        (i + 2, "ngay_tiep_nhan", s) for i, s in enumerate(bad)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outermost_import_checks_references_once_and_restores_foreign_keys(catalogue, demo_org):
+    """Outside any transaction (the CLI, the upload thread) SQLite's per-row foreign-key checks are switched
+    off for the import's own transaction and on again afterwards; the rows and the summary are as usual."""
+    from django.db import connection
+
+    rows = rows_1000()[:30]
+    result = import_dossiers("hs.csv", actor="test", content=to_csv(rows))
+    assert result.created == 30 and Dossier.objects.count() == 30
+    ids = list(Dossier.objects.values_list("unit_id", flat=True).distinct())
+    assert stats.stats(ids, date(2024, 1, 1), date(2024, 12, 31)) == stats.stats(
+        ids, date(2024, 1, 1), date(2024, 12, 31), source="dossiers"
+    )
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA foreign_keys")
+            assert cur.fetchone()[0] == 1
