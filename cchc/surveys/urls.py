@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.surveys import views
 
 app_name = "surveys"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.results, name="results"),
+    path("bo-cau-hoi/", views.question_sets_view, name="question_sets"),
+]
