@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from cchc.dossiers.models import Channel, Dossier, OnlineForm, ReturnMethod
 from cchc.dossiers.rules import RULES_FILE
 from cchc.dossiers.stats import stats
-from cchc.indicators.registry import Computed, Span, register_computed
+from cchc.indicators.registry import Computed, Span, register_computed, shared
 from cchc.org.models import Level, OrgUnit, OrgUnitParent
 
 TIERS = {"district": Level.DISTRICT, "commune": Level.COMMUNE}
@@ -64,10 +64,13 @@ def _tier_units(units: list[Any], span: Span, level: str) -> list[int]:
 
 def _from_stats(level: str, key: str, field_group: str | None = None) -> Callable[[list[Any], Span], Computed]:
     def compute(units: list[Any], span: Span) -> Computed:
-        ids = _tier_units(units, span, level)
+        ids = shared(("dossiers.tier", level, tuple(_ids(units)), span.start, span.end),
+                     lambda: _tier_units(units, span, level))
         if not ids:
             return Computed(0, {"units": 0})
-        figures = stats(ids, span.start, span.end)
+        # One stats query serves the twenty-odd dossier indicators of the same units and dates.
+        figures = shared(("dossiers.stats", tuple(sorted(ids)), span.start, span.end),
+                         lambda: stats(ids, span.start, span.end))
         if field_group is None:
             return Computed(figures[key], {"units": len(ids), "from": str(span.start), "to": str(span.end)})
         codes = set(indicator_fields().get(field_group, []))

@@ -20,7 +20,9 @@ to record what it used (record counts, the query) as provenance.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -77,3 +79,29 @@ def registered_codes() -> list[str]:
 
 def _qualname(fn: Callable) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
+
+
+# ---- inputs shared by several indicators within one reading ----------------------------------------
+# Many indicators are parts of one query (received, resolved, early, on time… of the same dossiers).
+# While a ValueContext reads one period, the records cannot change under it, so a function may share one
+# query between all its indicators for the same units and dates. Outside a reading nothing is kept.
+_shared: ContextVar[dict[Hashable, Any] | None] = ContextVar("cchc_indicator_inputs", default=None)
+
+
+@contextmanager
+def reading(store: dict[Hashable, Any]) -> Iterator[None]:
+    token = _shared.set(store)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ``key`` within the current reading (every time outside one)."""
+    store = _shared.get()
+    if store is None:
+        return compute()
+    if key not in store:
+        store[key] = compute()
+    return store[key]

@@ -189,6 +189,7 @@ class ValueContext:
         self._memo: dict[tuple[int, str], ValueWithProvenance] = {}
         self._pending: list[ComputedValue] = []
         self._guard: set[tuple[int, str]] = set()
+        self._shared_inputs: dict = {}  # queries shared by the compute functions (registry.shared)
 
     def units_with_entries(self) -> set[int]:
         return {unit_id for unit_id, _ in self._entered}
@@ -300,7 +301,8 @@ class ValueContext:
         total: Decimal | None = None
         inputs: dict[str, Any] = {}
         for (start, end), units in sorted(by_window.items()):
-            raw = fn(sorted(units, key=lambda u: u.code), registry.Span(start, end, self.period.code))
+            with registry.reading(self._shared_inputs):
+                raw = fn(sorted(units, key=lambda u: u.code), registry.Span(start, end, self.period.code))
             if isinstance(raw, registry.Computed):
                 for k, v in raw.inputs.items():
                     inputs[k] = inputs.get(k, 0) + v if isinstance(v, int | float | Decimal) else v
