@@ -34,15 +34,19 @@ class DossierStatus:
 
 
 def dossier_status(dossier_code: str) -> DossierStatus | None:
-    """Hồ sơ có tồn tại và đã giải quyết xong chưa? — THE single place to plug in the dossiers app.
+    """Hồ sơ có tồn tại và đã giải quyết xong chưa?
 
-    Returns None today: the dossiers app (``cchc/dossiers``) is being built and is not installed, so
-    a rating is accepted on the code's form and unit alone. Once it exists, look the code up there
-    and return ``DossierStatus(exists=..., finished=...)``; ``services.submit_rating`` then refuses
-    unknown codes and dossiers still being processed, with a Vietnamese message, and nothing else
-    has to change.
+    A dossier recorded here is rated only once its result is ready or returned. A code this install has
+    no record of answers None — the rating is then accepted on the code's form and unit alone, because
+    many dossiers are handled in the provincial system and imported later: refusing them would lose
+    the citizen's rating.
     """
-    return None
+    from cchc.dossiers.models import Dossier
+
+    found = Dossier.objects.filter(code=dossier_code).values("result_ready_on", "returned_on", "closed_on").first()
+    if found is None:
+        return None
+    return DossierStatus(exists=True, finished=any(found.values()))
 
 
 # ---- which codes a kiosk accepts -----------------------------------------------------------------

@@ -222,3 +222,27 @@ def test_service_replays_even_if_the_rules_changed_since(demo_org, rating_payloa
     assert services.submit_rating(payload, channel=Channel.KIOSK, kiosk_unit=unit).status == "created"
     again = services.submit_rating({**payload, "question_set": "withdrawn-set"}, channel=Channel.KIOSK, kiosk_unit=unit)
     assert again.status == "replay" and again.rating.client_id == uuid.UUID(payload["client_id"])
+
+
+def test_a_recorded_dossier_is_rated_only_once_its_result_is_ready(client, demo_org, submit_url, rating_payload,
+                                                                    make_user):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cchc.accounts.models import Role
+    from cchc.dossiers.demo import PROCEDURES_FILE
+    from cchc.dossiers.models import EventKind
+    from cchc.dossiers.services import Applicant, import_procedures, receive, transition
+
+    import_procedures(PROCEDURES_FILE, actor="test")
+    clerk = make_user("motcua", Role.ONE_STOP_CLERK, demo_org["001.16.21.H42"])
+    from cchc.dossiers.models import Procedure
+
+    at = datetime(2025, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    d = receive(clerk, unit=demo_org[SON_TAY], procedure=Procedure.objects.get(code="1.004873"),
+                applicant=Applicant("Nguyễn Văn An", "042090001234"), received_at=at)
+    assert selectors.dossier_status(d.code) == selectors.DossierStatus(exists=True, finished=False)
+    refused = post(client, submit_url, rating_payload(code=d.code))
+    assert refused.status_code == 400 and "chưa giải quyết xong" in refused.json()["message"]
+    transition(clerk, d.pk, EventKind.RESULT_READY, at=at.replace(day=11))
+    assert post(client, submit_url, rating_payload(code=d.code)).status_code == 201
