@@ -12,3 +12,6 @@ class ReportsConfig(AppConfig):
 
         registry.register_nav(registry.NavEntry("Báo cáo CCHC", "reports:index", order=50))
         registry.register_demo(registry.DemoStep("Báo cáo CCHC", run_demo, order=60))
+        from cchc.reports.todo import report_items
+
+        registry.register_todo(report_items)
