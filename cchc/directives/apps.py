@@ -8,7 +8,7 @@ class DirectivesConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.core import registry
-        from cchc.directives import indicators  # noqa: F401  (registers the compute functions)
+        from cchc.directives import fillers, indicators  # noqa: F401  (register report fillers and compute functions)
         from cchc.directives.demo import run_demo
 
         registry.register_nav(registry.NavEntry("Văn bản chỉ đạo", "directives:index", order=25))

@@ -8,7 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.core import registry
-        from cchc.plans import indicators  # noqa: F401  (registers the compute functions)
+        from cchc.plans import fillers, indicators  # noqa: F401  (register report fillers and compute functions)
         from cchc.plans.demo import run_demo
         from cchc.plans.todo import plan_items
 
