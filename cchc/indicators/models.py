@@ -88,6 +88,12 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
+    def ordered_choices(self) -> list[tuple[str, str]]:
+        """The choices in the order the unit label prints them ("Có = 1 Không = 0"): PostgreSQL's jsonb
+        does not keep the order of a stored dict's keys."""
+        order = {key: n for n, key in enumerate(_printed_order(self.unit_label))}
+        return sorted((self.choices or {}).items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
     @property
     def is_heading(self) -> bool:
         return self.source == Source.HEADING
@@ -176,3 +182,9 @@ class ComputedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.period_id} {self.indicator_id} = {self.value} ({self.function})"
+
+
+def _printed_order(unit_label: str) -> list[str]:
+    from cchc.indicators.catalogue import parse_choices  # the catalogue reads these models
+
+    return list(parse_choices(unit_label or ""))

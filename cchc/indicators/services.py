@@ -59,7 +59,7 @@ def clean_value(indicator: Indicator, raw: Any) -> Decimal:
             return Decimal(0)
     if indicator.value_type == ValueType.ENUM and isinstance(raw, str):
         text = raw.strip().lower()
-        for key, name in (indicator.choices or {}).items():
+        for key, name in indicator.ordered_choices():
             if text == name.lower():
                 return Decimal(key)
     try:
@@ -74,7 +74,7 @@ def clean_value(indicator: Indicator, raw: Any) -> Decimal:
     if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
         key = str(int(value)) if value == value.to_integral_value() else str(value)
         if key not in (indicator.choices or {}):
-            allowed = "; ".join(f"{k} = {v}" for k, v in indicator.choices.items())
+            allowed = "; ".join(f"{k} = {v}" for k, v in indicator.ordered_choices())
             raise ValidationError(f"{label}: chỉ nhận một trong các giá trị {allowed}.")
         return Decimal(key)
     if value < 0:
