@@ -46,7 +46,7 @@ class PlanTask(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     code = models.CharField("số thứ tự", max_length=20)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveBigIntegerField(default=0)  # outline order, up to 4 levels of 999 (services._position)
     area = models.CharField("lĩnh vực", max_length=40)
     title = models.CharField("nội dung", max_length=1000)
     responsible = models.CharField("người, bộ phận thực hiện", max_length=300, blank=True)

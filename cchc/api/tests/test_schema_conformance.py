@@ -18,9 +18,19 @@ def api_key(demo_org, make_user):
 
 @pytest.fixture
 def api_schema(db):
+    """The real WSGI application. Like Django's test client, keep the test's database connection open
+    across requests (the handler would close it at the end of each one, ending the test transaction)."""
+    from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_every_operation_conforms_to_the_schema(api_schema, api_key):
