@@ -70,7 +70,12 @@ def _own(graph: OrgGraph, unit_id: int) -> set[int]:
 
 
 def unit_ids(user: User, action: Action, graph: OrgGraph | None = None) -> frozenset[int] | None:
-    """The ids of the units ``user`` may touch for ``action``; None means every unit."""
+    """The ids of the units ``user`` may touch for ``action``; None means every unit.
+
+    A command-line actor — a string such as ``"cchc demo"`` that services accept in place of a user —
+    is the console administrator: whoever runs ``cchc`` on the server already holds the database."""
+    if isinstance(user, str):
+        return None
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cache: dict[Action, frozenset[int] | None] = user.__dict__.setdefault("_cchc_scope_cache", {})

@@ -13,6 +13,7 @@ from cchc.accounts import scope
 from cchc.core import audit
 from cchc.directives.models import DirectiveDocument, EvidenceLink
 from cchc.documents.symbols import DocumentSymbol, SymbolError, format_symbol, parse_symbol
+from cchc.indicators.services import mark_stale_days
 
 
 class DirectiveError(ValueError):
@@ -20,20 +21,6 @@ class DirectiveError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def require(actor, action: scope.Action, unit) -> None:
-    """Users need the right on the unit; a command-line actor (a string) is the console administrator."""
-    if isinstance(actor, str):
-        return
-    scope.require(actor, action, unit)
-
-
-def _stale(unit, *days: date | None) -> None:
-    from cchc.indicators.services import mark_stale
-
-    for day in {d for d in days if d is not None}:
-        mark_stale(unit, day)
 
 
 def check_symbol(text: str) -> DocumentSymbol:
@@ -61,7 +48,7 @@ def save_document(
     """Vào sổ (or correct) a directive document; the symbol is validated under Nghị định 30."""
     today = today or timezone.localdate()
     owner = unit if document is None else document.unit
-    require(actor, scope.Action.EDIT, owner)
+    scope.require(actor, scope.Action.EDIT, owner)
     parsed = check_symbol(data.symbol)
     if data.issued_on is None:
         raise DirectiveError("issued_on", "Cần nhập ngày ban hành.")
@@ -104,12 +91,12 @@ def save_document(
                 "file": document.file.name if document.file else "",
             },
         )
-        _stale(owner, data.issued_on, old_day)
+        mark_stale_days(owner, data.issued_on, old_day)
     return document
 
 
 def delete_document(actor, document: DirectiveDocument) -> None:
-    require(actor, scope.Action.EDIT, document.unit)
+    scope.require(actor, scope.Action.EDIT, document.unit)
     with transaction.atomic():
         audit.record(
             actor,
@@ -120,7 +107,7 @@ def delete_document(actor, document: DirectiveDocument) -> None:
         )
         unit, day = document.unit, document.issued_on
         document.delete()
-        _stale(unit, day)
+        mark_stale_days(unit, day)
 
 
 def owner_unit(obj: models.Model):
@@ -134,8 +121,8 @@ def owner_unit(obj: models.Model):
 def attach_evidence(actor, document: DirectiveDocument, target: models.Model, note: str = "") -> EvidenceLink:
     """Gắn văn bản làm tài liệu kiểm chứng: needs the right to edit the target, and to see the document."""
     unit = owner_unit(target)
-    require(actor, scope.Action.EDIT, unit)
-    if not isinstance(actor, str) and not scope.can(actor, scope.Action.VIEW, document.unit):
+    scope.require(actor, scope.Action.EDIT, unit)
+    if not scope.can(actor, scope.Action.VIEW, document.unit):
         raise DirectiveError("document", "Không tìm thấy văn bản.")
     ct = ContentType.objects.get_for_model(target)
     with transaction.atomic():
@@ -166,7 +153,7 @@ def attach_evidence(actor, document: DirectiveDocument, target: models.Model, no
 def detach_evidence(actor, link: EvidenceLink) -> None:
     target = link.target
     unit = owner_unit(target) if target is not None else link.document.unit
-    require(actor, scope.Action.EDIT, unit)
+    scope.require(actor, scope.Action.EDIT, unit)
     with transaction.atomic():
         audit.record(
             actor,

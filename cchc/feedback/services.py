@@ -12,6 +12,7 @@ from cchc.accounts import scope
 from cchc.core import audit
 from cchc.feedback.models import FeedbackItem
 from cchc.feedback.rules import answer_working_days, channel_choices
+from cchc.indicators.services import mark_stale_days
 
 
 class FeedbackError(ValueError):
@@ -19,20 +20,6 @@ class FeedbackError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def require(actor, action: scope.Action, unit) -> None:
-    """Users need the right on the unit; a command-line actor (a string) is the console administrator."""
-    if isinstance(actor, str):
-        return
-    scope.require(actor, action, unit)
-
-
-def _stale(unit, *days: date | None) -> None:
-    from cchc.indicators.services import mark_stale
-
-    for day in {d for d in days if d is not None}:
-        mark_stale(unit, day)
 
 
 def default_deadline(unit, received_on: date) -> date:
@@ -99,7 +86,7 @@ def save_item(
     """Vào sổ (or update) a phản ánh, kiến nghị; the deadline defaults from the data file."""
     today = today or timezone.localdate()
     owner = unit if item is None else item.unit
-    require(actor, scope.Action.EDIT, owner)
+    scope.require(actor, scope.Action.EDIT, owner)
     check(data, today)
     if data.deadline is None:
         data.deadline = default_deadline(owner, data.received_on)
@@ -121,7 +108,7 @@ def save_item(
                 if k not in ("citizen_contact",)
             },
         )
-        _stale(owner, item.received_on, item.answered_on, item.forwarded_on, *old)
+        mark_stale_days(owner, item.received_on, item.answered_on, item.forwarded_on, *old)
     return item
 
 
@@ -144,9 +131,9 @@ def answer(actor, item: FeedbackItem, text: str, on: date, today: date | None = 
 
 
 def delete_item(actor, item: FeedbackItem) -> None:
-    require(actor, scope.Action.EDIT, item.unit)
+    scope.require(actor, scope.Action.EDIT, item.unit)
     with transaction.atomic():
         audit.record(actor, "feedback.deleted", item, unit=item.unit, data={"content": item.content[:200]})
         unit, days = item.unit, (item.received_on, item.answered_on, item.forwarded_on)
         item.delete()
-        _stale(unit, *days)
+        mark_stale_days(unit, *days)

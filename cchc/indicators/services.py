@@ -170,3 +170,9 @@ def mark_stale(unit: OrgUnit | int, day: date) -> int:
     if not periods:
         return 0
     return ComputedValue.objects.filter(unit_id__in=ids, period__in=periods, stale=False).update(stale=True)
+
+
+def mark_stale_days(unit: OrgUnit | int, *days: date | None) -> None:
+    """``mark_stale`` for each distinct day given (a record's old and new dates; None is skipped)."""
+    for day in {d for d in days if d is not None}:
+        mark_stale(unit, day)

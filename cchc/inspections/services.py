@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.indicators.services import mark_stale_days
 from cchc.inspections.models import Finding, InspectedUnit, Inspection, TargetKind
 from cchc.org.models import Level
 
@@ -18,20 +19,6 @@ class InspectionError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def require(actor, action: scope.Action, unit) -> None:
-    """Users need the right on the unit; a command-line actor (a string) is the console administrator."""
-    if isinstance(actor, str):
-        return
-    scope.require(actor, action, unit)
-
-
-def _stale(unit, *days: date | None) -> None:
-    from cchc.indicators.services import mark_stale
-
-    for day in {d for d in days if d is not None}:
-        mark_stale(unit, day)
 
 
 def _not_future(field: str, day: date | None, label: str, today: date) -> None:
@@ -53,7 +40,7 @@ def save_inspection(
 ) -> Inspection:
     today = today or timezone.localdate()
     owner = unit if inspection is None else inspection.unit
-    require(actor, scope.Action.EDIT, owner)
+    scope.require(actor, scope.Action.EDIT, owner)
     if not title.strip():
         raise InspectionError("title", "Cần nhập tên cuộc kiểm tra.")
     if start_on is None:
@@ -94,7 +81,7 @@ def add_target(
 ) -> InspectedUnit:
     """Thêm đơn vị được kiểm tra; a unit of the catalogue gives its name and kind."""
     today = today or timezone.localdate()
-    require(actor, scope.Action.EDIT, inspection.unit)
+    scope.require(actor, scope.Action.EDIT, inspection.unit)
     name = (name or (org_unit.name if org_unit is not None else "")).strip()
     if not name:
         raise InspectionError("name", "Cần nhập tên đơn vị được kiểm tra.")
@@ -116,7 +103,7 @@ def add_target(
             unit=inspection.unit,
             data={"name": name, "kind": kind, "inspected_on": inspected_on.isoformat()},
         )
-        _stale(inspection.unit, inspected_on)
+        mark_stale_days(inspection.unit, inspected_on)
     return target
 
 
@@ -136,7 +123,7 @@ def save_finding(
 ) -> Finding:
     """Ghi một vấn đề phát hiện qua kiểm tra (and, when known, its fix)."""
     today = today or timezone.localdate()
-    require(actor, scope.Action.EDIT, inspection.unit)
+    scope.require(actor, scope.Action.EDIT, inspection.unit)
     if not description.strip():
         raise InspectionError("description", "Cần mô tả vấn đề phát hiện.")
     found_on = found_on or (target.inspected_on if target else inspection.end_on or inspection.start_on)
@@ -165,7 +152,7 @@ def save_finding(
                 "fixed_on": fixed_on.isoformat() if fixed_on else None,
             },
         )
-        _stale(inspection.unit, found_on, fixed_on, *(old or ()))
+        mark_stale_days(inspection.unit, found_on, fixed_on, *(old or ()))
     return finding
 
 
@@ -190,11 +177,11 @@ def record_fix(
 
 def delete_finding(actor, finding: Finding) -> None:
     unit = finding.inspection.unit
-    require(actor, scope.Action.EDIT, unit)
+    scope.require(actor, scope.Action.EDIT, unit)
     with transaction.atomic():
         audit.record(
             actor, "inspections.finding_deleted", finding, unit=unit, data={"description": finding.description[:200]}
         )
         days = (finding.found_on, finding.fixed_on)
         finding.delete()
-        _stale(unit, *days)
+        mark_stale_days(unit, *days)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.indicators.services import mark_stale_days
 from cchc.news.models import Channel, NewsItem, NewsKind, NewsQuota
 
 
@@ -20,20 +21,6 @@ class NewsError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def require(actor, action: scope.Action, unit) -> None:
-    """Users need the right on the unit; a command-line actor (a string) is the console administrator."""
-    if isinstance(actor, str):
-        return
-    scope.require(actor, action, unit)
-
-
-def _stale(unit, *days: date | None) -> None:
-    from cchc.indicators.services import mark_stale
-
-    for day in {d for d in days if d is not None}:
-        mark_stale(unit, day)
 
 
 @dataclass
@@ -49,7 +36,7 @@ class ItemData:
 def save_item(actor, unit, data: ItemData, *, item: NewsItem | None = None, today: date | None = None) -> NewsItem:
     today = today or timezone.localdate()
     owner = unit if item is None else item.unit
-    require(actor, scope.Action.EDIT, owner)
+    scope.require(actor, scope.Action.EDIT, owner)
     if not data.title.strip():
         raise NewsError("title", "Cần nhập tiêu đề tin, bài.")
     if data.published_on is None:
@@ -79,22 +66,22 @@ def save_item(actor, unit, data: ItemData, *, item: NewsItem | None = None, toda
             unit=owner,
             data={"title": item.title, "published_on": item.published_on.isoformat(), "channel": item.channel},
         )
-        _stale(owner, item.published_on, old_day)
+        mark_stale_days(owner, item.published_on, old_day)
     return item
 
 
 def delete_item(actor, item: NewsItem) -> None:
-    require(actor, scope.Action.EDIT, item.unit)
+    scope.require(actor, scope.Action.EDIT, item.unit)
     with transaction.atomic():
         audit.record(actor, "news.deleted", item, unit=item.unit, data={"title": item.title})
         unit, day = item.unit, item.published_on
         item.delete()
-        _stale(unit, day)
+        mark_stale_days(unit, day)
 
 
 def set_quota(actor, unit, year: int, per_month: int, basis: str = "") -> NewsQuota:
     """Đặt chỉ tiêu số tin, bài mỗi tháng của năm (0 = không đặt chỉ tiêu)."""
-    require(actor, scope.Action.EDIT, unit)
+    scope.require(actor, scope.Action.EDIT, unit)
     if per_month is None or int(per_month) < 0 or int(per_month) > 1000:
         raise NewsError("per_month", "Chỉ tiêu mỗi tháng phải từ 0 đến 1.000.")
     current = NewsQuota.objects.filter(unit=unit, year=year).first()

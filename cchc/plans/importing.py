@@ -162,7 +162,7 @@ def import_tasks(
     today: date | None = None,
 ) -> ImportResult:
     """Nạp nhiệm vụ vào kế hoạch ``plan``: atomic, idempotent, with a dry run."""
-    services.require(actor, scope.Action.EDIT, plan.unit)
+    scope.require(actor, scope.Action.EDIT, plan.unit)
     existing = {t.code: t for t in plan.tasks.all()}
     rows = read_rows(path, content, today=today, existing={c: t.area for c, t in existing.items()})
     result = ImportResult(dry_run=dry_run)

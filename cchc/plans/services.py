@@ -14,6 +14,7 @@ from cchc.accounts import scope
 from cchc.core import audit
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.documents.symbols import SymbolError, format_symbol, parse_symbol
+from cchc.indicators.services import mark_stale_days
 from cchc.plans.areas import find_area
 from cchc.plans.models import Plan, PlanTask, TaskStatus
 
@@ -27,21 +28,6 @@ class PlanError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def require(actor, action: scope.Action, unit) -> None:
-    """A user must have the right on the unit; a command-line actor (a string such as "cchc demo") is
-    the administrator at the console and may write anywhere."""
-    if isinstance(actor, str):
-        return
-    scope.require(actor, action, unit)
-
-
-def _stale(unit, *days: date | None) -> None:
-    from cchc.indicators.services import mark_stale
-
-    for day in {d for d in days if d is not None}:
-        mark_stale(unit, day)
 
 
 # ---- plans -----------------------------------------------------------------------------------------
@@ -62,7 +48,7 @@ def clean_plan_symbol(symbol: str) -> str:
 def save_plan(
     actor, unit, *, year: int, title: str, symbol: str = "", issued_on: date | None = None, plan: Plan | None = None
 ) -> Plan:
-    require(actor, scope.Action.EDIT, unit if plan is None else plan.unit)
+    scope.require(actor, scope.Action.EDIT, unit if plan is None else plan.unit)
     if not 2000 <= int(year) <= 2100:
         raise PlanError("year", "Năm kế hoạch không hợp lệ.")
     if not (title or "").strip():
@@ -86,7 +72,7 @@ def save_plan(
             unit=plan.unit,
             data={"year": plan.year, "symbol": plan.symbol, "title": plan.title},
         )
-        _stale(plan.unit, date(plan.year, 12, 14))
+        mark_stale_days(plan.unit, date(plan.year, 12, 14))
     return plan
 
 
@@ -162,7 +148,7 @@ def save_task(
 
     ``stale`` collects the dates whose indicator values the change touches, for a caller that saves many
     tasks and marks them once (the import); without it they are marked here."""
-    require(actor, scope.Action.EDIT, plan.unit)
+    scope.require(actor, scope.Action.EDIT, plan.unit)
     today = today or timezone.localdate()
     data.code = data.code.strip()
     if not CODE_RE.match(data.code):
@@ -206,7 +192,7 @@ def save_task(
             date(plan.year, 12, 14),
         }
         if stale is None:
-            _stale(plan.unit, *days)
+            mark_stale_days(plan.unit, *days)
         else:
             stale.update(d for d in days if d)
     return task
@@ -238,7 +224,7 @@ def set_status(
 
 
 def delete_task(actor, task: PlanTask) -> None:
-    require(actor, scope.Action.EDIT, task.plan.unit)
+    scope.require(actor, scope.Action.EDIT, task.plan.unit)
     if task.children.exists():
         raise PlanError("code", "Xóa các phần việc trước khi xóa nhiệm vụ.")
     with transaction.atomic():
@@ -247,7 +233,7 @@ def delete_task(actor, task: PlanTask) -> None:
         )
         unit, days = task.plan.unit, (task.deadline, task.completed_on, date(task.plan.year, 12, 14))
         task.delete()
-        _stale(unit, *days)
+        mark_stale_days(unit, *days)
 
 
 def parse_optional_date(text: str) -> date | None:
@@ -267,7 +253,7 @@ def task_differs(task: PlanTask, data: TaskData) -> bool:
 def upsert_tasks(actor, plan: Plan, rows: list[TaskData], today: date | None = None) -> int:
     """Create or update tasks by their number, parents first; unchanged rows are not touched.
     Returns how many tasks were created or changed. Used by the XLSX import and the demo."""
-    require(actor, scope.Action.EDIT, plan.unit)
+    scope.require(actor, scope.Action.EDIT, plan.unit)
     existing = {t.code: t for t in plan.tasks.all()}
     areas = {code: t.area for code, t in existing.items()}
     stale: set[date] = set()
@@ -283,5 +269,5 @@ def upsert_tasks(actor, plan: Plan, rows: list[TaskData], today: date | None = N
                 continue
             existing[data.code] = save_task(actor, plan, data, task=task, today=today, stale=stale)
             changed += 1
-        _stale(plan.unit, *sorted(stale))
+        mark_stale_days(plan.unit, *sorted(stale))
     return changed

@@ -138,3 +138,9 @@ def test_access_follows_a_related_unit_field(users, demo_org, make_user):
         scope.access(tokens, officer, Action.EDIT, unit_field="user__unit", pk=other.pk)
     with pytest.raises(PermissionDenied):  # the leader sees the key but may not change it
         scope.access(tokens, leader, Action.EDIT, unit_field="user__unit", pk=own.pk)
+
+
+def test_a_command_line_actor_is_the_console_administrator(demo_org):
+    assert scope.unit_ids("cchc demo", Action.EDIT) is None
+    assert scope.can("cchc org load", Action.EDIT, demo_org[SON_LAM])
+    scope.require("cchc demo", Action.ADMIN, demo_org[PROVINCE])  # does not raise
