@@ -21,6 +21,7 @@ from django.conf import settings
 from cchc.checker.figures import Figure, sentences, to_json_number
 from cchc.checker.reading import Document, Unit
 from cchc.core.vnformat import format_date, format_number, parse_date
+from cchc.documents import symbols
 
 RULES_FILE = Path(settings.BASE_DIR) / "data" / "checker" / "rules.yaml"
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -736,7 +737,7 @@ def _period_dates(ctx: Context) -> list[Finding]:
 # ---- 8. document numbers (Nghị định 30) ----------------------------------------------------------
 def check_doc_numbers(ctx: Context) -> list[Finding]:
     r = rules()
-    codes_by_name = {k.lower(): set(v) for k, v in r["document_types"].items()}
+    codes_by_name = symbols.codes_by_name()  # the one list of ND 30 type codes, cchc/data/documents/types.yaml
     all_codes = {c for v in codes_by_name.values() for c in v} | {c.upper() for v in codes_by_name.values() for c in v}
     letter_names = {x.lower() for x in r["letter_names"]}
     out = []

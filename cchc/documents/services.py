@@ -9,7 +9,7 @@ from django.db.models import F
 
 from cchc.core import audit
 from cchc.documents.models import NumberRegister
-from cchc.documents.symbols import document_types, format_symbol
+from cchc.documents.symbols import format_symbol, issued_types
 from cchc.org.models import OrgUnit
 
 OFFICIAL_LETTER = "CV"  # the register of công văn; the symbol itself carries no type
@@ -24,7 +24,7 @@ def issue_number(
     ``issue_number(user, commune, 2021, "BC")`` → ``303/BC-UBND``; a công văn (``type_code=None``) takes its
     number from its own register and its symbol is ``<body>-<drafting unit>``, e.g. ``123/UBND-VP``.
     """
-    if type_code is not None and type_code not in document_types():
+    if type_code is not None and type_code not in issued_types():
         raise ValueError(f"“{type_code}” không phải là chữ viết tắt tên loại văn bản theo Nghị định 30.")
     register_code = type_code or OFFICIAL_LETTER
     register, _ = NumberRegister.objects.get_or_create(unit=unit, year=year, register=register_code)

@@ -18,10 +18,31 @@ TYPES_FILE = Path(__file__).resolve().parent.parent / "data" / "documents" / "ty
 
 
 @cache
+def _types() -> list[dict]:
+    return yaml.safe_load(TYPES_FILE.read_text(encoding="utf-8"))["types"]
+
+
+@cache
 def document_types() -> dict[str, str]:
-    """Type code → Vietnamese name, from the data file."""
-    data = yaml.safe_load(TYPES_FILE.read_text(encoding="utf-8"))
-    return {str(item["code"]): str(item["name"]) for item in data["types"]}
+    """Type code → Vietnamese name, every type of the data file (those a unit issues and the legal ones)."""
+    return {str(item["code"]): str(item["name"]) for item in _types()}
+
+
+@cache
+def issued_types() -> dict[str, str]:
+    """The types a local unit issues itself (not the legal documents of the centre)."""
+    return {str(item["code"]): str(item["name"]) for item in _types() if item.get("kind") != "legal"}
+
+
+@cache
+def codes_by_name() -> dict[str, frozenset[str]]:
+    """Lower-case name a text cites a type by → the codes (aliases included) its symbol may carry."""
+    found: dict[str, set[str]] = {}
+    for item in _types():
+        codes = {str(item["code"]), *(str(a) for a in item.get("aliases", []))}
+        for name in [item["name"], *item.get("also_named", [])]:
+            found.setdefault(str(name).lower(), set()).update(codes)
+    return {name: frozenset(codes) for name, codes in found.items()}
 
 
 _BODY = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:\.[A-ZĐ][A-Za-zĐđ0-9]*)*"
