@@ -101,7 +101,7 @@ def template_path(name: str | Path) -> Path:
     """A template by name from the shipped folder, or any .docx path an app keeps its own templates at."""
     path = Path(name) if isinstance(name, Path) or str(name).endswith(".docx") else TEMPLATES_DIR / f"{name}.docx"
     if not path.exists():
-        raise DocumentError(f"Không có mẫu văn bản “{name}” trong {TEMPLATES_DIR}.")
+        raise DocumentError(f"Không có mẫu văn bản “{path.stem}” ({path}).")
     return path
 
 

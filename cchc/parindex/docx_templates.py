@@ -8,7 +8,6 @@ its points (maximum, obtained, lost), who leads the fix, by when, a note.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,9 @@ from typing import Any
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
-from docxtpl import DocxTemplate
 
 from cchc.documents import nd30
-from cchc.documents.rendering import DocumentError, jinja_env
+from cchc.documents.rendering import render_docx
 from cchc.parindex.framework import DATA_DIR
 
 TEMPLATES_DIR = DATA_DIR / "templates"
@@ -154,16 +152,5 @@ def build_all(out_dir: Path = TEMPLATES_DIR) -> list[Path]:
 
 
 def render(name: str, context: dict[str, Any]) -> bytes:
-    """Fill one of this app's templates, through the documents app's Jinja environment (autoescape, Vietnamese
-    filters, a missing variable is an error). To fold into `rendering.render_docx` once it accepts a path."""
-    path = TEMPLATES_DIR / f"{name}.docx"
-    if not path.exists():
-        raise DocumentError(f"Không có mẫu văn bản “{name}” trong {TEMPLATES_DIR}.")
-    template = DocxTemplate(path)
-    try:
-        template.render(context, jinja_env=jinja_env(), autoescape=True)
-    except Exception as exc:
-        raise DocumentError(f"Không điền được mẫu “{name}”: {exc}") from exc
-    out = io.BytesIO()
-    template.save(out)
-    return out.getvalue()
+    """Fill one of this app's templates through the one rendering path of the documents app."""
+    return render_docx(TEMPLATES_DIR / f"{name}.docx", context)
