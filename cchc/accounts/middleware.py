@@ -24,6 +24,13 @@ def _current_unit(request) -> OrgUnit | None:
     return OrgUnit.objects.filter(valid_to__isnull=True, parent_links__isnull=True).order_by("code").first()
 
 
+def current_unit_of(request) -> OrgUnit | None:
+    """The unit the user works on, as a plain model instance (``request.current_unit`` is a lazy proxy,
+    which querysets and forms do not always accept)."""
+    pk = getattr(request.current_unit, "pk", None)
+    return OrgUnit.objects.filter(pk=pk).first() if pk else None
+
+
 class CurrentUnitMiddleware:
     """Sets ``request.current_unit`` (the unit switcher of reviewers) and sends a user whose password
     was set by someone else to change it first."""

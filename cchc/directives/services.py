@@ -11,16 +11,14 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.errors import FieldError
 from cchc.directives.models import DirectiveDocument, EvidenceLink
 from cchc.documents.symbols import DocumentSymbol, SymbolError, format_symbol, parse_symbol
 from cchc.indicators.services import mark_stale_days
 
 
-class DirectiveError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class DirectiveError(FieldError):
+    """Lỗi dữ liệu của ứng dụng directives."""
 
 
 def check_symbol(text: str) -> DocumentSymbol:

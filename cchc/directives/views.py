@@ -12,17 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import scope
+from cchc.accounts.middleware import current_unit_of
+from cchc.core.errors import add_to_form
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.directives import selectors, services
 from cchc.directives.forms import AttachForm, DocumentForm
 from cchc.directives.models import OFFICIAL_LETTER_NAME
 from cchc.documents.symbols import document_types
-from cchc.org.models import OrgUnit
-
-
-def _unit(request) -> OrgUnit | None:
-    pk = getattr(request.current_unit, "pk", None)
-    return OrgUnit.objects.filter(pk=pk).first() if pk else None
 
 
 def _safe_next(request, default: str) -> str:
@@ -43,7 +39,7 @@ def _date_param(request, name: str, errors: list[str]):
 
 @login_required
 def index(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     errors: list[str] = []
     type_param = request.GET.get("loai")
     type_code = None if type_param in (None, "*") else type_param
@@ -80,13 +76,9 @@ def _data(cleaned) -> services.DocumentData:
     )
 
 
-def _form_error(form, exc: services.DirectiveError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def create(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     if unit is None:
         raise Http404("Chưa chọn đơn vị.")
     scope.require(request.user, scope.Action.EDIT, unit)
@@ -95,7 +87,7 @@ def create(request):
         try:
             doc = services.save_document(request.user, unit, _data(form.cleaned_data), file=form.cleaned_data["file"])
         except services.DirectiveError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"Đã vào sổ {doc}.")
             return redirect("directives:detail", doc.pk)
@@ -119,7 +111,7 @@ def edit(request, document_id: int):
                 request.user, doc.unit, _data(form.cleaned_data), file=form.cleaned_data["file"], document=doc
             )
         except services.DirectiveError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã lưu văn bản.")
             return redirect("directives:detail", doc.pk)

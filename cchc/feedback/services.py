@@ -10,16 +10,14 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.errors import FieldError
 from cchc.feedback.models import FeedbackItem
 from cchc.feedback.rules import answer_working_days, channel_choices
 from cchc.indicators.services import mark_stale_days
 
 
-class FeedbackError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class FeedbackError(FieldError):
+    """Lỗi dữ liệu của ứng dụng feedback."""
 
 
 def default_deadline(unit, received_on: date) -> date:

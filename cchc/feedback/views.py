@@ -10,20 +10,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import scope
+from cchc.accounts.middleware import current_unit_of
+from cchc.core.errors import add_to_form
 from cchc.feedback import selectors, services
 from cchc.feedback.forms import FeedbackForm
 from cchc.feedback.models import STATUS_LABELS
-from cchc.org.models import OrgUnit
-
-
-def _unit(request) -> OrgUnit | None:
-    pk = getattr(request.current_unit, "pk", None)
-    return OrgUnit.objects.filter(pk=pk).first() if pk else None
 
 
 @login_required
 def index(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     today = timezone.localdate()
     status, q = request.GET.get("tt", ""), request.GET.get("q", "").strip()
     year = request.GET.get("nam", "")
@@ -59,13 +55,9 @@ def _data(cd) -> services.FeedbackData:
     )
 
 
-def _form_error(form, exc: services.FeedbackError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def create(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     if unit is None:
         raise Http404("Chưa chọn đơn vị.")
     scope.require(request.user, scope.Action.EDIT, unit)
@@ -74,7 +66,7 @@ def create(request):
         try:
             item = services.save_item(request.user, unit, _data(form.cleaned_data))
         except services.FeedbackError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"Đã vào sổ phản ánh, hạn xử lý {item.deadline:%d/%m/%Y}.")
             return redirect("feedback:index")
@@ -93,7 +85,7 @@ def edit(request, item_id: int):
             try:
                 services.save_item(request.user, item.unit, _data(form.cleaned_data), item=item)
             except services.FeedbackError as exc:
-                _form_error(form, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(request, "Đã lưu.")
                 return redirect("feedback:index")

@@ -9,16 +9,14 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.errors import FieldError
 from cchc.indicators.services import mark_stale_days
 from cchc.inspections.models import Finding, InspectedUnit, Inspection, TargetKind
 from cchc.org.models import Level
 
 
-class InspectionError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class InspectionError(FieldError):
+    """Lỗi dữ liệu của ứng dụng inspections."""
 
 
 def _not_future(field: str, day: date | None, label: str, today: date) -> None:

@@ -10,23 +10,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import scope
+from cchc.accounts.middleware import current_unit_of
+from cchc.core.errors import add_to_form
 from cchc.inspections import selectors, services
 from cchc.inspections.forms import FindingForm, FixForm, InspectionForm, TargetForm
-from cchc.org.models import OrgUnit
-
-
-def _unit(request) -> OrgUnit | None:
-    pk = getattr(request.current_unit, "pk", None)
-    return OrgUnit.objects.filter(pk=pk).first() if pk else None
-
-
-def _form_error(form, exc: services.InspectionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
 def index(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     year = request.GET.get("nam", "")
     rows = selectors.inspections_for(request.user, unit=unit, year=int(year) if year.isdigit() else None)
     return render(
@@ -45,7 +37,7 @@ def index(request):
 
 @login_required
 def create(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     if unit is None:
         raise Http404("Chưa chọn đơn vị.")
     scope.require(request.user, scope.Action.EDIT, unit)
@@ -54,7 +46,7 @@ def create(request):
         try:
             obj = services.save_inspection(request.user, unit, **form.cleaned_data)
         except services.InspectionError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã tạo cuộc kiểm tra.")
             return redirect("inspections:detail", obj.pk)
@@ -70,7 +62,7 @@ def edit(request, inspection_id: int):
         try:
             services.save_inspection(request.user, obj.unit, inspection=obj, **form.cleaned_data)
         except services.InspectionError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã lưu.")
             return redirect("inspections:detail", obj.pk)
@@ -144,7 +136,7 @@ def add_finding(request, inspection_id: int):
         try:
             services.save_finding(request.user, obj, **_finding_kwargs(obj, form.cleaned_data))
         except services.InspectionError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã ghi vấn đề phát hiện.")
             return redirect("inspections:detail", obj.pk)
@@ -164,7 +156,7 @@ def edit_finding(request, finding_id: int):
         try:
             services.save_finding(request.user, obj, finding=finding, **_finding_kwargs(obj, form.cleaned_data))
         except services.InspectionError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã lưu.")
             return redirect("inspections:detail", obj.pk)

@@ -12,15 +12,13 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.errors import FieldError
 from cchc.indicators.services import mark_stale_days
 from cchc.news.models import Channel, NewsItem, NewsKind, NewsQuota
 
 
-class NewsError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class NewsError(FieldError):
+    """Lỗi dữ liệu của ứng dụng news."""
 
 
 @dataclass

@@ -10,15 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import scope
+from cchc.accounts.middleware import current_unit_of
+from cchc.core.errors import add_to_form
 from cchc.news import selectors, services
 from cchc.news.forms import ItemForm, QuotaForm
 from cchc.news.models import Channel, NewsKind
-from cchc.org.models import OrgUnit
-
-
-def _unit(request) -> OrgUnit | None:
-    pk = getattr(request.current_unit, "pk", None)
-    return OrgUnit.objects.filter(pk=pk).first() if pk else None
 
 
 def _int(value: str) -> int | None:
@@ -27,7 +23,7 @@ def _int(value: str) -> int | None:
 
 @login_required
 def index(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     today = timezone.localdate()
     year = _int(request.GET.get("nam", "")) or today.year
     month = _int(request.GET.get("thang", ""))
@@ -66,13 +62,9 @@ def _data(cd) -> services.ItemData:
     )
 
 
-def _form_error(form, exc: services.NewsError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def create(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     if unit is None:
         raise Http404("Chưa chọn đơn vị.")
     scope.require(request.user, scope.Action.EDIT, unit)
@@ -81,7 +73,7 @@ def create(request):
         try:
             services.save_item(request.user, unit, _data(form.cleaned_data))
         except services.NewsError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã ghi tin, bài.")
             return redirect("news:index")
@@ -97,7 +89,7 @@ def edit(request, item_id: int):
         try:
             services.save_item(request.user, item.unit, _data(form.cleaned_data), item=item)
         except services.NewsError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã lưu.")
             return redirect("news:index")
@@ -115,7 +107,7 @@ def delete(request, item_id: int):
 
 @login_required
 def quota(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     if unit is None:
         raise Http404("Chưa chọn đơn vị.")
     scope.require(request.user, scope.Action.EDIT, unit)
@@ -125,7 +117,7 @@ def quota(request):
         try:
             services.set_quota(request.user, unit, **form.cleaned_data)
         except services.NewsError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã đặt chỉ tiêu tin, bài.")
             return redirect("news:index")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.errors import FieldError
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.documents.symbols import SymbolError, format_symbol, parse_symbol
 from cchc.indicators.services import mark_stale_days
@@ -21,13 +22,8 @@ from cchc.plans.models import Plan, PlanTask, TaskStatus
 CODE_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
 
 
-class PlanError(ValueError):
+class PlanError(FieldError):
     """A value a plan or task cannot take; ``field`` names the field, the message is Vietnamese."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 # ---- plans -----------------------------------------------------------------------------------------

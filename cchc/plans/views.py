@@ -10,26 +10,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc.accounts import scope
+from cchc.accounts.middleware import current_unit_of
+from cchc.core.errors import add_to_form
 from cchc.core.importing import ImportRejected
-from cchc.org.models import OrgUnit
 from cchc.plans import selectors, services
 from cchc.plans.forms import ImportForm, PlanForm, StatusForm, TaskForm
 from cchc.plans.importing import COLUMNS, import_tasks
 from cchc.plans.models import TaskStatus
 
 
-def _unit(request) -> OrgUnit | None:
-    pk = getattr(request.current_unit, "pk", None)
-    return OrgUnit.objects.filter(pk=pk).first() if pk else None
-
-
-def _form_error(form, exc: services.PlanError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def index(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     year = request.GET.get("nam", "")
     plans = selectors.plans_for(request.user, unit=unit, year=int(year) if year.isdigit() else None)
     today = timezone.localdate()
@@ -43,7 +35,7 @@ def index(request):
 
 @login_required
 def plan_create(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     if unit is None:
         raise Http404("Chưa chọn đơn vị.")
     scope.require(request.user, scope.Action.EDIT, unit)
@@ -52,7 +44,7 @@ def plan_create(request):
         try:
             plan = services.save_plan(request.user, unit, **form.cleaned_data)
         except services.PlanError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"Đã tạo {plan}.")
             return redirect("plans:plan", plan.pk)
@@ -68,7 +60,7 @@ def plan_edit(request, plan_id: int):
         try:
             services.save_plan(request.user, plan.unit, plan=plan, **form.cleaned_data)
         except services.PlanError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Đã lưu kế hoạch.")
             return redirect("plans:plan", plan.pk)
@@ -128,7 +120,7 @@ def task_create(request, plan_id: int):
         try:
             task = services.save_task(request.user, plan, _task_data(form.cleaned_data))
         except services.PlanError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"Đã thêm nhiệm vụ {task.code}.")
             return redirect("plans:plan", plan.pk)
@@ -144,7 +136,7 @@ def task_edit(request, task_id: int):
         try:
             services.save_task(request.user, task.plan, _task_data(form.cleaned_data), task=task)
         except services.PlanError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"Đã lưu nhiệm vụ {task.code}.")
             return redirect("plans:task", task.pk)
@@ -238,7 +230,7 @@ def import_upload(request, plan_id: int):
 
 @login_required
 def overdue(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     today = timezone.localdate()
     ids = [unit.pk] if unit is not None and scope.can(request.user, scope.Action.VIEW, unit) else []
     return render(
@@ -256,7 +248,7 @@ def overdue(request):
 
 @login_required
 def weekly(request):
-    unit = _unit(request)
+    unit = current_unit_of(request)
     if unit is None:
         raise Http404("Chưa chọn đơn vị.")
     scope.require(request.user, scope.Action.VIEW, unit)
