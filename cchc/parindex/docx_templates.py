@@ -14,7 +14,7 @@ from typing import Any
 
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
 from cchc.documents import nd30
 from cchc.documents.rendering import render_docx
@@ -57,35 +57,11 @@ REPORT_COLUMNS = [  # landscape
 
 
 def loop_table(doc, columns: list[tuple[str, str, Any, float]], rows_var: str, size: float = 11) -> None:
-    """A bordered table whose body is one docxtpl row loop; rows with ``is_group`` print in bold."""
-    table = doc.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    for cell, (header, *_rest) in zip(table.rows[0].cells, columns, strict=True):
-        p = cell.paragraphs[0]
-        p.alignment = C
-        run = p.add_run(header)
-        run.bold = True
-        run.font.size = Pt(size)
-
-    def tag_row(text: str) -> None:
-        table.add_row().cells[0].paragraphs[0].add_run(text)
-
-    def value_row(bold: bool) -> None:
-        for cell, (_h, expr, align, _w) in zip(table.add_row().cells, columns, strict=True):
-            p = cell.paragraphs[0]
-            p.alignment = align
-            run = p.add_run(expr)
-            run.font.size = Pt(size)
-            run.bold = bold
-
-    tag_row(f"{{%tr for row in {rows_var} %}}")
-    tag_row("{%tr if row.is_group %}")
-    value_row(bold=True)
-    tag_row("{%tr else %}")
-    value_row(bold=False)
-    tag_row("{%tr endif %}")
-    tag_row("{%tr endfor %}")
-    nd30.set_col_widths(table, [w for *_x, w in columns])
+    """The documents app's row-loop table with these column specs; ``is_group`` rows print in bold."""
+    table = nd30.loop_table(
+        doc, [c[0] for c in columns], [c[3] for c in columns], f"row in {rows_var}", [c[1] for c in columns],
+        aligns=[c[2] for c in columns], size=size, group_flag="row.is_group",
+    )
     for row in table.rows:
         row.height = Cm(0.6)
 
