@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cchc.api",
     "cchc.reports",
     "cchc.parindex",
+    "cchc.public",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("tin-bai/", include("cchc.news.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
     path("chi-so-cchc/", include("cchc.parindex.urls")),
+    path("cong-khai/", include("cchc.public.urls")),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -151,6 +151,10 @@ class Dossier(models.Model):
     """Hồ sơ thủ tục hành chính."""
 
     code = models.CharField("mã hồ sơ", max_length=80, unique=True)
+    # The second factor of the public progress lookup, printed on receipt form 01 (and in its QR code):
+    # dossier codes are sequential, so the code alone must reveal nothing. Empty: not yet issued (an
+    # imported dossier gets one when its receipt is printed here).
+    lookup_key = models.CharField("mã tra cứu", max_length=8, blank=True, default="")
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="dossiers", verbose_name="đơn vị", db_index=False
     )  # covered by the (unit, received_on) index
