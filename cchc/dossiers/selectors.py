@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -12,9 +13,11 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core.registry import TodoItem
+from cchc.core.text import FuzzyIndex
 from cchc.dossiers import rules
 from cchc.dossiers.models import OPEN_STATUSES, Dossier, DossierEvent, EventKind, Procedure
 from cchc.dossiers.stats import stats, units_for  # noqa: F401 — re-exported for the indicator store
+from cchc.org.models import OrgUnit
 from cchc.workdays.selectors import get_calendar_for_unit
 
 
@@ -30,6 +33,52 @@ def search_procedures(text: str = "", on: date | None = None, limit: int | None 
         qs = qs.filter(Q(code__icontains=word) | Q(name__icontains=word) | Q(field__name__icontains=word))
     qs = qs.order_by("field__name", "name")
     return qs[:limit] if limit else qs
+
+
+def procedures_of_unit(unit: OrgUnit, on: date) -> QuerySet[Procedure]:
+    """The procedures ``unit`` handles on ``on``: those of its level (a commune handles level "xa"), in force.
+
+    There is no table saying which unit handles which procedure yet: the provincial decisions publishing
+    the catalogue assign procedures by level, and every unit of a level handles the same list. This is the
+    one place that rule lives; a per-unit list would replace it here.
+    """
+    return _in_force(Procedure.objects.select_related("field"), on).filter(level=unit.level)
+
+
+def find_procedures(
+    text: str,
+    on: date,
+    level: str | None = None,
+    limit: int | None = None,
+    *,
+    among: QuerySet[Procedure] | None = None,
+) -> list[Procedure]:
+    """Procedures in force matching what someone typed, best first, forgiving missing diacritics and a
+    one-letter slip ("dang ki khai snh"); a code ("1.001193") puts its procedure first. ``among``
+    narrows the candidates (e.g. ``procedures_of_unit``). An empty text lists them all by field and name."""
+    qs = _in_force(among if among is not None else Procedure.objects.all(), on)
+    if level:
+        qs = qs.filter(level=level)
+    if not text.strip():
+        ordered = qs.select_related("field").order_by("field__name", "name")
+        return list(ordered[:limit] if limit else ordered)
+    rows = tuple(qs.order_by("pk").values_list("pk", "code", "name", "field__name"))
+    pks = _catalogue_index(rows).search(text, limit)
+    by_pk = Procedure.objects.select_related("field").in_bulk(pks)
+    return [by_pk[pk] for pk in pks]
+
+
+def _in_force(qs: QuerySet[Procedure], on: date) -> QuerySet[Procedure]:
+    return qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
+@lru_cache(maxsize=8)
+def _catalogue_index(rows: tuple[tuple[int, str, str, str], ...]) -> FuzzyIndex[int]:
+    """The search index of a catalogue, keyed by its very rows: any edit of a code, name or field gives
+    other rows and so a fresh index, with no invalidation to forget; the unchanged catalogue is folded once."""
+    return FuzzyIndex((pk, code, f"{name} {field_name}") for pk, code, name, field_name in rows)
 
 
 # ---- dossiers -----------------------------------------------------------------------------------------
@@ -159,14 +208,22 @@ def _unit_header(dossier: Dossier) -> dict[str, Any]:
     return {"unit_code": dossier.unit.code, "unit_name": dossier.unit.name, "place": dossier.unit.place_name}
 
 
-def receipt_data(dossier: Dossier) -> dict[str, Any]:
-    """Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
+def receipt_data(dossier: Dossier, base_url: str | None = None) -> dict[str, Any]:
+    """Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Its QR code opens the public progress lookup with
+    both the code and the mã tra cứu (``base_url``: the site's public address, see ``public_base_url``)."""
+    from cchc.core.siteurl import public_base_url
+
     received_at = timezone.localtime(dossier.received_at) if dossier.received_at else None
     due_at = timezone.localtime(dossier.due_at) if dossier.due_at else None
+    base = (base_url or public_base_url()).rstrip("/")
+    link = lookup_link(dossier, base) if dossier.lookup_key else ""
     return {
         **_unit_header(dossier),
         "code": dossier.code,
-        "qr_text": dossier.code,
+        "qr_text": link or dossier.code,
+        "lookup_key": dossier.lookup_key,
+        "lookup_url": link,
+        "lookup_page": base + reverse("public:lookup"),
         "applicant": {
             "name": dossier.applicant_name,
             "id_number": dossier.applicant_id_number,
@@ -305,3 +362,182 @@ def register_data(user: Any, unit_id: int, start: date, end: date) -> dict[str, 
             for i, d in enumerate(rows, start=1)
         ],
     }
+
+
+# ---- public progress lookup (trang công khai, tra cứu hồ sơ) ----------------------------------------
+def lookup_link(dossier: Dossier, base_url: str) -> str:
+    """The address printed as the receipt's QR code: the public lookup with the code and the mã tra cứu."""
+    from urllib.parse import urlencode
+
+    query = urlencode({"ma": dossier.code, "khoa": dossier.lookup_key})
+    return f"{base_url.rstrip('/')}{reverse('public:lookup')}?{query}"
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    on: date
+    label: str
+
+
+@dataclass(frozen=True)
+class DossierProgress:
+    """What a citizen holding the receipt may read about the dossier: public facts only — no staff names,
+    no notes (they may hold personal data), of the applicant only the initials."""
+
+    code: str
+    unit_code: str
+    unit_name: str
+    procedure_name: str
+    initials: str
+    received_on: date
+    due_on: date  # the appointment, moved only by the working days the clock stood still for papers
+    new_due_on: date | None  # the new appointment of the apology letter, when the agency was late
+    step: str  # the current step, in plain words
+    step_detail: str  # where the dossier is / what the citizen has to do
+    result: str
+    timeliness: str  # "Trong hạn", "Đã quá hạn", "Trả kết quả đúng hạn"…; empty when it does not apply
+    late: bool | None
+    closed: bool
+    steps: tuple[ProgressStep, ...]
+
+
+# EventKind → the step as the citizen reads it; internal kinds (the import) are left out.
+PUBLIC_STEPS = {
+    EventKind.RECEIVED: "Tiếp nhận hồ sơ",
+    EventKind.HANDOVER: "Chuyển hồ sơ",
+    EventKind.SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    EventKind.SUPPLEMENT_RECEIVED: "Nhận giấy tờ bổ sung",
+    EventKind.SUSPENDED: "Tạm dừng giải quyết",
+    EventKind.RESUMED: "Tiếp tục giải quyết",
+    EventKind.REFUSED: "Từ chối giải quyết",
+    EventKind.WITHDRAWN: "Rút hồ sơ theo đề nghị của người nộp",
+    EventKind.STOPPED: "Dừng giải quyết",
+    EventKind.APOLOGY: "Xin lỗi vì chậm trả kết quả, hẹn lại ngày trả",
+    EventKind.RESULT_READY: "Có kết quả giải quyết",
+    EventKind.RETURNED: "Trả kết quả",
+}
+_TIMELY = {"som": "trước hạn", "dung": "đúng hạn", "tre": "quá hạn"}
+
+
+def lookup_dossier(code: str, key: str, today: date | None = None) -> DossierProgress | None:
+    """The progress of the dossier ``code`` if ``key`` is its mã tra cứu, else None — the same None for
+    an unknown code, a wrong key, no key, or a dossier whose key was never issued. The key is compared
+    (in constant time) even when the code does not exist, so the answer's timing does not tell either."""
+    from cchc.dossiers import lookupkeys
+
+    typed = "".join((code or "").split())
+    candidates = {typed, typed.upper()} if 0 < len(typed) <= 80 else set()
+    dossier = (
+        Dossier.objects.select_related("unit", "procedure", "holder").filter(code__in=candidates).first()
+        if candidates
+        else None
+    )
+    if not lookupkeys.matches(dossier.lookup_key if dossier is not None else None, key) or dossier is None:
+        return None
+    return _progress(dossier, today or timezone.localdate())
+
+
+def _progress(d: Dossier, today: date) -> DossierProgress:
+    from cchc.core.vnformat import format_date
+    from cchc.dossiers.models import Status
+    from cchc.public.privacy import initials
+
+    elsewhere = d.holder if d.holder_id and d.holder_id != d.unit_id else None
+    counter = f"Bộ phận Một cửa — {d.unit.name}"
+    step, detail = {
+        Status.PROCESSING: (
+            "Đang giải quyết",
+            f"Hồ sơ đang được giải quyết tại {elsewhere.name}." if elsewhere else "Hồ sơ đang được giải quyết.",
+        ),
+        Status.SUPPLEMENT: (
+            "Chờ bổ sung giấy tờ",
+            "Ông/bà cần bổ sung, hoàn thiện hồ sơ theo phiếu yêu cầu đã nhận; thời hạn giải quyết tạm dừng "
+            "cho đến khi nhận đủ giấy tờ.",
+        ),
+        Status.SUSPENDED: ("Tạm dừng giải quyết", "Cơ quan giải quyết tạm dừng hồ sơ và sẽ thông báo khi tiếp tục."),
+        Status.RESULT_READY: (
+            "Đã có kết quả, mời nhận",
+            f"Mời ông/bà mang giấy tiếp nhận hồ sơ đến {counter} để nhận kết quả.",
+        ),
+        Status.RETURNED: (
+            "Đã trả kết quả",
+            f"Đã trả kết quả ngày {format_date(d.returned_on)}"
+            + (f" ({d.get_return_method_display().lower()})." if d.return_method else "."),
+        ),
+        Status.REFUSED: ("Từ chối giải quyết", "Lý do ghi trong phiếu từ chối gửi ông/bà."),
+        Status.WITHDRAWN: ("Đã rút hồ sơ", "Hồ sơ đã được rút theo đề nghị của người nộp."),
+        Status.STOPPED: ("Dừng giải quyết", "Cơ quan giải quyết đã dừng giải quyết hồ sơ."),
+    }.get(d.status, (d.get_status_display(), ""))
+
+    if d.status in OPEN_STATUSES - {Status.RESULT_READY}:
+        result = "Chưa có kết quả"
+    elif d.status == Status.RESULT_READY:
+        result = f"Đã có kết quả từ ngày {format_date(d.result_ready_on)}" if d.result_ready_on else "Đã có kết quả"
+    elif d.status == Status.RETURNED:
+        result = f"Đã trả kết quả ngày {format_date(d.returned_on)}" if d.returned_on else "Đã trả kết quả"
+    else:
+        result = f"Không giải quyết ({step.lower()})"
+
+    # Measured against the appointment (due_on), as the statistics do: an apology does not make a late
+    # dossier on time.
+    late: bool | None
+    if d.status == Status.RETURNED and d.outcome:
+        timeliness, late = f"Trả kết quả {_TIMELY[d.outcome]}", d.outcome == "tre"
+    elif d.status == Status.RESULT_READY:
+        verdict = rules.classify(d.result_ready_on or today, d.due_on)
+        timeliness, late = f"Có kết quả {_TIMELY[verdict]}", verdict == "tre"
+    elif d.status in OPEN_STATUSES:
+        late = d.due_on < today
+        timeliness = "Đã quá hạn" if late else "Trong hạn"
+    else:
+        timeliness, late = "", None
+
+    return DossierProgress(
+        code=d.code,
+        unit_code=d.unit.code,
+        unit_name=d.unit.name,
+        procedure_name=d.procedure.name,
+        initials=initials(d.applicant_name),
+        received_on=d.received_on,
+        due_on=d.due_on,
+        new_due_on=d.new_due_on if d.apology_on else None,
+        step=step,
+        step_detail=detail,
+        result=result,
+        timeliness=timeliness,
+        late=late,
+        closed=not d.is_open,
+        steps=tuple(_public_steps(d)),
+    )
+
+
+def _public_steps(d: Dossier) -> list[ProgressStep]:
+    """The timeline: the steps logged here, each with its date and, for a hand-over, the receiving agency.
+    A dossier imported from the provincial system has no log here: its steps come from its dates."""
+    from cchc.core.vnformat import format_date
+    from cchc.dossiers.models import Status
+
+    steps: list[ProgressStep] = []
+    seen: set[str] = set()
+    for e in d.events.filter(kind__in=list(PUBLIC_STEPS)).select_related("to_unit").order_by("at", "pk"):
+        label = PUBLIC_STEPS[e.kind]
+        if e.kind == EventKind.HANDOVER and e.to_unit is not None:
+            label = f"Chuyển hồ sơ đến {e.to_unit.name}"
+        elif e.kind in (EventKind.SUPPLEMENT_RECEIVED, EventKind.APOLOGY) and e.data.get("new_due_on"):
+            label += f" (hẹn trả ngày {format_date(date.fromisoformat(e.data['new_due_on']))})"
+        steps.append(ProgressStep(timezone.localtime(e.at).date(), label))
+        seen.add(e.kind)
+    if EventKind.RECEIVED in seen:
+        return steps
+    closing = {
+        Status.REFUSED: EventKind.REFUSED, Status.WITHDRAWN: EventKind.WITHDRAWN, Status.STOPPED: EventKind.STOPPED,
+    }.get(d.status)
+    from_row = [
+        (EventKind.RECEIVED, d.received_on),
+        (EventKind.APOLOGY, d.apology_on),
+        (EventKind.RESULT_READY, d.result_ready_on),
+        (EventKind.RETURNED, d.returned_on),
+        (closing, d.closed_on if closing else None),
+    ]
+    steps += [ProgressStep(on, PUBLIC_STEPS[kind]) for kind, on in from_row if on and kind not in seen]
+    return sorted(steps, key=lambda s: s.on)

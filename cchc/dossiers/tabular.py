@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 from cchc.core.importing import ImportRejected, RowError
+from cchc.core.text import fold
 
 
 def normalise_header(text: str) -> str:
     """ "Ngày tiếp nhận" → "ngay tiep nhan": lower case, no diacritics, single spaces, so that the
     Vietnamese labels of provincial exports match the aliases."""
-    text = unicodedata.normalize("NFD", str(text).strip().lower().replace("đ", "d"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return " ".join(text.replace("_", " ").replace("-", " ").split())
+    return fold(str(text).replace("_", " ").replace("-", " "))
 
 
 def _cell(value: object) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.accounts import scope
+from cchc.core import vnformat
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.dossiers import documents, importer, selectors, services, stats
 from cchc.dossiers.forms import ActionForm, IntakeForm, ProcedureForm
@@ -141,6 +142,26 @@ def dossier_action(request, pk: int, kind: str):
     return redirect("dossiers:detail", pk=pk)
 
 
+# The counter types the applicant first; the channel (nearly always "trực tiếp" here) and the rest follow.
+INTAKE_FIELDS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_address",
+    "applicant_email",
+    "channel",
+    "sets",
+    "note",
+)
+
+
+def _pick_context(unit: OrgUnit, proc: Procedure, ticked: set[int] | None = None) -> dict:
+    """What the counter sees once a procedure is chosen: its papers and the appointment it would get now.
+    ``ticked`` None = every paper ticked (a fresh pick); a set = the ticks the clerk sent back."""
+    due_on, due_at = services.compute_due(unit, proc, timezone.localtime().replace(tzinfo=None))
+    return {"p": proc, "due_on": due_on, "due_at": due_at, "papers": proc.papers.all(), "ticked": ticked}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request):
@@ -173,16 +194,29 @@ def intake(request):
         else:
             messages.success(request, f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả ngày {d.due_on:%d/%m/%Y}.")
             return redirect("dossiers:detail", pk=d.pk)
-    proc = form.cleaned_data.get("procedure") if form.is_bound and hasattr(form, "cleaned_data") else None
-    return render(request, "dossiers/intake.html", {"form": form, "unit": unit, "procedure": proc})
+    context = {"form": form, "unit": unit, "fields": [form[n] for n in INTAKE_FIELDS], "q": request.POST.get("q", "")}
+    proc = form.cleaned_data.get("procedure") if form.is_bound else None
+    if proc is not None:
+        # Back with an error: the checklist comes back as the clerk left it, not reset to "all received".
+        ticked = {p.pk for p in proc.papers.all() if request.POST.get(f"giay_{p.pk}")}
+        context["pick"] = _pick_context(unit, proc, ticked)
+    if form.is_bound:
+        context["error_labels"] = [form[n].label for n in ("procedure", *INTAKE_FIELDS) if n in form.errors]
+        # The cursor goes where the clerk has to type next: the first field in error, else the search box.
+        first = next((n for n in INTAKE_FIELDS if n in form.errors), None)
+        if first:
+            form.fields[first].widget.attrs["autofocus"] = True
+        context["focus"] = form[first].auto_id if first else "proc-q"
+    return render(request, "dossiers/intake.html", context)
 
 
 @login_required
 @require_GET
 def procedure_search(request):
-    """HTMX: procedures matching what the clerk types."""
-    items = selectors.search_procedures(request.GET.get("q", ""), on=timezone.localdate(), limit=15)
-    return render(request, "dossiers/_procedure_options.html", {"items": items})
+    """HTMX: procedures matching what the clerk types (``q`` echoed so the page knows the list is current)."""
+    q = request.GET.get("q", "").strip()
+    items = selectors.find_procedures(q, on=timezone.localdate(), limit=15)  # tolerant: "dang ky khai snh"
+    return render(request, "dossiers/_procedure_options.html", {"items": items, "q": q})
 
 
 @login_required
@@ -190,13 +224,7 @@ def procedure_search(request):
 def procedure_pick(request, pk: int):
     """HTMX: the chosen procedure's papers checklist and the appointment date it would get now."""
     proc = get_object_or_404(Procedure.objects.select_related("field"), pk=pk)
-    unit = _work_unit(request)
-    due_on, due_at = services.compute_due(unit, proc, timezone.localtime().replace(tzinfo=None))
-    return render(
-        request,
-        "dossiers/_procedure_pick.html",
-        {"p": proc, "due_on": due_on, "due_at": due_at, "papers": proc.papers.all()},
-    )
+    return render(request, "dossiers/_procedure_pick.html", _pick_context(_work_unit(request), proc))
 
 
 # ---- catalogue ------------------------------------------------------------------------------------------
@@ -283,6 +311,42 @@ def _stats_args(request):
     return unit, start, end, g.get("cap_duoi") == "1"
 
 
+# A row's bar: its dossiers resolved in the period by outcome, then those still pending at its end by
+# deadline (key in the stats row, label, CSS class). Shares are of resolved + pending.
+BAR_PARTS = (
+    ("resolved_early", "Giải quyết trước hạn", "seg-som"),
+    ("resolved_on_time", "Giải quyết đúng hạn", "seg-dung"),
+    ("resolved_late", "Giải quyết quá hạn", "seg-tre"),
+    ("pending_within_deadline", "Đang giải quyết trong hạn", "seg-trong-han"),
+    ("pending_overdue", "Đang giải quyết quá hạn", "seg-qua-han"),
+)
+
+
+def _bars(rows: list[dict]) -> list[dict]:
+    """Stacked-bar segments of each stats row, shares rounded as the tables round them (two decimals)."""
+    out = []
+    for r in rows:
+        total = r["resolved"] + r["pending"]
+        segs = [
+            {"label": label, "css": css, "n": r[key], "share": vnformat.percent(r[key], total) or 0}
+            for key, label, css in BAR_PARTS
+        ]
+        out.append({"name": r["name"], "total": total, "segs": segs})
+    return out
+
+
+def _rates(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            "name": r["name"],
+            "rate": r["on_time_rate"],
+            "in_time": r["resolved_early"] + r["resolved_on_time"],
+            "resolved": r["resolved"],
+        }
+        for r in rows
+    ]
+
+
 @login_required
 @require_GET
 def stats_page(request):
@@ -291,10 +355,25 @@ def stats_page(request):
         messages.error(request, "Ngày cuối kỳ phải sau ngày đầu kỳ.")
         end = start
     data = stats.stats(stats.units_for(unit, start, end, desc), start, end)
+    charts = {
+        "unit": _bars(data["by_unit"]),
+        "field": _bars(data["by_field"]),
+        "channel": _bars(data["by_channel"]),
+        "rates": _rates(data["by_unit"]),
+    }
     return render(
         request,
         "dossiers/stats.html",
-        {"unit": unit, "start": start, "end": end, "desc": desc, "s": data, "keys": stats.KEYS},
+        {
+            "unit": unit,
+            "start": start,
+            "end": end,
+            "desc": desc,
+            "s": data,
+            "keys": stats.KEYS,
+            "charts": charts,
+            "parts": BAR_PARTS,
+        },
     )
 
 
@@ -338,7 +417,10 @@ def dossier_form(request, pk: int, number: str):
     d = scope.access(Dossier.objects.select_related("unit", "procedure", "field"), request.user, pk=pk)
     if number not in dict(documents.available_forms(d)):
         raise Http404("Biểu mẫu này không áp dụng cho hồ sơ.")
-    name, data = documents.render_form(d, number)
+    # The receipt's QR code carries the public lookup address: CCHC_PUBLIC_URL, else this request's.
+    from cchc.core.siteurl import public_base_url
+
+    name, data = documents.render_form(d, number, base_url=public_base_url(request), actor=request.user)
     return _document_response(request, name, data)
 
 
