@@ -181,6 +181,15 @@ CACHES = {
     )
 }
 
+# Public pages (no login). The address printed on receipts (QR code of the dossier lookup): set it to the
+# address citizens reach, e.g. https://dichvucong.xa.gov.vn; empty = taken from the request that prints the
+# receipt (else http://127.0.0.1:8000).
+CCHC_PUBLIC_URL = os.environ.get("CCHC_PUBLIC_URL", "").strip().rstrip("/")
+# Rate limits per client address, "count/seconds" (cchc.core.ratelimit): ratings and the kiosk's checks;
+# FAILED dossier lookups (30 per 15 minutes, then every lookup waits for the window to end).
+CCHC_SURVEY_RATE_LIMIT = os.environ.get("CCHC_SURVEY_RATE_LIMIT", "60/60")
+CCHC_LOOKUP_RATE_LIMIT = os.environ.get("CCHC_LOOKUP_RATE_LIMIT", "30/900")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

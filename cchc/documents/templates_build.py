@@ -52,7 +52,8 @@ def appendix_table(doc) -> None:
 # Context of every form: the official header (issuer, place_date, number — for forms the "Mã hồ sơ" line),
 # and ``dossier``: code, procedure, field, applicant {name, id_number, address, phone, email}, received_time,
 # received_date, due_time, due_date, sets, processing_time, result_place, book, line, papers [{name, kind,
-# count}], receiver, and per form: supplements [..], reason, new_due_date, old_due_date, handovers [..].
+# count}], receiver, and per form: supplements [..], reason, new_due_date, old_due_date, handovers [..],
+# lookup_key and lookup_page (form 01: the mã tra cứu and the address of the public lookup).
 
 def _form(title: str):
     """A form's header carries no document number; the dossier code stands under the title."""
@@ -76,9 +77,13 @@ def _applicant(doc) -> None:
 
 
 def receipt():
-    """Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, with the QR code of the dossier code."""
+    """Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Beside the dossier code, the mã tra cứu (the second
+    factor of the public progress lookup); the QR code opens that lookup with both."""
     doc = _form("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
+    nd30.para(doc, "Mã tra cứu: {{ dossier.lookup_key }}", size=13, bold=True, align=CENTER, after=6)
     nd30.para(doc, "{{ qr }}", align=CENTER)
+    nd30.para(doc, "Tra cứu tiến độ giải quyết hồ sơ: quét mã QR trên hoặc vào {{ dossier.lookup_page }}, nhập mã "
+                   "hồ sơ và mã tra cứu. Ông/bà giữ kín mã tra cứu.", size=11, italic=True, align=CENTER, after=3)
     nd30.para(doc, "Liên: {{ copy_label }}", size=12, italic=True, align=CENTER, after=6)
     _line(doc, "{{ issuer.display }} tiếp nhận hồ sơ của:")
     _applicant(doc)

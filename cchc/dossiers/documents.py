@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cchc.core.vnformat import format_date
 from cchc.documents.rendering import Image, official_header, qr_png, render_docx
-from cchc.dossiers import selectors
+from cchc.dossiers import selectors, services
 from cchc.dossiers.models import Dossier, EventKind
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import load_graph
@@ -53,12 +53,16 @@ def _common(d: Dossier) -> dict[str, Any]:
         "due_date": format_date(d.due_on),
         "papers": [], "supplements": [], "handovers": [], "reason": "", "receiver": "", "sets": d.sets,
         "received_time": "", "due_time": "", "processing_time": "", "result_place": "", "book": "", "line": "",
-        "old_due_date": "", "new_due_date": "",
+        "old_due_date": "", "new_due_date": "", "lookup_key": "", "lookup_page": "",
     }
 
 
-def form_context(d: Dossier, number: str) -> tuple[str, dict[str, Any]]:
-    """The template and the context of form ``number`` for dossier ``d``."""
+def form_context(
+    d: Dossier, number: str, *, base_url: str | None = None, actor: Any = "giấy tiếp nhận"
+) -> tuple[str, dict[str, Any]]:
+    """The template and the context of form ``number`` for dossier ``d``. Form 01 issues the dossier's mã
+    tra cứu if it has none yet (imported dossiers) and prints it, with a QR code of the public lookup at
+    ``base_url`` (the site's public address; see ``cchc.core.siteurl.public_base_url``)."""
     template, _ = FORMS[number]
     today = timezone.localdate()
     counter = one_stop_unit(d.unit, d.received_on)
@@ -66,13 +70,15 @@ def form_context(d: Dossier, number: str) -> tuple[str, dict[str, Any]]:
     extra: dict[str, Any] = {}
     issuer = counter
     if number == "01":
-        data = selectors.receipt_data(d)
+        services.issue_lookup_key(d, actor=actor)
+        data = selectors.receipt_data(d, base_url)
         dossier.update(
+            lookup_key=data["lookup_key"], lookup_page=data["lookup_page"],
             papers=data["papers"], processing_time=data["processing_time"], received_time=_time(data["received_at"]),
             due_time=_time(data["due_at"]), due_date=format_date(data["due_on"]), result_place=data["return_place"],
             book=str(d.received_on.year), line=str(data["register_line"] or ""), receiver=data["receiver"],
         )
-        extra = {"qr": Image(qr_png(d.code)), "copy_label": "Giao người nộp hồ sơ"}
+        extra = {"qr": Image(qr_png(data["qr_text"]), width_mm=30), "copy_label": "Giao người nộp hồ sơ"}
         day = d.received_on
     elif number == "02":
         data = selectors.supplement_data(d)
@@ -100,9 +106,11 @@ def form_context(d: Dossier, number: str) -> tuple[str, dict[str, Any]]:
     return template, {**_header(issuer, day), "dossier": dossier, **extra}
 
 
-def render_form(d: Dossier, number: str) -> tuple[str, bytes]:
+def render_form(
+    d: Dossier, number: str, *, base_url: str | None = None, actor: Any = "giấy tiếp nhận"
+) -> tuple[str, bytes]:
     """(file name, DOCX bytes) of form ``number`` for ``d``."""
-    template, context = form_context(d, number)
+    template, context = form_context(d, number, base_url=base_url, actor=actor)
     return f"{FORMS[number][1]}-{d.code}.docx", render_docx(template, context)
 
 

@@ -16,7 +16,7 @@ from cchc.accounts import scope
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportResult
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
-from cchc.dossiers import rules, summary
+from cchc.dossiers import lookupkeys, rules, summary
 from cchc.dossiers.models import (
     OPEN_STATUSES,
     Channel,
@@ -391,6 +391,7 @@ def receive(
     register_line = Dossier.objects.filter(unit=unit, received_on__year=day.year).count() + 1
     dossier = Dossier.objects.create(
         code=next_code(unit, day),
+        lookup_key=lookupkeys.new_key(),
         unit=unit,
         procedure=procedure,
         field_id=procedure.field_id,
@@ -427,6 +428,20 @@ def receive(
     )
     summary.apply_change(None, summary.contribution(dossier))
     return dossier
+
+
+def issue_lookup_key(dossier: Dossier, actor: Any = "giấy tiếp nhận") -> str:
+    """The dossier's mã tra cứu, issued now if it has none (an imported dossier, when its receipt is first
+    printed here). Two printers at once get the same key: only an empty key is ever written."""
+    if dossier.lookup_key:
+        return dossier.lookup_key
+    with transaction.atomic():
+        issued = Dossier.objects.filter(pk=dossier.pk, lookup_key="").update(lookup_key=lookupkeys.new_key())
+        dossier.lookup_key = Dossier.objects.values_list("lookup_key", flat=True).get(pk=dossier.pk)
+        if issued:
+            # The key itself stays out of the audit trail: it is a secret of the applicant.
+            audit.record(actor, "dossiers.issue_lookup_key", dossier, unit=dossier.unit, data={"code": dossier.code})
+    return dossier.lookup_key
 
 
 class TransitionRefused(ValidationError):
@@ -568,6 +583,7 @@ __all__ = [
     "allowed_actions",
     "compute_due",
     "import_procedures",
+    "issue_lookup_key",
     "receive",
     "save_procedure",
     "transition",

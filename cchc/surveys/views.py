@@ -28,14 +28,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.accounts.scope import Action, access_unit, can
+from cchc.core.ratelimit import FixedWindow
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
 from cchc.org.models import OrgUnit
 from cchc.org.selectors import load_graph
-from cchc.surveys import ratelimit, selectors, services
+from cchc.surveys import selectors, services
 from cchc.surveys.models import Channel, Rating
 from cchc.surveys.questions import dossier_code_format, question_sets
 
 MAX_BODY = 16 * 1024
+# A busy counter gives a rating every minute or two; an offline queue replayed at once stays well under 60/60.
+SURVEY_RATE_LIMIT_DEFAULT = "60/60"
 
 
 def _reset_seconds() -> int:
@@ -65,7 +68,8 @@ def _same_origin(request: HttpRequest) -> bool:
 
 def _guard(request: HttpRequest, scope: str, json_body: bool) -> JsonResponse | None:
     """Rate limit, then origin and content checks; None when the request may go on."""
-    wait = ratelimit.hit(request, scope)
+    limiter = FixedWindow.from_setting(f"surveys:{scope}", "CCHC_SURVEY_RATE_LIMIT", SURVEY_RATE_LIMIT_DEFAULT)
+    wait = limiter.hit(request)
     if wait is not None:
         response = _error(429, f"Gửi quá nhiều lần. Xin thử lại sau {wait} giây.", retry_after=wait)
         response["Retry-After"] = str(wait)

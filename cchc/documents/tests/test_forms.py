@@ -21,6 +21,7 @@ def _dossier():
                    {"name": "Giấy chứng sinh", "kind": "Bản chính", "count": 1}],
         "receiver": "Phan Văn Minh", "supplements": ["Giấy chứng sinh bản chính"], "reason": "Thiếu giấy tờ & chữ ký",
         "old_due_date": "05/03/2025", "new_due_date": "07/03/2025",
+        "lookup_key": "K7M2QX", "lookup_page": "https://dvc.example.vn/cong-khai/tra-cuu/",
         "handovers": [{"agency": "Bộ phận Một cửa", "when": "08:15 04/03/2025", "giver": "Phan Văn Minh",
                        "taker": "Lê Thị Lan", "result": "Đúng hạn", "note": ""}],
     }
@@ -44,7 +45,8 @@ def header(demo_org):
     [
         ("mau-01-tiep-nhan", ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Mã hồ sơ: 000.16.21.H42-250304-0012",
                               "Tờ khai đăng ký khai sinh", "ngày 05/03/2025", "NGƯỜI TIẾP NHẬN HỒ SƠ",
-                              "Quyển số: 01/2025, Số thứ tự: 112"]),
+                              "Quyển số: 01/2025, Số thứ tự: 112", "Mã tra cứu: K7M2QX",
+                              "vào https://dvc.example.vn/cong-khai/tra-cuu/, nhập mã hồ sơ và mã tra cứu"]),
         ("mau-02-bo-sung", ["PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "1. Giấy chứng sinh bản chính",
                             "Lý do: Thiếu giấy tờ & chữ ký"]),
         ("mau-03-tu-choi", ["PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Thiếu giấy tờ & chữ ký"]),
