@@ -172,6 +172,13 @@ def mark_stale(unit: OrgUnit | int, day: date) -> int:
     return ComputedValue.objects.filter(unit_id__in=ids, period__in=periods, stale=False).update(stale=True)
 
 
+def mark_stale_functions(*functions: str) -> int:
+    """Every cached value computed by ``functions`` is stale, whatever its unit and period: for a write that
+    changes the figures of all periods at once (a desk published or withdrawn changes which of the dossiers
+    received in any period citizens can follow). Returns the number of cached values marked."""
+    return ComputedValue.objects.filter(function__in=functions, stale=False).update(stale=True)
+
+
 def mark_stale_days(unit: OrgUnit | int, *days: date | None) -> None:
     """``mark_stale`` for each distinct day given (a record's old and new dates; None is skipped)."""
     for day in {d for d in days if d is not None}:

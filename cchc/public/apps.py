@@ -16,6 +16,7 @@ class PublicConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.core import registry
+        from cchc.public import indicators, signals  # noqa: F401  (computed indicators, desk → stale)
 
         registry.register_nav(registry.NavEntry(
             "Trang công khai", "public:index", order=95, visible=lambda user: user.is_authenticated,

@@ -1,0 +1,40 @@
+"""Chỉ tiêu "Tỷ lệ hồ sơ được công khai tiến độ giải quyết", registered as computed parts of a ratio.
+
+The catalogue declares ``public.progress_published_rate`` from ``public.dossiers_published`` over
+``public.dossiers_received``; both parts come from one query (``registry.shared``) over the units and
+dates the indicator engine passes, the same function the results page shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cchc.indicators.registry import Computed, Span, register_computed, shared
+from cchc.public.figures import published_desk_units, published_progress
+
+FUNCTIONS = ("public.dossiers_published", "public.dossiers_received")
+
+
+def _ids(units: list[Any]) -> list[int]:
+    return sorted(getattr(u, "pk", u) for u in units)
+
+
+def _counts(units: list[Any], span: Span) -> dict[str, Any]:
+    ids = _ids(units)
+    desks = shared(("public.desk_units",), published_desk_units)
+    return shared(("public.progress", tuple(ids), span.start, span.end),
+                  lambda: published_progress(ids, span.start, span.end, desks))
+
+
+@register_computed("public.dossiers_published")
+def dossiers_published(units: list[Any], span: Span) -> Computed:
+    """Hồ sơ tiếp nhận trong kỳ mà người dân tra cứu được tiến độ trên trang công khai."""
+    counts = _counts(units, span)
+    return Computed(counts["published"], {"hồ sơ công khai tiến độ": counts["published"], "units": len(units)})
+
+
+@register_computed("public.dossiers_received")
+def dossiers_received(units: list[Any], span: Span) -> Computed:
+    """Hồ sơ tiếp nhận trong kỳ (mẫu số của tỷ lệ công khai tiến độ)."""
+    counts = _counts(units, span)
+    return Computed(counts["received"], {"hồ sơ tiếp nhận": counts["received"], "units": len(units)})

@@ -1,0 +1,82 @@
+"""The board in a real Chromium on a 1920×1080 screen: ready dossiers with initials, the content refreshing
+by itself, the "offline" note when the server cannot be reached (and the last content kept)."""
+
+import os
+import tempfile
+
+import pytest
+
+from cchc.dossiers.models import Dossier, EventKind, Status
+from cchc.dossiers.services import transition
+from cchc.public import demo, figures
+from cchc.public.privacy import initials
+from cchc.public.tests.conftest import DEMO_COMMUNE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("CCHC_SCREENSHOT_DIR", tempfile.gettempdir())
+
+
+@pytest.fixture
+def tv(browser):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_board_on_a_tv_refreshes_and_survives_the_network_dropping(tv, live_server, desk, catalogue):
+    assert demo.live_dossiers(desk.unit) > 40
+    ready = Dossier.objects.filter(unit=desk.unit, status=Status.RESULT_READY).order_by("-result_ready_on", "-pk")
+    newest = ready.first()
+    tv.goto(f"{live_server.url}/cong-khai/{DEMO_COMMUNE}/bang-dien-tu/?lam-moi=1")
+
+    # 1. The newest ready dossier, with its initials only; big type; nothing scrolls.
+    row = tv.locator(f"#b-content li[data-code='{newest.code}']")
+    assert row.is_visible()
+    assert [li.is_visible() for li in tv.locator("#b-content li").all()].count(True) <= figures.BOARD_PAGE
+    assert row.locator(".b-initials").inner_text() == initials(newest.applicant_name)
+    assert newest.applicant_name not in tv.content()
+    assert tv.locator("h1").inner_text() == "Xã Sơn Tây"
+    tv.screenshot(path=os.path.join(SHOTS, "board-1920.png"))
+    size = tv.eval_on_selector(".b-num", "el => parseFloat(getComputedStyle(el).fontSize)")
+    assert size >= 48  # about 5% of the screen height: readable from 5 m
+    assert tv.evaluate("document.documentElement.scrollHeight") <= 1080
+    assert tv.locator("#b-date").inner_text().split(", ")[0] in (
+        "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+    # 2. A result becomes ready at the desk: the screen shows it within a few seconds, without a reload.
+    before = int(tv.locator("#b-ready-count").inner_text().replace(".", ""))
+    working = Dossier.objects.filter(unit=desk.unit, status=Status.PROCESSING).order_by("pk").first()
+    transition("test", working.pk, EventKind.RESULT_READY)
+    tv.wait_for_selector(f"#b-content li[data-code='{working.code}']", state="attached")
+    assert int(tv.locator("#b-ready-count").inner_text().replace(".", "")) == before + 1
+    assert tv.locator("#b-offline").is_hidden()
+
+    # 3. The server cannot be reached: the last content stays, a small note says so; it clears on return.
+    tv.route("**/bang-dien-tu/noi-dung/**", lambda route: route.abort())
+    tv.wait_for_selector("#b-offline", state="visible")
+    assert tv.locator("#b-offline").inner_text() == "Mất kết nối, đang thử lại…"
+    assert tv.locator(f"#b-content li[data-code='{working.code}']").count() == 1
+    tv.screenshot(path=os.path.join(SHOTS, "board-offline.png"))
+    tv.unroute("**/bang-dien-tu/noi-dung/**")
+    tv.wait_for_selector("#b-offline", state="hidden")
+
+    # 4. The same page on a 1366×768 screen still fits without scrolling.
+    tv.set_viewport_size({"width": 1366, "height": 768})
+    assert tv.evaluate("document.documentElement.scrollHeight") <= 768
+    assert tv.locator("#b-content .b-page:not([hidden]) li").first.is_visible()
+    tv.screenshot(path=os.path.join(SHOTS, "board-1366.png"))
+
+
+def test_ready_list_turns_its_pages(tv, live_server, desk, catalogue, monkeypatch):
+    monkeypatch.setattr(figures, "BOARD_PAGE", 2)
+    demo.live_dossiers(desk.unit)
+    assert Dossier.objects.filter(unit=desk.unit, status=Status.RESULT_READY).count() > 2
+    tv.goto(f"{live_server.url}/cong-khai/{DEMO_COMMUNE}/bang-dien-tu/?lam-moi=1")
+    assert tv.locator(".b-pageno").inner_text() == "1"
+    tv.wait_for_function("document.querySelector('.b-pageno').textContent === '2'")
+    visible = tv.locator("#b-content .b-page:not([hidden])")
+    assert visible.count() == 1 and visible.get_attribute("data-page") == "1"
+    shown = [li.is_visible() for li in tv.locator("#b-content li").all()]
+    assert shown.count(True) == 2  # only the rows of the current page are on screen
