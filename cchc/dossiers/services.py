@@ -35,6 +35,7 @@ from cchc.dossiers.models import (
     TimeUnit,
 )
 from cchc.dossiers.tabular import normalise_header, read_table
+from cchc.indicators.services import mark_stale, mark_stale_since
 from cchc.org.models import OrgUnit
 from cchc.workdays.selectors import get_calendar_for_unit
 
@@ -427,7 +428,17 @@ def receive(
         actor, "dossiers.receive", dossier, unit=unit, data={"code": dossier.code, "due_on": due_on.isoformat()}
     )
     summary.apply_change(None, summary.contribution(dossier))
+    mark_stale_since(unit, day)
     return dossier
+
+
+def _first_changed_day(before: dict, after: dict) -> date | None:
+    """The first day whose summary figures differ between two contributions of one dossier."""
+    def nonzero(cols: dict | None) -> dict:
+        return {k: v for k, v in (cols or {}).items() if v}
+
+    days = [key[3] for key in set(before) | set(after) if nonzero(before.get(key)) != nonzero(after.get(key))]
+    return min(days, default=None)
 
 
 def issue_lookup_key(dossier: Dossier, actor: Any = "giấy tiếp nhận") -> str:
@@ -441,6 +452,7 @@ def issue_lookup_key(dossier: Dossier, actor: Any = "giấy tiếp nhận") -> s
         if issued:
             # The key itself stays out of the audit trail: it is a secret of the applicant.
             audit.record(actor, "dossiers.issue_lookup_key", dossier, unit=dossier.unit, data={"code": dossier.code})
+            mark_stale(dossier.unit_id, dossier.received_on)  # one more dossier citizens can follow
     return dossier.lookup_key
 
 
@@ -568,7 +580,12 @@ def transition(
         unit=dossier.unit,
         data={"code": dossier.code, "from": from_status, "to": dossier.status},
     )
-    summary.apply_change(before, summary.contribution(dossier))
+    after = summary.contribution(dossier)
+    summary.apply_change(before, after)
+    changed = _first_changed_day(before, after)
+    if changed is not None:
+        # A stock moved too (pending, overdue): every period ending from that day on is affected.
+        mark_stale_since(dossier.unit_id, changed)
     return dossier
 
 

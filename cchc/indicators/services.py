@@ -157,6 +157,17 @@ def mark_stale(unit: OrgUnit | int, day: date) -> int:
     Marks the cached computed values of every period containing ``day`` for the unit, its ancestors on
     that day, and — for a unit that no longer existed on ``day`` — its successors and their ancestors.
     Returns the number of cached values marked."""
+    return _mark(unit, day, periods_containing(day))
+
+
+def mark_stale_since(unit: OrgUnit | int, day: date) -> int:
+    """``mark_stale`` for every period that ends on or after ``day``: for records that are *stocks* as
+    well as flows (a dossier pending at a period's end, carried over into the next), where a change on
+    ``day`` alters the figures of every later period too."""
+    return _mark(unit, day, list(Period.objects.filter(end__gte=day)))
+
+
+def _mark(unit: OrgUnit | int, day: date, periods: list[Period]) -> int:
     graph = load_graph()
     unit_id = unit if isinstance(unit, int) else unit.pk
     ids = {unit_id}
@@ -166,7 +177,6 @@ def mark_stale(unit: OrgUnit | int, day: date) -> int:
     for start in starts:
         ids.add(start)
         ids.update(a.pk for a in graph.ancestors_on(start, day))
-    periods = periods_containing(day)
     if not periods:
         return 0
     return ComputedValue.objects.filter(unit_id__in=ids, period__in=periods, stale=False).update(stale=True)

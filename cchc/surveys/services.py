@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cchc.core import audit
+from cchc.indicators.services import mark_stale
 from cchc.org.models import OrgUnit
 from cchc.org.selectors import load_graph
 from cchc.surveys import selectors
@@ -230,6 +231,7 @@ def submit_rating(
         if existing is None:
             raise
         return existing
+    mark_stale(rating.unit_id, rating.rated_on)
     return SubmitResult("created", rating, THANKS_MESSAGE)
 
 

@@ -37,3 +37,28 @@ def test_the_district_counts_its_communes_dossiers_in_the_commune_rows(small, de
     district = "000.00.21.H42"
     assert value_of(district, "2025-Q1", "dossiers.commune.received").value == Decimal(6)
     assert value_of(district, "2025-Q1", "dossiers.district.received").value == Decimal(0)
+
+
+def test_a_dossier_received_or_moved_at_the_counter_refreshes_cached_figures(small, clerk, catalogue):  # noqa: F811
+    """The indicator store caches computed values; every write of a dossier marks the periods it changes."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from cchc.dossiers import services
+    from cchc.dossiers.models import Dossier, EventKind, ReturnMethod
+
+    assert value_of(U, "2025-Q1", "dossiers.commune.received").value == Decimal(6)  # now cached
+    assert value_of(U, "2025-6T", "dossiers.commune.resolved").value is not None
+    at = timezone.make_aware(datetime(2025, 3, 10, 9, 0))
+    dossier = services.receive(
+        clerk, unit=small, procedure=catalogue["1.004884"], applicant=services.Applicant("Lê Thị Hoa"), received_at=at,
+    )
+    assert value_of(U, "2025-Q1", "dossiers.commune.received").value == Decimal(7)
+    resolved_before = value_of(U, "2025-6T", "dossiers.commune.resolved").value
+    services.transition(clerk, dossier.pk, EventKind.RESULT_READY, at=at.replace(day=12))
+    services.transition(
+        clerk, dossier.pk, EventKind.RETURNED, at=at.replace(day=13), return_method=ReturnMethod.COUNTER
+    )
+    assert Dossier.objects.get(pk=dossier.pk).returned_on.day == 13
+    assert value_of(U, "2025-6T", "dossiers.commune.resolved").value == resolved_before + 1

@@ -246,3 +246,17 @@ def test_a_recorded_dossier_is_rated_only_once_its_result_is_ready(client, demo_
     assert refused.status_code == 400 and "chưa giải quyết xong" in refused.json()["message"]
     transition(clerk, d.pk, EventKind.RESULT_READY, at=at.replace(day=11))
     assert post(client, submit_url, rating_payload(code=d.code)).status_code == 201
+
+
+def test_a_new_rating_refreshes_the_cached_satisfaction_figures(demo_org, rating_payload):
+    from django.utils import timezone
+
+    from cchc.indicators.selectors import value_of
+
+    unit = demo_org[SON_TAY]
+    today = timezone.localdate()
+    period = f"{today.year}-T{today.month:02d}"
+    before = value_of(SON_TAY, period, "survey.ballots").value or 0  # computed and cached
+    code = f"{SON_TAY}-{timezone.localdate():%y%m%d}-0001"
+    assert services.submit_rating(rating_payload(code=code), channel=Channel.KIOSK, kiosk_unit=unit).status == "created"
+    assert value_of(SON_TAY, period, "survey.ballots").value == before + 1
