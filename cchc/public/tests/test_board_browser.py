@@ -26,6 +26,9 @@ def tv(browser):
 
 
 def test_board_on_a_tv_refreshes_and_survives_the_network_dropping(tv, live_server, desk, catalogue):
+    # A real desk's hours run long; the footer line must shorten, never widen the board past the screen.
+    desk.opening_hours = "Sáng 7h30 - 11h30, chiều 13h30 - 17h00, từ thứ Hai đến thứ Sáu; sáng thứ Bảy 7h30 - 11h30"
+    desk.save()
     assert demo.live_dossiers(desk.unit) > 40
     ready = Dossier.objects.filter(unit=desk.unit, status=Status.RESULT_READY).order_by("-result_ready_on", "-pk")
     newest = ready.first()
@@ -42,6 +45,8 @@ def test_board_on_a_tv_refreshes_and_survives_the_network_dropping(tv, live_serv
     size = tv.eval_on_selector(".b-num", "el => parseFloat(getComputedStyle(el).fontSize)")
     assert size >= 48  # about 5% of the screen height: readable from 5 m
     assert tv.evaluate("document.documentElement.scrollHeight") <= 1080
+    assert tv.evaluate("document.documentElement.scrollWidth") <= 1920
+    assert tv.locator("#b-date").is_visible() and tv.locator("#b-date").bounding_box()["x"] < 1920
     assert tv.locator("#b-date").inner_text().split(", ")[0] in (
         "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -65,6 +70,7 @@ def test_board_on_a_tv_refreshes_and_survives_the_network_dropping(tv, live_serv
     # 4. The same page on a 1366×768 screen still fits without scrolling.
     tv.set_viewport_size({"width": 1366, "height": 768})
     assert tv.evaluate("document.documentElement.scrollHeight") <= 768
+    assert tv.evaluate("document.documentElement.scrollWidth") <= 1366
     assert tv.locator("#b-content .b-page:not([hidden]) li").first.is_visible()
     tv.screenshot(path=os.path.join(SHOTS, "board-1366.png"))
 
