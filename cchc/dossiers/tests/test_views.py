@@ -53,6 +53,8 @@ def test_intake_form_receives_a_dossier(catalogue, clerk, client):
     assert response.status_code == 302 and d.unit.code == "000.16.21.H42"
     assert d.code.startswith("000.16.21.H42-") and d.papers.count() == 1 and d.due_on > d.received_on
     assert d.received_on == timezone.localdate() and d.events.get().user == clerk
+    # The clerk sees the lookup key the receipt carries, to hand it to the applicant only.
+    assert len(d.lookup_key) == 6 and d.lookup_key in client.get(f"/ho-so/{d.pk}/").content.decode()
 
 
 # ---- statistics charts -------------------------------------------------------------------------------------
