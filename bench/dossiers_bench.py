@@ -13,6 +13,10 @@ first, so give it an empty database:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_bench_dossiers .venv/bin/python bench/dossiers_bench.py
     dropdb -h 127.0.0.1 -U postgres cchc_bench_dossiers
 
+On PostgreSQL the import skips the per-row foreign-key triggers when the role may set
+session_replication_role (a superuser, as postgres here, or GRANT SET ON PARAMETER on PostgreSQL 15+);
+otherwise it is slower by the triggers' time (docs/dossiers.md, Benchmark). ``--rows 200000`` for quick runs.
+
 Targets: 1.000.000 rows imported in under 30 s; the statistics in under 1 s. DuckDB (pip install duckdb) is a
 bench-only dependency.
 """

@@ -1,10 +1,11 @@
 """Nạp hồ sơ từ tệp xuất của hệ thống một cửa cấp tỉnh: ``cchc dossiers import FILE``.
 
-Fast path, measured in bench/dossiers_bench.py: one Python pass over the rows (dictionary look-ups and
-memoised date parsing, no model objects), numpy for the due dates and the classification, then only the
-new or changed rows are written — SQLite: ``executemany`` on the raw connection inside the Django
-transaction; PostgreSQL: COPY into a temporary table, then INSERT … ON CONFLICT. The summary table is
-rebuilt in SQL for the units the file touched. All or nothing: any bad row rejects the file.
+Fast path, measured in bench/dossiers_bench.py (docs/dossiers.md, Benchmark): the file read into columns,
+every check column-wise (numpy, distinct values), then only the new or changed rows are written — SQLite:
+``executemany`` on the raw connection inside the Django transaction; PostgreSQL: binary COPY into a
+temporary table, then INSERT … ON CONFLICT, without the per-row foreign-key triggers when the role may skip
+them. The summary table receives the deltas of the written rows. All or nothing: any bad row rejects the
+file.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
+from cchc.core.text import fold
 from cchc.dossiers import summary
 from cchc.dossiers.models import Dossier, Field, ImportJob, Procedure
 from cchc.dossiers.services import map_header, normalise_header
@@ -139,9 +142,7 @@ class _Dates:
 
 
 def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:40] or "khac"
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")[:40] or "khac"
 
 
 def read_mapping(path: Path | str | None) -> dict[str, str]:
@@ -162,6 +163,41 @@ def read_mapping(path: Path | str | None) -> dict[str, str]:
     if bad:
         raise ImportRejected([RowError(None, "", v, "Tệp ánh xạ chỉ tới cột không có trong mẫu chuẩn.") for v in bad])
     return mapping
+
+
+def _plain_csv(path: Path | str, content: bytes | None) -> tuple[list[str], list[list[str]]] | None:
+    """Header and columns of a plain CSV file — no quoted cell, every line exactly as wide as the header —
+    split by ``str.split`` (in C, a fifth of the csv module's time on a million rows). None for anything
+    else (Excel, quotes, ragged or blank lines, not UTF-8): :func:`read_table` reads those and gives the
+    errors. Same delimiter rule as read_table."""
+    if str(path).lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        return None
+    try:
+        raw = content if content is not None else Path(path).read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    del raw
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    lines = text.split("\n")
+    del text
+    if lines and not lines[-1]:
+        lines.pop()
+    if len(lines) < 2:
+        return None
+    width = lines[0].count(delimiter) + 1
+    if set(map(str.count, lines, repeat(delimiter))) != {width - 1}:
+        return None
+    cells = delimiter.join(lines).split(delimiter)
+    del lines
+    return [h.strip() for h in cells[:width]], [cells[width + i :: width] for i in range(width)]
 
 
 @dataclass
@@ -192,7 +228,11 @@ def import_dossiers(
 ) -> ImportResult:
     """Nạp tệp hồ sơ (CSV UTF-8 hoặc XLSX). Raises ImportRejected with every bad row (first 1,000)."""
     progress(1, "Đang đọc tệp")
-    header, row_iter = read_table(path, content)
+    plain = _plain_csv(path, content)
+    if plain is not None:
+        header, table = plain
+    else:
+        header, row_iter = read_table(path, content)
     idx = map_header(header, COLUMNS, mapping)
     missing = [c for c in REQUIRED if c not in idx]
     if missing:
@@ -201,8 +241,8 @@ def import_dossiers(
             collector.add(1, c, "", f"Thiếu cột “{c}” (xem mẫu tiêu đề trong docs/dossiers.md).")
         collector.raise_if_any()
     width = max(idx.values()) + 1
-    rows = row_iter if isinstance(row_iter, list) else list(row_iter)
-    total_rows = len(rows)
+    rows = [] if plain is not None else row_iter if isinstance(row_iter, list) else list(row_iter)
+    total_rows = len(table[0]) if plain is not None else len(rows)
     rownum = np.arange(2, total_rows + 2, dtype=np.int64)
     if rows and min(map(len, rows)) < width:
         # Short rows: blank ones are skipped (an Excel sheet's trailing rows), others padded.
@@ -215,16 +255,17 @@ def import_dossiers(
             keep.append(k)
         rows = [rows[k] for k in keep]
         rownum = rownum[keep]
-    n = len(rows)
+    n = total_rows if plain is not None else len(rows)
 
     def column(name: str) -> list[str]:
         i = idx.get(name, -1)
         if i < 0:
             return [""] * n
-        return list(map(str.strip, map(itemgetter(i), rows)))
+        return list(map(str.strip, table[i] if plain is not None else map(itemgetter(i), rows)))
 
     cols = {c: column(c) for c in COLUMNS}
     rows.clear()
+    plain = table = None
     progress(20, f"Đang kiểm tra {n:,} dòng".replace(",", "."))
 
     units = {
@@ -487,9 +528,9 @@ def import_dossiers(
     with _foreign_keys_checked_here() as check_here, transaction.atomic():
         old_hash = _existing_hashes(codes_l)
         if old_hash:
-            olds = np.array([old_hash.get(c) for c in codes_l], dtype=object)
-            is_new = olds == None  # noqa: E711 (element-wise on an object array)
-            same = ~is_new & (olds == np.array(fps, dtype=object))
+            olds = [old_hash.get(c) for c in codes_l]
+            is_new = np.fromiter((h is None for h in olds), dtype=bool, count=count)
+            same = ~is_new & (np.array([h or "" for h in olds], dtype="U32") == fps.astype("U32"))
         else:
             is_new, same = np.ones(count, dtype=bool), np.zeros(count, dtype=bool)
         write = np.flatnonzero(~same)
@@ -529,17 +570,35 @@ def import_dossiers(
             state=outcome_i[w].astype(np.int64),
             apology=apo_day[w],
         )
-        # The summary rows are numpy work: computed in a second thread while the database writes the
-        # dossiers (sqlite3 and psycopg release the GIL while the database works; two cores here).
+        # The summary rows are computed in a second thread while the database writes the dossiers
+        # (sqlite3 and psycopg release the GIL while the database works; two cores here). On PostgreSQL
+        # from when the file is in the staging table: before that the main thread needs the GIL itself.
+        pg = connection.vendor == "postgresql"
         with ThreadPoolExecutor(max_workers=1) as pool:
-            stat_rows = pool.submit(summary.stat_rows, before, after)
+            stat_rows = [] if pg else [pool.submit(_stat_rows, before, after, False)]
+
+            def staged() -> None:
+                if pg:
+                    stat_rows.append(pool.submit(_stat_rows, before, after, True))
+
+            triggers = _postgresql_foreign_key_triggers_off()
+            if triggers is not None:
+                # What the skipped triggers would have done, once per distinct id: lock the referenced rows
+                # (FOR KEY SHARE, so they cannot be deleted before this commits) and check they exist. The
+                # summary rows refer to the same units and fields, and to those of the changed dossiers.
+                _check_references(
+                    np.concatenate([uid_a[w], before.unit if before else uid_a[:0]]),
+                    p_pk[w],
+                    np.concatenate([p_field[w], before.field if before else p_field[:0]]),
+                    job.pk if job else None,
+                )
             _write(
                 codes=[codes_l[k] for k in w.tolist()] if len(w) != count else codes_l,
                 unit=uid_a[w],
                 proc=p_pk[w],
                 field=p_field[w],
-                channel=np.array([v or "" for v in chan_v], dtype=object)[chan_inv[w]],
-                form=np.array([v or "" for v in form_v], dtype=object)[form_inv[w]],
+                channel=chan_i,
+                form=np.array(form_codes, dtype=np.int64)[form_inv[w]],
                 rec_utc=rec_utc[w],
                 rec=rec_a[w],
                 due=due_a[w],
@@ -547,14 +606,18 @@ def import_dossiers(
                 new_due=new_a[w],
                 ret=ret_a[w],
                 outcome=outcome_i[w],
-                fps=[fps[k] for k in w.tolist()] if len(w) != count else fps,
+                fps=fps[w],
                 job_id=job.pk if job else None,
                 progress=progress,
+                staged=staged,
             )
             if check_here:
                 _check_references(uid_a[w], p_pk[w], p_field[w], job.pk if job else None)
             progress(88, "Đang cập nhật bảng tổng hợp")
-            summary.write_rows(stat_rows.result())
+            summary.write_rows(*stat_rows[0].result())
+            if triggers is not None:
+                with connection.cursor() as cur:
+                    cur.execute("SELECT set_config('session_replication_role', %s, true)", [triggers])
         audit.record(
             actor,
             "dossiers.import",
@@ -569,6 +632,14 @@ def import_dossiers(
         )
     progress(100, "Hoàn thành")
     return result
+
+
+def _stat_rows(
+    before: summary.StatEvents | None, after: summary.StatEvents, copy: bool
+) -> tuple[list[tuple], str | None]:
+    """The summary rows, and their COPY text for PostgreSQL: both built in the second thread."""
+    rows = summary.stat_rows(before, after)
+    return rows, summary.copy_text(rows) if copy else None
 
 
 @contextmanager
@@ -589,7 +660,30 @@ def _foreign_keys_checked_here() -> Iterator[bool]:
                 cur.execute("PRAGMA foreign_keys = ON")
 
 
+def _postgresql_foreign_key_triggers_off() -> str | None:
+    """PostgreSQL checks a foreign key with a trigger per row and key: for a million dossiers (unit,
+    holder, procedure, field) four million look-ups queued to the commit — more time than writing the rows.
+    ``session_replication_role = replica`` skips those triggers for this transaction only (the
+    constraints stay; every other write is checked as before). Allowed to superusers and, from
+    PostgreSQL 15, to a role given ``GRANT SET ON PARAMETER session_replication_role``; otherwise the
+    triggers run as usual (slower, same result). Returns the setting to restore, or None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL synchronous_commit = off")  # only the last milliseconds' durability
+        cur.execute("SELECT current_setting('session_replication_role')")
+        previous = cur.fetchone()[0]
+        try:
+            with transaction.atomic():  # a refusal must not abort the import's transaction
+                cur.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            return None
+    return previous
+
+
 def _check_references(units: np.ndarray, procedures: np.ndarray, fields: np.ndarray, job_id: int | None) -> None:
+    """The referenced rows exist (inside the import's transaction; on PostgreSQL also locked FOR KEY SHARE
+    as the foreign-key triggers lock them)."""
     for model, ids in (
         (OrgUnit, units),
         (Procedure, procedures),
@@ -597,7 +691,12 @@ def _check_references(units: np.ndarray, procedures: np.ndarray, fields: np.ndar
         (ImportJob, np.array([] if job_id is None else [job_id])),
     ):
         wanted = set(np.unique(ids).tolist())
-        found = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT id FROM {model._meta.db_table} WHERE id = ANY(%s) FOR KEY SHARE", [sorted(wanted)])
+                found = {pk for (pk,) in cur.fetchall()}
+        else:
+            found = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
         if wanted - found:
             raise ImportRejected(
                 [
@@ -720,9 +819,10 @@ def _mix(x: np.ndarray) -> np.ndarray:
 _HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
 
 
-def _fingerprints(parts: list[np.ndarray]) -> list[str]:
-    """128-bit fingerprints (32 hex digits, the ``row_hash`` column) of rows given column-wise as integer
-    arrays: two independent 64-bit lanes of splitmix64 over the values, computed for all rows at once."""
+def _fingerprints(parts: list[np.ndarray]) -> np.ndarray:
+    """128-bit fingerprints (32 hex digits as ASCII bytes, the ``row_hash`` column) of rows given
+    column-wise as integer arrays: two independent 64-bit lanes of splitmix64 over the values, computed
+    for all rows at once."""
     n = len(parts[0]) if parts else 0
     with np.errstate(over="ignore"):
         lanes = []
@@ -733,7 +833,7 @@ def _fingerprints(parts: list[np.ndarray]) -> list[str]:
                 h = _mix(h ^ _mix(v + np.uint64((i + 1) * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)))
             lanes.append(h)
     raw = np.stack(lanes, axis=1).astype(">u8").view(np.uint8).reshape(n, 16)
-    return _HEX[raw].view("S32").ravel().astype("U32").tolist()
+    return _HEX[raw].view("S32").ravel()
 
 
 def _existing_hashes(codes: list[str]) -> dict[str, str]:
@@ -831,18 +931,31 @@ _COLS = (
 # Which value of a prepared row each column takes (SQLite numbered parameters ?1…: the due date, the
 # return date and the unit are bound once and used for two or three columns).
 _SOURCES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 13, 13, 13, 14, 2, 15, 16)
-_CONSTANTS = {
-    "source": "'nhap'",
-    "applicant_name": "''",
-    "applicant_id_number": "''",
-    "applicant_address": "''",
-    "applicant_phone": "''",
-    "applicant_email": "''",
-    "sets": "1",
-    "paused_days": "0",
-    "return_method": "''",
-    "note": "''",
-}
+
+
+def _constants() -> dict[str, str]:
+    """SQL literals for the columns the file does not fill: what Django would save for them (the defaults,
+    empty texts), read from the model so that a column added later (e.g. ``lookup_key``, empty until a
+    receipt is printed) does not break the import's raw INSERT; nullable columns stay NULL."""
+    out = {"source": "'nhap'"}
+    for f in Dossier._meta.concrete_fields:
+        if f.primary_key or f.column in _COLS or f.column in out or (f.null and not f.has_default()):
+            continue
+        # get_default(): the field's default, or "" for a text column without one (as Django saves it).
+        value = f.get_db_prep_save(f.get_default(), connection)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[f.column] = "TRUE" if value else "FALSE"
+        elif isinstance(value, int | float):
+            out[f.column] = repr(value)
+        elif isinstance(value, str):
+            out[f.column] = "'" + value.replace("'", "''") + "'"
+        else:
+            raise TypeError(f"{f.column}: no SQL literal for the default {value!r}")
+    return out
+
+
 _UPDATED = [c for c in _COLS if c != "code"] + ["source"]
 
 
@@ -867,6 +980,13 @@ def _moment_strings(a: np.ndarray, suffix: str) -> list[str | None]:
     return lut[inv.ravel()].tolist()
 
 
+_NAMES = {
+    "channel": ("", *(CHANNEL_NAME[k] for k in sorted(CHANNEL_NAME))),
+    "form": tuple(sorted(FORM_CODE, key=FORM_CODE.__getitem__)),
+    "outcome": OUTCOME_NAME,
+}
+
+
 def _write(
     *,
     codes: list[str],
@@ -882,66 +1002,67 @@ def _write(
     new_due: np.ndarray,
     ret: np.ndarray,
     outcome: np.ndarray,
-    fps: list[str],
+    fps: np.ndarray,
     job_id: int | None,
     progress: ProgressFn,
+    staged: Callable[[], None] = lambda: None,
 ) -> None:
-    """Insert or update the dossiers of the file (only the new and changed rows come here)."""
+    """Insert or update the dossiers of the file (only the new and changed rows come here). ``channel``,
+    ``form`` and ``outcome`` are the import's numbers (CHANNEL_CODE, FORM_CODE, OUTCOME_NAME), days and
+    UTC minutes are counted from 1970 (−1 = none), ``fps`` the fingerprints as bytes. ``staged`` is
+    called when the rest is the database's work (PostgreSQL: the file is in the staging table)."""
+    if connection.vendor == "postgresql":
+        _write_postgresql(
+            codes=codes,
+            ints={
+                "unit": unit,
+                "proc": proc,
+                "field": field,
+                "chan": channel,
+                "form": form,
+                "rec_utc": rec_utc,
+                "rec": rec,
+                "due": due,
+                "apo": apo,
+                "new_due": new_due,
+                "ret": ret,
+                "outcome": outcome,
+            },
+            fps=fps,
+            job_id=job_id,
+            progress=progress,
+            staged=staged,
+        )
+        return
     table = Dossier._meta.db_table
-    pg = connection.vendor == "postgresql"
     status = np.array(["dang_xu_ly", "da_tra"], dtype=object)[(ret >= 0).astype(np.int64)].tolist()
     values = [
         codes,
         unit.tolist(),
         proc.tolist(),
         field.tolist(),
-        channel.tolist(),
-        form.tolist(),
+        np.array(_NAMES["channel"], dtype=object)[channel.astype(np.int64)].tolist(),
+        np.array(_NAMES["form"], dtype=object)[form.astype(np.int64)].tolist(),
         status,
-        _moment_strings(rec_utc, "+00" if pg else ""),
+        _moment_strings(rec_utc, ""),
         _day_strings(rec),
         _day_strings(due),
         _day_strings(apo),
         _day_strings(new_due),
         _day_strings(ret),
         np.array(OUTCOME_NAME, dtype=object)[outcome.astype(np.int64)].tolist(),
-        fps,
+        fps.astype("U32").tolist(),
     ]
-    cols = ", ".join((*_COLS, *_CONSTANTS))
+    constants = _constants()
+    cols = ", ".join((*_COLS, *constants))
     sets = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED)
-    if pg:
-        n = len(codes)
-        text_cols: list[list[str]] = [[_copy_text(c) for c in codes]]
-        for col in values[1:]:
-            text_cols.append(["\\N" if v is None else (v if isinstance(v, str) else str(v)) for v in col])
-        text_cols.append(["\\N" if job_id is None else str(job_id)] * n)
-        picked = [text_cols[s - 1] for s in _SOURCES]
-        with connection.cursor() as cur:
-            # Only the written columns, without the table's NOT NULL constraints (the INSERT … SELECT below
-            # adds the constant ones).
-            cur.execute(
-                f"CREATE TEMP TABLE dossier_stage ON COMMIT DROP AS SELECT {', '.join(_COLS)} FROM {table} WITH NO DATA"
-            )
-            with cur.cursor.copy(f"COPY dossier_stage ({', '.join(_COLS)}) FROM STDIN") as copy:
-                step = 100_000
-                for start in range(0, n, step):
-                    lines = map("\t".join, zip(*(c[start : start + step] for c in picked), strict=True))
-                    copy.write("\n".join(lines) + "\n")
-            progress(80, "Đang ghi hồ sơ")
-            consts = ", ".join(_CONSTANTS.values())
-            cur.execute(
-                f"INSERT INTO {table} ({cols}) SELECT {', '.join(_COLS)}, {consts} FROM dossier_stage "
-                f"ON CONFLICT (code) DO UPDATE SET {sets}"
-            )
-            cur.execute("DROP TABLE dossier_stage")  # a second import in the same transaction makes its own
-        return
     raw = connection.connection  # sqlite3 connection, inside the Django transaction
     # The default page cache (2 MB) makes every index insert of a big file spill to the OS: give this
     # connection room while it imports (it is per connection and harmless afterwards).
     raw.execute("PRAGMA cache_size = -262144")
     marks = ", ".join(
         [f"?{s}" if s <= len(values) else ("NULL" if job_id is None else str(int(job_id))) for s in _SOURCES]
-        + list(_CONSTANTS.values())
+        + list(constants.values())
     )
     sql = f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT (code) DO UPDATE SET {sets}"
     # A first load of many rows: drop the secondary indexes and build them again at the end (a sort
@@ -964,6 +1085,121 @@ def _write(
         progress(65 + int(20 * (start + _WRITE_BATCH) / max(len(rows), 1)), "Đang ghi hồ sơ")
     for s in indexes:
         raw.execute(s)
+
+
+# The staging table of the PostgreSQL path: the import's numbers, turned into the dossier's columns by
+# the INSERT … SELECT (so the file goes over the wire as fixed-width binary built by numpy, not as text
+# built row by row). Identifiers are bigint like the keys they hold; the rest fits in int4.
+_STAGE_INTS = {
+    "unit": "int8",
+    "proc": "int8",
+    "field": "int8",
+    "chan": "int4",
+    "form": "int4",
+    "rec_utc": "int4",
+    "rec": "int4",
+    "due": "int4",
+    "apo": "int4",
+    "new_due": "int4",
+    "ret": "int4",
+    "outcome": "int4",
+}
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension length
+_COPY_CHUNK = 100_000
+
+
+def _sql_text_array(values: tuple[str, ...]) -> str:
+    return "(ARRAY[" + ", ".join(f"'{v}'" for v in values) + "])"
+
+
+def _write_postgresql(
+    *,
+    codes: list[str],
+    ints: dict[str, np.ndarray],
+    fps: np.ndarray,
+    job_id: int | None,
+    progress: ProgressFn,
+    staged: Callable[[], None],
+) -> None:
+    """COPY (binary) into a temporary table, then one INSERT … SELECT … ON CONFLICT (code) DO UPDATE.
+
+    The rows go in the order of their codes: the unique index on ``code`` (which the ON CONFLICT probes)
+    then takes them as appends to neighbouring pages instead of a million random b-tree descents — about
+    twice as fast on a first load of a province-year."""
+    table = Dossier._meta.db_table
+    n = len(codes)
+    encoded = [c.encode() for c in codes]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=n)
+    width = max(int(lengths.max()), 1)
+    as_bytes = np.array(encoded, dtype=f"S{width}")
+    order = np.argsort(as_bytes)
+    stage_cols = [*_STAGE_INTS, "row_hash", "code"]
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE dossier_stage ("
+            + ", ".join(f"{c} {t} NOT NULL" for c, t in _STAGE_INTS.items())
+            + ", row_hash text NOT NULL, code text NOT NULL) ON COMMIT DROP"
+        )
+        with cur.cursor.copy(f"COPY dossier_stage ({', '.join(stage_cols)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(_COPY_SIGNATURE)
+            # One record layout per code length (a file's codes usually have one or two lengths).
+            for length in np.unique(lengths).tolist():
+                rows = order[lengths[order] == length]
+                layout = [("nfields", ">i2")]
+                for c, t in _STAGE_INTS.items():
+                    layout += [(f"{c}_len", ">i4"), (c, ">i8" if t == "int8" else ">i4")]
+                layout += [("row_hash_len", ">i4"), ("row_hash", "S32"), ("code_len", ">i4"), ("code", f"S{length}")]
+                for start in range(0, len(rows), _COPY_CHUNK):
+                    part = rows[start : start + _COPY_CHUNK]
+                    rec = np.empty(len(part), dtype=layout)
+                    rec["nfields"] = len(stage_cols)
+                    for c, t in _STAGE_INTS.items():
+                        rec[f"{c}_len"] = 8 if t == "int8" else 4
+                        rec[c] = ints[c][part]
+                    rec["row_hash_len"] = 32
+                    rec["row_hash"] = fps[part]
+                    rec["code_len"] = length
+                    rec["code"] = as_bytes[part].astype(f"S{length}")  # drops only the padding
+                    copy.write(rec.tobytes())
+            copy.write(b"\xff\xff")
+        progress(75, "Đang ghi hồ sơ")
+        staged()
+
+        def day(c: str) -> str:
+            return f"CASE WHEN {c} >= 0 THEN date '1970-01-01' + {c} END"
+
+        computed = {
+            "code": "code",
+            "unit_id": "unit",
+            "procedure_id": "proc",
+            "field_id": "field",
+            "channel": f"{_sql_text_array(_NAMES['channel'])}[chan + 1]",
+            "online_form": f"{_sql_text_array(_NAMES['form'])}[form + 1]",
+            "status": "CASE WHEN ret >= 0 THEN 'da_tra' ELSE 'dang_xu_ly' END",
+            "received_at": (
+                "CASE WHEN rec_utc >= 0 THEN timestamptz '1970-01-01 00:00+00' + rec_utc * interval '1 minute' END"
+            ),
+            "received_on": "date '1970-01-01' + rec",
+            "original_due_on": "date '1970-01-01' + due",
+            "due_on": "date '1970-01-01' + due",
+            "apology_on": day("apo"),
+            "new_due_on": day("new_due"),
+            "result_ready_on": day("ret"),
+            "returned_on": day("ret"),
+            "closed_on": day("ret"),
+            "outcome": f"{_sql_text_array(_NAMES['outcome'])}[outcome + 1]",
+            "holder_id": "unit",
+            "row_hash": "row_hash",
+            "import_job_id": "NULL" if job_id is None else str(int(job_id)),
+        }
+        assert tuple(computed) == _COLS
+        constants = _constants()
+        cur.execute(
+            f"INSERT INTO {table} ({', '.join((*_COLS, *constants))}) "
+            f"SELECT {', '.join((*computed.values(), *constants.values()))} FROM dossier_stage "
+            f"ON CONFLICT (code) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _UPDATED)}"
+        )
+        cur.execute("DROP TABLE dossier_stage")  # a second import in the same transaction makes its own
 
 
 # ---- jobs ---------------------------------------------------------------------------------------------

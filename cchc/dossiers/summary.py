@@ -190,6 +190,7 @@ def rebuild_units(unit_ids: Iterable[int] | None = None) -> None:
 
 # ---- many dossiers at once (import) -------------------------------------------------------------------
 _CHANNELS = ("", "truc_tiep", "truc_tuyen", "buu_chinh")  # index = the import's channel number
+_CHANNEL_RANK = np.argsort(np.argsort(np.array(_CHANNELS)))  # a channel number's place in text order
 _COL = {c: i for i, c in enumerate(STAT_COLUMNS)}
 _EPOCH = date(1970, 1, 1).toordinal()
 
@@ -308,6 +309,10 @@ def stat_rows(before: StatEvents | None, after: StatEvents | None) -> list[tuple
     ):
         u, f, c, d, sums = parts
         keep = sums.any(axis=1)  # deltas that cancel out write nothing
+        # In the order of the table's key (grain, day, unit, field, channel): the upsert then walks the
+        # unique index forwards instead of jumping around it (a third faster for a province-year).
+        keep = np.flatnonzero(keep)
+        keep = keep[np.lexsort((_CHANNEL_RANK[c[keep]], f[keep], u[keep], d[keep]))]
         u, f, c, d, sums = u[keep], f[keep], c[keep], d[keep], sums[keep]
         days = np.datetime_as_string(d.astype("datetime64[D]")).tolist()
         chans = np.array(_CHANNELS, dtype=object)[c].tolist()
@@ -351,8 +356,15 @@ def _grouped(
     return u_keys[rest // len(f_keys)], f_keys[rest % len(f_keys)], c, d, sums
 
 
-def write_rows(rows: list[tuple]) -> None:
-    """Add the rows' values to the table (insert the keys it does not have yet)."""
+def copy_text(rows: list[tuple]) -> str:
+    """The rows as PostgreSQL COPY text (the import builds it in its second thread while the dossiers are
+    written, then hands it to :func:`write_rows`)."""
+    return "".join("\t".join(map(str, r)) + "\n" for r in rows)
+
+
+def write_rows(rows: list[tuple], text: str | None = None) -> None:
+    """Add the rows' values to the table (insert the keys it does not have yet); ``text``: the rows as
+    :func:`copy_text` gives them, when already built."""
     if not rows:
         return
     table = DossierStat._meta.db_table
@@ -367,8 +379,11 @@ def write_rows(rows: list[tuple]) -> None:
                 "WITH NO DATA"
             )
             with cur.cursor.copy(f"COPY dossier_stat_stage ({key}, {cols_sql}) FROM STDIN") as copy:
-                for start in range(0, len(rows), 100_000):
-                    copy.write("".join("\t".join(map(str, r)) + "\n" for r in rows[start : start + 100_000]))
+                if text is not None:
+                    copy.write(text)
+                else:
+                    for start in range(0, len(rows), 100_000):
+                        copy.write(copy_text(rows[start : start + 100_000]))
             cur.execute(
                 f"INSERT INTO {table} ({key}, {cols_sql}) SELECT {key}, {cols_sql} FROM dossier_stat_stage {conflict}"
             )

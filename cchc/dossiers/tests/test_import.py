@@ -303,3 +303,82 @@ def test_outermost_import_checks_references_once_and_restores_foreign_keys(catal
         with connection.cursor() as cur:
             cur.execute("PRAGMA foreign_keys")
             assert cur.fetchone()[0] == 1
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT current_setting('session_replication_role')")
+            assert cur.fetchone()[0] == "origin"
+
+
+def test_every_column_of_an_imported_dossier(catalogue, demo_org):
+    """The fast write paths (SQLite executemany, PostgreSQL binary COPY + INSERT … SELECT) fill every
+    column as a dossier saved by Django would be: the file's values, the computed ones, the defaults."""
+    from datetime import UTC, datetime
+
+    from cchc.org.models import OrgUnit
+
+    row = ["A-3", "000.16.21.H42", "1.004873", "", "", "", "truc_tuyen", "toan_trinh", "10/03/2025 09:15"]
+    row += ["2025-03-13", "2025-03-18", "x", "20/03/2025"]
+    import_dossiers("x.csv", actor="test", content=to_csv([row]))
+    d = Dossier.objects.get(code="A-3")
+    unit = OrgUnit.objects.get(code="000.16.21.H42")
+    assert (d.unit_id, d.holder_id, d.procedure.code, d.field_id) == (
+        unit.pk,
+        unit.pk,
+        "1.004873",
+        d.procedure.field_id,
+    )
+    assert (d.channel, d.online_form, d.status, d.outcome, d.source) == (
+        "truc_tuyen",
+        "toan_trinh",
+        "da_tra",
+        "tre",
+        "nhap",
+    )
+    assert d.received_at == datetime(2025, 3, 10, 2, 15, tzinfo=UTC)  # 09:15 in Việt Nam
+    assert (d.received_on, d.original_due_on, d.due_on) == (date(2025, 3, 10), date(2025, 3, 13), date(2025, 3, 13))
+    assert (d.apology_on, d.new_due_on) == (date(2025, 3, 13), date(2025, 3, 20))
+    assert d.result_ready_on == d.returned_on == d.closed_on == date(2025, 3, 18)
+    assert (d.lookup_key, d.applicant_name, d.note, d.sets, d.paused_days, d.import_job_id) == ("", "", "", 1, 0, None)
+    assert len(d.row_hash) == 32 and d.due_at is None and d.register_line is None
+
+
+def test_quoted_semicolon_and_plain_csv_files_import_alike(catalogue, demo_org):
+    """A plain CSV is split by str.split; quoted cells, another delimiter or ragged lines go through the
+    csv module: the same rows give the same dossiers either way."""
+    rows = rows_1000()[:50]
+    rows[3][3] = "Tên có dấu phẩy, và “ngoặc”"  # only quoting can carry this cell
+
+    def fingerprint():
+        return list(Dossier.objects.order_by("code").values_list("code", "row_hash", "due_on", "received_at"))
+
+    import_dossiers("a.csv", actor="test", content=to_csv(rows))
+    expected = fingerprint()
+    Dossier.objects.all().delete()
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", quoting=csv.QUOTE_ALL)
+    w.writerow(HEADER)
+    w.writerows(rows)
+    assert import_dossiers("b.csv", actor="test", content=buf.getvalue().encode()).created == 50
+    assert fingerprint() == expected
+    Dossier.objects.all().delete()
+    plain = "\n".join(",".join(r) for r in [HEADER, *[[c.replace(",", " ") for c in r] for r in rows]])
+    assert import_dossiers("c.csv", actor="test", content=plain.encode()).created == 50  # no final newline
+    assert fingerprint() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_import_without_the_right_to_skip_foreign_key_triggers(catalogue, demo_org, monkeypatch):
+    """A role that may not set session_replication_role gets the ordinary per-row checks: same rows."""
+    from django.db import connection
+
+    from cchc.dossiers import importer
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    monkeypatch.setattr(importer, "_postgresql_foreign_key_triggers_off", lambda: None)
+    result = import_dossiers("hs.csv", actor="test", content=to_csv(rows_1000()[:30]))
+    assert result.created == 30
+    ids = list(Dossier.objects.values_list("unit_id", flat=True).distinct())
+    assert stats.stats(ids, date(2024, 1, 1), date(2024, 12, 31)) == stats.stats(
+        ids, date(2024, 1, 1), date(2024, 12, 31), source="dossiers"
+    )
