@@ -36,6 +36,7 @@ from cchc.dossiers import summary
 from cchc.dossiers.models import Dossier, Field, ImportJob, Procedure
 from cchc.dossiers.services import map_header, normalise_header
 from cchc.dossiers.tabular import read_table
+from cchc.indicators.services import mark_stale_since
 from cchc.org.models import Level, OrgUnit
 from cchc.workdays.selectors import get_calendar
 
@@ -618,6 +619,7 @@ def import_dossiers(
             if triggers is not None:
                 with connection.cursor() as cur:
                     cur.execute("SELECT set_config('session_replication_role', %s, true)", [triggers])
+        _mark_figures_stale(after, before)
         audit.record(
             actor,
             "dossiers.import",
@@ -632,6 +634,22 @@ def import_dossiers(
         )
     progress(100, "Hoàn thành")
     return result
+
+
+def _mark_figures_stale(after: summary.StatEvents, before: summary.StatEvents | None) -> None:
+    """Cached indicator values of the periods the written rows touch are stale: per unit, every period
+    ending on or after the earliest receipt day among its new and changed dossiers (a dossier's figures all
+    fall on or after its receipt day; a stock moves every later period). One statement per unit."""
+    units = after.unit if before is None else np.concatenate([after.unit, before.unit])
+    days = after.received if before is None else np.concatenate([after.received, before.received])
+    if not len(units):
+        return
+    order = np.lexsort((days, units))
+    units, days = units[order], days[order]
+    first = np.ones(len(units), dtype=bool)
+    first[1:] = units[1:] != units[:-1]
+    for unit_id, day in zip(units[first].tolist(), days[first].tolist(), strict=True):
+        mark_stale_since(int(unit_id), date.fromordinal(int(day) + _EPOCH))
 
 
 def _stat_rows(

@@ -150,7 +150,9 @@ class Source(models.TextChoices):
 class Dossier(models.Model):
     """Hồ sơ thủ tục hành chính."""
 
-    code = models.CharField("mã hồ sơ", max_length=80, unique=True)
+    # Unique by a constraint, not ``unique=True``: on PostgreSQL the latter adds a second, text_pattern_ops
+    # index for LIKE queries that nothing uses and that costs the million-row import seconds to build.
+    code = models.CharField("mã hồ sơ", max_length=80)
     # The second factor of the public progress lookup, printed on receipt form 01 (and in its QR code):
     # dossier codes are sequential, so the code alone must reveal nothing. Empty: not yet issued (an
     # imported dossier gets one when its receipt is printed here).
@@ -212,6 +214,7 @@ class Dossier(models.Model):
         # statistics read the summary table. Lists filter by unit and period; the to-dos by unit and status.
         indexes = [models.Index(fields=["unit", "received_on"]), models.Index(fields=["unit", "status", "due_on"])]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="dossier_code_unique"),
             models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="dossier_due_after_receipt"),
         ]
 

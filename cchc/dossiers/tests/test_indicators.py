@@ -62,3 +62,15 @@ def test_a_dossier_received_or_moved_at_the_counter_refreshes_cached_figures(sma
     )
     assert Dossier.objects.get(pk=dossier.pk).returned_on.day == 13
     assert value_of(U, "2025-6T", "dossiers.commune.resolved").value == resolved_before + 1
+
+
+def test_an_import_refreshes_cached_figures_of_the_periods_it_touches(small, demo_org):  # noqa: F811
+    from cchc.dossiers.importer import import_dossiers
+    from cchc.dossiers.tests.test_import import to_csv
+
+    assert value_of(U, "2025-Q1", "dossiers.commune.received").value == Decimal(6)  # now cached
+    # S-9 was received and finished in 2024; the corrected file moves it into the period, late.
+    late = ["S-9", U, "1.004884", "", "", "", "truc_tiep", "", "03/03/2025", "10/03/2025", "12/03/2025", "", ""]
+    import_dossiers("them.csv", actor="test", content=to_csv([late]))
+    assert value_of(U, "2025-Q1", "dossiers.commune.received").value == Decimal(7)
+    assert value_of(U, "2025-Q1", "dossiers.commune.resolved_late").value == Decimal(3)
