@@ -258,6 +258,8 @@ def test_result_ready_then_returned(dossier, clerk, client):
     assert progress.closed and progress.timeliness == "Trả kết quả trước hạn"
     page = client.get(URL, {"ma": dossier.code, "khoa": dossier.lookup_key}).content.decode()
     assert "Đã trả kết quả ngày 12/03/2025" in page
+    # The form below keeps the code but not the key: the key is not left on the screen a second time.
+    assert f'value="{dossier.lookup_key}"' not in page and 'name="khoa" value=""' in page
 
 
 def test_refused_dossier_does_not_show_the_reason(dossier, clerk):

@@ -54,9 +54,10 @@ def test_citizen_scans_the_receipt_then_mistypes_the_key(phone, live_server, des
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=os.path.join(SHOTS, "cchc-lookup-phone.png"), full_page=True)
 
-    # The form below is prefilled from the link; the key field capitalises what is typed.
+    # The form below keeps the code but not the key (not left on the screen twice); the key field
+    # capitalises what is typed.
     key_box = phone.locator("#lookup-khoa")
-    assert phone.locator("#lookup-ma").input_value() == d.code and key_box.input_value() == d.lookup_key
+    assert phone.locator("#lookup-ma").input_value() == d.code and key_box.input_value() == ""
     assert key_box.get_attribute("autocapitalize") == "characters"
     box = key_box.bounding_box()
     assert box["height"] >= 44  # a thumb-sized target
