@@ -21,11 +21,33 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Django's cache outlives a test: the public pages' rate limits count there, so every test starts
+    (and leaves) it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def demo_org(db):
     """The demo province (districts until 30/6/2025, merged communes from 1/7/2025)."""
     load_org_file(DEMO_ORG_FILE, actor="test")
     return {u.code: u for u in OrgUnit.objects.all()}
+
+
+@pytest.fixture
+def catalogue(db):
+    """The demo procedure catalogue (30 commune procedures), by code."""
+    from cchc.dossiers.demo import PROCEDURES_FILE
+    from cchc.dossiers.models import Procedure
+    from cchc.dossiers.services import import_procedures
+
+    import_procedures(PROCEDURES_FILE, actor="test")
+    return {p.code: p for p in Procedure.objects.all()}
 
 
 @pytest.fixture
@@ -62,13 +84,43 @@ def browser():
         browser.close()
 
 
+PHONE = {"width": 390, "height": 844}
+WALL = {"width": 1920, "height": 1080}
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def open_page(browser):
+    """A factory of pages in fresh contexts (``viewport``, e.g. PHONE or WALL, plus any of Playwright's
+    context options: ``is_mobile``, ``java_script_enabled``…), all closed at the end of the test."""
+    contexts = []
+
+    def make(viewport: dict | None = None, **options):
+        context = browser.new_context(locale="vi-VN", viewport=viewport or {"width": 1280, "height": 900}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+@pytest.fixture
+def phone(open_page):
+    """A phone: 390×844, touch."""
+    return open_page(PHONE, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def tv(open_page):
+    """The screen in a service centre: 1920×1080."""
+    return open_page(WALL)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ HOURS = "Sáng 7h30 - 11h30, chiều 13h30 - 17h00, từ thứ Hai đến thứ 
 LIVE_UNITS = ("000.16.21.H42", "000.00.62.H42")  # Xã Sơn Tây, Xã Sơn Giang
 LIVE_NOTE = "Hồ sơ minh họa của trang công khai"  # marks the dossiers this step made (idempotence)
 LIVE_WORKING_DAYS = 30
+READY_TODAY = 3  # results waiting to be collected today, at least: the board is never empty in the demo
 SEED = 20261123
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
@@ -87,7 +88,7 @@ def live_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None
     """Receive about sixty dossiers for ``unit`` over the last 30 working days and move them on:
     most returned early or on time, some late (some of those with an apology), several with their result
     ready today, the latest still being worked on. Returns how many were made (0: already there)."""
-    from cchc.dossiers.models import Channel, Dossier, EventKind, Procedure, ReturnMethod
+    from cchc.dossiers.models import Channel, Dossier, EventKind, Procedure, ReturnMethod, Status
     from cchc.dossiers.services import Applicant, receive, transition
     from cchc.workdays.selectors import get_calendar_for_unit
 
@@ -159,4 +160,12 @@ def live_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None
                     step(d, EventKind.RETURNED, min(cal.add_working_days(day, 1), today), 9, return_method=method)
                 elif luck < 0.55 and day < today:
                     step(d, EventKind.SUPPLEMENT_REQUESTED, day, 15, note="Bổ sung bản sao giấy tờ tùy thân.")
+        # The draw above depends on the date: make sure the board always has a few results ready today,
+        # from the latest dossiers still being worked on within their deadline.
+        ready_today = Dossier.objects.filter(unit=unit, note=LIVE_NOTE, result_ready_on=today).count()
+        waiting = Dossier.objects.filter(
+            unit=unit, note=LIVE_NOTE, status=Status.PROCESSING, received_on__lt=today, due_on__gte=today,
+        ).order_by("-received_on", "-code")
+        for d in waiting[: max(0, READY_TODAY - ready_today)]:
+            step(d, EventKind.RESULT_READY, today, 8)
     return made

@@ -126,7 +126,9 @@ def _clean(payload: Any, accepted: list[OrgUnit] | None, now: datetime) -> dict[
     except ValueError:
         errors.append(FieldError("client_id", "Mã phiếu của thiết bị không hợp lệ (phải là một UUID)."))
     try:
-        clean["dossier_code"], clean["unit"] = check_dossier_code(payload.get("dossier_code"), accepted, now.date())
+        # Vietnamese date, not UTC: from 0:00 to 7:00 the UTC date is still yesterday's.
+        today = timezone.localtime(now).date()
+        clean["dossier_code"], clean["unit"] = check_dossier_code(payload.get("dossier_code"), accepted, today)
     except RatingInvalid as exc:
         errors.extend(exc.errors)
     qset = get_set(str(payload.get("question_set") or ""))

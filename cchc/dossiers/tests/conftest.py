@@ -1,15 +1,6 @@
 import pytest
 
 from cchc.accounts.models import Role
-from cchc.dossiers.demo import PROCEDURES_FILE
-from cchc.dossiers.models import Procedure
-from cchc.dossiers.services import import_procedures
-
-
-@pytest.fixture
-def catalogue(db):
-    import_procedures(PROCEDURES_FILE, actor="test")
-    return {p.code: p for p in Procedure.objects.all()}
 
 
 @pytest.fixture

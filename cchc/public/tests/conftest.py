@@ -1,18 +1,9 @@
 import pytest
 
-from cchc.dossiers.demo import PROCEDURES_FILE
-from cchc.dossiers.models import Procedure
-from cchc.dossiers.services import import_procedures
 from cchc.public.models import ServiceDesk
 
 DEMO_COMMUNE = "000.16.21.H42"  # Xã Sơn Tây: under Huyện Hương Sơn until 30/6/2025, then under the province
 MERGED_AWAY = "000.13.21.H42"  # merged into Xã Sơn Giang (000.00.62.H42) on 1/7/2025
-
-
-@pytest.fixture
-def catalogue(db):
-    import_procedures(PROCEDURES_FILE, actor="test")
-    return {p.code: p for p in Procedure.objects.all()}
 
 
 @pytest.fixture

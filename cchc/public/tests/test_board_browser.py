@@ -16,15 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("CCHC_SCREENSHOT_DIR", tempfile.gettempdir())
 
 
-@pytest.fixture
-def tv(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def test_board_on_a_tv_refreshes_and_survives_the_network_dropping(tv, live_server, desk, catalogue):
     # A real desk's hours run long; the footer line must shorten, never widen the board past the screen.
     desk.opening_hours = "Sáng 7h30 - 11h30, chiều 13h30 - 17h00, từ thứ Hai đến thứ Sáu; sáng thứ Bảy 7h30 - 11h30"

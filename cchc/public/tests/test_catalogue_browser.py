@@ -9,17 +9,6 @@ from cchc.public.tests.conftest import DEMO_COMMUNE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def test_citizen_finds_birth_registration_on_a_phone(phone, live_server, desk, catalogue):
     url = f"{live_server.url}/cong-khai/{DEMO_COMMUNE}/thu-tuc/"
     phone.goto(url)
@@ -52,14 +41,10 @@ def test_citizen_finds_birth_registration_on_a_phone(phone, live_server, desk, c
     assert phone.locator("ol.cat-papers").is_visible()
 
 
-def test_search_works_without_javascript(browser, live_server, desk, catalogue):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, java_script_enabled=False)
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/cong-khai/{DEMO_COMMUNE}/thu-tuc/")
-        page.fill("#cat-q", "kahi snh")
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"\?q=kahi\+snh"))
-        assert page.locator("#cat-list .cat-name").first.inner_text() == "Thủ tục đăng ký khai sinh"
-    finally:
-        context.close()
+def test_search_works_without_javascript(open_page, live_server, desk, catalogue):
+    page = open_page({"width": 390, "height": 844}, java_script_enabled=False)
+    page.goto(f"{live_server.url}/cong-khai/{DEMO_COMMUNE}/thu-tuc/")
+    page.fill("#cat-q", "kahi snh")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"\?q=kahi\+snh"))
+    assert page.locator("#cat-list .cat-name").first.inner_text() == "Thủ tục đăng ký khai sinh"

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from docx import Document
 
@@ -30,14 +29,6 @@ APPLICANT = Applicant(
     email="an.nguyen@example.vn",
 )
 PERSONAL = ("Nguyễn Văn An", "042090001234", "Trung Lưu", "0912345678", "an.nguyen@example.vn")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limiter():
-    """The limiter counts in Django's cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def at(y, m, d, hh=9, mm=0):

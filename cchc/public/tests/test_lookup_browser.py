@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 
 from cchc.accounts.models import Role
 from cchc.dossiers.selectors import receipt_data
@@ -17,24 +16,6 @@ from cchc.public.views.lookup import NOT_FOUND
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("CCHC_SCREENSHOT_DIR", tempfile.gettempdir())
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limiter():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_citizen_scans_the_receipt_then_mistypes_the_key(phone, live_server, desk, catalogue, demo_org, make_user):

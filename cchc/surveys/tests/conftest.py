@@ -1,17 +1,8 @@
 import uuid
 
 import pytest
-from django.core.cache import cache
 
 SON_TAY = "000.16.21.H42"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit_counters():
-    """The rate limit counts in the cache; every test starts with empty counters."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

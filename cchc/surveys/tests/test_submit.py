@@ -2,7 +2,7 @@
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -260,3 +260,13 @@ def test_a_new_rating_refreshes_the_cached_satisfaction_figures(demo_org, rating
     code = f"{SON_TAY}-{timezone.localdate():%y%m%d}-0001"
     assert services.submit_rating(rating_payload(code=code), channel=Channel.KIOSK, kiosk_unit=unit).status == "created"
     assert value_of(SON_TAY, period, "survey.ballots").value == before + 1
+
+
+def test_a_dossier_received_after_midnight_vietnam_time_can_be_rated_at_once(demo_org, rating_payload):
+    # 00:30 on 24/11 in Việt Nam is still 23/11 in UTC: the receipt date is checked against the local date.
+    from datetime import datetime
+
+    now = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
+    payload = rating_payload(code=f"{SON_TAY}-261124-0001")
+    result = services.submit_rating(payload, channel=Channel.KIOSK, kiosk_unit=demo_org[SON_TAY], now=now)
+    assert result.status == "created" and str(result.rating.rated_on) == "2026-11-24"
