@@ -77,3 +77,15 @@ def test_ready_list_turns_its_pages(tv, live_server, desk, catalogue, monkeypatc
     assert visible.count() == 1 and visible.get_attribute("data-page") == "1"
     shown = [li.is_visible() for li in tv.locator("#b-content li").all()]
     assert shown.count(True) == 2  # only the rows of the current page are on screen
+
+
+def test_board_on_a_phone_shows_whole_codes(phone, live_server, desk, catalogue):
+    demo.live_dossiers(desk.unit)
+    phone.goto(f"{live_server.url}/cong-khai/{DEMO_COMMUNE}/bang-dien-tu/")
+    codes = phone.locator("#b-content .b-page:not([hidden]) .b-code")
+    assert codes.count() >= 1
+    # No code cut off: every code box is as wide as its text, and nothing scrolls sideways.
+    assert phone.eval_on_selector_all(
+        "#b-content .b-page:not([hidden]) .b-code", "els => els.every(e => e.scrollWidth <= e.clientWidth)"
+    )
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
