@@ -189,6 +189,8 @@ CCHC_PUBLIC_URL = os.environ.get("CCHC_PUBLIC_URL", "").strip().rstrip("/")
 # FAILED dossier lookups (30 per 15 minutes, then every lookup waits for the window to end).
 CCHC_SURVEY_RATE_LIMIT = os.environ.get("CCHC_SURVEY_RATE_LIMIT", "60/60")
 CCHC_LOOKUP_RATE_LIMIT = os.environ.get("CCHC_LOOKUP_RATE_LIMIT", "30/900")
+# The service centre's board fetches its content this often (seconds; ?lam-moi=N on its address overrides).
+CCHC_BOARD_REFRESH_SECONDS = int(os.environ.get("CCHC_BOARD_REFRESH_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,
