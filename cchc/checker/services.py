@@ -16,6 +16,7 @@ from cchc.checker import checks
 from cchc.checker.checks import SEVERITY_ORDER, Context, Finding, Period
 from cchc.checker.figures import DATE_LONG, Figure, extract
 from cchc.checker.reading import Document, ReadError, read_document
+from cchc.indicators.periods import spec_for
 
 __all__ = ["CheckResult", "ReadError", "check_document", "detect_period"]
 
@@ -111,6 +112,10 @@ def detect_period(doc: Document, doc_date: date | None = None) -> Period | None:
     if year is None:
         return None
     spec = data[code]
+    if "report_suffix" in spec:
+        # One of the product's own report periods: its cut-off dates live with the indicator periods.
+        dates = spec_for(f"{year}-{spec['report_suffix']}")
+        return Period(code, spec["name"], year, dates.start, dates.end)
     sd, sm = (int(x) for x in spec["start"].split("/"))
     ed, em = (int(x) for x in spec["end"].split("/"))
     start = date(year - 1 if spec["start_prev_year"] else year, sm, sd)
