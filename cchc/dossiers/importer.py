@@ -38,6 +38,7 @@ from cchc.dossiers.services import map_header, normalise_header
 from cchc.dossiers.tabular import read_table
 from cchc.indicators.services import mark_stale_since
 from cchc.org.models import Level, OrgUnit
+from cchc.org.selectors import load_graph
 from cchc.workdays.selectors import get_calendar
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -648,8 +649,9 @@ def _mark_figures_stale(after: summary.StatEvents, before: summary.StatEvents | 
     units, days = units[order], days[order]
     first = np.ones(len(units), dtype=bool)
     first[1:] = units[1:] != units[:-1]
+    graph = load_graph()  # once for the file, not once per unit
     for unit_id, day in zip(units[first].tolist(), days[first].tolist(), strict=True):
-        mark_stale_since(int(unit_id), date.fromordinal(int(day) + _EPOCH))
+        mark_stale_since(int(unit_id), date.fromordinal(int(day) + _EPOCH), graph)
 
 
 def _stat_rows(

@@ -18,7 +18,7 @@ from cchc.indicators.periods import get_period, periods_containing
 from cchc.indicators.rules import RuleResult
 from cchc.indicators.validation import check_submission, warnings_for  # noqa: F401  (re-exported)
 from cchc.org.models import OrgUnit
-from cchc.org.selectors import load_graph
+from cchc.org.selectors import OrgGraph, load_graph
 
 _YES = {"1", "có", "co", "x", "tốt", "đã thực hiện", "true"}
 _NO = {"0", "không", "khong", "có vi phạm", "chưa thực hiện", "false"}
@@ -151,24 +151,27 @@ def clear_value(actor: Any, unit: OrgUnit, period: Period | str, indicator: Indi
     return EntryResult(None, warnings_for(unit, period, indicator.code))
 
 
-def mark_stale(unit: OrgUnit | int, day: date) -> int:
+def mark_stale(unit: OrgUnit | int, day: date, graph: OrgGraph | None = None) -> int:
     """Số liệu tính cần tính lại: called by the apps that write records (a dossier received on ``day``).
 
     Marks the cached computed values of every period containing ``day`` for the unit, its ancestors on
     that day, and — for a unit that no longer existed on ``day`` — its successors and their ancestors.
+    ``graph``: the org graph when the caller marks many units at once (it is read once, not per call).
     Returns the number of cached values marked."""
-    return _mark(unit, day, periods_containing(day))
+    return _mark(unit, day, periods_containing(day), graph)
 
 
-def mark_stale_since(unit: OrgUnit | int, day: date) -> int:
+def mark_stale_since(unit: OrgUnit | int, day: date, graph: OrgGraph | None = None) -> int:
     """``mark_stale`` for every period that ends on or after ``day``: for records that are *stocks* as
     well as flows (a dossier pending at a period's end, carried over into the next), where a change on
     ``day`` alters the figures of every later period too."""
-    return _mark(unit, day, list(Period.objects.filter(end__gte=day)))
+    return _mark(unit, day, list(Period.objects.filter(end__gte=day)), graph)
 
 
-def _mark(unit: OrgUnit | int, day: date, periods: list[Period]) -> int:
-    graph = load_graph()
+def _mark(unit: OrgUnit | int, day: date, periods: list[Period], graph: OrgGraph | None) -> int:
+    if not periods:  # a period never asked for has nothing cached
+        return 0
+    graph = graph or load_graph()
     unit_id = unit if isinstance(unit, int) else unit.pk
     ids = {unit_id}
     starts = [unit_id]
@@ -177,8 +180,6 @@ def _mark(unit: OrgUnit | int, day: date, periods: list[Period]) -> int:
     for start in starts:
         ids.add(start)
         ids.update(a.pk for a in graph.ancestors_on(start, day))
-    if not periods:
-        return 0
     return ComputedValue.objects.filter(unit_id__in=ids, period__in=periods, stale=False).update(stale=True)
 
 
@@ -191,5 +192,7 @@ def mark_stale_functions(*functions: str) -> int:
 
 def mark_stale_days(unit: OrgUnit | int, *days: date | None) -> None:
     """``mark_stale`` for each distinct day given (a record's old and new dates; None is skipped)."""
-    for day in {d for d in days if d is not None}:
-        mark_stale(unit, day)
+    distinct = {d for d in days if d is not None}
+    graph = load_graph() if len(distinct) > 1 else None
+    for day in distinct:
+        mark_stale(unit, day, graph)
