@@ -25,12 +25,13 @@ assets: node_modules/.package-lock.json
 
 # Debian packages the tests use: Chromium for the browser tests (Playwright drives it; it never downloads a
 # browser), LibreOffice to turn DOCX into PDF, poppler to read the PDF back, Liberation fonts for Times.
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui fonts-liberation2 poppler-utils
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui fonts-liberation2 poppler-utils softhsm2
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v softhsm2-util >/dev/null 2>&1 || missing="$$missing softhsm2"; \
 	[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Cài gói Debian cho kiểm thử:$$missing"; \
