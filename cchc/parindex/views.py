@@ -294,8 +294,8 @@ def document(request, pk: int, kind: str, fmt: str):
     a = _assessment(request, pk)
     if kind not in ("ke-hoach", "bao-cao") or fmt not in ("docx", "pdf") or a.status != Status.FINALISED:
         raise Http404("Không có văn bản này.")
-    if not hasattr(a, "remediation_plan") and scope.can(request.user, scope.Action.EDIT, a.unit):
-        services.ensure_plan(request.user, a)
+    # A GET never writes: without a plan the documents print from the lost points alone (blank leads and
+    # deadlines); the plan and its tasks are created by the explicit "Lập kế hoạch" POST or the command.
     data = documents.plan_docx(a) if kind == "ke-hoach" else documents.report_docx(a)
     name = f"{kind}-khac-phuc-{a.unit.code}-{a.framework.year}"
     if fmt == "pdf":

@@ -320,3 +320,20 @@ def test_early_warning_from_live_figures(demo_org, make_user):
     assert items == [] or all("Chỉ số CCHC" in i.title for i in items)  # today's year has its own figures
     outsider = make_user("lam", Role.COMMUNE_OFFICER, demo_org[SON_LAM])
     assert early_warning_items(outsider, unit) == []  # outside the user's view scope nothing is shown
+
+
+def test_reading_documents_and_pages_writes_nothing(client, demo_set, demo_org, make_user):
+    """A GET of the plan, the report or the remediation page never creates the plan, a task or an audit row;
+    the plan is made by the explicit POST."""
+    from cchc.parindex.models import RemediationPlan
+
+    a = _scored(demo_set, demo_org[SON_LAM], 1)
+    client.force_login(make_user("lam", Role.COMMUNE_OFFICER, demo_org[SON_LAM]))
+    before = (RemediationPlan.objects.count(), RemediationTask.objects.count(), AuditEvent.objects.count())
+    for kind in ("ke-hoach", "bao-cao"):
+        response = client.get(reverse("parindex:document", args=[a.pk, kind, "docx"]))
+        assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert client.get(reverse("parindex:remediation", args=[a.pk])).status_code == 200
+    assert (RemediationPlan.objects.count(), RemediationTask.objects.count(), AuditEvent.objects.count()) == before
+    client.post(reverse("parindex:remediation", args=[a.pk]), {"action": "create"})
+    assert RemediationPlan.objects.filter(assessment=a).count() == 1 and RemediationTask.objects.count() > 0
