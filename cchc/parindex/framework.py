@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -41,19 +42,26 @@ _RULE_KEYS = {
 class CriterionError(RowError):
     """Lỗi trong tệp bộ tiêu chí, naming the criterion and the field."""
 
+    line: str = ""  # where the criterion is in the source file ("dòng 12" of an Excel or Word annex)
+
     def __str__(self) -> str:
         where = f"Tiêu chí “{self.row}”" if self.row else "Bộ tiêu chí"
+        if self.line:
+            line = self.line[0].upper() + self.line[1:]
+            where = f"{line} ({where[0].lower()}{where[1:]})" if self.row else line
         field = f", trường “{self.field}”" if self.field else ""
         value = f" (giá trị “{self.value}”)" if self.value not in ("", None) else ""
         return f"{where}{field}{value}: {self.message}"
 
 
 class _Errors:
-    def __init__(self) -> None:
+    def __init__(self, lines: dict[str, str] | None = None) -> None:
         self.items: list[RowError] = []
+        self.lines = lines or {}
 
     def add(self, code: Any, field: str, value: Any, message: str) -> None:
-        self.items.append(CriterionError(code or None, field, "" if value is None else str(value), message))
+        self.items.append(CriterionError(code or None, field, "" if value is None else str(value), message,
+                                         self.lines.get(str(code or ""), "")))
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -99,6 +107,7 @@ class ParsedCriterion:
     indicator: str = ""
     evidence: str = ""
     responsible: str = ""
+    method: str = ""
     children: list[ParsedCriterion] | None = None
 
     @property
@@ -186,13 +195,13 @@ def _parse_criterion(errors: _Errors, raw: Any, parent_code: str, seen: set[str]
     name = str(raw.get("name") or "").strip()
     if not name:
         errors.add(code, "name", None, "thiếu tên tiêu chí.")
-    unknown = set(raw) - {"code", "name", "max", "rule", "children", "evidence", "responsible"}
+    unknown = set(raw) - {"code", "name", "max", "rule", "children", "evidence", "responsible", "method"}
     for key in sorted(unknown):
         errors.add(code, key, raw[key], "trường không được hỗ trợ.")
     children_raw = raw.get("children")
     declared_max = _points(errors, code, "max", raw["max"]) if "max" in raw else None
     item = ParsedCriterion(code, name, declared_max or Decimal(0), evidence=str(raw.get("evidence") or ""),
-                           responsible=str(raw.get("responsible") or ""))
+                           responsible=str(raw.get("responsible") or ""), method=str(raw.get("method") or ""))
     if children_raw is not None:
         if "rule" in raw:
             errors.add(code, "rule", raw["rule"], "tiêu chí có tiêu chí con không có quy tắc chấm riêng.")
@@ -202,8 +211,10 @@ def _parse_criterion(errors: _Errors, raw: Any, parent_code: str, seen: set[str]
         item.children = [c for c in (_parse_criterion(errors, ch, code, seen, indicators) for ch in children_raw) if c]
         total = sum((c.max_points for c in item.children if not c.outside_total), Decimal(0))
         if declared_max is not None and declared_max != total:
+            parts = " + ".join(f"{c.code}{_where(errors, c.code)}: {_fmt(c.max_points)}"
+                               for c in item.children if not c.outside_total)
             errors.add(code, "max", raw["max"],
-                       f"điểm tối đa phải bằng tổng điểm các tiêu chí con ({_fmt(total)}).")
+                       f"điểm tối đa phải bằng tổng điểm các tiêu chí con: {parts} = {_fmt(total)}.")
         item.max_points = total
         if all(c.outside_total for c in item.children):
             item.rule_type = RuleType.BONUS  # a group of bonus/penalty lines sits outside the 100 as a whole
@@ -215,7 +226,12 @@ def _parse_criterion(errors: _Errors, raw: Any, parent_code: str, seen: set[str]
 
 
 def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _where(errors: _Errors, code: str) -> str:
+    line = errors.lines.get(code)
+    return f" ({line})" if line else ""
 
 
 @dataclass
@@ -228,11 +244,16 @@ class ParsedFramework:
     bands: list[dict]
     criteria: list[ParsedCriterion]
     content_hash: str
+    source: str = ""
+    groups: dict = field(default_factory=dict)
+    calendar: dict = field(default_factory=dict)
+    announcement: dict = field(default_factory=dict)
 
 
-def parse_framework(data: Any) -> ParsedFramework:
-    """Validate a criteria set read from YAML; raises ImportRejected listing every error."""
-    errors = _Errors()
+def parse_framework(data: Any, lines: dict[str, str] | None = None) -> ParsedFramework:
+    """Validate a criteria set read from YAML (or from an annex, ``lines`` telling where each criterion
+    was: ``{"1.1": "dòng 8"}``); raises ImportRejected listing every error."""
+    errors = _Errors(lines)
     if not isinstance(data, dict):
         errors.add(None, "", None, "tệp không đúng cấu trúc (cần code, name, level, year, criteria).")
         errors.raise_if_any()
@@ -273,10 +294,32 @@ def parse_framework(data: Any) -> ParsedFramework:
         if main_total != total and not errors.items:
             errors.add(None, "criteria", _fmt(main_total),
                        f"tổng điểm tối đa các lĩnh vực phải bằng {_fmt(total)} (không kể điểm thưởng, điểm trừ).")
+    extra = _set_extras(errors, data)
     errors.raise_if_any()
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
     return ParsedFramework(code, name, level, year, total, bands, criteria,
-                           hashlib.sha256(canonical.encode()).hexdigest())
+                           hashlib.sha256(canonical.encode()).hexdigest(), **extra)
+
+
+def _set_extras(errors: _Errors, data: dict) -> dict[str, Any]:
+    """The set's source (the decision that issued it), ranking groups, remediation calendar and the
+    decision announcing its results, each optional."""
+    from cchc.parindex.groups import parse_groups
+
+    source = data.get("source") or ""
+    if isinstance(source, dict):
+        source = "; ".join(f"{v}" for v in source.values() if v)
+    calendar = data.get("calendar") or {}
+    if not isinstance(calendar, dict):
+        errors.add(None, "calendar", calendar, "lịch khắc phục là một mục {deadline: 30/11, ...}.")
+        calendar = {}
+    announcement = data.get("announcement") or {}
+    if announcement and not (isinstance(announcement, dict) and announcement.get("number")):
+        errors.add(None, "announcement", announcement, "quyết định công bố kết quả cần number, date, issuer.")
+        announcement = {}
+    groups = parse_groups(data.get("groups"), lambda f, v, m: errors.add(None, f, v, m))
+    return {"source": str(source).strip(), "groups": groups, "calendar": calendar,
+            "announcement": {k: str(v) for k, v in announcement.items()}}
 
 
 def read_framework_file(path: Path | str) -> ParsedFramework:
@@ -304,6 +347,7 @@ def _save_criteria(framework: Framework, items: list[ParsedCriterion]) -> int:
             depth=depth, position=position, max_points=item.max_points, is_leaf=leaf,
             rule_type=item.rule_type if leaf or item.outside_total else "", rule=item.rule or {},
             indicator=item.indicator, evidence_hint=item.evidence, responsible_hint=item.responsible,
+            method_text=item.method,
         )
         for child in item.children or []:
             save(child, criterion, field_code or item.code, depth + 1)
@@ -335,6 +379,9 @@ def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -
         framework.name, framework.level, framework.year = parsed.name, parsed.level, parsed.year
         framework.total, framework.bands, framework.content_hash = parsed.total, parsed.bands, parsed.content_hash
         framework.source_file = source_file
+        framework.source_note, framework.groups, framework.calendar = parsed.source, parsed.groups, parsed.calendar
+        if parsed.announcement and not framework.announced_number:
+            _announce(framework, parsed.announcement)
         framework.save()
         count = _save_criteria(framework, parsed.criteria)
         if existing is None:
@@ -344,6 +391,15 @@ def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -
         audit.record(actor, "parindex.framework.load", framework, data={
             "code": framework.code, "criteria": count, "hash": parsed.content_hash, "file": source_file})
     return result
+
+
+def _announce(framework: Framework, announcement: dict) -> None:
+    from cchc.core.vnformat import parse_date
+
+    framework.announced_number = announcement.get("number", "")[:60]
+    framework.announced_by = announcement.get("issuer", "")[:200]
+    raw = announcement.get("date", "")
+    framework.announced_on = parse_date(raw) if raw and "/" in raw else (date.fromisoformat(raw) if raw else None)
 
 
 def load_framework_file(path: Path | str, actor: Any) -> tuple[Framework, ImportResult]:

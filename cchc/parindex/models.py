@@ -36,6 +36,16 @@ class Framework(models.Model):
     bands = models.JSONField("xếp loại", default=list, blank=True)
     content_hash = models.CharField("mã băm nội dung", max_length=64)
     source_file = models.CharField("tệp nguồn", max_length=300, blank=True)
+    source_note = models.TextField("văn bản ban hành bộ tiêu chí", blank=True,
+                                   help_text="Số, ngày, cơ quan ban hành và nơi công bố của bộ tiêu chí")
+    groups = models.JSONField("nhóm xếp hạng", default=dict, blank=True,
+                              help_text="{by: former_district|unit_type|list, groups: [...]}; xem docs/parindex.md")
+    calendar = models.JSONField("lịch khắc phục", default=dict, blank=True,
+                                help_text="Thời hạn mặc định của các nhiệm vụ khắc phục (xem docs/parindex.md)")
+    # Quyết định công bố kết quả Chỉ số CCHC: entered once per set, cited by every remediation plan.
+    announced_number = models.CharField("số quyết định công bố kết quả", max_length=60, blank=True)
+    announced_on = models.DateField("ngày quyết định công bố", null=True, blank=True)
+    announced_by = models.CharField("cơ quan ban hành quyết định công bố", max_length=200, blank=True)
     loaded_at = models.DateTimeField("nạp lúc", auto_now=True)
 
     class Meta:
@@ -68,7 +78,8 @@ class Criterion(models.Model):
     rule_type = models.CharField("cách chấm", max_length=20, choices=RuleType.choices, blank=True)
     rule = models.JSONField("quy tắc chấm", default=dict, blank=True)
     indicator = models.CharField("chỉ tiêu số liệu", max_length=100, blank=True)
-    evidence_hint = models.CharField("tài liệu kiểm chứng", max_length=500, blank=True)
+    evidence_hint = models.TextField("tài liệu kiểm chứng", blank=True)
+    method_text = models.TextField("phương pháp chấm (nguyên văn)", blank=True)
     responsible_hint = models.CharField("bộ phận tham mưu", max_length=200, blank=True)
 
     class Meta:
@@ -181,6 +192,7 @@ class RemediationPlan(models.Model):
     signer = models.CharField("người ký", max_length=150, blank=True)
     report_number = models.CharField("số báo cáo kết quả khắc phục", max_length=40, blank=True)
     report_on = models.DateField("ngày báo cáo", null=True, blank=True)
+    directing = models.TextField("công tác chỉ đạo, triển khai", blank=True)
     overall = models.TextField("đánh giá chung", blank=True)
     next_measures = models.TextField("giải pháp tiếp theo", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -213,7 +225,11 @@ class RemediationTask(models.Model):
                                      help_text="Ví dụ: Hàng tháng, hàng quý")
     note = models.CharField("ghi chú", max_length=300, blank=True)
     status = models.CharField("trạng thái", max_length=10, choices=TaskStatus.choices, default=TaskStatus.TODO)
+    measure = models.TextField("giải pháp khắc phục", blank=True)
     action_taken = models.TextField("kết quả khắc phục", blank=True)
+    result_evidence = models.TextField("tài liệu kiểm chứng kết quả khắc phục", blank=True)
+    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
     plans_task_ref = models.CharField(max_length=40, blank=True)
     version = models.PositiveIntegerField(default=0)
 

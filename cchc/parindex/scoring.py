@@ -70,7 +70,7 @@ def describe_rule(rule_type: str, rule: dict, max_points: Decimal) -> str:
     def fig(v) -> str:
         if unit == "%":
             return format_percent(Decimal(str(v)), 2).replace(",00%", "%")
-        return format_number(Decimal(str(v)))
+        return f"{format_number(Decimal(str(v)))} {unit}".strip()
 
     if rule_type == RuleType.YES_NO:
         return f"Có: {format_number(max_points)} điểm; không: 0 điểm"

@@ -258,9 +258,15 @@ def build_sheet(assessment: Assessment, context: Any = None, criteria: list[Crit
 # ---- results and ranking ---------------------------------------------------------------------------------
 @dataclass
 class Result:
+    """Kết quả của một đơn vị: overall rank among the set's finalised units and, when the set declares
+    ranking groups, the group and the rank within it."""
+
     sheet: Sheet
     rank: int | None = None
     of: int = 0
+    group: str = ""
+    group_rank: int | None = None
+    group_of: int = 0
 
     @property
     def assessment(self) -> Assessment:
@@ -275,6 +281,7 @@ class Result:
             "appraised_total": None if s.appraised_total is None else str(s.appraised_total),
             "bonus": str(s.bonus), "penalty": str(s.penalty), "applicable_max": str(s.applicable_max),
             "index": None if s.index is None else str(s.index), "rank": self.rank, "of": self.of,
+            "group": self.group or None, "group_rank": self.group_rank, "group_of": self.group_of,
             "band": s.band(), "fields": [f.as_dict() for f in s.fields],
         }
 
@@ -301,17 +308,34 @@ def results(framework: Framework, user: Any = None) -> list[Result]:
         for s in scores[a.pk].values():
             s.assessment = a
         out.append(Result(build_sheet(a, context, criteria, scores[a.pk], evidence)))
-    ranked = sorted((r for r in out if r.sheet.official and r.sheet.index is not None),
-                    key=lambda r: r.sheet.index, reverse=True)
-    for position, r in enumerate(ranked, 1):
-        previous = ranked[position - 2] if position > 1 else None
-        r.rank = previous.rank if previous and previous.sheet.index == r.sheet.index else position
-        r.of = len(ranked)
+    _rank(framework, out)
     out.sort(key=lambda r: (r.rank is None, r.rank or 0, r.assessment.unit.code))
     if user is not None:
         visible = set(assessments_for(framework, user).values_list("pk", flat=True))
         out = [r for r in out if r.assessment.pk in visible]
     return out
+
+
+def _rank(framework: Framework, out: list[Result]) -> None:
+    """Overall and in-group competition ranks (1, 2, 2, 4) among the finalised units."""
+    from cchc.parindex.groups import competition_ranks, group_names
+
+    ranked = [r for r in out if r.sheet.official and r.sheet.index is not None]
+    overall = competition_ranks([(r.assessment.pk, r.sheet.index) for r in ranked])
+    for r in ranked:
+        r.rank, r.of = overall[r.assessment.pk], len(ranked)
+    if not framework.groups:
+        return
+    names = group_names(framework, [r.assessment.unit for r in out])
+    members: dict[str, list[Result]] = defaultdict(list)
+    for r in out:
+        r.group = names.get(r.assessment.unit_id, "")
+        if r.group and r.rank is not None:
+            members[r.group].append(r)
+    for rows in members.values():
+        ranks = competition_ranks([(r.assessment.pk, r.sheet.index) for r in rows])
+        for r in rows:
+            r.group_rank, r.group_of = ranks[r.assessment.pk], len(rows)
 
 
 def field_averages(result_list: list[Result]) -> dict[str, Decimal]:

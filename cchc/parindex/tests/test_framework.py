@@ -45,7 +45,8 @@ def test_parent_max_must_equal_sum_of_children():
     data = _data()
     data["criteria"][0]["max"] = 13
     errors = _errors(data)
-    assert any("Tiêu chí “1”, trường “max”" in e and "tổng điểm các tiêu chí con (12)" in e for e in errors), errors
+    assert any("Tiêu chí “1”, trường “max”" in e and "tổng điểm các tiêu chí con: 1.1: 2 + 1.2: 1" in e
+               and "= 12." in e for e in errors), errors
 
 
 def test_errors_name_the_criterion_and_the_field():

@@ -10,7 +10,6 @@ from django.core.management.base import CommandError
 from cchc.core.management.base import GroupCommand
 from cchc.core.vnformat import format_number, format_percent
 from cchc.parindex import documents, selectors, services
-from cchc.parindex.framework import load_framework_file
 from cchc.parindex.models import Assessment, Framework, Status
 
 ACTOR = "cchc parindex"
@@ -34,7 +33,7 @@ def _assessment(framework: Framework, unit_code: str) -> Assessment:
 class Command(GroupCommand):
     help = "Chỉ số cải cách hành chính / PAR index: criteria sets, scores, results, remediation"
     subcommands = {
-        "load-framework": "Nạp bộ tiêu chí từ tệp YAML / load a criteria set",
+        "load-framework": "Nạp bộ tiêu chí từ phụ lục Excel/Word hoặc YAML / load a criteria set",
         "import-scores": ("Nạp điểm từ tệp CSV / import scores "
                           "(don_vi, ma_tieu_chi, diem_tu_cham, diem_tham_dinh, ghi_chu)"),
         "results": "Kết quả, xếp hạng các đơn vị / results and ranking",
@@ -45,11 +44,26 @@ class Command(GroupCommand):
     }
 
     def args_load_framework(self, parser) -> None:
-        parser.add_argument("file", help="Tệp YAML bộ tiêu chí")
+        parser.add_argument("file", help="Tệp bộ tiêu chí: phụ lục Excel (.xlsx), Word (.docx) hoặc YAML")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ hiển thị cây tiêu chí và tổng điểm, không lưu")
+        parser.add_argument("--code", help="Mã bộ tiêu chí (khi tệp không ghi), ví dụ xa-2024-ht")
+        parser.add_argument("--name", help="Tên bộ tiêu chí")
+        parser.add_argument("--level", choices=["xa", "huyen", "tinh"], help="Cấp đơn vị được đánh giá")
+        parser.add_argument("--year", type=int, help="Năm đánh giá")
 
-    def do_load_framework(self, file: str, **_: Any) -> None:
-        framework, result = load_framework_file(file, ACTOR)
-        self.stdout.write(f"Bộ tiêu chí {framework.code} — {framework.name}: {result.summary()}")
+    def do_load_framework(self, file: str, dry_run: bool = False, code: str | None = None, name: str | None = None,
+                          level: str | None = None, year: int | None = None, **_: Any) -> None:
+        from cchc.parindex.annex import read_any, tree_lines
+        from cchc.parindex.framework import load_framework
+
+        parsed = read_any(file, code=code, name=name, level=level, year=year)
+        for line in tree_lines(parsed):
+            self.stdout.write(line)
+        if dry_run:
+            self.stdout.write("Kiểm tra thử: bộ tiêu chí hợp lệ, chưa lưu (bỏ --dry-run để nạp).")
+            return
+        result = load_framework(parsed, ACTOR, source_file=Path(file).name)
+        self.stdout.write(f"Bộ tiêu chí {parsed.code} — {parsed.name}: {result.summary()}")
 
     def args_import_scores(self, parser) -> None:
         parser.add_argument("file")
