@@ -530,8 +530,7 @@ def tree_lines(parsed: ParsedFramework) -> list[str]:
         if c.rule_type not in (RuleType.MANUAL, RuleType.SURVEY, RuleType.BONUS, RuleType.PENALTY)
     )
     out.append(
-        f"  Tổng: {format_number(total)} điểm; {leaves} tiêu chí chấm điểm, trong đó {auto} chấm theo số liệu "
-        f"(quy tắc đọc từ cột phương pháp chấm)."
+        f"  Tổng: {format_number(total)} điểm; {leaves} tiêu chí chấm điểm, trong đó {auto} chấm theo số liệu."
     )
     return out
 

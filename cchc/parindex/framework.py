@@ -296,7 +296,10 @@ def parse_framework(data: Any, lines: dict[str, str] | None = None) -> ParsedFra
                        f"tổng điểm tối đa các lĩnh vực phải bằng {_fmt(total)} (không kể điểm thưởng, điểm trừ).")
     extra = _set_extras(errors, data)
     errors.raise_if_any()
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    # The hash covers what scores (criteria, total, bands, level, year): the set's source, groups, calendar and
+    # announcing decision are metadata that can be corrected on a set already used.
+    scoring = {k: data.get(k) for k in ("code", "level", "year", "total", "bands", "criteria")}
+    canonical = json.dumps(scoring, ensure_ascii=False, sort_keys=True, default=str)
     return ParsedFramework(code, name, level, year, total, bands, criteria,
                            hashlib.sha256(canonical.encode()).hexdigest(), **extra)
 
@@ -363,8 +366,12 @@ def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -
     result = ImportResult()
     with transaction.atomic():
         existing = Framework.objects.select_for_update().filter(code=parsed.code).first()
-        if existing is not None and existing.content_hash == parsed.content_hash:
+        if existing is not None and (existing.content_hash == parsed.content_hash or _same_criteria(existing, parsed)):
             result.unchanged = existing.criteria.count()
+            if _update_metadata(existing, parsed):
+                result.details = {"metadata": 1}
+                audit.record(actor, "parindex.framework.metadata", existing, data={
+                    "code": existing.code, "groups": existing.groups, "calendar": existing.calendar})
             return result
         if existing is not None:
             used = existing.assessments.count()
@@ -391,6 +398,38 @@ def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -
         audit.record(actor, "parindex.framework.load", framework, data={
             "code": framework.code, "criteria": count, "hash": parsed.content_hash, "file": source_file})
     return result
+
+
+def _flat(items: list[ParsedCriterion]):
+    for item in items:
+        yield item
+        yield from _flat(item.children or [])
+
+
+def _same_criteria(existing: Framework, parsed: ParsedFramework) -> bool:
+    """The same criteria, points and rules (a set loaded before the hash left out the metadata)."""
+    have = [(c.code, c.name, c.max_points, c.rule_type if c.is_leaf or c.outside_total else "", c.rule or {})
+            for c in existing.criteria.order_by("position")]
+    new = [(i.code, i.name, i.max_points, i.rule_type if i.children is None or i.outside_total else "", i.rule or {})
+           for i in _flat(parsed.criteria)]
+    same = have == new and (existing.total, existing.bands, existing.year) == (parsed.total, parsed.bands, parsed.year)
+    if same and existing.content_hash != parsed.content_hash:
+        existing.content_hash = parsed.content_hash
+        existing.save(update_fields=["content_hash"])
+    return same
+
+
+def _update_metadata(framework: Framework, parsed: ParsedFramework) -> bool:
+    before = (framework.name, framework.source_note, framework.groups, framework.calendar, framework.announced_number)
+    framework.name, framework.source_note = parsed.name, parsed.source
+    framework.groups, framework.calendar = parsed.groups, parsed.calendar
+    if parsed.announcement and not framework.announced_number:
+        _announce(framework, parsed.announcement)
+    changed = before != (framework.name, framework.source_note, framework.groups, framework.calendar,
+                         framework.announced_number)
+    if changed:
+        framework.save()
+    return changed
 
 
 def _announce(framework: Framework, announcement: dict) -> None:

@@ -84,6 +84,19 @@ def results(request, code: str):
     })
 
 
+@login_required
+@require_GET
+def results_xlsx(request, code: str):
+    """Bảng kết quả ra Excel: hạng chung và hạng trong nhóm."""
+    from cchc.parindex.exports import results_xlsx as build
+
+    fw = get_object_or_404(Framework, code=code)
+    response = HttpResponse(build(fw, selectors.results(fw, request.user)),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-chi-so-cchc-{fw.code}.xlsx"'
+    return response
+
+
 def _field_lines(sheet: selectors.Sheet, field_code: str) -> list[selectors.Line]:
     return [ln for ln in sheet.lines if ln.criterion.field_code == field_code]
 

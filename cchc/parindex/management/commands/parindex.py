@@ -91,13 +91,19 @@ class Command(GroupCommand):
             self.write_json({"framework": fw.code, "year": fw.year, "results": [r.as_dict() for r in rows]})
             return
         self.stdout.write(f"{fw.name} ({fw.code})")
-        self.stdout.write(f"{'Hạng':>6}  {'Mã đơn vị':<14} {'Đơn vị':<26} {'Tự chấm':>8} {'Thẩm định':>9} "
+        grouped = bool(fw.groups)
+        head = f"{'Nhóm':<18} {'Hạng nhóm':>9}  " if grouped else ""
+        self.stdout.write(f"{'Hạng':>6}  {head}{'Mã đơn vị':<14} {'Đơn vị':<26} {'Tự chấm':>8} {'Thẩm định':>9} "
                           f"{'Chỉ số':>8}  Xếp loại")
         for r in rows:
             s = r.sheet
             rank = f"{r.rank}/{r.of}" if r.rank else "—"
+            group = ""
+            if grouped:
+                group_rank = f"{r.group_rank}/{r.group_of}" if r.group_rank else "—"
+                group = f"{r.group[:18]:<18} {group_rank:>9}  "
             self.stdout.write(
-                f"{rank:>6}  {r.assessment.unit.code:<14} {r.assessment.unit.name[:26]:<26} "
+                f"{rank:>6}  {group}{r.assessment.unit.code:<14} {r.assessment.unit.name[:26]:<26} "
                 f"{format_number(s.self_total, empty='—'):>8} {format_number(s.appraised_total, empty='—'):>9} "
                 f"{format_percent(s.index, empty='—'):>8}  "
                 f"{s.band() if s.official else r.assessment.get_status_display()}")
