@@ -14,6 +14,9 @@ from cchc.org.services import load_org_file
 
 TEST_PASSWORD = "Mat-khau-thu-nghiem-2026"
 
+# A test CA, a PKCS#12 file and a SoftHSM2 token (session-wide: SoftHSM2 reads its setup once per process).
+pytest_plugins = ["cchc.documents.tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("kiem-tra/", include("cchc.inspections.urls")),
     path("tin-bai/", include("cchc.news.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
+    path("van-ban/", include("cchc.documents.urls")),
     path("chi-so-cchc/", include("cchc.parindex.urls")),
     path("cong-khai/", include("cchc.public.urls")),
     path("api/", api.urls),

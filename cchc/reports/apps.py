@@ -15,3 +15,6 @@ class ReportsConfig(AppConfig):
         from cchc.reports.todo import report_items
 
         registry.register_todo(report_items)
+        from cchc.reports.services import register_approval_kind
+
+        register_approval_kind()

@@ -7,10 +7,18 @@ from django.db import models
 
 
 class Status(models.TextChoices):
+    """draft → awaiting_sign → approved (or sign_returned → awaiting_sign…) → submitted → accepted | returned."""
+
     DRAFT = "draft", "Dự thảo"
+    AWAITING_SIGN = "awaiting_sign", "Chờ lãnh đạo ký duyệt"
+    SIGN_RETURNED = "sign_returned", "Lãnh đạo trả lại để sửa"
+    APPROVED = "approved", "Đã ký duyệt, chờ gửi cấp trên"
     SUBMITTED = "submitted", "Đã gửi, chờ tiếp nhận"
     ACCEPTED = "accepted", "Đã tiếp nhận"
-    RETURNED = "returned", "Bị trả lại"
+    RETURNED = "returned", "Bị cấp trên trả lại"
+
+
+EDITABLE = (Status.DRAFT, Status.RETURNED, Status.SIGN_RETURNED)
 
 
 class FiguresFrom(models.TextChoices):
@@ -38,7 +46,7 @@ class Report(models.Model):
     signer_name = models.CharField("người ký", max_length=150, blank=True)
     intro = models.TextField("đoạn mở đầu", blank=True)
     closing = models.TextField("đoạn kết", blank=True)
-    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField("số phiên bản đã gửi", default=0)
     lock_version = models.PositiveIntegerField("phiên bản chỉnh sửa", default=0)
     due_date = models.DateField("hạn gửi")
@@ -66,7 +74,7 @@ class Report(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (Status.DRAFT, Status.RETURNED)
+        return self.status in EDITABLE
 
     @property
     def is_late(self) -> bool:
@@ -106,7 +114,12 @@ class ReportSection(models.Model):
 
 
 class ReportVersion(models.Model):
-    """Phiên bản đã gửi: bất biến — nội dung đã điền số liệu, số liệu phụ lục kèm nguồn gốc, tệp DOCX."""
+    """Phiên bản trình ký và gửi: bất biến — nội dung đã điền số liệu, số liệu phụ lục kèm nguồn gốc, tệp DOCX.
+
+    Frozen when the officer sends the report to the leader (the leader approves exactly this content);
+    the leader's approval adds the number, the date and the approval stamp, sending adds the sending stamp
+    (both through ``save(_allow_update=True)`` by the services, once). A version the leader returned stays
+    as history."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField("phiên bản")
@@ -120,8 +133,14 @@ class ReportVersion(models.Model):
     uploaded_name = models.CharField("tên tệp do đơn vị tải lên", max_length=200, blank=True)
     uploaded = models.BinaryField("tệp do đơn vị tải lên", null=True, blank=True)
     upload_check = models.JSONField("kết quả soát tệp tải lên", default=dict, blank=True)
-    submitted_at = models.DateTimeField("gửi lúc")
-    submitted_by_label = models.CharField("người gửi", max_length=150)
+    submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True, help_text="Trống khi chưa gửi cấp trên")
+    submitted_by_label = models.CharField("người gửi", max_length=150, blank=True)
+    approval = models.ForeignKey("documents.Approval", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="report_versions", verbose_name="lần trình ký")
+    drafted_by_label = models.CharField("người trình", max_length=150, blank=True)
+    approved_at = models.DateTimeField("ký duyệt lúc", null=True, blank=True)
+    approved_by_label = models.CharField("lãnh đạo ký duyệt", max_length=150, blank=True)
+    approved_by_title = models.CharField("chức vụ người ký duyệt", max_length=150, blank=True)
 
     class Meta:
         ordering = ["report", "number"]

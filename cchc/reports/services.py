@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.documents import approvals
+from cchc.documents.models import Approval
 from cchc.documents.services import issue_number
 from cchc.indicators.models import Period
 from cchc.indicators.periods import get_period
@@ -33,6 +36,16 @@ from cchc.reports.selectors import (
     parent_for_report,
     report_rows,
 )
+
+
+class AuditVerb(StrEnum):
+    CREATE = "reports.create"
+    SECTION_SAVE = "reports.section.save"
+    HEADER_SAVE = "reports.header.save"
+    REQUEST_SIGNATURE = "reports.request_signature"  # trình ký
+    SUBMIT = "reports.submit"  # gửi cấp trên
+    ACCEPT = "reports.accept"
+    RETURN = "reports.return"
 
 
 class ConflictError(Exception):
@@ -101,7 +114,7 @@ def create_report(actor: Any, unit: OrgUnit, period: Period | str) -> Report:
             text = "\n".join([t for t in [text] if t] + [f"- {line}" for line in lines])
         ReportSection.objects.create(report=report, key=spec.key, position=position, heading=spec.heading,
                                      text=text, hint=spec.hint, updated_by_label=_label(actor))
-    audit.record(actor, "reports.create", report, unit=unit,
+    audit.record(actor, AuditVerb.CREATE, report, unit=unit,
                  data={"period": period.code, "outline": kind.code, "figures_from": report.figures_from})
     return report
 
@@ -128,7 +141,7 @@ def save_section(actor: Any, section: ReportSection, text: str, revision: int) -
             f"{current.updated_by_label} đã sửa mục “{current.heading}” lúc "
             f"{timezone.localtime(current.updated_at):%H:%M %d/%m/%Y}. Nội dung của bạn chưa được lưu: "
             "hãy xem bản mới nhất rồi sửa lại.", current)
-    audit.record(actor, "reports.section.save", report, unit=report.unit,
+    audit.record(actor, AuditVerb.SECTION_SAVE, report, unit=report.unit,
                  data={"section": current.key, "revision": current.revision})
     return current
 
@@ -155,7 +168,7 @@ def update_header(actor: Any, report: Report, lock_version: int, **fields: Any) 
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     locked.lock_version += 1
     locked.save()
-    audit.record(actor, "reports.header.save", locked, unit=locked.unit, data={"fields": sorted(fields)})
+    audit.record(actor, AuditVerb.HEADER_SAVE, locked, unit=locked.unit, data={"fields": sorted(fields)})
     return locked
 
 
@@ -184,35 +197,13 @@ def pre_submit(report: Report) -> PreSubmit:
     return PreSubmit(check, missing)
 
 
-@transaction.atomic
-def submit_report(actor: Any, report: Report, comment: str = "", *, at: datetime | None = None,
-                  uploaded: tuple[str, bytes] | None = None) -> ReportVersion:
-    """Gửi báo cáo (or resend it after a return): validation first — a high-importance failure blocks,
-    the others need a comment — then a number is issued (once), the figures are frozen into a new
-    immutable version with its DOCX, and the report is locked."""
+def _freeze(actor: Any, report: Report, checked: PreSubmit, comment: str, now: datetime) -> ReportVersion:
+    """A new immutable version: the filled text, the header and every figure with its provenance."""
     from cchc.reports import output
 
-    report = Report.objects.select_for_update().select_related("unit", "period").get(pk=report.pk)
-    _require(actor, scope.Action.EDIT, report.unit_id)
-    _editable(report)
-    checked = pre_submit(report)
-    if not checked.can_submit:
-        raise SubmissionBlocked(checked.check)
-    comment = (comment or "").strip()
-    if checked.needs_comment and not comment:
-        raise ValidationError({"comment": "Số liệu còn cảnh báo hoặc còn trống: hãy ghi giải trình trước khi gửi."})
-    now = at or timezone.now()
     today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
-    if not report.number:
-        report.number = issue_number(actor, report.unit, today.year, "BC")
-        report.issued_on = today
-    doc = output.document_for(report, day=report.issued_on)
-    docx = output.render_docx(doc)
-    upload_name, upload_data, upload_check = "", None, {}
-    if uploaded is not None:
-        upload_name, upload_data = uploaded
-        upload_check = check_uploaded(upload_name, upload_data)
-    version = ReportVersion.objects.create(
+    doc = output.document_for(report, day=report.issued_on or today)
+    return ReportVersion.objects.create(
         report=report, number=report.version + 1, header=doc.header_json(),
         sections=[{**s} for s in doc.sections], values={c: r.as_json() for c, r in doc.rows.items()},
         by_unit=doc.by_unit, checks={
@@ -220,10 +211,153 @@ def submit_report(actor: Any, report: Report, comment: str = "", *, at: datetime
             "warnings": [r.as_dict() for r in checked.check.warnings],
             "errors": [r.as_dict() for r in checked.check.errors],
             "missing_figures": [list(m) for m in checked.missing_figures],
-        }, comment=comment, docx=docx, uploaded_name=upload_name, uploaded=upload_data,
-        upload_check=upload_check, submitted_at=now, submitted_by_label=_label(actor),
+        }, comment=comment, docx=output.render_docx(doc), drafted_by_label=_label(actor),
     )
+
+
+def _checked_comment(report: Report, comment: str) -> tuple[PreSubmit, str]:
+    checked = pre_submit(report)
+    if not checked.can_submit:
+        raise SubmissionBlocked(checked.check)
+    comment = (comment or "").strip()
+    if checked.needs_comment and not comment:
+        raise ValidationError({"comment": "Số liệu còn cảnh báo hoặc còn trống: hãy ghi giải trình trước khi trình."})
+    return checked, comment
+
+
+@transaction.atomic
+def request_signature(actor: Any, report: Report, comment: str = "", *, lock_version: int | None = None,
+                      at: datetime | None = None) -> ReportVersion:
+    """Trình ký: validation first (a high-importance failure blocks, the others need a comment), then the
+    content and figures are frozen into a new version — the leader approves exactly that — and the report
+    waits in the leader's "Chờ ký duyệt" list."""
+    report = Report.objects.select_for_update().select_related("unit", "period").get(pk=report.pk)
+    _require(actor, scope.Action.EDIT, report.unit_id)
+    _editable(report)
+    if lock_version is not None and report.lock_version != lock_version:
+        raise ConflictError("Người khác vừa sửa hoặc trình báo cáo này; hãy tải lại trang.")
+    checked, comment = _checked_comment(report, comment)
+    now = at or timezone.now()
+    version = _freeze(actor, report, checked, comment, now)
+    approval = approvals.request_approval(actor, report, unit=report.unit, title=str(report), note=comment, at=now)
+    version.approval = approval
+    version.save(_allow_update=True, update_fields=["approval"])
     report.version = version.number
+    report.status = Status.AWAITING_SIGN
+    report.lock_version += 1
+    report.save()
+    audit.record(actor, AuditVerb.REQUEST_SIGNATURE, report, unit=report.unit,
+                 data={"version": version.number, "approval": approval.pk, "comment": comment})
+    return version
+
+
+def _pending_version(report: Report, approval: Approval) -> ReportVersion:
+    return report.versions.select_for_update().get(approval=approval)
+
+
+def on_approved(actor: Any, report: Report, approval: Approval) -> None:
+    """The leader approved: the number is issued (once, on the day of signing, ND 30), the version gets
+    the number, the date and the signer, and its DOCX is rendered again with them."""
+    from cchc.reports import output
+
+    report = Report.objects.select_for_update().select_related("unit", "period").get(pk=report.pk)
+    if report.status != Status.AWAITING_SIGN:
+        raise ValidationError(f"Báo cáo đang ở trạng thái “{report.get_status_display()}”, không ký duyệt được.")
+    version = _pending_version(report, approval)
+    day = timezone.localdate(approval.decided_at)
+    if not report.number:
+        report.number = issue_number(actor, report.unit, day.year, "BC")
+        report.issued_on = day
+    if not report.signer_name and approval.decided_by_label:
+        report.signer_name = approval.decided_by_label
+    version.header = {**version.header, "number": report.number, "day": report.issued_on.isoformat(),
+                      "signer": version.header.get("signer") or report.signer_name}
+    version.docx = output.render_docx(output.document_for(report, version))
+    version.approved_at = approval.decided_at
+    version.approved_by_label = approval.decided_by_label
+    version.approved_by_title = approval.decided_by_title
+    version.save(_allow_update=True)
+    report.status = Status.APPROVED
+    report.lock_version += 1
+    report.save()
+
+
+def on_returned(actor: Any, report: Report, approval: Approval) -> None:
+    """The leader returned the draft with a comment: the officer edits it and sends it again."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.AWAITING_SIGN:
+        raise ValidationError(f"Báo cáo đang ở trạng thái “{report.get_status_display()}”, không trả lại được.")
+    report.status = Status.SIGN_RETURNED
+    report.lock_version += 1
+    report.save()
+
+
+def approved_pdf(report: Report) -> bytes:
+    """The PDF of the approved version (what the leader signs digitally)."""
+    from cchc.reports import output
+
+    version = report.versions.order_by("-number").first()
+    if version is None or version.approved_at is None:
+        raise ValidationError("Báo cáo chưa được lãnh đạo ký duyệt.")
+    return output.render_pdf(docx=bytes(version.docx))
+
+
+def approval_for(report: Report) -> Approval | None:
+    return approvals.current(report)
+
+
+def signed_pdf(report: Report) -> bytes | None:
+    """The digitally signed PDF of the version last approved, if it was signed."""
+    version = report.versions.exclude(approval=None).order_by("-number").select_related("approval").first()
+    if version is None or not version.approval.is_signed:
+        return None
+    return bytes(version.approval.signed_pdf)
+
+
+def register_approval_kind() -> None:
+    """Reports are approved and signed through ``cchc.documents.approvals`` (called from AppConfig.ready)."""
+    from django.urls import reverse
+
+    from cchc.reports import output
+
+    approvals.register_kind(approvals.ApprovalKind(
+        object_type=Report._meta.label_lower, label="Báo cáo CCHC",
+        load=lambda object_id: Report.objects.select_related("unit", "period").get(pk=object_id),
+        url=lambda report: reverse("reports:detail", args=[report.pk]),
+        on_approved=on_approved, on_returned=on_returned, pdf=approved_pdf,
+        file_name=lambda report: output.file_name(report, "pdf").replace(".pdf", "-da-ky.pdf"),
+    ))
+
+
+@transaction.atomic
+def submit_report(actor: Any, report: Report, comment: str = "", *, at: datetime | None = None,
+                  uploaded: tuple[str, bytes] | None = None) -> ReportVersion:
+    """Gửi cấp trên the version the leader approved (and, when done, signed digitally).
+
+    An officer cannot send a report the leader has not approved. The console (``actor`` a string such as
+    ``"cchc demo"``, who holds the database anyway) may send a draft at once: it is frozen, approved and sent
+    in one step, as the reports of years before the sign-off existed were."""
+    report = Report.objects.select_for_update().select_related("unit", "period").get(pk=report.pk)
+    _require(actor, scope.Action.EDIT, report.unit_id)
+    now = at or timezone.now()
+    if report.is_editable and not _is_user(actor):
+        checked, comment = _checked_comment(report, comment)
+        if not report.number:
+            day = timezone.localdate(now) if timezone.is_aware(now) else now.date()
+            report.number = issue_number(actor, report.unit, day.year, "BC")
+            report.issued_on = day
+        _freeze(actor, report, checked, comment, now)
+        report.version += 1
+    elif report.status != Status.APPROVED:
+        raise ValidationError(f"Báo cáo đang ở trạng thái “{report.get_status_display()}”: phải được lãnh đạo "
+                              "ký duyệt trước khi gửi cấp trên.")
+    version = report.versions.select_for_update().order_by("-number").first()
+    if uploaded is not None:
+        version.uploaded_name, version.uploaded = uploaded
+        version.upload_check = check_uploaded(*uploaded)
+    version.submitted_at = now
+    version.submitted_by_label = _label(actor)
+    version.save(_allow_update=True)
     report.status = Status.SUBMITTED
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now
@@ -231,9 +365,11 @@ def submit_report(actor: Any, report: Report, comment: str = "", *, at: datetime
     report.submitted_by_label = _label(actor)
     report.lock_version += 1
     report.save()
-    audit.record(actor, "reports.submit", report, unit=report.unit, data={
+    approval = version.approval
+    audit.record(actor, AuditVerb.SUBMIT, report, unit=report.unit, data={
         "version": version.number, "number": report.number, "late": report.is_late,
-        "warnings": len(checked.check.warnings), "comment": comment,
+        "warnings": len(version.checks.get("warnings", [])), "comment": version.comment,
+        "signed": bool(approval and approval.is_signed),
     })
     return version
 
@@ -289,6 +425,12 @@ def review_report(actor: Any, report: Report, decision: str, comment: str = "") 
     report.review_comment = comment
     report.lock_version += 1
     report.save()
-    audit.record(actor, f"reports.{decision}", report, unit=report.unit,
-                 data={"version": report.version, "comment": comment})
+    data: dict[str, Any] = {"version": report.version, "comment": comment}
+    signed = signed_pdf(report)
+    if signed is not None:  # the receiving side checks the signature on acceptance and keeps the answer
+        from cchc.documents.signing import verify_pdf
+
+        data["signature"] = verify_pdf(signed).as_dict()
+    audit.record(actor, AuditVerb.ACCEPT if decision == "accept" else AuditVerb.RETURN, report, unit=report.unit,
+                 data=data)
     return report

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.documents import views as doc_views
 from cchc.documents.rendering import DocumentError
 from cchc.indicators import periods as period_rules
 from cchc.indicators.periods import PeriodCodeError, get_period
@@ -120,7 +121,15 @@ def _detail_context(request, report: Report) -> dict:
                 [charts.Series("Đúng hạn", [None if u["raw"].get(code) is None else Decimal(u["raw"][code])
                                              for u in by_unit])], percent=True))
     can_edit = report.is_editable and scope.can(request.user, scope.Action.EDIT, report.unit)
+    approval = services.approval_for(report)
+    signed = next((v.approval for v in report.versions.exclude(approval=None).select_related("approval")
+                   .defer("docx", "uploaded").order_by("-number") if v.approval.is_signed), None)
+    shown_version = report.versions.order_by("-number").defer("docx", "uploaded").first()
     return {
+        "approval": approval, "signed_approval": signed, "last_version": shown_version,
+        "verification": doc_views.verification_of(signed) if signed and not report.is_editable else None,
+        "can_send": report.status == Status.APPROVED and scope.can(request.user, scope.Action.EDIT, report.unit),
+        "can_sign": approval is not None and scope.can(request.user, scope.Action.SIGN, report.unit),
         "report": report, "sections": sections, "appendix": selectors.appendix_rows(rows), "by_unit": by_unit,
         "by_unit_headers": selectors.by_unit_headers() if by_unit else [], "charts": chart_list,
         "versions": report.versions.order_by("-number").defer("docx", "uploaded"),
@@ -195,8 +204,36 @@ def header(request, pk: int):
 
 @login_required
 def submit(request, pk: int):
-    """Gửi báo cáo: kết quả kiểm tra số liệu, giải trình, tệp báo cáo (nếu đơn vị có bản ký)."""
+    """Trình ký (a draft: validation results, comment) or gửi cấp trên (a report the leader approved)."""
     report = selectors.get_report(request.user, pk, scope.Action.EDIT)
+    if report.status == Status.APPROVED:
+        return _send(request, report)
+    error = ""
+    if request.method == "POST":
+        try:
+            version = services.request_signature(request.user, report, request.POST.get("comment", ""),
+                                                 lock_version=_int(request.POST.get("lock_version")))
+            messages.success(request, f"Đã trình lãnh đạo ký duyệt (phiên bản {version.number}).")
+            return redirect("reports:detail", pk=report.pk)
+        except services.SubmissionBlocked:
+            error = "Chưa trình được: số liệu còn sai lệch mức độ cao, hãy sửa số liệu trước."
+        except services.ConflictError as exc:
+            error = str(exc)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except DocumentError as exc:
+            error = str(exc)
+    pre = services.pre_submit(report) if report.is_editable else None
+    return render(request, "reports/submit.html", {"report": report, "pre": pre, "error": error,
+                                                   "comment": request.POST.get("comment", "")})
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.lstrip("-").isdigit() else None
+
+
+def _send(request, report: Report):
+    """Gửi cấp trên: the approved version, signed or not (the page says which)."""
     error = ""
     if request.method == "POST":
         uploaded = None
@@ -208,21 +245,15 @@ def submit(request, pk: int):
                 uploaded = (upload.name, upload.read())
         if not error:
             try:
-                version = services.submit_report(request.user, report, request.POST.get("comment", ""),
-                                                 uploaded=uploaded)
+                version = services.submit_report(request.user, report, uploaded=uploaded)
                 report.refresh_from_db()
                 late = " (gửi muộn so với hạn " + report.due_date.strftime("%d/%m/%Y") + ")" if report.is_late else ""
                 messages.success(request, f"Đã gửi báo cáo số {report.number}, phiên bản {version.number}{late}.")
                 return redirect("reports:detail", pk=report.pk)
-            except services.SubmissionBlocked:
-                error = "Chưa gửi được: số liệu còn sai lệch mức độ cao, hãy sửa số liệu trước."
             except ValidationError as exc:
                 error = " ".join(exc.messages)
-            except DocumentError as exc:
-                error = str(exc)
-    pre = services.pre_submit(report) if report.is_editable else None
-    return render(request, "reports/submit.html", {"report": report, "pre": pre, "error": error,
-                                                   "comment": request.POST.get("comment", "")})
+    approval = services.approval_for(report)
+    return render(request, "reports/send.html", {"report": report, "approval": approval, "error": error})
 
 
 @login_required

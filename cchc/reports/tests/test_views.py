@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from cchc.accounts.models import Role
+from cchc.documents.models import Approval
 from cchc.reports.models import Report, Status
 
 from .conftest import HUONG_SON, SON_LAM, SON_TAY
@@ -27,7 +28,19 @@ def test_pages_create_autosave_submit_review_download(client, demo_values, make_
                         {"text": "Bản cũ", "revision": section.revision}, HTTP_HX_REQUEST="true")
     assert stale.status_code == 409 and "Nội dung của bạn chưa được lưu" in stale.content.decode()
     assert client.get(reverse("reports:submit", args=[report.pk])).status_code == 200
-    sent = client.post(reverse("reports:submit", args=[report.pk]), {"comment": "Số liệu thử"})
+    asked = client.post(reverse("reports:submit", args=[report.pk]), {"comment": "Số liệu thử"})
+    assert asked.status_code == 302
+    report.refresh_from_db()
+    assert report.status == Status.AWAITING_SIGN
+    leader = make_user("lanh-dao", Role.LEADER, demo_values[SON_TAY], full_name="Hoàng Văn Dũng")
+    client.force_login(leader)
+    approval = Approval.objects.get()
+    assert "Xã Sơn Tây" in client.get(reverse("documents:pending")).content.decode()
+    client.post(reverse("documents:decide", args=[approval.pk]),
+                {"decision": "approve", "lock_version": approval.lock_version})
+    client.force_login(officer)
+    assert "Gửi cấp trên" in client.get(reverse("reports:submit", args=[report.pk])).content.decode()
+    sent = client.post(reverse("reports:submit", args=[report.pk]))
     assert sent.status_code == 302
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from cchc.accounts.models import Role
 from cchc.core.vnformat import percent
+from cchc.documents import approvals
 from cchc.indicators.selectors import values_for
 from cchc.indicators.services import enter_value
 from cchc.reports import fillers, output, selectors, services
@@ -47,9 +48,25 @@ def _texts(doc):
     return out
 
 
-def _submit(actor, report, **kw):
+def _submit(actor, report, at=None, **kw):
+    """Trình ký, the leader approves on the same day, then the officer sends it."""
     pre = services.pre_submit(report)
-    return services.submit_report(actor, report, "Giải trình thử" if pre.needs_comment else "", **kw)
+    services.request_signature(actor, report, "Giải trình thử" if pre.needs_comment else "", at=at)
+    approvals.decide(_leader(report.unit), services.approval_for(report), "approve", at=at)
+    return services.submit_report(actor, report, at=at, **kw)
+
+
+def _leader(unit):
+    from django.contrib.auth import get_user_model
+
+    from cchc.accounts.services import create_user
+
+    found = get_user_model().objects.filter(role=Role.LEADER, unit=unit).first()
+    if found is None:
+        found, _ = create_user(actor="test", username=f"lanhdao-{unit.pk}", role=Role.LEADER, unit=unit,
+                               password="Mat-khau-thu-nghiem-2026", full_name="Hoàng Văn Dũng",
+                               job_title="Chủ tịch UBND xã", must_change_password=False)
+    return found
 
 
 def test_annual_report_end_to_end(officer, demo_values):
@@ -86,7 +103,7 @@ def test_annual_report_end_to_end(officer, demo_values):
     by_name = [r for r in rows if r[0] not in groups]
     for row, v in zip(by_name, shown, strict=True):
         assert row[1] == v.indicator.name
-        assert row[3] == v.display
+        assert row[3] == ("…" if v.is_missing else v.display)  # an unknown figure prints "…", never 0
     checked = 0
     for row, v in zip(by_name, shown, strict=True):
         if v.source == "ratio":  # every ratio equals its parts, printed in the note
@@ -156,7 +173,7 @@ def test_high_importance_failure_blocks_and_a_lower_one_needs_a_comment(officer,
     enter_value("test", unit, "2021-NAM", left, 9)  # left > right: a high-importance failure
     report = services.create_report(officer, unit, "2021-NAM")
     with pytest.raises(services.SubmissionBlocked):
-        services.submit_report(officer, report, "xin gửi")
+        services.request_signature(officer, report, "xin gửi")
     assert not ReportVersion.objects.exists()
     enter_value("test", unit, "2021-NAM", left, 1)
     low_left, low_right = _rule_between_entered("medium")
@@ -165,8 +182,8 @@ def test_high_importance_failure_blocks_and_a_lower_one_needs_a_comment(officer,
     pre = services.pre_submit(report)
     assert pre.can_submit and pre.needs_comment
     with pytest.raises(ValidationError, match="giải trình"):
-        services.submit_report(officer, report, "")
-    version = services.submit_report(officer, report, "Rà soát thêm văn bản do huyện chuyển về")
+        services.request_signature(officer, report, "")
+    version = services.request_signature(officer, report, "Rà soát thêm văn bản do huyện chuyển về")
     assert version.comment and version.checks["warnings"]
 
 
@@ -269,14 +286,15 @@ def test_rollup_equals_the_sum_of_submitted_figures(demo_values, make_user, revi
     rows, by_unit = selectors.report_rows(district)
     tay_v = selectors.version_rows(Report.objects.get(unit__code=SON_TAY).versions.get())
     lam_v = selectors.version_rows(Report.objects.get(unit__code=SON_LAM).versions.get())
-    for code in ("training.planned", "procedures.in_force", "feedback.received", "propaganda.unit_site_posts"):
-        expected = sum(v[code].value for v in (tay_v, lam_v) if v[code].value is not None)
-        assert rows[code].value == expected, code
-    assert rows["training.planned"].value == 8 * 3
-    num = rows["propaganda.tasks_done"].value
-    den = rows["propaganda.tasks_planned"].value
-    assert rows["propaganda.plan_rate"].value == percent(num, den)  # ratio of the summed parts
-    assert rows["propaganda.meetings"].value == 1  # any
+    # area lines (counts: area) add up the submitted figures; nobody reported one: unknown, not 0
+    for code in ("leaders.commune_ppc", "iso.communes_announced", "discipline.total", "dossiers.commune.received"):
+        known = [v[code].value for v in (tay_v, lam_v) if v[code].value is not None]
+        assert rows[code].value == (sum(known) if known else None), code
+    assert rows["leaders.commune_ppc"].value == 3 * 3
+    # own lines (the district's plan, training, feedback) are the district's own, never its communes' (issue 12)
+    for code in ("training.planned", "procedures.in_force", "feedback.received", "propaganda.tasks_planned"):
+        assert rows[code].value is None and rows[code].source_kind == "missing", code
+    assert rows["propaganda.plan_rate"].value is None
     states = {u["code"]: u["state"] for u in by_unit}
     assert states[SON_TAY] == "on_time" and states[SON_NINH] == "missing" and len(by_unit) == 10
     doc = Document(io.BytesIO(output.render_docx(output.document_for(district))))
