@@ -191,6 +191,8 @@ CCHC_SURVEY_RATE_LIMIT = os.environ.get("CCHC_SURVEY_RATE_LIMIT", "60/60")
 CCHC_LOOKUP_RATE_LIMIT = os.environ.get("CCHC_LOOKUP_RATE_LIMIT", "30/900")
 # The service centre's board fetches its content this often (seconds; ?lam-moi=N on its address overrides).
 CCHC_BOARD_REFRESH_SECONDS = int(os.environ.get("CCHC_BOARD_REFRESH_SECONDS", "30"))
+# How a report prints a figure nobody knows (no records kept, nothing entered): never 0.
+CCHC_MISSING_MARK = os.environ.get("CCHC_MISSING_MARK", "…")
 
 LOGGING = {
     "version": 1,

@@ -13,18 +13,24 @@ from functools import cache
 from typing import Any
 
 import yaml
-from django.db.models import Count, Q
+from django.db.models import Count, Min
 
 from cchc.dossiers.models import Channel, Dossier, OnlineForm, ReturnMethod
 from cchc.dossiers.rules import RULES_FILE
 from cchc.dossiers.stats import stats
-from cchc.indicators.registry import Computed, Span, register_computed, shared
-from cchc.org.models import Level, OrgUnit, OrgUnitParent
+from cchc.indicators.registry import Computed, Span, kept_since, owner_of, register_computed, shared
+from cchc.org.models import Level
 
 TIERS = {"district": Level.DISTRICT, "commune": Level.COMMUNE}
 TOTAL_KEYS = (
-    "received", "carried_over", "resolved", "resolved_early", "resolved_on_time", "resolved_late",
+    "received",
+    "carried_over",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
     "late_without_apology",
+    "pending_within_deadline",  # QĐ 766: counted with the on-time dossiers in the received-based rate
 )
 FIELD_KEYS = ("resolved", "resolved_early", "resolved_on_time")
 
@@ -38,39 +44,42 @@ def indicator_fields() -> dict[str, list[str]]:
 def _tier_units(units: list[Any], span: Span, level: str) -> list[int]:
     """The units of ``units`` that belong to a unit of ``level``: itself, or as a section of it.
 
-    Called for every dossier indicator of every unit and period, so it reads only the parent links of
-    the sections among ``units`` (one small query) instead of the whole org graph."""
-    objects = {u.pk: u for u in units if isinstance(u, OrgUnit)}
-    missing = [u for u in units if not isinstance(u, OrgUnit)]
-    objects.update({u.pk: u for u in OrgUnit.objects.filter(pk__in=missing)})
-    found = [uid for uid, unit in objects.items() if unit.level == level]
-    sections = [unit for unit in objects.values() if unit.level == Level.SECTION]
-    if sections:
-        links = OrgUnitParent.objects.filter(unit__in=sections, valid_from__lte=span.end).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=span.start)
-        ).select_related("parent")
-        for link in links:
-            # A section counts for the unit it belonged to; nested sections are rare enough to walk up.
-            parent = link.parent
-            while parent.level == Level.SECTION:
-                up = OrgUnitParent.objects.filter(unit=parent).select_related("parent").order_by("-valid_from").first()
-                if up is None:
-                    break
-                parent = up.parent
-            if parent.level == level and link.unit_id not in found:
-                found.append(link.unit_id)
-    return found
+    The engine passes the units whose records count (own: the unit and its sections; area: its subtree);
+    which tier a section belongs to is read from the engine's org graph (``registry.owner_of``)."""
+    return [getattr(u, "pk", u) for u in units if owner_of(u, span.end).level == level]
+
+
+def _first_days() -> dict[int, Any]:
+    """Each unit's first day of receipt: from then on it keeps its dossiers in the product."""
+    return dict(Dossier.objects.order_by().values_list("unit_id").annotate(first=Min("received_on")))
+
+
+_keeps_dossiers = kept_since(_first_days, "dossiers.received_on")
+
+
+def _keeps_tier(level: str) -> Callable[[list[Any], Span], bool]:
+    """A tier's figures exist when a unit of that tier among ``units`` keeps dossiers by the span's end."""
+
+    def keeps(units: list[Any], span: Span) -> bool:
+        ids = shared(
+            ("dossiers.tier", level, tuple(_ids(units)), span.start, span.end), lambda: _tier_units(units, span, level)
+        )
+        return bool(ids) and _keeps_dossiers(ids, span)
+
+    return keeps
 
 
 def _from_stats(level: str, key: str, field_group: str | None = None) -> Callable[[list[Any], Span], Computed]:
     def compute(units: list[Any], span: Span) -> Computed:
-        ids = shared(("dossiers.tier", level, tuple(_ids(units)), span.start, span.end),
-                     lambda: _tier_units(units, span, level))
+        ids = shared(
+            ("dossiers.tier", level, tuple(_ids(units)), span.start, span.end), lambda: _tier_units(units, span, level)
+        )
         if not ids:
             return Computed(0, {"units": 0})
         # One stats query serves the twenty-odd dossier indicators of the same units and dates.
-        figures = shared(("dossiers.stats", tuple(sorted(ids)), span.start, span.end),
-                         lambda: stats(ids, span.start, span.end))
+        figures = shared(
+            ("dossiers.stats", tuple(sorted(ids)), span.start, span.end), lambda: stats(ids, span.start, span.end)
+        )
         if field_group is None:
             return Computed(figures[key], {"units": len(ids), "from": str(span.start), "to": str(span.end)})
         codes = set(indicator_fields().get(field_group, []))
@@ -82,44 +91,48 @@ def _from_stats(level: str, key: str, field_group: str | None = None) -> Callabl
 
 for tier, level in TIERS.items():
     for key in TOTAL_KEYS:
-        register_computed(f"dossiers.{tier}_{key}")(_from_stats(level, key))
+        register_computed(f"dossiers.{tier}_{key}", keeps_records=_keeps_tier(level))(_from_stats(level, key))
     for group in ("land", "construction"):
         for key in FIELD_KEYS:
-            register_computed(f"dossiers.{tier}_{group}_{key}")(_from_stats(level, key, group))
+            register_computed(f"dossiers.{tier}_{group}_{key}", keeps_records=_keeps_tier(level))(
+                _from_stats(level, key, group)
+            )
 
 
 def _ids(units: list[Any]) -> list[int]:
     return [getattr(u, "pk", u) for u in units]
 
 
-@register_computed("dossiers.postal_received")
+@register_computed("dossiers.postal_received", keeps_records=_keeps_dossiers)
 def postal_received(units: list[Any], span: Span) -> int:
     """Hồ sơ tiếp nhận qua dịch vụ bưu chính công ích."""
-    return Dossier.objects.filter(unit__in=_ids(units), channel=Channel.POST,
-                                  received_on__range=(span.start, span.end)).count()
+    return Dossier.objects.filter(
+        unit__in=_ids(units), channel=Channel.POST, received_on__range=(span.start, span.end)
+    ).count()
 
 
-@register_computed("dossiers.postal_returned")
+@register_computed("dossiers.postal_returned", keeps_records=_keeps_dossiers)
 def postal_returned(units: list[Any], span: Span) -> int:
     """Hồ sơ trả kết quả qua dịch vụ bưu chính công ích."""
-    return Dossier.objects.filter(unit__in=_ids(units), return_method=ReturnMethod.POST,
-                                  returned_on__range=(span.start, span.end)).count()
+    return Dossier.objects.filter(
+        unit__in=_ids(units), return_method=ReturnMethod.POST, returned_on__range=(span.start, span.end)
+    ).count()
 
 
-@register_computed("dossiers.postal_procedures_received")
+@register_computed("dossiers.postal_procedures_received", keeps_records=_keeps_dossiers)
 def postal_procedures_received(units: list[Any], span: Span) -> int:
     """Số TTHC thực tế có hồ sơ tiếp nhận qua BCCI."""
-    return (Dossier.objects.filter(unit__in=_ids(units), channel=Channel.POST,
-                                   received_on__range=(span.start, span.end))
-            .aggregate(n=Count("procedure", distinct=True))["n"])
+    return Dossier.objects.filter(
+        unit__in=_ids(units), channel=Channel.POST, received_on__range=(span.start, span.end)
+    ).aggregate(n=Count("procedure", distinct=True))["n"]
 
 
-@register_computed("dossiers.postal_procedures_returned")
+@register_computed("dossiers.postal_procedures_returned", keeps_records=_keeps_dossiers)
 def postal_procedures_returned(units: list[Any], span: Span) -> int:
     """Số TTHC thực tế có hồ sơ trả kết quả qua BCCI."""
-    return (Dossier.objects.filter(unit__in=_ids(units), return_method=ReturnMethod.POST,
-                                   returned_on__range=(span.start, span.end))
-            .aggregate(n=Count("procedure", distinct=True))["n"])
+    return Dossier.objects.filter(
+        unit__in=_ids(units), return_method=ReturnMethod.POST, returned_on__range=(span.start, span.end)
+    ).aggregate(n=Count("procedure", distinct=True))["n"]
 
 
 def _online(form: str, online_only: bool) -> Callable[[list[Any], Span], int]:
@@ -131,7 +144,7 @@ def _online(form: str, online_only: bool) -> Callable[[list[Any], Span], int]:
 
 
 # Older reports say "mức độ 3" (≈ một phần) and "mức độ 4" (≈ toàn trình), NĐ 42/2022.
-register_computed("dossiers.level3_dossiers")(_online(OnlineForm.PARTIAL, False))
-register_computed("dossiers.level3_online_dossiers")(_online(OnlineForm.PARTIAL, True))
-register_computed("dossiers.level4_dossiers")(_online(OnlineForm.FULL, False))
-register_computed("dossiers.level4_online_dossiers")(_online(OnlineForm.FULL, True))
+register_computed("dossiers.level3_dossiers", keeps_records=_keeps_dossiers)(_online(OnlineForm.PARTIAL, False))
+register_computed("dossiers.level3_online_dossiers", keeps_records=_keeps_dossiers)(_online(OnlineForm.PARTIAL, True))
+register_computed("dossiers.level4_dossiers", keeps_records=_keeps_dossiers)(_online(OnlineForm.FULL, False))
+register_computed("dossiers.level4_online_dossiers", keeps_records=_keeps_dossiers)(_online(OnlineForm.FULL, True))

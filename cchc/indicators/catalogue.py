@@ -21,7 +21,7 @@ from django.db.models import Max
 
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportResult
-from cchc.indicators.models import CatalogueVersion, Indicator, Rollup, Source, ValueType
+from cchc.indicators.models import CatalogueVersion, Counts, Indicator, Rollup, Source, ValueType
 
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators" / "catalogue.yaml"
 
@@ -105,8 +105,9 @@ def parse_catalogue(text: str, errors: ErrorCollector) -> tuple[int | None, str,
     return version, str(data.get("title", "")), rows
 
 
-def _parse_row(raw: Any, group_code: str, group_name: str, position: int, line: int | None,
-               errors: ErrorCollector) -> RowSpec | None:
+def _parse_row(
+    raw: Any, group_code: str, group_name: str, position: int, line: int | None, errors: ErrorCollector
+) -> RowSpec | None:
     if not isinstance(raw, dict):
         errors.add(line, "", raw, "Mỗi dòng phải là một bảng (code, name, …).")
         return None
@@ -114,23 +115,39 @@ def _parse_row(raw: Any, group_code: str, group_name: str, position: int, line: 
     name = str(raw.get("name") or "").strip()
     bad = False
     if not _CODE_RE.match(code):
-        errors.add(line, "code", code,
-            "Mã chỉ tiêu chỉ gồm chữ thường không dấu, số, “_” và “.” (ví dụ dossiers.received).")
+        errors.add(
+            line, "code", code, "Mã chỉ tiêu chỉ gồm chữ thường không dấu, số, “_” và “.” (ví dụ dossiers.received)."
+        )
         bad = True
     if not name:
         errors.add(line, "name", "", "Thiếu tên chỉ tiêu.")
         bad = True
     fields: dict[str, Any] = {
-        "code": code, "name": name, "group_code": group_code, "group_name": group_name, "position": position,
-        "stt": str(raw.get("stt") or ""), "unit_label": "", "printed_unit": None, "value_type": "",
-        "rollup": Rollup.NONE, "source": Source.HEADING, "function": "", "numerator": [], "denominator": "",
-        "sum_of": [], "choices": {}, "in_appendix": bool(raw.get("appendix", True)),
+        "code": code,
+        "name": name,
+        "group_code": group_code,
+        "group_name": group_name,
+        "position": position,
+        "stt": str(raw.get("stt") or ""),
+        "unit_label": "",
+        "printed_unit": None,
+        "value_type": "",
+        "rollup": Rollup.NONE,
+        "source": Source.HEADING,
+        "function": "",
+        "numerator": [],
+        "denominator": "",
+        "sum_of": [],
+        "choices": {},
+        "in_appendix": bool(raw.get("appendix", True)),
+        "counts": Counts.AREA,
     }
     if raw.get("heading"):
-        extra = [k for k in ("unit", "type", "source", "ratio", "sum_of") if k in raw]
+        extra = [k for k in ("unit", "type", "source", "ratio", "sum_of", "counts") if k in raw]
         if extra:
-            errors.add(line, extra[0], raw[extra[0]],
-                "Dòng tiêu đề (heading) không có đơn vị tính, kiểu hay nguồn số liệu.")
+            errors.add(
+                line, extra[0], raw[extra[0]], "Dòng tiêu đề (heading) không có đơn vị tính, kiểu hay nguồn số liệu."
+            )
             bad = True
         return None if bad else RowSpec(line, fields)
 
@@ -161,8 +178,9 @@ def _parse_row(raw: Any, group_code: str, group_name: str, position: int, line: 
             bad = True
         fields["choices"] = choices
         if rollup in (Rollup.SUM, Rollup.RATIO):
-            errors.add(line, "rollup", rollup,
-                "Chỉ tiêu Có/Không hoặc lựa chọn không cộng được; dùng any, all hoặc none.")
+            errors.add(
+                line, "rollup", rollup, "Chỉ tiêu Có/Không hoặc lựa chọn không cộng được; dùng any, all hoặc none."
+            )
             bad = True
 
     ratio = raw.get("ratio")
@@ -171,8 +189,12 @@ def _parse_row(raw: Any, group_code: str, group_name: str, position: int, line: 
         if source is not None:
             errors.add(line, "source", source, "Chỉ tiêu tỷ lệ tính từ các thành phần, không khai nguồn riêng.")
             bad = True
-        if not isinstance(ratio, dict) or not isinstance(ratio.get("numerator"), list) or not ratio.get("numerator") \
-                or not isinstance(ratio.get("denominator"), str):
+        if (
+            not isinstance(ratio, dict)
+            or not isinstance(ratio.get("numerator"), list)
+            or not ratio.get("numerator")
+            or not isinstance(ratio.get("denominator"), str)
+        ):
             errors.add(line, "ratio", ratio, "Tỷ lệ khai dạng {numerator: [mã, …], denominator: mã}.")
             bad = True
         else:
@@ -193,6 +215,19 @@ def _parse_row(raw: Any, group_code: str, group_name: str, position: int, line: 
     if fields["source"] != Source.RATIO and (value_type == ValueType.PERCENT or rollup == Rollup.RATIO):
         errors.add(line, "type", value_type, "Tỷ lệ phần trăm không nhập tay: khai ratio với tử số và mẫu số.")
         bad = True
+    counts = raw.get("counts", Counts.AREA)
+    if counts not in Counts.values:
+        errors.add(
+            line,
+            "counts",
+            counts,
+            "Phạm vi số liệu (counts) là “own” (của riêng đơn vị và các bộ phận) hoặc “area” (cả địa bàn).",
+        )
+        bad = True
+    elif fields["source"] == Source.RATIO and "counts" in raw:
+        errors.add(line, "counts", counts, "Tỷ lệ tính từ các thành phần; khai phạm vi (counts) ở tử số và mẫu số.")
+        bad = True
+    fields["counts"] = counts
     sum_of = raw.get("sum_of")
     if sum_of is not None:
         if not isinstance(sum_of, list) or len(sum_of) < 2:
@@ -207,6 +242,14 @@ def _check_references(rows: list[RowSpec], errors: ErrorCollector) -> None:
     by_code = {r.fields["code"]: r.fields for r in rows}
     for row in rows:
         f = row.fields
+        parts = [by_code[c]["counts"] for c in [*f["numerator"], f["denominator"]] if c in by_code]
+        if len(set(parts)) > 1:
+            errors.add(
+                row.line,
+                "ratio",
+                ", ".join([*f["numerator"], f["denominator"]]),
+                "Tử số và mẫu số của một tỷ lệ phải cùng phạm vi số liệu (counts: own hoặc area).",
+            )
         refs = [("numerator", c) for c in f["numerator"]] + [("sum_of", c) for c in f["sum_of"]]
         if f["denominator"]:
             refs.append(("denominator", f["denominator"]))
@@ -215,10 +258,21 @@ def _check_references(rows: list[RowSpec], errors: ErrorCollector) -> None:
             if target is None:
                 errors.add(row.line, field_name, ref, "Mã chỉ tiêu thành phần không có trong danh mục.")
             elif target["value_type"] not in _NUMERIC_TYPES or target["source"] == Source.RATIO:
-                errors.add(row.line, field_name, ref,
-                    "Thành phần phải là chỉ tiêu số (không phải tiêu đề, Có/Không hay tỷ lệ).")
+                errors.add(
+                    row.line,
+                    field_name,
+                    ref,
+                    "Thành phần phải là chỉ tiêu số (không phải tiêu đề, Có/Không hay tỷ lệ).",
+                )
             elif ref == f["code"]:
                 errors.add(row.line, field_name, ref, "Chỉ tiêu không thể là thành phần của chính nó.")
+            elif field_name == "sum_of" and target["counts"] != f["counts"]:
+                errors.add(
+                    row.line,
+                    field_name,
+                    ref,
+                    "Thành phần của một dòng tổng phải cùng phạm vi số liệu (counts) với dòng tổng.",
+                )
 
 
 def load_catalogue(
@@ -234,13 +288,21 @@ def load_catalogue(
     with transaction.atomic():
         current = CatalogueVersion.objects.select_for_update().aggregate(v=Max("version"))["v"]
         if current is not None and version < current:
-            errors.add(None, "version", version,
-                f"Phiên bản {version} cũ hơn phiên bản đã nạp ({current}); không nạp lại phiên bản cũ.")
+            errors.add(
+                None,
+                "version",
+                version,
+                f"Phiên bản {version} cũ hơn phiên bản đã nạp ({current}); không nạp lại phiên bản cũ.",
+            )
         elif current == version:
             loaded = CatalogueVersion.objects.get(version=version)
             if loaded.checksum != checksum:
-                errors.add(None, "version", version,
-                    f"Phiên bản {version} đã được nạp với nội dung khác; hãy tăng số phiên bản.")
+                errors.add(
+                    None,
+                    "version",
+                    version,
+                    f"Phiên bản {version} đã được nạp với nội dung khác; hãy tăng số phiên bản.",
+                )
             else:
                 result.unchanged = len(rows)
                 return result
@@ -274,13 +336,23 @@ def load_catalogue(
             obj.retired_in = version
             obj.save(update_fields=["retired_in"])
         snapshot = CatalogueVersion.objects.create(
-            version=version, title=title, checksum=checksum,
+            version=version,
+            title=title,
+            checksum=checksum,
             content=json.loads(json.dumps(yaml.safe_load(text), default=str)),
             loaded_by=str(getattr(actor, "username", actor) or ""),
         )
-        audit.record(actor, "indicators.catalogue_loaded", snapshot, data={
-            "version": version, "created": result.created, "updated": result.updated, "retired": len(retired),
-        })
+        audit.record(
+            actor,
+            "indicators.catalogue_loaded",
+            snapshot,
+            data={
+                "version": version,
+                "created": result.created,
+                "updated": result.updated,
+                "retired": len(retired),
+            },
+        )
     return result
 
 

@@ -36,6 +36,13 @@ class Source(models.TextChoices):
     HEADING = "heading", "Dòng tiêu đề"
 
 
+class Counts(models.TextChoices):
+    """Số liệu của đơn vị tính trên những bản ghi nào."""
+
+    OWN = "own", "Của riêng đơn vị (kể cả bộ phận, phòng ban)"
+    AREA = "area", "Của cả địa bàn (mọi đơn vị trực thuộc)"
+
+
 class CatalogueVersion(models.Model):
     """Một phiên bản danh mục đã nạp (giữ nguyên nội dung để đối chiếu về sau)."""
 
@@ -72,6 +79,13 @@ class Indicator(models.Model):
     rollup = models.CharField("cộng dồn", max_length=10, choices=Rollup.choices, default=Rollup.NONE)
     source = models.CharField("nguồn", max_length=10, choices=Source.choices)
     function = models.CharField("hàm tính", max_length=100, blank=True)
+    counts = models.CharField(
+        "phạm vi số liệu",
+        max_length=10,
+        choices=Counts.choices,
+        default=Counts.AREA,
+        help_text="own: bản ghi của chính đơn vị và các bộ phận của nó; area: của mọi đơn vị trên địa bàn",
+    )
     numerator = models.JSONField("tử số", default=list, blank=True)
     denominator = models.CharField("mẫu số", max_length=100, blank=True)
     sum_of = models.JSONField("tổng của", default=list, blank=True)

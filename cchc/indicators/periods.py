@@ -2,8 +2,12 @@
 
 Codes: ``2021-Q1``, ``2021-6T``, ``2021-Q3``, ``2021-NAM`` (official CCHC report periods, cut off on the
 14th/15th), ``2021-T01``…``2021-T12`` (calendar months) and ``2021-QUY1``…``2021-QUY4`` (calendar
-quarters). A period is materialised as a ``Period`` row the first time it is asked for; an
-administrator may then correct its dates, and later reads use the row, not the rules.
+quarters). The rows of every period from ``FIRST_YEAR`` to ``YEARS_AHEAD`` years after the current one
+are created at ``migrate`` (``create_periods``) and by ``cchc indicators periods``; an administrator
+may then correct a row's dates, and reads use the row, not the rules. Reading never creates a row:
+``get_period`` of a year without rows (far in the past or the future) returns an *unsaved* period built
+from the rules — its figures are computed but not cached, and nothing can be entered for it until its
+rows exist (``ensure_period``, used by writes).
 """
 
 from __future__ import annotations
@@ -67,25 +71,39 @@ def spec_for(code: str) -> PeriodSpec:
     for rule in rules["report_periods"]:
         if rule["suffix"] == suffix:
             return PeriodSpec(
-                code, rule["kind"], rule["name"].format(year=year), year,
-                _mark(year, rule["start"]), _mark(year, rule["end"]),
+                code,
+                rule["kind"],
+                rule["name"].format(year=year),
+                year,
+                _mark(year, rule["start"]),
+                _mark(year, rule["end"]),
                 _mark(year, rule["due"]) if rule.get("due") else None,
             )
     month_rule, quarter_rule = rules["calendar"]["month"], rules["calendar"]["quarter"]
-    if suffix.startswith(quarter_rule["prefix"]) and suffix[len(quarter_rule["prefix"]):].isdigit():
-        q = int(suffix[len(quarter_rule["prefix"]):])
+    if suffix.startswith(quarter_rule["prefix"]) and suffix[len(quarter_rule["prefix"]) :].isdigit():
+        q = int(suffix[len(quarter_rule["prefix"]) :])
         if 1 <= q <= 4:
             last_month = q * 3
             return PeriodSpec(
-                code, quarter_rule["kind"], quarter_rule["name"].format(year=year, roman=_ROMAN[q], quarter=q), year,
-                date(year, last_month - 2, 1), date(year, last_month, _calendar.monthrange(year, last_month)[1]), None,
+                code,
+                quarter_rule["kind"],
+                quarter_rule["name"].format(year=year, roman=_ROMAN[q], quarter=q),
+                year,
+                date(year, last_month - 2, 1),
+                date(year, last_month, _calendar.monthrange(year, last_month)[1]),
+                None,
             )
-    if suffix.startswith(month_rule["prefix"]) and suffix[len(month_rule["prefix"]):].isdigit():
-        m = int(suffix[len(month_rule["prefix"]):])
+    if suffix.startswith(month_rule["prefix"]) and suffix[len(month_rule["prefix"]) :].isdigit():
+        m = int(suffix[len(month_rule["prefix"]) :])
         if 1 <= m <= 12:
             return PeriodSpec(
-                code, month_rule["kind"], month_rule["name"].format(year=year, month=m), year,
-                date(year, m, 1), date(year, m, _calendar.monthrange(year, m)[1]), None,
+                code,
+                month_rule["kind"],
+                month_rule["name"].format(year=year, month=m),
+                year,
+                date(year, m, 1),
+                date(year, m, _calendar.monthrange(year, m)[1]),
+                None,
             )
     raise PeriodCodeError(f"Mã kỳ “{code}” không hợp lệ: không có kỳ “{suffix}”.")
 
@@ -101,21 +119,58 @@ def codes_for_year(year: int) -> list[str]:
     )
 
 
+FIRST_YEAR = 2015  # CCHC reports in the product's data start after the 2011–2020 master programme began
+YEARS_AHEAD = 2
+
+
+def _defaults(spec: PeriodSpec) -> dict:
+    return {
+        "kind": spec.kind,
+        "name": spec.name,
+        "year": spec.year,
+        "start": spec.start,
+        "end": spec.end,
+        "due_date": spec.due_date,
+    }
+
+
 def get_period(code: str) -> Period:
-    """Kỳ ``code``; created from the rules the first time (then the row, possibly corrected, rules)."""
+    """Kỳ ``code`` for reading: its row (possibly corrected by an administrator), else an unsaved period
+    built from the rules (a year whose rows were never created). Never writes."""
     normalized = code.strip().upper()
     existing = Period.objects.filter(code=normalized).first()
     if existing is not None:
         return existing
     spec = spec_for(normalized)
-    period, _ = Period.objects.get_or_create(
-        code=spec.code,
-        defaults={
-            "kind": spec.kind, "name": spec.name, "year": spec.year,
-            "start": spec.start, "end": spec.end, "due_date": spec.due_date,
-        },
-    )
+    return Period(code=spec.code, **_defaults(spec))
+
+
+def ensure_period(code: str | Period) -> Period:
+    """Kỳ ``code`` for writing (entering a figure): its row, created from the rules when missing."""
+    if isinstance(code, Period) and code.pk is not None:
+        return code
+    spec = spec_for(code.code if isinstance(code, Period) else code)
+    period, _ = Period.objects.get_or_create(code=spec.code, defaults=_defaults(spec))
     return period
+
+
+def create_periods(first_year: int | None = None, last_year: int | None = None) -> int:
+    """Create the missing rows of every period of the years first…last (default: FIRST_YEAR to
+    YEARS_AHEAD years after today). Existing rows — corrected dates included — are left as they are.
+    Returns the number of rows created."""
+    from django.utils import timezone
+
+    first_year = first_year or FIRST_YEAR
+    last_year = last_year or timezone.localdate().year + YEARS_AHEAD
+    have = set(Period.objects.filter(year__gte=first_year, year__lte=last_year).values_list("code", flat=True))
+    new = [
+        Period(code=spec.code, **_defaults(spec))
+        for year in range(first_year, last_year + 1)
+        for spec in map(spec_for, codes_for_year(year))
+        if spec.code not in have
+    ]
+    Period.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
 
 
 def family(period: Period) -> str:
@@ -123,8 +178,11 @@ def family(period: Period) -> str:
     suffix = period.code.split("-", 1)[-1]
     if suffix in report_suffixes():
         return "report"
-    return _rules()["calendar"]["quarter"]["kind"] if suffix.startswith(
-        _rules()["calendar"]["quarter"]["prefix"]) else _rules()["calendar"]["month"]["kind"]
+    return (
+        _rules()["calendar"]["quarter"]["kind"]
+        if suffix.startswith(_rules()["calendar"]["quarter"]["prefix"])
+        else _rules()["calendar"]["month"]["kind"]
+    )
 
 
 def periods_between(first: Period, last: Period, families: set[str] | None = None) -> list[Period]:

@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from cchc.core.vnformat import format_date, format_number, format_percent, percent
 from cchc.indicators import registry
-from cchc.indicators.catalogue import ensure_catalogue
 from cchc.indicators.models import (
     CatalogueVersion,
     ComputedValue,
+    Counts,
     Indicator,
     IndicatorValue,
     Period,
@@ -36,11 +36,14 @@ from cchc.indicators.models import (
     ValueType,
 )
 from cchc.indicators.periods import get_period
-from cchc.org.models import OrgUnit
+from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
 
 MISSING_NO_SOURCE = "chưa có nguồn số liệu"
 MISSING_NOT_ENTERED = "chưa nhập"
+MISSING_NOT_ENTERED_OWN = "chưa nhập (số liệu riêng của đơn vị, không cộng từ đơn vị trực thuộc)"
+MISSING_NO_RECORDS = "đơn vị không quản lý loại số liệu này trên phần mềm trong kỳ; cần nhập số liệu"
+_UNITS_SHOWN = 30  # unit codes kept in a computed figure's provenance (the count is always kept)
 
 
 @dataclass
@@ -74,15 +77,22 @@ class ValueWithProvenance:
             return ""
         if self.source == "entered":
             when = d.get("entered_at")
-            text = f"Nhập tay: {d.get('entered_by', '')}"
+            text = f"{d.get('origin_text') or 'Nhập tay'}: {d.get('entered_by', '')}"
             if when:
                 text += f", {_format_datetime(when)}"
             if d.get("note"):
                 text += f" — {d['note']}"
+            if "computed_value" in d:
+                computed = d["computed_value"]
+                text += (
+                    ("; tính từ dữ liệu nghiệp vụ: " + _plain(computed))
+                    if computed is not None
+                    else ("; không tính được từ dữ liệu nghiệp vụ")
+                )
             return text
         if self.source == "computed":
             when = _format_datetime(d.get("computed_at"))
-            text = f"Tính từ dữ liệu ({d.get('function')}) lúc {when}, {d.get('unit_count', 0)} đơn vị"
+            text = f"Tính từ dữ liệu ({d.get('function')}) lúc {when}, {_scope_text(d)}"
             inputs = d.get("inputs") or {}
             if inputs:
                 text += "; " + ", ".join(f"{k}: {_short(v)}" for k, v in inputs.items())
@@ -98,16 +108,26 @@ class ValueWithProvenance:
             num = " + ".join(f"{p['code']} ({_plain(p['value'])})" for p in d.get("numerator", []))
             den = d.get("denominator", {})
             return f"Tỷ lệ = {num} / {den.get('code')} ({_plain(den.get('value'))})"
+        if self.source == "frozen":
+            return f"Số liệu đã gửi: {d.get('frozen', '')}".rstrip(": ")
         return f"Chưa có số liệu: {self.missing_reason}"
 
     def as_dict(self) -> dict[str, Any]:
         ind = self.indicator
         return {
-            "code": ind.code, "group": ind.group_code, "stt": ind.stt, "name": ind.name, "unit": ind.shown_unit,
-            "type": ind.value_type or None, "in_appendix": ind.in_appendix,
-            "value": None if self.value is None else _json_number(self.value), "display": self.display,
-            "source": self.source, "missing_reason": self.missing_reason or None,
-            "provenance": _jsonable(self.detail), "own": self.own,
+            "code": ind.code,
+            "group": ind.group_code,
+            "stt": ind.stt,
+            "name": ind.name,
+            "unit": ind.shown_unit,
+            "type": ind.value_type or None,
+            "in_appendix": ind.in_appendix,
+            "value": None if self.value is None else _json_number(self.value),
+            "display": self.display,
+            "source": self.source,
+            "missing_reason": self.missing_reason or None,
+            "provenance": _jsonable(self.detail),
+            "own": self.own,
         }
 
 
@@ -125,6 +145,15 @@ def _jsonable(data: Any) -> Any:
     if hasattr(data, "isoformat"):
         return data.isoformat()
     return data
+
+
+def _scope_text(detail: dict[str, Any]) -> str:
+    """Own or area, and which units: "số liệu riêng của đơn vị (2 đơn vị: X, Y)"."""
+    count = detail.get("unit_count", 0)
+    codes = detail.get("units") or []
+    listed = ", ".join(codes) + (", …" if count > len(codes) else "")
+    what = "số liệu riêng của đơn vị và các bộ phận" if detail.get("counts") == Counts.OWN else "cả địa bàn"
+    return f"{what} ({count} đơn vị: {listed})" if codes else f"{what} ({count} đơn vị)"
 
 
 def _plain(value: Any) -> str:
@@ -169,30 +198,77 @@ def format_value(indicator: Indicator, value: Decimal | None) -> str:
 
 
 # ---- the engine -------------------------------------------------------------------------------------
-class ValueContext:
-    """Mọi số liệu của một kỳ, tính một lần và dùng lại (per request or per analysis pass)."""
+def own_spans(graph: OrgGraph, unit_id: int, start: date, end: date) -> dict[int, list[tuple[date, date]]]:
+    """The units whose records are the unit's *own* over start…end, with the days they count: the unit
+    itself and its sections (bộ phận, phòng ban — level SECTION, nested ones too) for the days they hung
+    under it, never its communes or districts; and, like ``OrgGraph.subtree_spans``, a merged predecessor's
+    records dated after the merge (they passed to this single successor)."""
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    unit = graph.units[unit_id]
+    first, last = max(start, unit.valid_from), min(end, unit.valid_to or end)
+    if first > last:
+        return {}
+    stack = [(unit_id, first, last)]
+    while stack:
+        uid, s, e = stack.pop()
+        spans[uid].append((s, e))
+        for child, c_start, c_end in graph.children_during(uid, s, e):
+            if child.level == Level.SECTION:
+                stack.append((child.pk, c_start, c_end))
+    for row in graph.predecessors(unit_id):
+        if len(graph.successors(row.from_unit_id)) == 1 and row.date <= last:
+            spans[row.from_unit_id].append((max(first, row.date), last))
+    return {uid: sorted(set(windows)) for uid, windows in spans.items()}
 
-    def __init__(self, period: Period, graph: OrgGraph | None = None,
-                 indicators: dict[str, Indicator] | None = None) -> None:
+
+def _combine(rollup: str, values: list[Decimal]) -> Decimal:
+    """Cộng dồn: the one place where figures of several units become one (sum, any, all)."""
+    if rollup == Rollup.ANY:
+        return Decimal(1) if any(v for v in values) else Decimal(0)
+    if rollup == Rollup.ALL:
+        return Decimal(1) if all(v for v in values) else Decimal(0)
+    return sum(values, Decimal(0))
+
+
+class ValueContext:
+    """Mọi số liệu của một kỳ, tính một lần và dùng lại (per request or per analysis pass).
+
+    ``frozen``: figures fixed elsewhere — {unit id: {code: Decimal | None}}, e.g. the figures a unit
+    SUBMITTED in its report — that stand for that unit's value instead of its live figures; a roll-up
+    report reads its children's submitted figures through the same roll-up as everything else."""
+
+    def __init__(
+        self,
+        period: Period,
+        graph: OrgGraph | None = None,
+        indicators: dict[str, Indicator] | None = None,
+        frozen: dict[int, dict[str, Decimal | None]] | None = None,
+        frozen_label: str = "",
+    ) -> None:
         self.period = period
         self.graph = graph or load_graph()
-        if indicators is None:
-            ensure_catalogue()
-            indicators = current_indicators()
-        self.indicators = indicators
+        self.indicators = indicators if indicators is not None else current_indicators()
+        self.frozen = frozen or {}
+        self.frozen_label = frozen_label
         self._entered: dict[tuple[int, str], IndicatorValue] = {}
-        for row in IndicatorValue.objects.filter(period=period).select_related("indicator", "entered_by"):
-            self._entered[(row.unit_id, row.indicator.code)] = row
-        self._cache: dict[tuple[int, int], ComputedValue] = {
-            (c.unit_id, c.indicator_id): c for c in ComputedValue.objects.filter(period=period)
-        }
+        self._cache: dict[tuple[int, int], ComputedValue] = {}
+        # A period known only from the rules (no row: a far year) is read but never cached.
+        if period.pk is not None:
+            for row in IndicatorValue.objects.filter(period=period).select_related("indicator", "entered_by"):
+                self._entered[(row.unit_id, row.indicator.code)] = row
+            self._cache = {(c.unit_id, c.indicator_id): c for c in ComputedValue.objects.filter(period=period)}
         self._memo: dict[tuple[int, str], ValueWithProvenance] = {}
         self._pending: list[ComputedValue] = []
         self._guard: set[tuple[int, str]] = set()
+        self._spans: dict[tuple[int, str], dict[int, list[tuple[date, date]]]] = {}
         self._shared_inputs: dict = {}  # queries shared by the compute functions (registry.shared)
 
     def units_with_entries(self) -> set[int]:
         return {unit_id for unit_id, _ in self._entered}
+
+    def units_entered(self) -> set[tuple[int, str]]:
+        """(unit id, indicator code) of every figure entered in this period."""
+        return set(self._entered)
 
     def has_own(self, unit_id: int, code: str) -> bool:
         """Whether ``code`` has (or may have) a figure of the unit itself, without computing it."""
@@ -200,7 +276,7 @@ class ValueContext:
         if ind.source == Source.ENTERED:
             return (unit_id, code) in self._entered
         if ind.source == Source.COMPUTED:
-            return registry.get_function(ind.function) is not None
+            return registry.get_function(ind.function) is not None or (unit_id, code) in self._entered
         if ind.source == Source.RATIO:
             return any(self.has_own(unit_id, c) for c in [*ind.numerator, ind.denominator])
         return False
@@ -224,15 +300,18 @@ class ValueContext:
             return ValueWithProvenance(ind, None, "heading")
         if ind.source == Source.RATIO:
             return self._ratio(unit_id, ind)
-        if ind.source == Source.COMPUTED:
-            return self._computed(unit_id, ind)
+        if unit_id in self.frozen:
+            return self._frozen(unit_id, ind)
         entry = self._entered.get((unit_id, ind.code))
         if entry is not None:
-            return ValueWithProvenance(ind, entry.value, "entered", {
-                "entered_by": entry.entered_by.display_name if entry.entered_by else entry.entered_by_label,
-                "entered_at": entry.entered_at, "note": entry.note,
-            }, own=True)
-        if ind.rollup != Rollup.NONE:
+            return self._from_entry(unit_id, ind, entry)
+        if ind.source == Source.COMPUTED:
+            found = self._computed(unit_id, ind)
+            if found.value is not None or ind.counts != Counts.AREA or ind.rollup == Rollup.NONE:
+                return found
+            # Nobody in the area keeps these records here: the children's own figures (entered) add up.
+            return self._rollup(unit_id, ind) or found
+        if ind.counts == Counts.AREA and ind.rollup != Rollup.NONE:
             rolled = self._rollup(unit_id, ind)
             if rolled is not None:
                 return rolled
@@ -240,32 +319,85 @@ class ValueContext:
             parts = [self.value(unit_id, c) for c in ind.sum_of]
             if any(p.value is not None for p in parts):
                 total = sum((p.value for p in parts if p.value is not None), Decimal(0))
-                return ValueWithProvenance(ind, total, "sum", {
-                    "parts": [{"code": p.code, "value": p.value} for p in parts],
-                })
-        return ValueWithProvenance(ind, None, "missing", missing_reason=MISSING_NOT_ENTERED)
+                return ValueWithProvenance(
+                    ind,
+                    total,
+                    "sum",
+                    {
+                        "parts": [{"code": p.code, "value": p.value} for p in parts],
+                        "counts": ind.counts,
+                    },
+                )
+        reason = MISSING_NOT_ENTERED if ind.counts == Counts.AREA else MISSING_NOT_ENTERED_OWN
+        return ValueWithProvenance(ind, None, "missing", {"counts": ind.counts}, missing_reason=reason)
 
-    def _rollup(self, unit_id: int, ind: Indicator) -> ValueWithProvenance | None:
-        children = self.graph.children_reporting_to(unit_id, self.period.start, self.period.end)
+    def _from_entry(self, unit_id: int, ind: Indicator, entry: IndicatorValue) -> ValueWithProvenance:
+        """An entered figure wins, for a computed indicator too; the computed one stays in the provenance."""
+        detail: dict[str, Any] = {
+            "entered_by": entry.entered_by.display_name if entry.entered_by else entry.entered_by_label,
+            "entered_at": entry.entered_at,
+            "note": entry.note,
+            "counts": ind.counts,
+            "origin": entry.origin,
+            "origin_text": entry.origin_text,
+        }
+        if ind.source == Source.COMPUTED and registry.get_function(ind.function) is not None:
+            computed = self._computed(unit_id, ind)
+            detail["computed_value"] = computed.value
+            detail["computed_reason"] = computed.missing_reason
+        return ValueWithProvenance(ind, entry.value, "entered", detail, own=True)
+
+    def _frozen(self, unit_id: int, ind: Indicator) -> ValueWithProvenance:
+        value = self.frozen[unit_id].get(ind.code)
+        detail = {"frozen": self.frozen_label}
+        if value is None:
+            return ValueWithProvenance(ind, None, "missing", detail, "không có trong số liệu đã gửi", own=True)
+        return ValueWithProvenance(ind, value, "frozen", detail, own=True)
+
+    def children(self, unit_id: int) -> list[OrgUnit]:
+        """The children whose figures roll up into ``unit_id`` for this period (the one walk of the tree)."""
+        return self.graph.children_reporting_to(unit_id, self.period.start, self.period.end)
+
+    def _rollup(
+        self, unit_id: int, ind: Indicator, children: list[OrgUnit] | None = None
+    ) -> ValueWithProvenance | None:
+        children = self.children(unit_id) if children is None else children
         found = [(child, self.value(child.pk, ind.code)) for child in children]
         found = [(child, v) for child, v in found if v.value is not None]
         if not found:
             return None
-        values = [v.value for _, v in found]
-        if ind.rollup == Rollup.SUM:
-            total = sum(values, Decimal(0))
-        elif ind.rollup == Rollup.ANY:
-            total = Decimal(1) if any(v for v in values) else Decimal(0)
-        else:  # ALL
-            total = Decimal(1) if all(v for v in values) else Decimal(0)
-        return ValueWithProvenance(ind, total, "rollup", {
-            "rollup": ind.rollup,
-            "units": [{"code": c.code, "name": c.name, "value": v.value} for c, v in found],
-        })
+        total = _combine(ind.rollup, [v.value for _, v in found])
+        return ValueWithProvenance(
+            ind,
+            total,
+            "rollup",
+            {
+                "rollup": ind.rollup,
+                "counts": ind.counts,
+                "units": [{"code": c.code, "name": c.name, "value": v.value, "source": v.source} for c, v in found],
+            },
+        )
+
+    def rolled_up(self, unit_id: int, code: str, children: list[OrgUnit] | None = None) -> ValueWithProvenance:
+        """The children's figures of ``code`` rolled up, whatever the unit's own figure (a roll-up report);
+        the unit's own figure where no child has one. ``children``: who reports (default: the tree's)."""
+        ind = self.indicators[code]
+        if ind.source == Source.HEADING:
+            return ValueWithProvenance(ind, None, "heading")
+        if ind.source == Source.RATIO:
+            nums = [self.rolled_up(unit_id, c, children) for c in ind.numerator]
+            return self._ratio_of(ind, nums, self.rolled_up(unit_id, ind.denominator, children))
+        if ind.rollup == Rollup.NONE or ind.counts == Counts.OWN:  # an own line is never the children's
+            return self.value(unit_id, code)
+        return self._rollup(unit_id, ind, children) or self.value(unit_id, code)
 
     def _ratio(self, unit_id: int, ind: Indicator) -> ValueWithProvenance:
         nums = [self.value(unit_id, c) for c in ind.numerator]
-        den = self.value(unit_id, ind.denominator)
+        return self._ratio_of(ind, nums, self.value(unit_id, ind.denominator))
+
+    def _ratio_of(
+        self, ind: Indicator, nums: list[ValueWithProvenance], den: ValueWithProvenance
+    ) -> ValueWithProvenance:
         detail = {
             "numerator": [{"code": n.code, "value": n.value} for n in nums],
             "denominator": {"code": den.code, "value": den.value},
@@ -285,24 +417,49 @@ class ValueContext:
         if fn is None:
             return ValueWithProvenance(ind, None, "missing", {"function": ind.function}, MISSING_NO_SOURCE)
         cached = self._cache.get((unit_id, ind.pk))
-        if cached is None or cached.stale or cached.function != ind.function:
+        if (
+            cached is None
+            or cached.stale
+            or cached.function != ind.function
+            or cached.inputs.get("counts") != ind.counts
+        ):
             cached = self._compute(unit_id, ind, fn)
         detail = {"function": cached.function, "computed_at": cached.computed_at, **cached.inputs}
         if cached.value is None:
-            return ValueWithProvenance(ind, None, "missing", detail, "hàm tính không trả về số liệu", own=True)
+            reason = MISSING_NO_RECORDS if cached.inputs.get("no_records") else "hàm tính không trả về số liệu"
+            return ValueWithProvenance(ind, None, "missing", detail, reason, own=True)
         return ValueWithProvenance(ind, cached.value, "computed", detail, own=True)
 
+    def spans(self, unit_id: int, counts: str) -> dict[int, list[tuple[date, date]]]:
+        """The units whose records count for ``unit_id`` in this period, own or area, with their days."""
+        key = (unit_id, counts)
+        found = self._spans.get(key)
+        if found is None:
+            if counts == Counts.OWN:
+                found = own_spans(self.graph, unit_id, self.period.start, self.period.end)
+            else:
+                found = self.graph.subtree_spans(unit_id, self.period.start, self.period.end)
+            self._spans[key] = found
+        return found
+
     def _compute(self, unit_id: int, ind: Indicator, fn: registry.ComputeFunction) -> ComputedValue:
-        spans = self.graph.subtree_spans(unit_id, self.period.start, self.period.end)
+        spans = self.spans(unit_id, ind.counts)
         by_window: dict[tuple[date, date], list[OrgUnit]] = defaultdict(list)
         for uid, windows in spans.items():
             for window in windows:
                 by_window[window].append(self.graph.units[uid])
+        keeps = registry.get_keeps_records(ind.function)
         total: Decimal | None = None
         inputs: dict[str, Any] = {}
+        kept_windows = 0
         for (start, end), units in sorted(by_window.items()):
-            with registry.reading(self._shared_inputs):
-                raw = fn(sorted(units, key=lambda u: u.code), registry.Span(start, end, self.period.code))
+            units = sorted(units, key=lambda u: u.code)
+            span = registry.Span(start, end, self.period.code)
+            with registry.reading(self._shared_inputs, self.graph):
+                if keeps is not None and not keeps(units, span):
+                    continue  # these units keep no such records for these days: nothing to count, not 0
+                kept_windows += 1
+                raw = fn(units, span)
             if isinstance(raw, registry.Computed):
                 for k, v in raw.inputs.items():
                     inputs[k] = inputs.get(k, 0) + v if isinstance(v, int | float | Decimal) else v
@@ -310,26 +467,30 @@ class ValueContext:
             if raw is None:
                 continue
             value = Decimal(str(raw))
-            if total is None:
-                total = value
-            elif ind.rollup == Rollup.ANY:
-                total = max(total, value)
-            elif ind.rollup == Rollup.ALL:
-                total = min(total, value)
-            else:
-                total = total + value
-        unit_count = len(spans)
+            total = value if total is None else _combine(ind.rollup, [total, value])
+        codes = sorted(self.graph.units[uid].code for uid in spans)
         stored_inputs = {
-            "unit_count": unit_count,
+            "counts": ind.counts,
+            "unit_count": len(spans),
+            "units": codes[:_UNITS_SHOWN],
             "spans": [[s.isoformat(), e.isoformat(), len(u)] for (s, e), u in sorted(by_window.items())],
             "inputs": inputs,
         }
+        if keeps is not None and not kept_windows:
+            stored_inputs["no_records"] = True
         obj = ComputedValue(
-            unit_id=unit_id, period=self.period, indicator=ind, value=total, function=ind.function,
-            inputs=stored_inputs, computed_at=timezone.now(), stale=False,
+            unit_id=unit_id,
+            period=self.period,
+            indicator=ind,
+            value=total,
+            function=ind.function,
+            inputs=stored_inputs,
+            computed_at=timezone.now(),
+            stale=False,
         )
         self._cache[(unit_id, ind.pk)] = obj
-        self._pending.append(obj)
+        if self.period.pk is not None:
+            self._pending.append(obj)
         if len(self._pending) >= 500:
             self.flush()
         return obj
@@ -338,7 +499,9 @@ class ValueContext:
         """Write the values computed so far to the cache table, in one statement."""
         if self._pending:
             ComputedValue.objects.bulk_create(
-                self._pending, update_conflicts=True, unique_fields=["unit", "period", "indicator"],
+                self._pending,
+                update_conflicts=True,
+                unique_fields=["unit", "period", "indicator"],
                 update_fields=["value", "function", "inputs", "computed_at", "stale"],
             )
             self._pending = []
@@ -363,8 +526,9 @@ def _resolve(unit: OrgUnit | int | str, period: Period | str) -> tuple[OrgUnit, 
     return unit, period
 
 
-def values_for(unit: OrgUnit | int | str, period: Period | str, *, user: Any = None,
-               context: ValueContext | None = None) -> list[ValueWithProvenance]:
+def values_for(
+    unit: OrgUnit | int | str, period: Period | str, *, user: Any = None, context: ValueContext | None = None
+) -> list[ValueWithProvenance]:
     """Mọi chỉ tiêu của ``unit`` trong kỳ ``period``, theo thứ tự của phụ lục, kèm nguồn gốc.
 
     With ``user`` the unit must be in the user's view scope (404 otherwise)."""

@@ -14,7 +14,7 @@ from cchc.core import audit
 from cchc.core.vnformat import VietnameseParseError, parse_number
 from cchc.indicators.catalogue import ensure_catalogue, load_catalogue  # noqa: F401  (re-exported)
 from cchc.indicators.models import ComputedValue, Indicator, IndicatorValue, Period, Source, ValueType
-from cchc.indicators.periods import get_period, periods_containing
+from cchc.indicators.periods import ensure_period, periods_containing
 from cchc.indicators.rules import RuleResult
 from cchc.indicators.validation import check_submission, warnings_for  # noqa: F401  (re-exported)
 from cchc.org.models import OrgUnit
@@ -109,7 +109,7 @@ def enter_value(actor: Any, unit: OrgUnit, period: Period | str, indicator: Indi
     row in the same transaction and returns the rule warnings the new value raises. An empty value
     clears the entry."""
     indicator = _indicator(indicator)
-    period = get_period(period) if isinstance(period, str) else period
+    period = ensure_period(period)  # a write creates the period row when its year has none
     unit = _check_writable(actor, unit, indicator)
     if value is None or (isinstance(value, str) and not value.strip()):
         return clear_value(actor, unit, period, indicator)
@@ -138,7 +138,7 @@ def enter_value(actor: Any, unit: OrgUnit, period: Period | str, indicator: Indi
 def clear_value(actor: Any, unit: OrgUnit, period: Period | str, indicator: Indicator | str) -> EntryResult:
     """Xóa số liệu nhập tay (the figure becomes missing, or rolls up from the children again)."""
     indicator = _indicator(indicator)
-    period = get_period(period) if isinstance(period, str) else period
+    period = ensure_period(period)  # a write creates the period row when its year has none
     unit = _check_writable(actor, unit, indicator)
     with transaction.atomic():
         row = IndicatorValue.objects.select_for_update().filter(unit=unit, period=period, indicator=indicator).first()

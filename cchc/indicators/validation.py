@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from cchc.indicators.models import Period
+from django.urls import reverse
+
+from cchc.indicators.expressions import parse
+from cchc.indicators.models import Period, Source
 from cchc.indicators.periods import family, get_period, periods_between
 from cchc.indicators.rules import Rule, RuleResult, evaluate_rule, load_rules
-from cchc.indicators.selectors import ValueContext
+from cchc.indicators.selectors import ValueContext, ValueWithProvenance
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import load_graph
 
 _IMPORTANCE_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
-def check_unit(context: ValueContext, unit: OrgUnit, rules: Iterable[Rule] | None = None,
-               include_inherited: bool = False) -> list[RuleResult]:
+def check_unit(
+    context: ValueContext, unit: OrgUnit, rules: Iterable[Rule] | None = None, include_inherited: bool = False
+) -> list[RuleResult]:
     """Every rule at ``unit`` in the context's period (passed, failed, skipped or error)."""
     rules = load_rules(context.indicators) if rules is None else rules
     results: list[RuleResult] = []
@@ -31,16 +36,96 @@ def check_unit(context: ValueContext, unit: OrgUnit, rules: Iterable[Rule] | Non
         result = evaluate_rule(rule, {v.code: v.value for v in found})
         result.unit, result.period = unit, context.period
         results.append(result)
+    results.extend(entered_over_computed(context, unit))
     return results
+
+
+def entered_over_computed(context: ValueContext, unit: OrgUnit, codes: Iterable[str] | None = None) -> list[RuleResult]:
+    """Số liệu nhập khác số liệu tính: an entered figure of a computed indicator (copied from the provincial
+    one-stop system…) wins, but where the unit's own records give another figure the reviewer sees both —
+    a low-importance failed check, "nhap_khac_tinh.<code>", never blocking."""
+    results: list[RuleResult] = []
+    for code in codes if codes is not None else context.indicators:
+        ind = context.indicators.get(code)
+        if ind is None or ind.source != Source.COMPUTED or (unit.pk, code) not in context.units_entered():
+            continue
+        v = context.value(unit.pk, code)
+        computed = v.detail.get("computed_value")
+        if v.source != "entered" or computed is None or computed == v.value:
+            continue
+        rule = Rule(
+            code=f"nhap_khac_tinh.{code}",
+            left=parse(code),
+            operator="=",
+            right=parse(str(computed)),
+            importance="low",
+            missing="skip_if_any_missing",
+            generated=True,
+            message=f"Số liệu nhập tay của “{ind.name}” ({v.display}) khác số liệu tính từ dữ liệu nghiệp vụ "
+            f"của đơn vị ({_plain(ind, computed)}); báo cáo dùng số liệu nhập tay.",
+        )
+        results.append(
+            RuleResult(rule, "failed", v.value, computed, unit=unit, period=context.period, values={code: v.value})
+        )
+    return results
+
+
+def _plain(ind, value) -> str:
+    from cchc.indicators.selectors import format_value
+
+    return format_value(ind, value)
 
 
 def warnings_for(unit: OrgUnit, period: Period, indicator_code: str) -> list[RuleResult]:
     """The failed rules that involve ``indicator_code`` (inline warnings on entry)."""
     context = ValueContext(period)
     rules = [r for r in load_rules(context.indicators) if indicator_code in r.codes]
-    results = _sorted([r for r in check_unit(context, unit, rules) if r.status in ("failed", "error")])
+    results = [r for r in check_unit(context, unit, rules) if r.status in ("failed", "error")]
+    results = _sorted(
+        [r for r in results if not r.rule.code.startswith("nhap_khac_tinh.")]
+        + entered_over_computed(context, unit, [indicator_code])
+    )
     context.flush()
     return results
+
+
+@dataclass(frozen=True)
+class MissingFigure:
+    """Một chỉ tiêu của phụ lục chưa có số liệu: tên tiếng Việt, lý do, nơi nhập."""
+
+    code: str
+    name: str
+    stt: str
+    group: str
+    reason: str
+    url: str
+
+
+def missing_figures(context: ValueContext, unit: OrgUnit) -> list[MissingFigure]:
+    """The appendix figures of ``unit`` that are missing (printed "…"), each with the link to its entry row.
+    A ratio is listed through its missing parts, so each thing to enter appears once."""
+    found: dict[str, MissingFigure] = {}
+    base = reverse("indicators:index") + "?" + urlencode({"don-vi": unit.code, "ky": context.period.code})
+
+    def add(v: ValueWithProvenance) -> None:
+        ind = v.indicator
+        if ind.source == Source.RATIO:
+            for code in [*ind.numerator, ind.denominator]:
+                part = context.value(unit.pk, code)
+                if part.is_missing:
+                    add(part)
+            return
+        if ind.code not in found:
+            found[ind.code] = MissingFigure(
+                ind.code, ind.name, ind.stt, ind.group_code, v.missing_reason, f"{base}#row-{ind.pk}"
+            )
+
+    for code, ind in context.indicators.items():
+        if ind.in_appendix and not ind.is_heading:
+            v = context.value(unit.pk, code)
+            if v.is_missing:
+                add(v)
+    return list(found.values())
 
 
 @dataclass
@@ -52,6 +137,7 @@ class SubmissionCheck:
     blocking: list[RuleResult] = field(default_factory=list)  # mức độ cao: phải sửa trước khi gửi
     warnings: list[RuleResult] = field(default_factory=list)  # mức độ trung bình, thấp: cần giải trình
     errors: list[RuleResult] = field(default_factory=list)  # quy tắc không tính được (chia cho 0)
+    missing: list[MissingFigure] = field(default_factory=list)  # chỉ tiêu chưa có số liệu (in "…")
 
     @property
     def can_submit(self) -> bool:
@@ -75,6 +161,7 @@ def check_submission(unit: OrgUnit | str, period: Period | str, *, user: Any = N
     check = SubmissionCheck(unit, period)
     context = ValueContext(period)
     results = check_unit(context, unit)
+    check.missing = missing_figures(context, unit)
     context.flush()
     for result in _sorted(results):
         if result.status == "failed" and result.rule.importance == "high":
@@ -86,8 +173,14 @@ def check_submission(unit: OrgUnit | str, period: Period | str, *, user: Any = N
     return check
 
 
-def analyse(root: OrgUnit | str, first: Period | str, last: Period | str, *, user: Any = None,
-            statuses: tuple[str, ...] = ("failed", "error")) -> list[RuleResult]:
+def analyse(
+    root: OrgUnit | str,
+    first: Period | str,
+    last: Period | str,
+    *,
+    user: Any = None,
+    statuses: tuple[str, ...] = ("failed", "error"),
+) -> list[RuleResult]:
     """Phân tích kiểm tra: every unit that ever hung under ``root`` × every period within first…last.
 
     The periods walked are those of the endpoints' families: report periods (Q1, 6T, Q3, NAM) for a

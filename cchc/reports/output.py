@@ -57,9 +57,16 @@ class ReportDocument:
 
     def header_json(self) -> dict[str, Any]:
         return {
-            "day": self.day.isoformat(), "number": self.number, "title": self.title, "summary": self.summary,
-            "addressee": self.addressee, "recipients": self.recipients, "authority": self.authority,
-            "signer": self.signer, "intro": self.intro, "closing": self.closing,
+            "day": self.day.isoformat(),
+            "number": self.number,
+            "title": self.title,
+            "summary": self.summary,
+            "addressee": self.addressee,
+            "recipients": self.recipients,
+            "authority": self.authority,
+            "signer": self.signer,
+            "intro": self.intro,
+            "closing": self.closing,
             "by_unit_headers": self.by_unit_headers,
         }
 
@@ -73,9 +80,22 @@ def document_for(report: Report, version: ReportVersion | None = None, *, day: d
     if version is not None:
         h = version.header
         return ReportDocument(
-            report.unit, report.period, date.fromisoformat(h["day"]), h["number"], h["title"], h["summary"],
-            h["addressee"], h["recipients"], h["authority"], h["signer"], h["intro"], h["closing"],
-            version.sections, version_rows(version), version.by_unit, h.get("by_unit_headers", []),
+            report.unit,
+            report.period,
+            date.fromisoformat(h["day"]),
+            h["number"],
+            h["title"],
+            h["summary"],
+            h["addressee"],
+            h["recipients"],
+            h["authority"],
+            h["signer"],
+            h["intro"],
+            h["closing"],
+            version.sections,
+            version_rows(version),
+            version.by_unit,
+            h.get("by_unit_headers", []),
         )
     rows, by_unit = report_rows(report)
     if not report.is_editable:
@@ -88,13 +108,26 @@ def document_for(report: Report, version: ReportVersion | None = None, *, day: d
     def fill(text: str) -> str:
         return placeholders.fill(text, figures)
 
-    sections = [{"key": s.key, "heading": fill(s.heading), "text": fill(s.text), "depth": s.depth}
-                for s in report.sections.all()]
+    sections = [
+        {"key": s.key, "heading": fill(s.heading), "text": fill(s.text), "depth": s.depth}
+        for s in report.sections.all()
+    ]
     return ReportDocument(
-        report.unit, report.period, day, _symbol_number(report), report.title, fill(report.summary),
-        fill(report.addressee), [fill(r) for r in report.recipients if fill(r).strip()],
-        [line for line in report.signer_authority.splitlines() if line.strip()], report.signer_name,
-        fill(report.intro), fill(report.closing), sections, rows, by_unit,
+        report.unit,
+        report.period,
+        day,
+        _symbol_number(report),
+        report.title,
+        fill(report.summary),
+        fill(report.addressee),
+        [fill(r) for r in report.recipients if fill(r).strip()],
+        [line for line in report.signer_authority.splitlines() if line.strip()],
+        report.signer_name,
+        fill(report.intro),
+        fill(report.closing),
+        sections,
+        rows,
+        by_unit,
         by_unit_headers() if by_unit else [],
     )
 
@@ -105,8 +138,14 @@ def _paragraphs(text: str) -> list[str]:
 
 def docx_context(doc: ReportDocument) -> dict[str, Any]:
     header = rendering.official_header(
-        doc.unit, doc.day, number=doc.number, title=doc.title, summary=doc.summary,
-        recipients=doc.recipients, sign=Signature(doc.authority, doc.signer), addressee=doc.addressee,
+        doc.unit,
+        doc.day,
+        number=doc.number,
+        title=doc.title,
+        summary=doc.summary,
+        recipients=doc.recipients,
+        sign=Signature(doc.authority, doc.signer),
+        addressee=doc.addressee,
     )
     body: list[dict[str, str]] = [{"kind": "text", "text": p} for p in _paragraphs(doc.intro)]
     for section in doc.sections:
@@ -119,10 +158,11 @@ def docx_context(doc: ReportDocument) -> dict[str, Any]:
         f"THỐNG KÊ SỐ LIỆU VÀ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH {doc.period.name.upper()}, "
         f"TẠI {who.upper()}\n(Kèm theo {doc.title} số {doc.number.strip()} {format_date_long(doc.day)} của {who})"
     )
-    rows = [{k: v for k, v in r.items() if k in ("is_group", "stt", "name", "unit", "value", "note")}
-            for r in appendix_rows(doc.rows)]
-    return {**header.as_context(), "body": body,
-            "appendix": {"title": "PHỤ LỤC", "subtitle": subtitle, "rows": rows}}
+    rows = [
+        {k: v for k, v in r.items() if k in ("is_group", "stt", "name", "unit", "value", "note")}
+        for r in appendix_rows(doc.rows)
+    ]
+    return {**header.as_context(), "body": body, "appendix": {"title": "PHỤ LỤC", "subtitle": subtitle, "rows": rows}}
 
 
 def render_docx(doc: ReportDocument) -> bytes:
@@ -170,9 +210,10 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def _cell_value(row: FigureRow) -> tuple[Any, str | None]:
-    """The number as a number (so the sheet can compute) with a display format."""
+    """The number as a number (so the sheet can compute) with a display format; an unknown figure as the
+    missing mark ("…"), never an empty cell a reader would take for 0."""
     if row.value is None:
-        return None, None
+        return (placeholders.missing_mark() if row.missing else None), None
     if row.value_type == ValueType.PERCENT:
         return float(row.value / Decimal(100)), "0.00%"
     if row.value == row.value.to_integral_value():
@@ -186,8 +227,9 @@ def render_xlsx(doc: ReportDocument) -> bytes:
     ws = wb.active
     ws.title = "Phụ lục"
     ws.append(["PHỤ LỤC"])
-    ws.append([f"Thống kê số liệu và kết quả thực hiện công tác cải cách hành chính {doc.period.name}, "
-               f"{doc.unit.name}"])
+    ws.append(
+        [f"Thống kê số liệu và kết quả thực hiện công tác cải cách hành chính {doc.period.name}, {doc.unit.name}"]
+    )
     ws.append([f"(Kèm theo {doc.title} số {doc.number.strip()} {format_date_long(doc.day)})"])
     ws.append([])
     ws.append(["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"])
@@ -224,7 +266,7 @@ def render_xlsx(doc: ReportDocument) -> bytes:
             cell.font = Font(bold=True)
         for i, row in enumerate(doc.by_unit, start=1):
             raw = list(row.get("raw", {}).values())
-            values = [None if v is None else float(Decimal(v)) for v in raw]
+            values = [placeholders.missing_mark() if v is None else float(Decimal(v)) for v in raw]
             sheet.append([i, row["code"], row["name"], row["label"], row["submitted_on"], *values])
     out = io.BytesIO()
     wb.save(out)

@@ -14,11 +14,26 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\}")
-CONTEXT_NAMES = frozenset({
-    "ky.ten", "ky.tu_ngay", "ky.den_ngay", "ky.han", "ky_toi.ten",
-    "don_vi.ten", "don_vi.dia_danh", "cap_tren.ten",
-})
-MISSING = "…"
+CONTEXT_NAMES = frozenset(
+    {
+        "ky.ten",
+        "ky.tu_ngay",
+        "ky.den_ngay",
+        "ky.han",
+        "ky_toi.ten",
+        "don_vi.ten",
+        "don_vi.dia_danh",
+        "cap_tren.ten",
+    }
+)
+MISSING = "…"  # the default mark of an unknown figure; settings.CCHC_MISSING_MARK chooses another
+
+
+def missing_mark() -> str:
+    """How an unknown figure is printed in every report output (narrative, appendix, XLSX, PDF, page)."""
+    from django.conf import settings
+
+    return getattr(settings, "CCHC_MISSING_MARK", MISSING) or MISSING
 
 
 @dataclass(frozen=True)
@@ -72,8 +87,8 @@ def segments(text: str, figures: Mapping[str, Figure]) -> Iterator[Segment]:
         if figure is None:
             continue
         if match.start() > pos:
-            yield Segment(text[pos:match.start()])
-        shown = figure.display if not figure.missing else MISSING
+            yield Segment(text[pos : match.start()])
+        shown = figure.display if not figure.missing else missing_mark()
         if raw.isupper() and raw != name:
             shown = shown.upper()
         yield Segment(shown, name, figure)
@@ -88,5 +103,5 @@ def fill(text: str, figures: Mapping[str, Figure]) -> str:
 
 
 def missing_in(text: str, figures: Mapping[str, Figure]) -> list[str]:
-    """Indicator placeholders of ``text`` whose figure is missing (printed as “…”)."""
+    """Indicator placeholders of ``text`` whose figure is missing (printed as the missing mark, “…”)."""
     return [n for n in names(text) if n in figures and figures[n].missing]

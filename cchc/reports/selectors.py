@@ -13,14 +13,13 @@ from django.utils import timezone
 from cchc.accounts import scope
 from cchc.core.vnformat import format_date, format_number, percent
 from cchc.documents.issuer import issuer_for
-from cchc.indicators.catalogue import ensure_catalogue
-from cchc.indicators.models import Indicator, Period, Rollup, Source
-from cchc.indicators.selectors import ValueContext, ValueWithProvenance, current_indicators, format_value
+from cchc.indicators.models import Indicator, Period
+from cchc.indicators.selectors import ValueContext, ValueWithProvenance, current_indicators
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
 from cchc.reports.models import FiguresFrom, Report, ReportVersion, Status
 from cchc.reports.outlines import Outlines, load_outlines, period_suffix
-from cchc.reports.placeholders import Figure
+from cchc.reports.placeholders import Figure, missing_mark
 
 
 # ---- one figure ------------------------------------------------------------------------------------
@@ -61,9 +60,15 @@ class FigureRow:
 
 def _base(ind: Indicator) -> dict[str, Any]:
     return {
-        "code": ind.code, "name": ind.name, "group_code": ind.group_code, "group_name": ind.group_name,
-        "stt": ind.stt, "unit": ind.shown_unit, "value_type": ind.value_type or "",
-        "in_appendix": ind.in_appendix, "is_heading": ind.is_heading,
+        "code": ind.code,
+        "name": ind.name,
+        "group_code": ind.group_code,
+        "group_name": ind.group_name,
+        "stt": ind.stt,
+        "unit": ind.shown_unit,
+        "value_type": ind.value_type or "",
+        "in_appendix": ind.in_appendix,
+        "is_heading": ind.is_heading,
     }
 
 
@@ -82,8 +87,11 @@ def _from_live(v: ValueWithProvenance) -> FigureRow:
         note = _ratio_note(sum(nums, Decimal(0)), None if den is None else Decimal(str(den)))
     elif v.source == "entered":
         note = v.detail.get("note") or ""
-    return FigureRow(**_base(ind), value=v.value, display=v.display, source=v.source_text,
-                     source_kind=v.source, note=note)
+    elif v.source == "rollup" and v.detail.get("units"):
+        note = f"Tổng hợp từ {len(v.detail['units'])} đơn vị"
+    return FigureRow(
+        **_base(ind), value=v.value, display=v.display, source=v.source_text, source_kind=v.source, note=note
+    )
 
 
 def live_rows(unit: OrgUnit, period: Period, context: ValueContext | None = None) -> dict[str, FigureRow]:
@@ -143,12 +151,15 @@ def version_rows(version: ReportVersion) -> dict[str, FigureRow]:
     return {code: FigureRow.from_json(data) for code, data in version.values.items()}
 
 
-def rollup_rows(unit: OrgUnit, period: Period, graph: OrgGraph | None = None,
-                own: dict[str, FigureRow] | None = None) -> tuple[dict[str, FigureRow], list[UnitFigures]]:
+def rollup_rows(
+    unit: OrgUnit, period: Period, graph: OrgGraph | None = None, own: dict[str, FigureRow] | None = None
+) -> tuple[dict[str, FigureRow], list[UnitFigures]]:
     """Số liệu tổng hợp: the SUBMITTED figures of the units below added up per the catalogue's roll-up
     (sum; ratio of the summed parts; any/all). A figure no unit below reported falls back to the unit's
-    own figure (its own entries, e.g. the district's own one-stop counts)."""
-    ensure_catalogue()
+    own figure (its own entries, e.g. the district's own one-stop counts).
+
+    The adding up is the indicator store's (``ValueContext.rolled_up``): the children's submitted figures
+    are handed to it as frozen values, so a roll-up report and a live figure add up the same way."""
     graph = graph or load_graph()
     indicators = current_indicators()
     children = expected_units(unit, period, graph)
@@ -158,40 +169,18 @@ def rollup_rows(unit: OrgUnit, period: Period, graph: OrgGraph | None = None,
         report = reports.get(child.pk)
         version = submitted_version(report)
         by_unit.append(UnitFigures(child, report, version, version_rows(version) if version else {}))
-    own = own if own is not None else live_rows(unit, period, ValueContext(period, graph, indicators))
+    frozen = {u.unit.pk: {code: row.value for code, row in u.values.items()} for u in by_unit}
+    context = ValueContext(period, graph, indicators, frozen=frozen, frozen_label="báo cáo đã gửi")
     rows: dict[str, FigureRow] = {}
-    for code, ind in indicators.items():
-        if ind.source == Source.RATIO or ind.is_heading:
-            continue
-        found = [(u, u.values[code].value) for u in by_unit if code in u.values and u.values[code].value is not None]
-        if not found or ind.rollup == Rollup.NONE:
-            rows[code] = own[code] if code in own else FigureRow(**_base(ind), value=None, display="")
-            continue
-        values = [v for _, v in found]
-        if ind.rollup == Rollup.ANY:
-            total = Decimal(1) if any(values) else Decimal(0)
-        elif ind.rollup == Rollup.ALL:
-            total = Decimal(1) if all(values) else Decimal(0)
-        else:
-            total = sum(values, Decimal(0))
-        source = f"Tổng hợp từ báo cáo đã gửi của {len(found)} đơn vị: " + "; ".join(
-            f"{u.unit.name} ({format_number(v)})" for u, v in found)
-        rows[code] = FigureRow(**_base(ind), value=total, display=format_value(ind, total), source=source,
-                               source_kind="rollup")
-    for code, ind in indicators.items():
-        if ind.is_heading:
-            rows[code] = FigureRow(**_base(ind), value=None, display="", source_kind="heading")
-        elif ind.source == Source.RATIO:
-            nums = [rows[c].value for c in ind.numerator if c in rows]
-            den = rows[ind.denominator].value if ind.denominator in rows else None
-            present = [n for n in nums if n is not None]
-            value = percent(sum(present, Decimal(0)), den) if present and den is not None else None
-            note = _ratio_note(sum(present, Decimal(0)), den) if value is not None else ""
-            source = (f"Tỷ lệ = {' + '.join(ind.numerator)} / {ind.denominator}, tính từ số liệu tổng hợp"
-                      if value is not None else "Thiếu thành phần để tính tỷ lệ")
-            rows[code] = FigureRow(**_base(ind), value=value, display=format_value(ind, value), source=source,
-                                   source_kind="ratio" if value is not None else "missing", note=note)
-    return {code: rows[code] for code in indicators}, by_unit
+    for code in indicators:
+        value = context.rolled_up(unit.pk, code, children)
+        rows[code] = (
+            own[code]
+            if own is not None and value.source not in ("rollup", "ratio") and code in own
+            else _from_live(value)
+        )
+    context.flush()
+    return rows, by_unit
 
 
 def by_unit_table(by_unit: list[UnitFigures], columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
@@ -200,16 +189,24 @@ def by_unit_table(by_unit: list[UnitFigures], columns: tuple[str, ...] | None = 
     out = []
     for u in by_unit:
         report = u.report
-        out.append({
-            "code": u.unit.code, "name": u.unit.name, "state": u.state, "label": STATE_LABELS[u.state],
-            "status": report.get_status_display() if report else "Chưa có báo cáo",
-            "submitted_on": format_date(timezone.localdate(report.first_submitted_at))
-            if report and report.first_submitted_at else "",
-            "version": u.version.number if u.version else None,
-            "values": [u.values[c].display if c in u.values else "" for c in columns],
-            "raw": {c: (str(u.values[c].value) if c in u.values and u.values[c].value is not None else None)
-                    for c in columns},
-        })
+        out.append(
+            {
+                "code": u.unit.code,
+                "name": u.unit.name,
+                "state": u.state,
+                "label": STATE_LABELS[u.state],
+                "status": report.get_status_display() if report else "Chưa có báo cáo",
+                "submitted_on": format_date(timezone.localdate(report.first_submitted_at))
+                if report and report.first_submitted_at
+                else "",
+                "version": u.version.number if u.version else None,
+                "values": [shown(u.values[c]) if c in u.values else missing_mark() for c in columns],
+                "raw": {
+                    c: (str(u.values[c].value) if c in u.values and u.values[c].value is not None else None)
+                    for c in columns
+                },
+            }
+        )
     return out
 
 
@@ -229,12 +226,16 @@ def report_rows(report: Report, graph: OrgGraph | None = None) -> tuple[dict[str
     if report.figures_from == FiguresFrom.ROLLUP:
         rows, by_unit = rollup_rows(report.unit, report.period, graph)
         return rows, by_unit_table(by_unit)
-    ensure_catalogue()
     return live_rows(report.unit, report.period), []
 
 
-def context_figures(unit: OrgUnit, period: Period, outlines: Outlines | None = None,
-                    graph: OrgGraph | None = None, day: date | None = None) -> dict[str, Figure]:
+def context_figures(
+    unit: OrgUnit,
+    period: Period,
+    outlines: Outlines | None = None,
+    graph: OrgGraph | None = None,
+    day: date | None = None,
+) -> dict[str, Figure]:
     """The non-indicator placeholders: the period's name and dates, the unit and the level above."""
     outlines = outlines or load_outlines()
     names = outlines.period_names.get(period_suffix(period.code), {})
@@ -250,8 +251,10 @@ def context_figures(unit: OrgUnit, period: Period, outlines: Outlines | None = N
         "ky_toi.ten": Figure(names.get("ky_toi", "").format(**fmt), "Kỳ tiếp theo"),
         "don_vi.ten": Figure(issuer_for(unit, day).display or unit.name, f"Đơn vị {unit.code}"),
         "don_vi.dia_danh": Figure(issuer_for(unit, day).place, f"Đơn vị {unit.code}"),
-        "cap_tren.ten": Figure(issuer_for(parent, day).display if parent else "",
-                               f"Đơn vị cấp trên {parent.code}" if parent else "Không có cấp trên"),
+        "cap_tren.ten": Figure(
+            issuer_for(parent, day).display if parent else "",
+            f"Đơn vị cấp trên {parent.code}" if parent else "Không có cấp trên",
+        ),
     }
 
 
@@ -263,6 +266,11 @@ def figures_for(rows: dict[str, FigureRow], context: dict[str, Figure]) -> dict[
     return figures
 
 
+def shown(row: FigureRow) -> str:
+    """The figure as printed: its Vietnamese display, or the missing mark ("…") — never 0 — when unknown."""
+    return missing_mark() if row.missing else row.display
+
+
 def appendix_rows(rows: dict[str, FigureRow]) -> list[dict[str, Any]]:
     """Phụ lục thống kê: every appendix row of the catalogue, grouped I–VII with STT as printed."""
     out: list[dict[str, Any]] = []
@@ -272,10 +280,30 @@ def appendix_rows(rows: dict[str, FigureRow]) -> list[dict[str, Any]]:
             continue
         if row.group_code != group:
             group = row.group_code
-            out.append({"is_group": True, "stt": row.group_code, "name": row.group_name, "unit": "", "value": "",
-                        "note": "", "code": "", "row": None})
-        out.append({"is_group": False, "stt": row.stt, "name": row.name, "unit": "" if row.is_heading else row.unit,
-                    "value": row.display, "note": row.note, "code": row.code, "row": row})
+            out.append(
+                {
+                    "is_group": True,
+                    "stt": row.group_code,
+                    "name": row.group_name,
+                    "unit": "",
+                    "value": "",
+                    "note": "",
+                    "code": "",
+                    "row": None,
+                }
+            )
+        out.append(
+            {
+                "is_group": False,
+                "stt": row.stt,
+                "name": row.name,
+                "unit": "" if row.is_heading else row.unit,
+                "value": shown(row),
+                "note": row.note,
+                "code": row.code,
+                "row": row,
+            }
+        )
     return out
 
 
@@ -367,23 +395,36 @@ class StatusTable:
             return None if v is None else float(v)
 
         return {
-            "unit": self.parent.code, "unit_name": self.parent.name, "period": self.period.code,
+            "unit": self.parent.code,
+            "unit_name": self.parent.name,
+            "period": self.period.code,
             "due_date": self.period.due_date.isoformat() if self.period.due_date else None,
-            "expected": self.expected, "submitted": self.submitted, "on_time": self.count("on_time"),
-            "late": self.count("late"), "missing": self.count("missing"),
-            "submitted_rate": num(self.submitted_rate), "on_time_rate": num(self.on_time_rate),
+            "expected": self.expected,
+            "submitted": self.submitted,
+            "on_time": self.count("on_time"),
+            "late": self.count("late"),
+            "missing": self.count("missing"),
+            "submitted_rate": num(self.submitted_rate),
+            "on_time_rate": num(self.on_time_rate),
             "units": [
-                {"code": r.unit.code, "name": r.unit.name, "state": r.state, "label": r.label,
-                 "status": r.report.status if r.report else None,
-                 "submitted_at": r.report.first_submitted_at.isoformat()
-                 if r.report and r.report.first_submitted_at else None}
+                {
+                    "code": r.unit.code,
+                    "name": r.unit.name,
+                    "state": r.state,
+                    "label": r.label,
+                    "status": r.report.status if r.report else None,
+                    "submitted_at": r.report.first_submitted_at.isoformat()
+                    if r.report and r.report.first_submitted_at
+                    else None,
+                }
                 for r in self.rows
             ],
         }
 
 
-def submission_status(parent: OrgUnit, period: Period, *, user: Any = None,
-                      graph: OrgGraph | None = None) -> StatusTable:
+def submission_status(
+    parent: OrgUnit, period: Period, *, user: Any = None, graph: OrgGraph | None = None
+) -> StatusTable:
     """Which units under ``parent`` submitted on time, late or not at all. Only the units expected as
     the tree stood at the period's end are counted, so the rates never exceed 100%."""
     if user is not None:
@@ -397,15 +438,18 @@ def submission_status(parent: OrgUnit, period: Period, *, user: Any = None,
 def dossier_codes(unit: OrgUnit) -> dict[str, str]:
     """Which level's one-stop figures describe the unit (a commune's own, or a district's/province's)."""
     prefix = "dossiers.commune" if unit.level == Level.COMMUNE else "dossiers.district"
-    return {"received": f"{prefix}.received", "resolved": f"{prefix}.resolved", "on_time": f"{prefix}.on_time_rate",
-            "online": "online.level3_rate"}
+    return {
+        "received": f"{prefix}.received",
+        "resolved": f"{prefix}.resolved",
+        "on_time": f"{prefix}.on_time_rate",
+        "online": "online.level3_rate",
+    }
 
 
 def trend(unit: OrgUnit, year: int) -> dict[str, Any]:
     """Figures of the unit for each report period of the year (Q1, 6 tháng, Q3, năm), current values."""
     from cchc.indicators.periods import get_period, report_suffixes
 
-    ensure_catalogue()
     codes = dossier_codes(unit)
     graph = load_graph()
     indicators = current_indicators()

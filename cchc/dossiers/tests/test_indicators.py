@@ -20,7 +20,6 @@ pytestmark = pytest.mark.django_db
         ("dossiers.commune.resolved_late", Decimal(2)),
         ("dossiers.commune.carried_over", Decimal(2)),
         ("dossiers.commune.on_time_rate", Decimal("50.00")),
-        ("dossiers.district.received", Decimal(0)),
         ("dossiers.commune.late_without_apology", Decimal(3)),
         ("postal.dossiers_received", Decimal(1)),
         ("postal.procedures_received", Decimal(1)),
@@ -36,7 +35,11 @@ def test_the_district_counts_its_communes_dossiers_in_the_commune_rows(small, de
     # Before the reform Sơn Tây hung under Huyện Hương Sơn: the district's report adds up its communes.
     district = "000.00.21.H42"
     assert value_of(district, "2025-Q1", "dossiers.commune.received").value == Decimal(6)
-    assert value_of(district, "2025-Q1", "dossiers.district.received").value == Decimal(0)
+    # The district itself received none in the product: its own line is unknown ("…"), not 0 (issue 12) —
+    # and a commune has no district-level line of its own either.
+    own = value_of(district, "2025-Q1", "dossiers.district.received")
+    assert own.value is None and own.source == "missing" and own.detail["counts"] == "own"
+    assert value_of(U, "2025-Q1", "dossiers.district.received").value is None
 
 
 def test_a_dossier_received_or_moved_at_the_counter_refreshes_cached_figures(small, clerk, catalogue):  # noqa: F811

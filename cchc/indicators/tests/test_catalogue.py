@@ -24,7 +24,7 @@ def _appendix_rows_in_reference() -> list[str]:
     return rows
 
 
-def test_shipped_catalogue_covers_every_appendix_row(db):
+def test_shipped_catalogue_covers_every_appendix_row(no_catalogue):
     result = load_catalogue(CATALOGUE_FILE)
     assert result.created == Indicator.objects.count()
     reference_rows = _appendix_rows_in_reference() if REFERENCE.exists() else []
@@ -49,7 +49,7 @@ def test_shipped_catalogue_covers_every_appendix_row(db):
     assert total.shown_unit == "" and total.unit_label == "Người" and len(total.sum_of) == 5
 
 
-def test_names_are_as_printed(db):
+def test_names_are_as_printed(no_catalogue):
     load_catalogue(CATALOGUE_FILE)
     if not REFERENCE.exists():
         pytest.skip("reference not available")
@@ -58,7 +58,7 @@ def test_names_are_as_printed(db):
         assert ind.name in text, ind.code
 
 
-def test_load_is_idempotent_and_dry_run_saves_nothing(db):
+def test_load_is_idempotent_and_dry_run_saves_nothing(no_catalogue):
     dry = load_catalogue(CATALOGUE_FILE, dry_run=True)
     assert dry.dry_run and dry.created > 200
     assert Indicator.objects.count() == 0 and CatalogueVersion.objects.count() == 0
@@ -86,7 +86,7 @@ groups:
 {extra}"""
 
 
-def test_errors_name_row_and_field_and_nothing_is_saved(db, tmp_path):
+def test_errors_name_row_and_field_and_nothing_is_saved(no_catalogue, tmp_path):
     bad = SMALL.format(version=1, y_name="Y", extra="""\
   - {code: a.rate, name: "Tỷ lệ", unit: "%", type: percent, rollup: ratio, source: entered}
   - {code: a.flag, name: "Cờ", unit: "Có", type: boolean, rollup: any, source: entered}
@@ -101,7 +101,7 @@ def test_errors_name_row_and_field_and_nothing_is_saved(db, tmp_path):
     assert Indicator.objects.count() == 0
 
 
-def test_versions_never_rewrite_history(db, tmp_path):
+def test_versions_never_rewrite_history(no_catalogue, tmp_path):
     load_catalogue(_write(tmp_path, SMALL.format(version=1, y_name="Y", extra="")))
     unit_value_setup = Indicator.objects.get(code="a.y")
     # same version, other content: refused

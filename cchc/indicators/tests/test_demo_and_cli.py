@@ -71,11 +71,14 @@ def test_cli_values_text_and_json(demo_values):
     assert data["period"] == {"code": "2024-NAM", "name": "Năm 2024", "start": "2023-12-15", "end": "2024-12-14",
                               "due_date": "2024-12-20"}
     by_code = {v["code"]: v for v in data["values"]}
-    assert by_code["procedures.in_force"]["value"] == 114 and by_code["procedures.in_force"]["source"] == "rollup"
-    assert by_code["propaganda.plan_rate"]["value"] == 83.33
-    # Registered by the dossiers app: computed from the (here: no) dossier records, never typed.
-    assert by_code["dossiers.commune.received"]["source"] == "computed"
-    assert by_code["dossiers.commune.received"]["value"] == 0
+    # an area figure adds up the communes' entries; an own figure of the province is not theirs
+    assert by_code["leaders.commune_ppc"]["value"] == 3 and by_code["leaders.commune_ppc"]["source"] == "rollup"
+    assert by_code["procedures.in_force"]["value"] is None and by_code["procedures.in_force"]["source"] == "missing"
+    assert by_code["propaganda.plan_rate"]["value"] is None
+    # Registered by the dossiers app, but no unit keeps dossiers in the product here: unknown, not 0.
+    assert by_code["dossiers.commune.received"]["source"] == "missing"
+    assert by_code["dossiers.commune.received"]["value"] is None
+    assert "không quản lý" in by_code["dossiers.commune.received"]["missing_reason"]
 
 
 def test_cli_validate_and_period(demo_values):
@@ -92,7 +95,7 @@ def test_cli_validate_and_period(demo_values):
     )
 
 
-def test_cli_load_catalogue_and_check_rules(db, tmp_path):
+def test_cli_load_catalogue_and_check_rules(no_catalogue, tmp_path):
     # 211 rows of the appendix and its parts + 3 of the public pages (published progress, version 2)
     assert "Kiểm tra thử (không lưu): thêm mới 214" in _run("load-catalogue", "--dry-run")
     assert _run("load-catalogue").startswith("Đã nạp: thêm mới 214")

@@ -176,43 +176,70 @@ def test_computed_rollup_across_the_2025_reform(demo_org, catalogue, events):
 
 
 def test_entered_rollup_across_the_2025_reform(demo_org, catalogue):
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", "legal.issued", 5)
-    enter_value("test", demo_org[SON_NINH], "2024-NAM", "legal.issued", 2)
-    enter_value("test", demo_org[SON_TAY], "2025-NAM", "legal.issued", 4)
-    enter_value("test", demo_org[PHO_CHAU], "2025-NAM", "legal.issued", 3)
+    code = "leaders.commune_ppc"  # counts: area — the district's line adds up its communes' entries
+    enter_value("test", demo_org[SON_TAY], "2024-NAM", code, 5)
+    enter_value("test", demo_org[SON_NINH], "2024-NAM", code, 2)
+    enter_value("test", demo_org[SON_TAY], "2025-NAM", code, 4)
+    enter_value("test", demo_org[PHO_CHAU], "2025-NAM", code, 3)
 
-    def found(code, period):
-        return value_of(code, period, "legal.issued")
+    def found(unit, period):
+        return value_of(unit, period, code)
 
     # 2024: the district adds its communes, the province its districts
     assert found(DISTRICT, "2024-NAM").value == 7
     province_2024 = found(PROVINCE, "2024-NAM")
     assert province_2024.value == 7 and province_2024.source == "rollup" and not province_2024.own
     assert [u["code"] for u in province_2024.detail["units"]] == [DISTRICT]
+    assert province_2024.detail["counts"] == "area"
     # 2025: Sơn Tây ends the year under the province, Phố Châu ended under its district: each counted once
     assert found(DISTRICT, "2025-NAM").value == 3
     assert found(PROVINCE, "2025-NAM").value == 7
     assert sorted(u["code"] for u in found(PROVINCE, "2025-NAM").detail["units"]) == sorted([DISTRICT, SON_TAY])
     # a unit's own entry wins over the roll-up of its children
-    enter_value("test", demo_org[DISTRICT], "2024-NAM", "legal.issued", 9)
+    enter_value("test", demo_org[DISTRICT], "2024-NAM", code, 9)
     assert found(DISTRICT, "2024-NAM").value == 9 and found(PROVINCE, "2024-NAM").value == 9
-    # boolean roll-ups: any / all
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", "job_positions.approved", 1)
-    enter_value("test", demo_org[SON_NINH], "2024-NAM", "job_positions.approved", 0)
-    assert value_of(PROVINCE, "2024-NAM", "job_positions.approved").value == 0
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", "propaganda.meetings", 1)
-    enter_value("test", demo_org[SON_NINH], "2024-NAM", "propaganda.meetings", 0)
-    assert value_of(PROVINCE, "2024-NAM", "propaganda.meetings").value == 1
+    # boolean roll-up 'all'
+    enter_value("test", demo_org[SON_TAY], "2024-NAM", "online_meetings.province_to_commune", 1)
+    enter_value("test", demo_org[SON_NINH], "2024-NAM", "online_meetings.province_to_commune", 0)
+    assert value_of(PROVINCE, "2024-NAM", "online_meetings.province_to_commune").value == 0
     # 'none' never rolls up
     enter_value("test", demo_org[SON_TAY], "2024-NAM", "survey.method", 1)
     assert value_of(DISTRICT, "2024-NAM", "survey.method").value is None
 
 
-def test_ratio_of_sums_at_the_province(demo_org, catalogue):
+def test_combine_any_all_sum():
+    from cchc.indicators.selectors import _combine
+
+    assert _combine("any", [Decimal(0), Decimal(1)]) == 1 and _combine("any", [Decimal(0)]) == 0
+    assert _combine("all", [Decimal(1), Decimal(0)]) == 0 and _combine("all", [Decimal(1)]) == 1
+    assert _combine("sum", [Decimal(2), Decimal("0.5")]) == Decimal("2.5")
+
+
+def test_own_entered_figures_never_add_up_the_children(demo_org, catalogue):
+    """counts: own — a commune's propaganda plan is not its district's (the bug of issue 12)."""
     for code, planned, done in ((SON_TAY, 4, 4), (SON_NINH, 6, 3)):
         enter_value("test", demo_org[code], "2024-NAM", "propaganda.tasks_planned", planned)
         enter_value("test", demo_org[code], "2024-NAM", "propaganda.tasks_done", done)
-    v = value_of(PROVINCE, "2024-NAM", "propaganda.plan_rate")
+    district = value_of(DISTRICT, "2024-NAM", "propaganda.tasks_planned")
+    assert district.value is None and district.source == "missing" and "riêng" in district.missing_reason
+    assert value_of(DISTRICT, "2024-NAM", "propaganda.plan_rate").value is None
+    assert value_of(SON_NINH, "2024-NAM", "propaganda.plan_rate").value == Decimal("50.00")
+    enter_value("test", demo_org[DISTRICT], "2024-NAM", "propaganda.tasks_planned", 10)
+    assert value_of(DISTRICT, "2024-NAM", "propaganda.tasks_planned").value == 10
+
+
+def test_ratio_of_sums_at_the_province(demo_org, catalogue, computed):
+    figures = {SON_TAY: (4, 4), SON_NINH: (6, 3)}  # (resolved, resolved early) per commune
+
+    def part(index):
+        def compute(units, span):
+            return sum(figures.get(u.code, (0, 0))[index] for u in units)
+        return compute
+
+    computed("dossiers.commune_resolved", part(0))
+    computed("dossiers.commune_resolved_early", part(1))
+    computed("dossiers.commune_resolved_on_time", lambda units, span: 0)
+    v = value_of(PROVINCE, "2024-NAM", "dossiers.commune.on_time_rate")
     assert v.value == Decimal("70.00")  # (4 + 3) / (4 + 6), not the mean of 100% and 50%
 
 
