@@ -1,0 +1,34 @@
+"""Các phép kiểm tra: mỗi phép trả về các phát hiện (lỗi / cảnh báo / lưu ý) có kèm phép tính.
+
+Each module reads one family of relations between figures (sums, rates, points, dates, document numbers,
+quantities stated twice) and speaks only when the text states both sides of the comparison; findings that are
+only likely stay warnings or notes.
+"""
+
+from cchc.checker.checks.base import (
+    ERROR,
+    INFO,
+    SEVERITY_LABEL,
+    SEVERITY_ORDER,
+    WARNING,
+    Context,
+    Finding,
+    Period,
+    rules,
+)
+from cchc.checker.checks.dates import check_dates
+from cchc.checker.checks.docnums import check_doc_numbers
+from cchc.checker.checks.points import check_points
+from cchc.checker.checks.rates import check_fraction_counts, check_percent_fraction
+from cchc.checker.checks.sums import check_level_subtotals, check_sum_parts
+from cchc.checker.checks.tables import check_table_totals
+
+__all__ = [
+    "ALL_CHECKS", "ERROR", "INFO", "SEVERITY_LABEL", "SEVERITY_ORDER", "WARNING", "Context", "Finding", "Period",
+    "rules",
+]
+
+ALL_CHECKS = [
+    check_sum_parts, check_level_subtotals, check_table_totals, check_percent_fraction,
+    check_fraction_counts, check_points, check_dates, check_doc_numbers,
+]
