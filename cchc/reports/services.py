@@ -6,7 +6,7 @@ Every write checks scope, runs in one transaction and writes its audit row in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -29,6 +29,7 @@ from cchc.org.selectors import load_graph
 from cchc.reports import fillers, placeholders
 from cchc.reports.models import FiguresFrom, Report, ReportSection, ReportVersion, Status
 from cchc.reports.outlines import load_outlines
+from cchc.reports.provenance import readable_rows
 from cchc.reports.selectors import (
     context_figures,
     figures_for,
@@ -179,6 +180,18 @@ class PreSubmit:
 
     check: SubmissionCheck
     missing_figures: list[tuple[str, str]]  # (section heading, indicator code)
+    names: dict[str, str] = field(default_factory=dict)  # indicator code → its Vietnamese name
+
+    @property
+    def missing_named(self) -> list[tuple[str, str]]:
+        """(section heading, indicator name): what the officer reads (no codes)."""
+        return [(heading, self.names.get(code, code)) for heading, code in self.missing_figures]
+
+    def readable(self, text: str) -> str:
+        """A rule's formula or a rule error with indicator codes replaced by names."""
+        from cchc.reports.provenance import codes_to_names
+
+        return codes_to_names(text, self.names, {})
 
     @property
     def can_submit(self) -> bool:
@@ -193,8 +206,9 @@ def pre_submit(report: Report) -> PreSubmit:
     check = check_submission(report.unit, report.period)
     rows, _ = report_rows(report)
     figures = figures_for(rows, context_figures(report.unit, report.period))
-    missing = [(s.heading, code) for s in report.sections.all() for code in placeholders.missing_in(s.text, figures)]
-    return PreSubmit(check, missing)
+    missing = [(placeholders.fill(s.heading, figures), code) for s in report.sections.all()
+               for code in placeholders.missing_in(s.text, figures)]
+    return PreSubmit(check, missing, {code: row.name for code, row in rows.items()})
 
 
 def _freeze(actor: Any, report: Report, checked: PreSubmit, comment: str, now: datetime) -> ReportVersion:
@@ -203,6 +217,7 @@ def _freeze(actor: Any, report: Report, checked: PreSubmit, comment: str, now: d
 
     today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
     doc = output.document_for(report, day=report.issued_on or today)
+    doc.rows = readable_rows(report, doc.rows)  # the version keeps sources people can read
     return ReportVersion.objects.create(
         report=report, number=report.version + 1, header=doc.header_json(),
         sections=[{**s} for s in doc.sections], values={c: r.as_json() for c, r in doc.rows.items()},

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/tham-dinh/", views.review, name="review"),
     path("<int:pk>/tai/<str:fmt>/", views.download, name="download"),
     path("muc/<int:pk>/", views.section, name="section"),
+    path("<int:pk>/chen-so-lieu/", views.figure_picker, name="figure_picker"),
 ]

@@ -16,7 +16,8 @@ from cchc.documents import views as doc_views
 from cchc.documents.rendering import DocumentError
 from cchc.indicators import periods as period_rules
 from cchc.indicators.periods import PeriodCodeError, get_period
-from cchc.reports import charts, output, placeholders, selectors, services
+from cchc.indicators.selectors import current_indicators
+from cchc.reports import charts, editor_text, output, placeholders, provenance, selectors, services
 from cchc.reports.models import FiguresFrom, Report, ReportSection, Status
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -33,9 +34,14 @@ def _period(raw: str):
         return get_period(_default_period()), str(exc)
 
 
-def _period_choices() -> list[str]:
+def _period_choices(current=None) -> list[tuple[str, str]]:
+    """(code, name) of the report periods of this year and the five before, newest first (plus the period
+    shown, if older): the chooser shows "Quý III năm 2026", never the code."""
     year = timezone.localdate().year
-    return [f"{y}-{s}" for y in range(year, year - 6, -1) for s in reversed(period_rules.report_suffixes())]
+    codes = [f"{y}-{s}" for y in range(year, year - 6, -1) for s in reversed(period_rules.report_suffixes())]
+    if current is not None and current.code not in codes:
+        codes.append(current.code)
+    return [(code, get_period(code).name) for code in codes]
 
 
 def _unit(request):
@@ -75,7 +81,7 @@ def index(request):
     return render(request, "reports/index.html", {
         "unit": unit, "period": period, "error": error, "reports": reports, "current": current,
         "table": table, "can_edit": scope.can(request.user, scope.Action.EDIT, unit),
-        "period_choices": _period_choices(), "inbox_count": selectors.inbox(request.user).count(),
+        "period_choices": _period_choices(period), "inbox_count": selectors.inbox(request.user).count(),
     })
 
 
@@ -96,10 +102,30 @@ def create(request):
     return redirect("reports:detail", pk=report.pk)
 
 
-def _detail_context(request, report: Report) -> dict:
+def _section_item(section: ReportSection, figures, labels: editor_text.Labels) -> dict:
+    """One section as the editor shows it: heading filled, text with names instead of codes, preview."""
+    return {"s": section, "heading": placeholders.fill(section.heading, figures),
+            "editor_text": editor_text.to_editor(section.text, labels), "preview": preview_html(section.text, figures)}
+
+
+def _labels() -> editor_text.Labels:
+    return editor_text.labels_for(current_indicators())
+
+
+def _figures(report: Report):
     rows, by_unit = selectors.report_rows(report)
-    figures = selectors.figures_for(rows, selectors.context_figures(report.unit, report.period))
-    sections = [{"s": s, "preview": preview_html(s.text, figures)} for s in report.sections.all()]
+    rows = provenance.readable_rows(report, rows)
+    return rows, by_unit, selectors.figures_for(rows, selectors.context_figures(report.unit, report.period))
+
+
+def _detail_context(request, report: Report) -> dict:
+    rows, by_unit, figures = _figures(report)
+    labels = _labels()
+    sections = [_section_item(s, figures, labels) for s in report.sections.all()]
+    header = {name: editor_text.to_editor(getattr(report, name), labels)
+              for name in ("summary", "addressee", "intro", "closing")}
+    header["recipients"] = "\n".join(editor_text.to_editor(r, labels) for r in report.recipients)
+    header["summary_filled"] = placeholders.fill(report.summary, figures)
     trend = selectors.trend(report.unit, report.period.year)
     chart_list = [
         charts.line_chart("Tỷ lệ giải quyết đúng hạn theo kỳ", trend["labels"],
@@ -126,6 +152,7 @@ def _detail_context(request, report: Report) -> dict:
                    .defer("docx", "uploaded").order_by("-number") if v.approval.is_signed), None)
     shown_version = report.versions.order_by("-number").defer("docx", "uploaded").first()
     return {
+        "header": header,
         "approval": approval, "signed_approval": signed, "last_version": shown_version,
         "verification": doc_views.verification_of(signed) if signed and not report.is_editable else None,
         "can_send": report.status == Status.APPROVED and scope.can(request.user, scope.Action.EDIT, report.unit),
@@ -167,18 +194,19 @@ def section(request, pk: int):
     except ValueError:
         revision = -1
     status, error, conflict = 200, "", None
+    labels = _labels()
+    text = editor_text.from_editor(request.POST.get("text", ""), labels)
     try:
-        sec = services.save_section(request.user, sec, request.POST.get("text", ""), revision)
+        sec = services.save_section(request.user, sec, text, revision)
     except services.ConflictError as exc:
         status, error, conflict = 409, str(exc), exc.current
     except ValidationError as exc:
         status, error = 400, " ".join(exc.messages)
-    rows, _ = selectors.report_rows(report)
-    figures = selectors.figures_for(rows, selectors.context_figures(report.unit, report.period))
+    rows, _, figures = _figures(report)
     shown = conflict or sec
-    unknown = [p.name for p in placeholders.check(request.POST.get("text", ""), set(rows))]
+    unknown = [p.name for p in placeholders.check(text, set(rows))]
     response = render(request, "reports/_section.html", {
-        "item": {"s": shown, "preview": preview_html(shown.text, figures)}, "can_edit": True, "error": error,
+        "item": _section_item(shown, figures, labels), "can_edit": True, "error": error, "report": report,
         "typed": request.POST.get("text", "") if conflict else None, "unknown": unknown,
         "saved": status == 200,
     })
@@ -190,8 +218,9 @@ def section(request, pk: int):
 @require_POST
 def header(request, pk: int):
     report = selectors.get_report(request.user, pk, scope.Action.EDIT)
-    fields = {f: request.POST.get(f, "") for f in services.HEADER_FIELDS}
-    fields["recipients"] = request.POST.get("recipients", "")
+    labels = _labels()  # the form shows [names]; the report keeps placeholders
+    fields = {f: editor_text.from_editor(request.POST.get(f, ""), labels) for f in services.HEADER_FIELDS}
+    fields["recipients"] = editor_text.from_editor(request.POST.get("recipients", ""), labels)
     try:
         services.update_header(request.user, report, int(request.POST.get("lock_version", "-1")), **fields)
         messages.success(request, "Đã lưu phần đầu và chữ ký của báo cáo.")
@@ -224,7 +253,12 @@ def submit(request, pk: int):
         except DocumentError as exc:
             error = str(exc)
     pre = services.pre_submit(report) if report.is_editable else None
-    return render(request, "reports/submit.html", {"report": report, "pre": pre, "error": error,
+    lines = {}
+    if pre is not None:  # the rules' formulas with names, not codes
+        lines = {"blocking": [(r.rule.message, pre.readable(r.rule.text)) for r in pre.check.blocking],
+                 "warnings": [(r.rule.message, pre.readable(r.rule.text)) for r in pre.check.warnings]
+                 + [(r.rule.message, pre.readable(r.reason)) for r in pre.check.errors]}
+    return render(request, "reports/submit.html", {"report": report, "pre": pre, "error": error, "lines": lines,
                                                    "comment": request.POST.get("comment", "")})
 
 
@@ -267,6 +301,30 @@ def review(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def figure_picker(request, pk: int):
+    """Chèn số liệu (HTMX): the report's figures whose name matches the words typed, accents optional."""
+    from cchc.core.text import fold
+
+    report = selectors.get_report(request.user, pk, scope.Action.EDIT)
+    rows, _, figures = _figures(report)
+    labels = _labels()
+    words = fold(request.GET.get("q", "")).split()
+    found = []
+    for code, label in labels.by_code.items():
+        figure = figures.get(code)
+        row = rows.get(code)
+        if figure is None or (row is not None and row.is_heading):
+            continue
+        if all(w in fold(label) for w in words):
+            found.append({"label": label, "token": f"[{label}]", "value": figure.display if not figure.missing
+                          else placeholders.missing_mark(), "missing": figure.missing, "source": figure.source})
+        if len(found) >= 30:
+            break
+    return render(request, "reports/_figure_picker.html", {"found": found, "q": request.GET.get("q", "")})
 
 
 CONTENT_TYPES = {
@@ -330,4 +388,4 @@ def status(request):
         chart = charts.bar_chart("Tình hình gửi báo cáo", ["Đúng hạn", "Muộn", "Chưa gửi"], [charts.Series(
             "Số đơn vị", [table.count("on_time"), table.count("late"), table.count("missing")])])
     return render(request, "reports/status.html", {"unit": unit, "period": period, "table": table, "error": error,
-                                                   "period_choices": _period_choices(), "chart": chart})
+                                                   "period_choices": _period_choices(period), "chart": chart})
