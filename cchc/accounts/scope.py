@@ -69,6 +69,11 @@ def _own(graph: OrgGraph, unit_id: int) -> set[int]:
     return {uid for uid in graph.descendants_ever(unit_id) if uid == unit_id or graph.units[uid].level == Level.SECTION}
 
 
+def unit_ids_own(graph: OrgGraph, unit_id: int) -> set[int]:
+    """A unit and its sections (Bộ phận Một cửa, phòng ban): where the people working for it sit."""
+    return _own(graph, unit_id)
+
+
 def unit_ids(user: User, action: Action, graph: OrgGraph | None = None) -> frozenset[int] | None:
     """The ids of the units ``user`` may touch for ``action``; None means every unit.
 

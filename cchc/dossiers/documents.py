@@ -47,13 +47,31 @@ def _common(d: Dossier) -> dict[str, Any]:
         "code": d.code,
         "procedure": d.procedure.name,
         "field": d.field.name,
-        "applicant": {"name": d.applicant_name, "id_number": d.applicant_id_number, "address": d.applicant_address,
-                      "phone": d.applicant_phone, "email": d.applicant_email},
+        "applicant": {
+            "name": d.applicant_name,
+            "id_number": d.applicant_id_number,
+            "address": d.applicant_address,
+            "phone": d.applicant_phone,
+            "email": d.applicant_email,
+        },
         "received_date": format_date(d.received_on),
         "due_date": format_date(d.due_on),
-        "papers": [], "supplements": [], "handovers": [], "reason": "", "receiver": "", "sets": d.sets,
-        "received_time": "", "due_time": "", "processing_time": "", "result_place": "", "book": "", "line": "",
-        "old_due_date": "", "new_due_date": "", "lookup_key": "", "lookup_page": "",
+        "papers": [],
+        "supplements": [],
+        "handovers": [],
+        "reason": "",
+        "receiver": "",
+        "sets": d.sets,
+        "received_time": "",
+        "due_time": "",
+        "processing_time": "",
+        "result_place": "",
+        "book": "",
+        "line": "",
+        "old_due_date": "",
+        "new_due_date": "",
+        "lookup_key": "",
+        "lookup_page": "",
     }
 
 
@@ -73,17 +91,27 @@ def form_context(
         services.issue_lookup_key(d, actor=actor)
         data = selectors.receipt_data(d, base_url)
         dossier.update(
-            lookup_key=data["lookup_key"], lookup_page=data["lookup_page"],
-            papers=data["papers"], processing_time=data["processing_time"], received_time=_time(data["received_at"]),
-            due_time=_time(data["due_at"]), due_date=format_date(data["due_on"]), result_place=data["return_place"],
-            book=str(d.received_on.year), line=str(data["register_line"] or ""), receiver=data["receiver"],
+            lookup_key=data["lookup_key"],
+            lookup_page=data["lookup_page"],
+            papers=data["papers"],
+            processing_time=data["processing_time"],
+            received_time=_time(data["received_at"]),
+            due_time=_time(data["due_at"]),
+            due_date=format_date(data["due_on"]),
+            result_place=data["return_place"],
+            book=str(d.received_on.year),
+            line=str(data["register_line"] or ""),
+            receiver=data["receiver"],
         )
         extra = {"qr": Image(qr_png(data["qr_text"]), width_mm=30), "copy_label": "Giao người nộp hồ sơ"}
         day = d.received_on
     elif number == "02":
         data = selectors.supplement_data(d)
-        dossier.update(supplements=[line for line in data["request"].splitlines() if line.strip()] or
-                       [data["request"]], reason=data["request"], receiver=data["officer"])
+        dossier.update(
+            supplements=[line for line in data["request"].splitlines() if line.strip()] or [data["request"]],
+            reason=data["request"],
+            receiver=data["officer"],
+        )
         day = data["requested_at"].date() if data["requested_at"] else today
     elif number == "03":
         data = selectors.refusal_data(d)
@@ -91,17 +119,28 @@ def form_context(
         day = data["refused_at"].date() if data["refused_at"] else today
     elif number == "04":
         data = selectors.apology_data(d)
-        dossier.update(old_due_date=format_date(data["due_on"]), new_due_date=format_date(data["new_due_on"]),
-                       reason=data["reason"])
+        dossier.update(
+            old_due_date=format_date(data["due_on"]),
+            new_due_date=format_date(data["new_due_on"]),
+            reason=data["reason"],
+        )
         issuer = d.unit  # the deciding agency apologises, not the counter
         day = data["apology_on"] or today
     else:  # "06"
         data = selectors.control_slip_data(d)
-        dossier.update(handovers=[
-            {"agency": line["to_unit"] or line["from_unit"] or line["kind"], "when": f"{line['at']:%H:%M %d/%m/%Y}",
-             "giver": line["by"], "taker": "", "result": line["kind"], "note": line["note"]}
-            for line in data["lines"]
-        ])
+        dossier.update(
+            handovers=[
+                {
+                    "agency": line["to_unit"] or line["from_unit"] or line["kind"],
+                    "when": f"{line['at']:%H:%M %d/%m/%Y}",
+                    "giver": line["by"],
+                    "taker": line["taker"],
+                    "result": line["kind"],
+                    "note": line["note"],
+                }
+                for line in data["lines"]
+            ]
+        )
         day = d.received_on
     return template, {**_header(issuer, day), "dossier": dossier, **extra}
 
@@ -119,13 +158,23 @@ def render_register(user: Any, unit_id: int, start: date, end: date) -> tuple[st
     data = selectors.register_data(user, unit_id, start, end)
     unit = OrgUnit.objects.get(code=data["unit_code"])
     rows = [
-        {"code": r["code"], "procedure": r["procedure_name"], "applicant": r["applicant_name"], "contact": "",
-         "received_date": format_date(r["received_on"]), "due_date": format_date(r["due_on"]),
-         "result_date": format_date(r["returned_on"]), "returned": r["outcome"], "note": r["note"]}
+        {
+            "code": r["code"],
+            "procedure": r["procedure_name"],
+            "applicant": r["applicant_name"],
+            "contact": "",
+            "received_date": format_date(r["received_on"]),
+            "due_date": format_date(r["due_on"]),
+            "result_date": format_date(r["returned_on"]),
+            "returned": r["outcome"],
+            "note": r["note"],
+        }
         for r in data["rows"]
     ]
-    context = {**_header(one_stop_unit(unit, end), end),
-               "register": {"start": format_date(start), "end": format_date(end), "rows": rows}}
+    context = {
+        **_header(one_stop_unit(unit, end), end),
+        "register": {"start": format_date(start), "end": format_date(end), "rows": rows},
+    }
     return f"so-theo-doi-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.docx", render_docx("mau-07-so-theo-doi", context)
 
 

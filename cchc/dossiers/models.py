@@ -200,6 +200,20 @@ class Dossier(models.Model):
         db_index=False,
         verbose_name="cơ quan đang giữ hồ sơ",
     )
+    # The person the dossier was handed to (công chức chuyên môn, lãnh đạo…) inside ``holder``; empty when
+    # it sits with the agency as a whole (the counter, another agency).
+    holder_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # partial index below: imported rows (no holder) cost it nothing
+        verbose_name="người đang giữ hồ sơ",
+    )
+    # The applicant's name folded (no diacritics, lower case: cchc.core.text.fold), for searching as people
+    # type: "nguyen van thu" finds "Nguyễn Văn Thu". Written by the services with the name.
+    applicant_folded = models.CharField("tên người nộp (không dấu)", max_length=200, blank=True, default="")
     note = models.TextField("ghi chú", blank=True)
     row_hash = models.CharField(max_length=32, blank=True, help_text="Dấu vân tay dòng nhập, để nạp lại không đổi gì")
     import_job = models.ForeignKey(
@@ -212,7 +226,11 @@ class Dossier(models.Model):
         verbose_name_plural = "hồ sơ"
         # Few indexes on purpose: each one costs the million-row import a b-tree insert per row, and the
         # statistics read the summary table. Lists filter by unit and period; the to-dos by unit and status.
-        indexes = [models.Index(fields=["unit", "received_on"]), models.Index(fields=["unit", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["unit", "received_on"]),
+            models.Index(fields=["unit", "status", "due_on"]),
+            models.Index(fields=["holder_user"], condition=Q(holder_user__isnull=False), name="dossier_holder_user"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="dossier_code_unique"),
             models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="dossier_due_after_receipt"),
@@ -278,6 +296,23 @@ class DossierEvent(models.Model):
     )
     to_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="bên nhận"
+    )
+    # A hand-over to or from a person of the unit (công chức chuyên môn, lãnh đạo) names them as well.
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người giao",
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người nhận",
     )
     note = models.TextField("ghi chú", blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -357,16 +392,9 @@ STAT_COLUMNS = (
 )
 
 
-class JobStatus(models.TextChoices):
-    PENDING = "cho", "Đang chờ"
-    RUNNING = "dang_chay", "Đang chạy"
-    DONE = "xong", "Hoàn thành"
-    REJECTED = "tu_choi", "Tệp bị từ chối"
-    FAILED = "loi", "Lỗi hệ thống"
-
-
 class ImportJob(models.Model):
-    """Một lần nạp tệp hồ sơ (trang tải tệp theo dõi tiến độ qua dòng này)."""
+    """Một lần nạp tệp hồ sơ: the file and who sent it. Its status, progress, errors and figures live in the
+    background job (``job``, cchc.jobs) that reads it, so that any app server shows them."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     user = models.ForeignKey(
@@ -376,16 +404,9 @@ class ImportJob(models.Model):
     file_name = models.CharField("tên tệp", max_length=255)
     file_path = models.CharField(max_length=500, blank=True)
     dry_run = models.BooleanField("chỉ kiểm tra", default=False)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
-    progress = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
-    stage = models.CharField("bước", max_length=200, blank=True)
-    rows = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    error_total = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    job = models.OneToOneField(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="dossier_import"
+    )
 
     class Meta:
         ordering = ["-created_at"]

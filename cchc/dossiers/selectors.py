@@ -91,6 +91,7 @@ class DossierFilter:
     start: date | None = None
     end: date | None = None
     text: str = ""
+    held_by: int | None = None  # the user the dossiers were handed to ("Hồ sơ chuyển cho tôi")
 
 
 def dossiers_for(user: Any, f: DossierFilter | None = None, today: date | None = None) -> QuerySet[Dossier]:
@@ -108,6 +109,8 @@ def dossiers_for(user: Any, f: DossierFilter | None = None, today: date | None =
         qs = qs.filter(received_on__gte=f.start)
     if f.end:
         qs = qs.filter(received_on__lte=f.end)
+    if f.held_by:
+        qs = qs.filter(holder_user_id=f.held_by, status__in=OPEN_STATUSES)
     if f.late:
         qs = qs.filter(late_q(today))
         if f.late == "tre_chua_xin_loi":
@@ -115,6 +118,11 @@ def dossiers_for(user: Any, f: DossierFilter | None = None, today: date | None =
     if f.text:
         qs = qs.filter(Q(code__icontains=f.text) | Q(applicant_name__icontains=f.text))
     return qs
+
+
+def held_by(user: Any) -> QuerySet[Dossier]:
+    """Open dossiers handed to ``user`` in person (within what the user may see)."""
+    return scope.scoped(Dossier.objects.filter(holder_user_id=user.pk, status__in=OPEN_STATUSES), user)
 
 
 def late_q(today: date) -> Q:
@@ -145,12 +153,24 @@ def scoped_open(user: Any) -> QuerySet[Dossier]:
 
 
 def todo_items(user: Any, unit: Any) -> list[TodoItem]:
-    """Việc cần làm trên trang chủ: hồ sơ sắp đến hạn, quá hạn, quá hạn chưa xin lỗi (units the user edits)."""
-    if scope.unit_ids(user, scope.Action.EDIT) == frozenset():
-        return []
-    today = timezone.localdate()
+    """Việc cần làm trên trang chủ: hồ sơ chuyển cho mình; hồ sơ sắp đến hạn, quá hạn, quá hạn chưa xin lỗi
+    (units the user edits)."""
     items = []
     url = reverse("dossiers:list")
+    held = held_by(user).count() if getattr(user, "pk", None) else 0
+    if held:
+        items.append(
+            TodoItem(
+                "Hồ sơ được chuyển cho bạn",
+                "Xử lý rồi chuyển tiếp hoặc chuyển trả Bộ phận Một cửa.",
+                f"{url}?cua_toi=1",
+                "warning",
+                held,
+            )
+        )
+    if scope.unit_ids(user, scope.Action.EDIT) == frozenset():
+        return items
+    today = timezone.localdate()
     overdue = scoped_open(user).filter(due_on__lt=today).count()
     if overdue:
         items.append(
@@ -191,7 +211,75 @@ def todo_items(user: Any, unit: Any) -> list[TodoItem]:
 
 
 def timeline(dossier: Dossier) -> list[DossierEvent]:
-    return list(dossier.events.select_related("user", "from_unit", "to_unit"))
+    return list(dossier.events.select_related("user", "from_unit", "to_unit", "from_user", "to_user"))
+
+
+# ---- hand-over (chuyển hồ sơ) ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HandoverTargets:
+    """Where a dossier may be handed now: people of its unit (công chức chuyên môn, lãnh đạo, Bộ phận Một
+    cửa), the unit's own sections, and the agencies above it (the province and its departments). Whoever or
+    whatever holds it now is left out: a hand-over always moves it."""
+
+    people: list[Any]
+    sections: list[OrgUnit]
+    agencies: list[OrgUnit]
+
+
+def unit_people(unit: OrgUnit) -> Any:
+    """Active users who work for ``unit``: its own users and those of its sections (Bộ phận Một cửa)."""
+    from django.contrib.auth import get_user_model
+
+    from cchc.org.selectors import load_graph
+
+    graph = load_graph()
+    home = scope.governing_unit_id(graph, unit.pk)
+    own = scope.unit_ids_own(graph, home)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, unit_id__in=own)
+        .select_related("unit")
+        .order_by("role", "full_name", "username")
+    )
+
+
+def handover_targets(dossier: Dossier, today: date | None = None) -> HandoverTargets:
+    from cchc.org.models import Level
+    from cchc.org.selectors import load_graph
+
+    today = today or timezone.localdate()
+    graph = load_graph()
+    home = scope.governing_unit_id(graph, dossier.unit_id)
+    people = [u for u in unit_people(dossier.unit) if u.pk != dossier.holder_user_id]
+    sections = [
+        u
+        for u in graph.children_on(home, today)
+        if u.level == Level.SECTION and (u.pk != dossier.holder_id or dossier.holder_user_id)
+    ]
+    agencies = []
+    for above in graph.ancestors_on(home, today):
+        agencies.append(above)
+        agencies += [u for u in graph.children_on(above.pk, today) if u.level == Level.SECTION]
+    agencies = [u for u in agencies if u.pk != dossier.holder_id or dossier.holder_user_id]
+    if dossier.holder_id != home or dossier.holder_user_id:
+        sections.insert(0, graph.units[home])  # back to the unit as a whole
+    return HandoverTargets(people, sections, agencies)
+
+
+# How the citizen reads where the dossier is, by the role of the person holding it (no names: see
+# DossierProgress). Roles not listed read as the unit's staff.
+PUBLIC_HOLDER = {
+    "commune_officer": ("công chức chuyên môn", "Hồ sơ đang được công chức chuyên môn xử lý."),
+    "leader": ("lãnh đạo", "Hồ sơ đang được lãnh đạo xem xét, quyết định."),
+    "one_stop_clerk": ("Bộ phận Một cửa", "Hồ sơ đang ở Bộ phận Một cửa."),
+    "province_reviewer": ("chuyên viên cấp tỉnh", "Hồ sơ đang được chuyên viên cấp tỉnh xử lý."),
+}
+_PUBLIC_HOLDER_OTHER = ("cán bộ của cơ quan giải quyết", "Hồ sơ đang được cán bộ của cơ quan giải quyết xử lý.")
+
+
+def public_holder(role: str) -> tuple[str, str]:
+    """(who, sentence) for a person holding a dossier, as the public lookup says it."""
+    return PUBLIC_HOLDER.get(role, _PUBLIC_HOLDER_OTHER)
 
 
 def pending_state(dossier: Dossier, as_of: date | None = None) -> str:
@@ -310,14 +398,16 @@ def control_slip_data(dossier: Dossier) -> dict[str, Any]:
     lines = []
     for e in dossier.events.filter(
         kind__in=[EventKind.RECEIVED, EventKind.HANDOVER, EventKind.RESULT_READY, EventKind.RETURNED]
-    ).select_related("from_unit", "to_unit"):
+    ).select_related("from_unit", "to_unit", "from_user", "to_user"):
+        taker = _person(e.to_user)
         lines.append(
             {
                 "kind": e.get_kind_display(),
                 "at": timezone.localtime(e.at),
                 "from_unit": e.from_unit.name if e.from_unit else "",
                 "to_unit": e.to_unit.name if e.to_unit else "",
-                "by": e.actor_label,
+                "by": _person(e.from_user) or e.actor_label,
+                "taker": taker or (e.to_unit.name if e.kind == EventKind.HANDOVER and e.to_unit else ""),
                 "note": e.note,
             }
         )
@@ -331,6 +421,13 @@ def control_slip_data(dossier: Dossier) -> dict[str, Any]:
         "lines": lines,
         "outcome": dossier.get_outcome_display() if dossier.outcome else "",
     }
+
+
+def _person(user: Any) -> str:
+    """ "Lê Thị Lan (Công chức Văn phòng - Thống kê)" for the hand-over log; empty for no one."""
+    if user is None:
+        return ""
+    return f"{user.display_name} ({user.job_title})" if user.job_title else user.display_name
 
 
 def register_data(user: Any, unit_id: int, start: date, end: date) -> dict[str, Any]:
@@ -428,7 +525,7 @@ def lookup_dossier(code: str, key: str, today: date | None = None) -> DossierPro
     typed = "".join((code or "").split())
     candidates = {typed, typed.upper()} if 0 < len(typed) <= 80 else set()
     dossier = (
-        Dossier.objects.select_related("unit", "procedure", "holder").filter(code__in=candidates).first()
+        Dossier.objects.select_related("unit", "procedure", "holder", "holder_user").filter(code__in=candidates).first()
         if candidates
         else None
     )
@@ -442,13 +539,9 @@ def _progress(d: Dossier, today: date) -> DossierProgress:
     from cchc.dossiers.models import Status
     from cchc.public.privacy import initials
 
-    elsewhere = d.holder if d.holder_id and d.holder_id != d.unit_id else None
     counter = f"Bộ phận Một cửa — {d.unit.name}"
     step, detail = {
-        Status.PROCESSING: (
-            "Đang giải quyết",
-            f"Hồ sơ đang được giải quyết tại {elsewhere.name}." if elsewhere else "Hồ sơ đang được giải quyết.",
-        ),
+        Status.PROCESSING: ("Đang giải quyết", _where_now(d)),
         Status.SUPPLEMENT: (
             "Chờ bổ sung giấy tờ",
             "Ông/bà cần bổ sung, hoàn thiện hồ sơ theo phiếu yêu cầu đã nhận; thời hạn giải quyết tạm dừng "
@@ -511,6 +604,37 @@ def _progress(d: Dossier, today: date) -> DossierProgress:
     )
 
 
+def _where_now(d: Dossier) -> str:
+    """Where a dossier being processed is, in the citizen's words: with whom (by role, never a name), in
+    which section of the unit, or at which other agency."""
+    if d.holder_user_id and d.holder_user is not None:
+        return public_holder(d.holder_user.role)[1]
+    if d.holder_id and d.holder_id != d.unit_id and d.holder is not None:
+        if d.holder.pk in _own_units(d.unit_id):
+            return f"Hồ sơ đang ở {d.holder.name}."
+        return f"Hồ sơ đang được giải quyết tại {d.holder.name}."
+    return "Hồ sơ đang được giải quyết."
+
+
+def _own_units(unit_id: int) -> set[int]:
+    from cchc.org.selectors import load_graph
+
+    graph = load_graph()
+    return scope.unit_ids_own(graph, scope.governing_unit_id(graph, unit_id))
+
+
+def _handover_label(e: DossierEvent, own: set[int]) -> str:
+    """ "Chuyển cho công chức chuyên môn xử lý", "Chuyển về Bộ phận Một cửa", "Chuyển đến Sở Tư pháp"."""
+    role = e.data.get("to_role") or ""
+    if role:
+        return f"Chuyển cho {public_holder(role)[0]}"
+    if e.to_unit is None:
+        return PUBLIC_STEPS[EventKind.HANDOVER]
+    if e.to_unit_id in own:
+        return f"Chuyển về {e.to_unit.name}"
+    return f"Chuyển hồ sơ đến {e.to_unit.name}"
+
+
 def _public_steps(d: Dossier) -> list[ProgressStep]:
     """The timeline: the steps logged here, each with its date and, for a hand-over, the receiving agency.
     A dossier imported from the provincial system has no log here: its steps come from its dates."""
@@ -519,10 +643,11 @@ def _public_steps(d: Dossier) -> list[ProgressStep]:
 
     steps: list[ProgressStep] = []
     seen: set[str] = set()
+    own = _own_units(d.unit_id)
     for e in d.events.filter(kind__in=list(PUBLIC_STEPS)).select_related("to_unit").order_by("at", "pk"):
         label = PUBLIC_STEPS[e.kind]
-        if e.kind == EventKind.HANDOVER and e.to_unit is not None:
-            label = f"Chuyển hồ sơ đến {e.to_unit.name}"
+        if e.kind == EventKind.HANDOVER:
+            label = _handover_label(e, own)
         elif e.kind in (EventKind.SUPPLEMENT_RECEIVED, EventKind.APOLOGY) and e.data.get("new_due_on"):
             label += f" (hẹn trả ngày {format_date(date.fromisoformat(e.data['new_due_on']))})"
         steps.append(ProgressStep(timezone.localtime(e.at).date(), label))
@@ -530,7 +655,9 @@ def _public_steps(d: Dossier) -> list[ProgressStep]:
     if EventKind.RECEIVED in seen:
         return steps
     closing = {
-        Status.REFUSED: EventKind.REFUSED, Status.WITHDRAWN: EventKind.WITHDRAWN, Status.STOPPED: EventKind.STOPPED,
+        Status.REFUSED: EventKind.REFUSED,
+        Status.WITHDRAWN: EventKind.WITHDRAWN,
+        Status.STOPPED: EventKind.STOPPED,
     }.get(d.status)
     from_row = [
         (EventKind.RECEIVED, d.received_on),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cchc.accounts import scope
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportResult
+from cchc.core.text import fold
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
 from cchc.dossiers import lookupkeys, rules, summary
 from cchc.dossiers.models import (
@@ -344,7 +345,8 @@ def _event(
     dossier: Dossier, actor: Any, kind: str, at: datetime, from_status: str = "", note: str = "", **extra: Any
 ) -> DossierEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    label = actor.get_username() if user is not None else str(actor or "")
+    # The full name, as forms 01 and 06 print who received and who handed over.
+    label = (getattr(user, "display_name", "") or user.get_username()) if user is not None else str(actor or "")
     data = {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in extra.pop("data", {}).items()}
     return DossierEvent.objects.create(
         dossier=dossier,
@@ -399,6 +401,7 @@ def receive(
         channel=channel,
         online_form=procedure.online_form if online_form is None else online_form,
         applicant_name=applicant.name.strip(),
+        applicant_folded=fold(applicant.name)[:200],
         applicant_id_number=applicant.id_number.strip(),
         applicant_address=applicant.address.strip(),
         applicant_phone=applicant.phone.strip(),
@@ -434,6 +437,7 @@ def receive(
 
 def _first_changed_day(before: dict, after: dict) -> date | None:
     """The first day whose summary figures differ between two contributions of one dossier."""
+
     def nonzero(cols: dict | None) -> dict:
         return {k: v for k, v in (cols or {}).items() if v}
 
@@ -505,10 +509,14 @@ def transition(
     to_unit: OrgUnit | None = None,
     new_due_on: date | None = None,
     return_method: str = "",
+    to_user: Any = None,
 ) -> Dossier:
     """Thực hiện một bước trên hồ sơ. Refuses a step the current state does not allow; the due date
-    moves only on SUPPLEMENT_RECEIVED (by the working days the clock was paused), logged with both dates."""
-    dossier = scope.access(Dossier.objects.select_for_update(), actor, scope.Action.EDIT, pk=dossier_id)
+    moves only on SUPPLEMENT_RECEIVED (by the working days the clock was paused), logged with both dates.
+    A hand-over goes to a person of the unit (``to_user``) or to an agency (``to_unit``)."""
+    dossier = scope.access(Dossier.objects.select_for_update(), actor, scope.Action.VIEW, pk=dossier_id)
+    if not can_act(actor, dossier, kind):
+        scope.require(actor, scope.Action.EDIT, dossier.unit_id)
     if kind not in TRANSITIONS:
         raise TransitionRefused("Bước xử lý không hợp lệ.")
     sources, target, label = TRANSITIONS[kind]
@@ -524,10 +532,7 @@ def transition(
     from_status = dossier.status
     extra: dict[str, Any] = {"data": {}}
     if kind == EventKind.HANDOVER:
-        if to_unit is None:
-            raise TransitionRefused("Cần chọn cơ quan nhận hồ sơ.")
-        extra.update(from_unit=dossier.holder or dossier.unit, to_unit=to_unit)
-        dossier.holder = to_unit
+        to_unit = _handover(dossier, actor, to_unit, to_user, extra)
     elif kind == EventKind.SUPPLEMENT_REQUESTED:
         if not note.strip():
             raise TransitionRefused("Cần ghi rõ nội dung yêu cầu bổ sung.")
@@ -589,6 +594,40 @@ def transition(
     return dossier
 
 
+def can_act(actor: Any, dossier: Dossier, kind: str) -> bool:
+    """Whether ``actor`` may take step ``kind`` on ``dossier``: an officer who edits the unit's records, or
+    the person the dossier was handed to (a leader, who does not edit, hands it back or records the
+    result)."""
+    if scope.can(actor, scope.Action.EDIT, dossier.unit_id):
+        return True
+    holder = dossier.holder_user_id
+    return holder is not None and holder == getattr(actor, "pk", None) and kind in HOLDER_STEPS
+
+
+HOLDER_STEPS = frozenset({EventKind.HANDOVER, EventKind.RESULT_READY})
+
+
+def _handover(dossier: Dossier, actor: Any, to_unit: OrgUnit | None, to_user: Any, extra: dict) -> OrgUnit:
+    """Move the dossier to a person of its unit or to an agency; logs both sides (unit and person)."""
+    from cchc.dossiers.selectors import unit_people
+
+    if to_user is not None:
+        if not unit_people(dossier.unit).filter(pk=to_user.pk).exists():
+            raise TransitionRefused("Người nhận phải là cán bộ, công chức đang làm việc của đơn vị giải quyết hồ sơ.")
+        to_unit = to_user.unit
+    if to_unit is None:
+        raise TransitionRefused("Cần chọn người hoặc cơ quan nhận hồ sơ.")
+    holder = dossier.holder or dossier.unit
+    if to_unit.pk == holder.pk and getattr(to_user, "pk", None) == dossier.holder_user_id:
+        who = dossier.holder_user.display_name if dossier.holder_user_id else holder.name
+        raise TransitionRefused(f"Hồ sơ đang ở {who}; hãy chọn người hoặc cơ quan khác.")
+    giver = actor if getattr(actor, "is_authenticated", False) else None
+    extra.update(from_unit=holder, to_unit=to_unit, from_user=giver, to_user=to_user)
+    extra["data"].update(to_role=getattr(to_user, "role", ""))
+    dossier.holder, dossier.holder_user = to_unit, to_user
+    return to_unit
+
+
 def parse_time(text: str) -> time:
     return rules._hm(text)
 
@@ -598,6 +637,7 @@ __all__ = [
     "OnlineForm",
     "TransitionRefused",
     "allowed_actions",
+    "can_act",
     "compute_due",
     "import_procedures",
     "issue_lookup_key",

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,11 +15,11 @@ from cchc.accounts import scope
 from cchc.core import vnformat
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.dossiers import documents, importer, selectors, services, stats
+from cchc.dossiers import jobs as dossier_jobs
 from cchc.dossiers.forms import ActionForm, IntakeForm, ProcedureForm
 from cchc.dossiers.models import Dossier, EventKind, Field, ImportJob, Procedure, Status
+from cchc.jobs.views import job_context
 from cchc.org.models import Level, OrgUnit
-
-INLINE_LIMIT = 2_000_000  # bytes: smaller uploads run in the request
 
 
 def _date(raw: str | None) -> date | None:
@@ -57,6 +54,7 @@ def dossier_list(request):
         start=_date(g.get("tu")),
         end=_date(g.get("den")),
         text=g.get("q", "").strip(),
+        held_by=request.user.pk if g.get("cua_toi") else None,
     )
     qs = selectors.dossiers_for(request.user, f)
     if g.get("sap_han"):
@@ -88,21 +86,21 @@ def late_list(request):
 @login_required
 @require_GET
 def dossier_detail(request, pk: int):
-    d = scope.access(Dossier.objects.select_related("unit", "procedure", "field", "holder"), request.user, pk=pk)
-    can_edit = scope.can(request.user, scope.Action.EDIT, d.unit_id)
+    d = scope.access(
+        Dossier.objects.select_related("unit", "procedure", "field", "holder", "holder_user"), request.user, pk=pk
+    )
+    actions = [(k, label) for k, label in services.allowed_actions(d) if services.can_act(request.user, d, k)]
     return render(
         request,
         "dossiers/detail.html",
         {
             "d": d,
             "events": selectors.timeline(d),
-            "actions": services.allowed_actions(d) if can_edit else [],
+            "actions": actions,
             "state": selectors.pending_state(d),
             "form": ActionForm(),
             "papers": d.papers.all(),
-            "agencies": OrgUnit.objects.valid_on(timezone.localdate())
-            .exclude(pk=d.holder_id)
-            .order_by("level", "name"),
+            "targets": selectors.handover_targets(d) if any(k == EventKind.HANDOVER for k, _ in actions) else None,
             "import_job": d.import_job,
             "forms": documents.available_forms(d),
         },
@@ -122,8 +120,8 @@ def dossier_action(request, pk: int, kind: str):
     moment = timezone.now()
     if data["day"] and data["day"] != timezone.localdate():
         moment = timezone.make_aware(datetime.combine(data["day"], time(12, 0)))
-    to_unit = OrgUnit.objects.filter(pk=data["to_unit"]).first() if data["to_unit"] else None
-    if kind == EventKind.HANDOVER and to_unit is None and request.POST.get("to_unit_code"):
+    to_unit, to_user = _handover_target(request.POST.get("to", ""))
+    if kind == EventKind.HANDOVER and to_unit is None and to_user is None and request.POST.get("to_unit_code"):
         to_unit = OrgUnit.objects.filter(code=request.POST["to_unit_code"].strip()).first()
     try:
         services.transition(
@@ -135,11 +133,26 @@ def dossier_action(request, pk: int, kind: str):
             to_unit=to_unit,
             new_due_on=data["new_due_on"],
             return_method=data["return_method"],
+            to_user=to_user,
         )
         messages.success(request, f"Đã ghi: {EventKind(kind).label}.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("dossiers:detail", pk=pk)
+
+
+def _handover_target(value: str) -> tuple[OrgUnit | None, object | None]:
+    """The hand-over select's value: "u<id>" a unit, "p<id>" a person (checked by the service)."""
+    from django.contrib.auth import get_user_model
+
+    kind, _, pk = value.partition(":")
+    if not pk.isdigit():
+        return None, None
+    if kind == "p":
+        return None, get_user_model().objects.select_related("unit").filter(pk=int(pk)).first()
+    if kind == "u":
+        return OrgUnit.objects.filter(pk=int(pk)).first(), None
+    return None, None
 
 
 # The counter types the applicant first; the channel (nearly always "trực tiếp" here) and the rest follow.
@@ -263,39 +276,19 @@ def import_upload(request):
     if scope.unit_ids(request.user, scope.Action.EDIT) == frozenset():
         raise PermissionDenied("Bạn không có quyền nạp hồ sơ.")
     if request.method == "POST" and request.FILES.get("tep"):
-        upload = request.FILES["tep"]
-        folder = Path(settings.MEDIA_ROOT) / "dossier_imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        job = ImportJob.objects.create(
-            user=request.user,
-            actor_label=request.user.get_username(),
-            file_name=upload.name,
-            dry_run=bool(request.POST.get("thu")),
-        )
-        path = folder / f"{job.pk}{Path(upload.name).suffix.lower()}"
-        with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        job.file_path = str(path)
-        job.save(update_fields=["file_path"])
-        if upload.size <= INLINE_LIMIT:
-            importer.run_job(job)
-        else:
-            threading.Thread(target=importer.run_job, args=(job,), daemon=True).start()
-        return redirect("dossiers:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]
+        imp = dossier_jobs.start_import(request.user, request.FILES["tep"], dry_run=bool(request.POST.get("thu")))
+        return redirect("dossiers:import_job", pk=imp.pk)
+    jobs = ImportJob.objects.filter(user=request.user).select_related("job")[:10]
     return render(request, "dossiers/import.html", {"jobs": jobs, "columns": list(importer.COLUMNS)})
 
 
 @login_required
 @require_GET
 def import_job(request, pk: int):
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
-    pct, stage = importer.job_progress(job)
-    context = {"job": job, "pct": pct, "stage": stage, "running": job.status in ("cho", "dang_chay")}
-    if request.htmx:
-        return render(request, "dossiers/_job.html", context)
-    return render(request, "dossiers/import_job.html", context)
+    imp = get_object_or_404(ImportJob.objects.select_related("job"), pk=pk, user=request.user)
+    if imp.job is None:
+        raise Http404("Lần nạp này không còn thông tin tiến độ.")
+    return render(request, "dossiers/import_job.html", {"imp": imp, **job_context(imp.job)})
 
 
 # ---- statistics -----------------------------------------------------------------------------------------
