@@ -153,6 +153,40 @@ def render_form(
     return f"{FORMS[number][1]}-{d.code}.docx", render_docx(template, context)
 
 
+def render_counter_slip(
+    unit: OrgUnit,
+    procedure: Any,
+    applicant: services.Applicant,
+    slip: str,
+    *,
+    missing: list[str],
+    reason: str,
+    officer: str,
+) -> tuple[str, bytes]:
+    """Form 02 (hướng dẫn bổ sung) or 03 (từ chối tiếp nhận) handed over the counter for a dossier that is
+    not received: no code is issued, the papers listed are the ones the citizen still has to bring."""
+    today = timezone.localdate()
+    dossier = {
+        "code": "chưa cấp (hồ sơ chưa được tiếp nhận)",
+        "procedure": procedure.name,
+        "field": procedure.field.name,
+        "applicant": {
+            "name": applicant.name,
+            "id_number": applicant.id_number,
+            "address": applicant.address,
+            "phone": applicant.phone,
+            "email": applicant.email,
+        },
+        "received_date": format_date(today),
+        "supplements": [f"Nộp {name}" for name in missing] or [reason],
+        "reason": reason or "Hồ sơ chưa đủ thành phần theo quy định của thủ tục.",
+        "receiver": officer,
+    }
+    template, name = FORMS[slip]
+    context = {**_header(one_stop_unit(unit, today), today), "dossier": dossier}
+    return f"{name}-{today:%Y%m%d}.docx", render_docx(template, context)
+
+
 def render_register(user: Any, unit_id: int, start: date, end: date) -> tuple[str, bytes]:
     """Mẫu 07, Sổ theo dõi hồ sơ, of a unit over a date range (scope-checked by the selector)."""
     data = selectors.register_data(user, unit_id, start, end)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from cchc.accounts import scope
@@ -375,13 +375,22 @@ def receive(
     sets: int = 1,
     papers: list[tuple[str, str, int]] | None = None,
     note: str = "",
+    missing: list[str] | None = None,
+    missing_reason: str = "",
 ) -> Dossier:
-    """Tiếp nhận hồ sơ: code, due date from the procedure and the calendar, the papers, the first event."""
+    """Tiếp nhận hồ sơ: code, due date from the procedure and the calendar, the papers, the first event.
+    A dossier still missing papers of the procedure (``missing``) is received only with a reason, which
+    the receipt event records with the list; otherwise the counter issues form 02 or 03 instead."""
     scope.require(actor, scope.Action.EDIT, unit)
     if channel not in Channel.values:
         raise ValidationError({"channel": "Kênh tiếp nhận không hợp lệ."})
     if not applicant.name.strip():
         raise ValidationError({"applicant_name": "Cần ghi họ tên người nộp hồ sơ."})
+    missing = [m for m in missing or [] if m.strip()]
+    if missing and not missing_reason.strip():
+        raise ValidationError(
+            {"missing_reason": "Hồ sơ còn thiếu giấy tờ: cần ghi lý do vẫn tiếp nhận, hoặc hướng dẫn bổ sung."}
+        )
     at = _local(received_at)
     day = at.date()
     if (procedure.valid_to and day > procedure.valid_to) or (procedure.valid_from and day < procedure.valid_from):
@@ -419,13 +428,17 @@ def receive(
     PaperReceived.objects.bulk_create(
         PaperReceived(dossier=dossier, name=n, kind=k, count=c) for n, k, c in papers or []
     )
+    received = {"due_on": due_on, "procedure": procedure.code, "channel": channel}
+    if missing:
+        received.update(missing=missing, missing_reason=missing_reason.strip())
     _event(
         dossier,
         actor,
         EventKind.RECEIVED,
         at,
         to_unit=unit,
-        data={"due_on": due_on, "procedure": procedure.code, "channel": channel},
+        note=f"Tiếp nhận khi còn thiếu: {'; '.join(missing)}. Lý do: {missing_reason.strip()}" if missing else "",
+        data=received,
     )
     audit.record(
         actor, "dossiers.receive", dossier, unit=unit, data={"code": dossier.code, "due_on": due_on.isoformat()}
@@ -433,6 +446,35 @@ def receive(
     summary.apply_change(None, summary.contribution(dossier))
     mark_stale_since(unit, day)
     return dossier
+
+
+class CounterSlip(models.TextChoices):
+    """What the counter hands a citizen whose dossier it does not receive (no code, nothing counted)."""
+
+    GUIDANCE = "02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)"
+    REFUSAL = "03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)"
+
+
+@transaction.atomic
+def record_counter_slip(
+    actor: Any, *, unit: OrgUnit, procedure: Procedure, applicant_name: str, slip: str, missing: list[str], reason: str
+) -> None:
+    """Ghi nhận việc hướng dẫn bổ sung (mẫu 02) hoặc từ chối tiếp nhận (mẫu 03) tại quầy: no dossier is
+    created (the citizen takes the papers home), but the fact stays in the audit trail with its reason."""
+    scope.require(actor, scope.Action.EDIT, unit)
+    if slip not in CounterSlip.values:
+        raise ValidationError("Phiếu không hợp lệ.")
+    if slip == CounterSlip.REFUSAL and not reason.strip():
+        raise ValidationError({"refusal_reason": "Cần ghi lý do từ chối tiếp nhận hồ sơ."})
+    if slip == CounterSlip.GUIDANCE and not missing and not reason.strip():
+        raise ValidationError({"refusal_reason": "Cần ghi nội dung cần bổ sung, hoàn thiện."})
+    audit.record(
+        actor,
+        "dossiers.counter_guidance" if slip == CounterSlip.GUIDANCE else "dossiers.counter_refusal",
+        ("dossiers.procedure", procedure.code),
+        unit=unit,
+        data={"procedure": procedure.code, "applicant": applicant_name.strip(), "missing": missing, "reason": reason},
+    )
 
 
 def _first_changed_day(before: dict, after: dict) -> date | None:
@@ -634,6 +676,7 @@ def parse_time(text: str) -> time:
 
 __all__ = [
     "Applicant",
+    "CounterSlip",
     "OnlineForm",
     "TransitionRefused",
     "allowed_actions",
@@ -642,6 +685,7 @@ __all__ = [
     "import_procedures",
     "issue_lookup_key",
     "receive",
+    "record_counter_slip",
     "save_procedure",
     "transition",
 ]

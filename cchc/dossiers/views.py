@@ -181,33 +181,54 @@ def intake(request):
     unit = _work_unit(request)
     scope.require(request.user, scope.Action.EDIT, unit)
     form = IntakeForm(request.POST or None)
+    missing: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         proc = data["procedure"]
         chosen = [p for p in proc.papers.all() if request.POST.get(f"giay_{p.pk}")]
+        missing = [p.name for p in proc.papers.all() if p not in chosen]
+        decision = request.POST.get("quyet_dinh", "")
+        applicant = services.Applicant(
+            data["applicant_name"],
+            data["applicant_id_number"],
+            data["applicant_address"],
+            data["applicant_phone"],
+            data["applicant_email"],
+        )
         try:
-            d = services.receive(
-                request.user,
-                unit=unit,
-                procedure=proc,
-                channel=data["channel"],
-                applicant=services.Applicant(
-                    data["applicant_name"],
-                    data["applicant_id_number"],
-                    data["applicant_address"],
-                    data["applicant_phone"],
-                    data["applicant_email"],
-                ),
-                sets=data["sets"],
-                papers=[(p.name, p.kind, p.count) for p in chosen],
-                note=data["note"],
-            )
+            if missing and decision in services.CounterSlip.values:
+                return _counter_slip(request, unit, proc, applicant, decision, missing)
+            if missing and decision != "van_nhan":
+                # Never a code and a receipt for an incomplete dossier without the clerk deciding.
+                form.add_error(
+                    None, "Hồ sơ còn thiếu giấy tờ: hãy hướng dẫn bổ sung, từ chối, hoặc ghi lý do vẫn tiếp nhận."
+                )
+            else:
+                d = services.receive(
+                    request.user,
+                    unit=unit,
+                    procedure=proc,
+                    channel=data["channel"],
+                    applicant=applicant,
+                    sets=data["sets"],
+                    papers=[(p.name, p.kind, p.count) for p in chosen],
+                    note=data["note"],
+                    missing=missing,
+                    missing_reason=request.POST.get("ly_do_van_nhan", ""),
+                )
+                messages.success(request, f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả ngày {d.due_on:%d/%m/%Y}.")
+                return redirect("dossiers:detail", pk=d.pk)
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả ngày {d.due_on:%d/%m/%Y}.")
-            return redirect("dossiers:detail", pk=d.pk)
-    context = {"form": form, "unit": unit, "fields": [form[n] for n in INTAKE_FIELDS], "q": request.POST.get("q", "")}
+    context = {
+        "form": form,
+        "unit": unit,
+        "fields": [form[n] for n in INTAKE_FIELDS],
+        "q": request.POST.get("q", ""),
+        "missing": missing,
+        "decision": request.POST.get("quyet_dinh", ""),
+        "reasons": {k: request.POST.get(k, "") for k in ("ly_do_van_nhan", "ly_do_tu_choi")},
+    }
     proc = form.cleaned_data.get("procedure") if form.is_bound else None
     if proc is not None:
         # Back with an error: the checklist comes back as the clerk left it, not reset to "all received".
@@ -219,8 +240,26 @@ def intake(request):
         first = next((n for n in INTAKE_FIELDS if n in form.errors), None)
         if first:
             form.fields[first].widget.attrs["autofocus"] = True
-        context["focus"] = form[first].auto_id if first else "proc-q"
+        context["focus"] = form[first].auto_id if first else ("missing-guide" if missing else "proc-q")
     return render(request, "dossiers/intake.html", context)
+
+
+def _counter_slip(request, unit: OrgUnit, proc: Procedure, applicant, slip: str, missing: list[str]):
+    """Form 02 or 03 for a dossier the counter does not receive; recorded in the audit trail."""
+    reason = request.POST.get("ly_do_tu_choi", "").strip()
+    services.record_counter_slip(
+        request.user,
+        unit=unit,
+        procedure=proc,
+        applicant_name=applicant.name,
+        slip=slip,
+        missing=missing,
+        reason=reason,
+    )
+    name, data = documents.render_counter_slip(
+        unit, proc, applicant, slip, missing=missing, reason=reason, officer=request.user.display_name
+    )
+    return _document_response(request, name, data)
 
 
 @login_required

@@ -94,10 +94,36 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
     assert page.locator("#id_applicant_id_number").input_value() == "042095001234"
     assert [papers.nth(i).is_checked() for i in range(3)] == [False, True, True]
 
-    # The name, then Enter: the dossier page with its code, the due date and the first event.
+    # The name, then Enter: a paper is missing, so no code and no receipt silently — the page lists the
+    # missing paper and offers form 02, form 03 or receiving with a reason; the cursor is on form 02.
     page.keyboard.type("Nguyễn Thị Lan")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    assert Dossier.objects.count() == 0
+    panel = page.locator("#missing-panel")
+    first_paper = proc.papers.first().name
+    assert "Hồ sơ còn thiếu 1 giấy tờ" in panel.inner_text() and first_paper in panel.inner_text()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'missing-guide'")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")  # prints the guidance slip (form 02), nothing received
+    path = download.value.path()
+    from docx import Document
+
+    slip = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in slip and f"Nộp {first_paper}" in slip
+    assert "Nguyễn Thị Lan" in slip and Dossier.objects.count() == 0
+    from cchc.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(verb="dossiers.counter_guidance").count() == 1
+    # Receiving anyway needs a reason: without one the server refuses, with one the reason is recorded.
+    with page.expect_navigation():
+        page.locator("#missing-receive").click()
+    assert "cần ghi lý do" in page.locator("#intake-errors").inner_text() and Dossier.objects.count() == 0
+    page.locator("#ly-do-van-nhan").fill("Người nộp cam kết nộp bản chính khi nhận kết quả")
+
+    # The reason, then "Vẫn tiếp nhận": the dossier page with its code, the due date and the first event.
+    with page.expect_navigation():
+        page.locator("#missing-receive").click()
     d = Dossier.objects.get()
     page.wait_for_url(f"{live_server.url}/ho-so/{d.pk}/")
     today = timezone.localdate()
@@ -112,6 +138,10 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
     events = page.locator("ol.timeline > li")
     assert events.count() == 1
     assert events.first.inner_text().startswith("Tiếp nhận hồ sơ")
+    assert (
+        "Tiếp nhận khi còn thiếu" in events.first.inner_text() and "cam kết nộp bản chính" in events.first.inner_text()
+    )
+    assert d.events.get().data["missing"] == [first_paper]
 
 
 def test_stats_charts_print_with_their_colours_and_without_the_menus(
