@@ -43,6 +43,15 @@ class Counts(models.TextChoices):
     AREA = "area", "Của cả địa bàn (mọi đơn vị trực thuộc)"
 
 
+class Origin(models.TextChoices):
+    """Số liệu nhập tay đến từ đâu (nguồn gốc in trong báo cáo)."""
+
+    PAGE = "page", "Nhập tay"
+    FILE = "file", "Nhập từ tệp"
+    API = "api", "Nhập qua API"
+    SYSTEM = "system", "Nhập bởi hệ thống"
+
+
 class CatalogueVersion(models.Model):
     """Một phiên bản danh mục đã nạp (giữ nguyên nội dung để đối chiếu về sau)."""
 
@@ -161,6 +170,10 @@ class IndicatorValue(models.Model):
     )
     entered_by_label = models.CharField("người nhập", max_length=150)
     entered_at = models.DateTimeField("nhập lúc", auto_now=True)
+    origin = models.CharField("nhập từ", max_length=10, choices=Origin.choices, default=Origin.PAGE)
+    origin_name = models.CharField(
+        "tên tệp hoặc nguồn", max_length=255, blank=True, help_text="Tên tệp đã nhập, hoặc tên khóa API"
+    )
 
     class Meta:
         verbose_name = "số liệu nhập tay"
@@ -172,6 +185,14 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.period.code} {self.indicator.code} = {self.value}"
+
+    @property
+    def origin_text(self) -> str:
+        """ "Nhập tay", "Nhập từ tệp so_lieu.xlsx", "Nhập qua API (Hệ thống một cửa)"."""
+        label = Origin(self.origin).label if self.origin in Origin.values else Origin.PAGE.label
+        if not self.origin_name:
+            return label
+        return f"{label} {self.origin_name}" if self.origin == Origin.FILE else f"{label} ({self.origin_name})"
 
 
 class ComputedValue(models.Model):

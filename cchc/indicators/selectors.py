@@ -307,10 +307,13 @@ class ValueContext:
             return self._from_entry(unit_id, ind, entry)
         if ind.source == Source.COMPUTED:
             found = self._computed(unit_id, ind)
-            if found.value is not None or ind.counts != Counts.AREA or ind.rollup == Rollup.NONE:
+            if found.value is None and ind.sum_of and any(self.value(unit_id, c).value is not None for c in ind.sum_of):
+                pass  # no records kept here, but its parts have figures (entered): their sum, below
+            elif found.value is not None or ind.counts != Counts.AREA or ind.rollup == Rollup.NONE:
                 return found
-            # Nobody in the area keeps these records here: the children's own figures (entered) add up.
-            return self._rollup(unit_id, ind) or found
+            else:
+                # Nobody in the area keeps these records here: the children's own figures (entered) add up.
+                return self._rollup(unit_id, ind) or found
         if ind.counts == Counts.AREA and ind.rollup != Rollup.NONE:
             rolled = self._rollup(unit_id, ind)
             if rolled is not None:

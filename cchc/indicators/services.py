@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Union
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,12 +13,19 @@ from django.db import transaction
 from cchc.core import audit
 from cchc.core.vnformat import VietnameseParseError, parse_number
 from cchc.indicators.catalogue import ensure_catalogue, load_catalogue  # noqa: F401  (re-exported)
-from cchc.indicators.models import ComputedValue, Indicator, IndicatorValue, Period, Source, ValueType
+from cchc.indicators.models import ComputedValue, Indicator, IndicatorValue, Origin, Period, Source, ValueType
 from cchc.indicators.periods import ensure_period, periods_containing
 from cchc.indicators.rules import RuleResult
 from cchc.indicators.validation import check_submission, warnings_for  # noqa: F401  (re-exported)
 from cchc.org.models import OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
+# Who writes: a user (scope checked), or a named system actor such as "cchc indicators import" (the
+# console administrator, recorded by that name in the audit trail).
+Actor = Union["User", str]
 
 _YES = {"1", "có", "co", "x", "tốt", "đã thực hiện", "true"}
 _NO = {"0", "không", "khong", "có vi phạm", "chưa thực hiện", "false"}
@@ -43,7 +50,7 @@ def _indicator(indicator: Indicator | str) -> Indicator:
     return found
 
 
-def clean_value(indicator: Indicator, raw: Any) -> Decimal:
+def clean_value(indicator: Indicator, raw: object) -> Decimal:
     """Đọc và kiểm tra một số liệu nhập tay theo kiểu của chỉ tiêu (Vietnamese number formats)."""
     label = f"“{indicator.name}”"
     if isinstance(raw, bool):
@@ -70,6 +77,11 @@ def clean_value(indicator: Indicator, raw: Any) -> Decimal:
         else:
             value = Decimal(raw)
     except (VietnameseParseError, InvalidOperation, TypeError) as exc:
+        if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
+            allowed = "; ".join(f"{k} = {v}" for k, v in indicator.ordered_choices())
+            raise ValidationError(
+                f"{label}: “{raw}” không phải là một lựa chọn; chỉ nhận một trong các giá trị {allowed}."
+            ) from exc
         raise ValidationError(f"{label}: “{raw}” không phải là một số.") from exc
     if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
         key = str(int(value)) if value == value.to_integral_value() else str(value)
@@ -86,69 +98,145 @@ def clean_value(indicator: Indicator, raw: Any) -> Decimal:
     return value
 
 
-def _check_writable(actor: Any, unit: OrgUnit, indicator: Indicator) -> OrgUnit:
+def _check_writable(actor: Actor, unit: OrgUnit, indicator: Indicator) -> OrgUnit:
+    """The unit if ``actor`` may enter figures there (404 outside the view scope, 403 read-only) and the
+    indicator takes a figure: any entered or computed one — a computed figure may be typed over (copied
+    from the provincial one-stop system) — never a ratio or a heading."""
     if getattr(actor, "is_authenticated", False):
         from cchc.accounts import scope
 
         unit = scope.access_unit(actor, unit.pk, scope.Action.EDIT)  # 404 outside scope, 403 read-only
-    if indicator.source != Source.ENTERED:
-        what = {
-            Source.COMPUTED: "được tính tự động từ dữ liệu nghiệp vụ",
-            Source.RATIO: "là tỷ lệ, được tính từ tử số và mẫu số",
-            Source.HEADING: "là dòng tiêu đề",
-        }[indicator.source]
-        raise ValidationError(f"Chỉ tiêu “{indicator.name}” {what}; không nhập tay.")
+    refusal = entry_refusal(indicator)
+    if refusal:
+        raise ValidationError(refusal)
     return unit
 
 
-def enter_value(actor: Any, unit: OrgUnit, period: Period | str, indicator: Indicator | str, value: Any,
-                note: str = "") -> EntryResult:
+def entry_refusal(indicator: Indicator) -> str:
+    """Why no figure can be entered for ``indicator`` ("" when one can): ratios and headings."""
+    if indicator.source == Source.RATIO:
+        return f"Chỉ tiêu “{indicator.name}” là tỷ lệ. Tỷ lệ không nhập: tính từ tử số và mẫu số."
+    if indicator.source == Source.HEADING:
+        return f"“{indicator.name}” là dòng tiêu đề, không có số liệu."
+    if indicator.retired_in is not None:
+        return f"Chỉ tiêu “{indicator.name}” đã ngừng sử dụng từ phiên bản {indicator.retired_in} của danh mục."
+    return ""
+
+
+def actor_label(actor: Actor) -> str:
+    """The name recorded as who entered a figure: the user's login, or the system actor's name."""
+    if getattr(actor, "is_authenticated", False):
+        return actor.get_username()  # type: ignore[union-attr]
+    return str(actor or "")
+
+
+def enter_value(
+    actor: Actor,
+    unit: OrgUnit,
+    period: Period | str,
+    indicator: Indicator | str,
+    value: object,
+    note: str = "",
+    *,
+    origin: Origin = Origin.PAGE,
+    origin_name: str = "",
+) -> EntryResult:
     """Nhập (hoặc sửa) số liệu của ``unit`` cho ``indicator`` trong kỳ ``period``.
 
     Checks the actor's edit scope, validates the value against the indicator's type, writes the audit
     row in the same transaction and returns the rule warnings the new value raises. An empty value
-    clears the entry."""
+    clears the entry. ``origin``/``origin_name``: where the figure comes from (typed on the page, a file
+    and its name, the API) — kept with the figure and printed in its provenance."""
     indicator = _indicator(indicator)
     period = ensure_period(period)  # a write creates the period row when its year has none
     unit = _check_writable(actor, unit, indicator)
     if value is None or (isinstance(value, str) and not value.strip()):
         return clear_value(actor, unit, period, indicator)
     cleaned = clean_value(indicator, value)
-    note = (note or "").strip()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = actor.get_username() if user is not None else str(actor or "")
     with transaction.atomic():
-        row = IndicatorValue.objects.select_for_update().filter(unit=unit, period=period, indicator=indicator).first()
-        old = None if row is None else row.value
-        if row is not None and row.value == cleaned and row.note == note:
-            changed = False
-        else:
-            changed = True
-            if row is None:
-                row = IndicatorValue(unit=unit, period=period, indicator=indicator)
-            row.value, row.note, row.entered_by, row.entered_by_label = cleaned, note, user, label
-            row.save()
-            audit.record(actor, "indicators.value_entered", row, unit=unit, data={
-                "period": period.code, "indicator": indicator.code, "old": None if old is None else str(old),
-                "new": str(cleaned), "note": note,
-            })
+        row, changed = store_value(
+            actor, unit, period, indicator, cleaned, note, origin=origin, origin_name=origin_name
+        )
     return EntryResult(row, warnings_for(unit, period, indicator.code), changed)
 
 
-def clear_value(actor: Any, unit: OrgUnit, period: Period | str, indicator: Indicator | str) -> EntryResult:
-    """Xóa số liệu nhập tay (the figure becomes missing, or rolls up from the children again)."""
+def store_value(
+    actor: Actor,
+    unit: OrgUnit,
+    period: Period,
+    indicator: Indicator,
+    cleaned: Decimal,
+    note: str = "",
+    *,
+    origin: Origin = Origin.PAGE,
+    origin_name: str = "",
+    audit_data: dict[str, object] | None = None,
+) -> tuple[IndicatorValue, bool]:
+    """Write one checked figure and its audit row; the caller holds the transaction and has checked scope
+    and type. The same value and note again change nothing (no write, no audit row): returns
+    (row, changed)."""
+    note = (note or "").strip()
+    row = IndicatorValue.objects.select_for_update().filter(unit=unit, period=period, indicator=indicator).first()
+    if row is not None and row.value == cleaned and row.note == note:
+        return row, False
+    old = None if row is None else row.value
+    if row is None:
+        row = IndicatorValue(unit=unit, period=period, indicator=indicator)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    row.value, row.note, row.entered_by, row.entered_by_label = cleaned, note, user, actor_label(actor)
+    row.origin, row.origin_name = origin, origin_name[:255]
+    row.save()
+    audit.record(
+        actor,
+        "indicators.value_entered",
+        row,
+        unit=unit,
+        data={
+            "period": period.code,
+            "indicator": indicator.code,
+            "old": None if old is None else str(old),
+            "new": str(cleaned),
+            "note": note,
+            "origin": str(origin),
+            "origin_name": origin_name,
+            **(audit_data or {}),
+        },
+    )
+    return row, True
+
+
+def clear_value(actor: Actor, unit: OrgUnit, period: Period | str, indicator: Indicator | str) -> EntryResult:
+    """Xóa số liệu nhập tay (the figure becomes missing, rolls up from the children or is computed again)."""
     indicator = _indicator(indicator)
     period = ensure_period(period)  # a write creates the period row when its year has none
     unit = _check_writable(actor, unit, indicator)
     with transaction.atomic():
-        row = IndicatorValue.objects.select_for_update().filter(unit=unit, period=period, indicator=indicator).first()
-        if row is None:
-            return EntryResult(None, warnings_for(unit, period, indicator.code), changed=False)
-        audit.record(actor, "indicators.value_cleared", row, unit=unit, data={
-            "period": period.code, "indicator": indicator.code, "old": str(row.value),
-        })
-        row.delete()
-    return EntryResult(None, warnings_for(unit, period, indicator.code))
+        changed = delete_value(actor, unit, period, indicator)
+    return EntryResult(None, warnings_for(unit, period, indicator.code), changed=changed)
+
+
+def delete_value(
+    actor: Actor, unit: OrgUnit, period: Period, indicator: Indicator, audit_data: dict[str, object] | None = None
+) -> bool:
+    """Delete one entered figure and write its audit row (inside the caller's transaction); False when
+    there was none."""
+    row = IndicatorValue.objects.select_for_update().filter(unit=unit, period=period, indicator=indicator).first()
+    if row is None:
+        return False
+    audit.record(
+        actor,
+        "indicators.value_cleared",
+        row,
+        unit=unit,
+        data={
+            "period": period.code,
+            "indicator": indicator.code,
+            "old": str(row.value),
+            **(audit_data or {}),
+        },
+    )
+    row.delete()
+    return True
 
 
 def mark_stale(unit: OrgUnit | int, day: date, graph: OrgGraph | None = None) -> int:

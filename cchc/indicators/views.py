@@ -14,6 +14,9 @@ from cchc.indicators import selectors, services, validation
 from cchc.indicators.models import Period, Source
 from cchc.indicators.periods import PeriodCodeError, get_period
 
+# A computed figure may be typed over (copied from the provincial one-stop system); ratios never.
+ENTERABLE = (Source.ENTERED, Source.COMPUTED)
+
 
 def _period_from(raw: str, default: str) -> tuple[Period, str]:
     try:
@@ -42,7 +45,7 @@ def _rows(unit, period, user, context=None, warnings_by_code=None, errors_by_cod
     can_edit = scope.can(user, scope.Action.EDIT, unit)
     groups: list[dict] = []
     for v in values:
-        if not v.indicator.in_appendix and not v.indicator.is_entered:
+        if not v.indicator.in_appendix and v.indicator.source not in ENTERABLE:
             continue
         if not groups or groups[-1]["code"] != v.indicator.group_code:
             groups.append({"code": v.indicator.group_code, "name": v.indicator.group_name, "rows": []})
@@ -53,9 +56,11 @@ def _rows(unit, period, user, context=None, warnings_by_code=None, errors_by_cod
 def _row(v, can_edit, warnings_by_code=None, errors_by_code=None) -> dict:
     code = v.indicator.code
     return {
-        "v": v, "editable": can_edit and v.indicator.source == Source.ENTERED,
+        "v": v,
+        "editable": can_edit and v.indicator.source in ENTERABLE,
         "raw": "" if v.source != "entered" or v.value is None else _input_text(v),
-        "warnings": (warnings_by_code or {}).get(code, []), "error": (errors_by_code or {}).get(code, ""),
+        "warnings": (warnings_by_code or {}).get(code, []),
+        "error": (errors_by_code or {}).get(code, ""),
     }
 
 
@@ -72,10 +77,19 @@ def index(request):
     period, error = _period_from(request.GET.get("ky", ""), f"{timezone.localdate().year}-NAM")
     groups, can_edit = _rows(unit, period, request.user)
     check = validation.check_submission(unit, period)
-    return render(request, "indicators/index.html", {
-        "unit": unit, "period": period, "groups": groups, "can_edit": can_edit, "error": error,
-        "period_choices": _period_choices(), "check": check,
-    })
+    return render(
+        request,
+        "indicators/index.html",
+        {
+            "unit": unit,
+            "period": period,
+            "groups": groups,
+            "can_edit": can_edit,
+            "error": error,
+            "period_choices": _period_choices(),
+            "check": check,
+        },
+    )
 
 
 @login_required
@@ -88,8 +102,9 @@ def enter(request):
     errors: dict[str, str] = {}
     warnings: dict[str, list] = {}
     try:
-        result = services.enter_value(request.user, unit, period, code, request.POST.get("so-lieu", ""),
-                                      request.POST.get("ghi-chu", ""))
+        result = services.enter_value(
+            request.user, unit, period, code, request.POST.get("so-lieu", ""), request.POST.get("ghi-chu", "")
+        )
         warnings[code] = result.warnings
     except ValidationError as exc:
         errors[code] = " ".join(exc.messages)
@@ -116,7 +131,16 @@ def analysis(request):
         error = f"Kỳ cuối {last.code} kết thúc trước khi kỳ đầu {first.code} bắt đầu."
     elif request.GET.get("tu-ky"):
         results = validation.analyse(unit, first, last, user=request.user)
-    return render(request, "indicators/analysis.html", {
-        "unit": unit, "first": first, "last": last, "results": results, "error": error,
-        "ran": bool(request.GET.get("tu-ky")) and not error, "period_choices": _period_choices(),
-    })
+    return render(
+        request,
+        "indicators/analysis.html",
+        {
+            "unit": unit,
+            "first": first,
+            "last": last,
+            "results": results,
+            "error": error,
+            "ran": bool(request.GET.get("tu-ky")) and not error,
+            "period_choices": _period_choices(),
+        },
+    )

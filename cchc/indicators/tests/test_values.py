@@ -63,7 +63,7 @@ def test_scope_commune_officer_cannot_enter_for_another_commune(demo_org, make_u
         ("legal.issued", "mười", "không phải là một số"),
         ("dialogue.held", "2", "chỉ nhận một trong các giá trị 1 = Có; 0 = Không"),
         ("survey.method", "5", "chỉ nhận một trong các giá trị"),
-        ("dossiers.commune.received", "10", "được tính tự động"),
+        ("dossiers.commune.received", "1,5", "phải là số nguyên"),  # computed figures may be entered
         ("dossiers.commune.on_time_rate", "99", "là tỷ lệ"),
         ("plan", "1", "dòng tiêu đề"),
         ("khong.co", "1", "Không có chỉ tiêu mã"),

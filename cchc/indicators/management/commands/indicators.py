@@ -15,6 +15,18 @@ def _unit(code: str) -> OrgUnit:
     return unit
 
 
+def _actor(username: str | None, system: str):
+    """The user named by ``--user`` (their scope applies), else the named system actor of the command."""
+    if not username:
+        return system
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"Không có người dùng “{username}” (đang hoạt động).")
+    return user
+
+
 def _period(code: str):
     try:
         return get_period(code)
@@ -30,7 +42,55 @@ class Command(GroupCommand):
         "validate": "Phân tích kiểm tra số liệu của một địa bàn trong nhiều kỳ. / Run validation rules over a subtree.",
         "period": "In ngày bắt đầu, kết thúc và hạn báo cáo của một kỳ. / Show a period's dates.",
         "check-rules": "Kiểm tra tệp quy tắc với danh mục chỉ tiêu. / Check a rules file against the catalogue.",
+        "import": "Nhập số liệu từ tệp CSV/XLSX (don_vi, ky, ma_chi_tieu, gia_tri, ghi_chu). / Import figures.",
+        "export": "Xuất số liệu đã nhập của một đơn vị trong một kỳ ra CSV/XLSX. / Export a unit's figures.",
     }
+
+    # ---- import / export -------------------------------------------------------------------------------
+    def args_import(self, parser) -> None:
+        parser.add_argument("file", help="Tệp CSV hoặc XLSX / CSV or XLSX file")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu / validate only")
+        parser.add_argument("--user", help="Nhập với tư cách người dùng này (phạm vi của họ) / act as this user")
+        parser.add_argument("--json", action="store_true", help="Xuất kết quả JSON / JSON output")
+
+    def do_import(self, *, file, dry_run=False, user=None, json=False, **_):
+        from cchc.indicators import importing
+
+        actor = _actor(user, "cchc indicators import")
+        result = importing.import_file(actor, file, dry_run=dry_run)
+        if json:
+            self.write_json(result.as_dict())
+            return
+        for row in result.rows:
+            if row.action in (importing.RowAction.ADD, importing.RowAction.CHANGE, importing.RowAction.CLEAR):
+                old = "" if row.old is None else f" (trước: {format_number(row.old)})"
+                new = "" if row.value is None else format_number(row.value)
+                self.stdout.write(f"Dòng {row.row}: {row.action.label} {row.unit.code} {row.period.code} "
+                                  f"{row.indicator.code} = {new}{old}")
+        self.stdout.write(result.summary())
+
+    def args_export(self, parser) -> None:
+        parser.add_argument("--unit", required=True, help="Mã đơn vị / unit code")
+        parser.add_argument("--period", required=True, help="Mã kỳ, ví dụ 2021-NAM / period code")
+        parser.add_argument("--format", choices=["xlsx", "csv"], default="csv", help="xlsx hoặc csv")
+        parser.add_argument("--out", help="Tệp ghi ra (mặc định: in CSV ra màn hình) / output file")
+        parser.add_argument("--all", action="store_true",
+                            help="Cả số liệu tính, cộng dồn (không chỉ số liệu đã nhập) / every figure with a value")
+
+    def do_export(self, *, unit, period, format="csv", out=None, all=False, **_):
+        from cchc.indicators import exporting
+
+        unit_obj, period_obj = _unit(unit), _period(period)
+        rows = exporting.export_rows(unit_obj, period_obj, include_all=all)
+        data = exporting.to_xlsx(rows) if format == "xlsx" else exporting.to_csv(rows)
+        if out:
+            with open(out, "wb") as fh:
+                fh.write(data)
+            self.stdout.write(f"Đã ghi {format_number(len(rows))} số liệu vào {out}.")
+        elif format == "xlsx":
+            raise CommandError("Tệp XLSX cần --out TỆP.")
+        else:
+            self.stdout.write(data.decode("utf-8-sig"), ending="")
 
     # ---- load-catalogue ----------------------------------------------------------------------------
     def args_load_catalogue(self, parser) -> None:
