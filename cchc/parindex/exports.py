@@ -7,9 +7,8 @@ import io
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from cchc.core.xlsx import safe_cell
 from cchc.parindex.groups import GROUP_LABELS
 from cchc.parindex.models import Framework
 
@@ -33,14 +32,8 @@ HEADERS = [
 
 
 def _cell(ws, value, number_format: str | None = None, bold: bool = False):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        value = "'" + value  # a name starting like a formula stays text
-    cell = WriteOnlyCell(ws, value=float(value) if isinstance(value, Decimal) else value)
-    if number_format and isinstance(value, Decimal):
-        cell.number_format = number_format
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+    # A unit name typed as "=…" stays text (cchc.core.xlsx writes it as a string cell, unchanged).
+    return safe_cell(ws, float(value) if isinstance(value, Decimal) else value, number_format, bold=bold)
 
 
 def results_xlsx(framework: Framework, rows: list) -> bytes:

@@ -89,11 +89,12 @@ def results(request, code: str):
 def results_xlsx(request, code: str):
     """Bảng kết quả ra Excel: hạng chung và hạng trong nhóm."""
     from cchc.parindex.exports import results_xlsx as build
+    from cchc.core.xlsx import attachment_header
 
     fw = get_object_or_404(Framework, code=code)
     response = HttpResponse(build(fw, selectors.results(fw, request.user)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="ket-qua-chi-so-cchc-{fw.code}.xlsx"'
+    response["Content-Disposition"] = attachment_header(f"ket-qua-chi-so-cchc-{fw.code}.xlsx")
     return response
 
 

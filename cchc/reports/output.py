@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from cchc.core.vnformat import format_date_long
+from cchc.core.xlsx import protect_worksheet
 from cchc.documents import rendering
 from cchc.documents.rendering import Signature
 from cchc.indicators.models import ValueType
@@ -268,6 +269,8 @@ def render_xlsx(doc: ReportDocument) -> bytes:
             raw = list(row.get("raw", {}).values())
             values = [placeholders.missing_mark() if v is None else float(Decimal(v)) for v in raw]
             sheet.append([i, row["code"], row["name"], row["label"], row["submitted_on"], *values])
+    for worksheet in wb.worksheets:  # notes and names are typed by users: never a live formula
+        protect_worksheet(worksheet)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
