@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("nhap/", views.enter, name="enter"),
     path("kiem-tra/", views.analysis, name="analysis"),
+    path("nhap-tep/", views.import_file, name="import"),
+    path("nhap-tep/xac-nhan/", views.import_confirm, name="import_confirm"),
+    path("xuat/", views.export_file, name="export"),
 ]

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.core.importing import ImportRejected
+from cchc.indicators import exporting, importing, selectors, services, validation
 from cchc.indicators import periods as period_rules
-from cchc.indicators import selectors, services, validation
 from cchc.indicators.models import Period, Source
 from cchc.indicators.periods import PeriodCodeError, get_period
 
@@ -144,3 +150,95 @@ def analysis(request):
             "period_choices": _period_choices(),
         },
     )
+
+
+# ---- import from a file (preview = dry run, then confirm) and export --------------------------------------
+_UPLOADS = "indicator_uploads"  # session key: token → file name of a checked upload waiting for confirmation
+
+
+def _upload_dir() -> Path:
+    return Path(settings.VAR_DIR) / "uploads" / "indicators"
+
+
+@login_required
+def import_file(request):
+    """Nhập số liệu từ tệp: chọn tệp → xem trước (kiểm tra thử, không lưu) → xác nhận thì mới lưu."""
+    context: dict = {"columns": importing.COLUMNS, "errors": [], "result": None}
+    if request.method == "POST":
+        upload = request.FILES.get("tep")
+        if upload is None:
+            context["errors"] = ["Chưa chọn tệp."]
+        else:
+            content = upload.read()
+            try:
+                result = importing.import_file(request.user, upload.name, content=content, dry_run=True)
+            except ImportRejected as exc:
+                context["errors"] = [exc.summary(), *map(str, exc.errors)]
+            else:
+                context["result"] = result
+                context["token"] = _keep_upload(request, upload.name, content)
+        status = 422 if context["errors"] else 200
+        return render(request, "indicators/import.html", context, status=status)
+    return render(request, "indicators/import.html", context)
+
+
+def _keep_upload(request, name: str, content: bytes) -> str:
+    """Keep the checked file until the user confirms (the confirmation imports exactly what was previewed)."""
+    token = secrets.token_urlsafe(16)
+    folder = _upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / token).write_bytes(content)
+    uploads = request.session.get(_UPLOADS, {})
+    uploads[token] = Path(name).name
+    request.session[_UPLOADS] = uploads
+    return token
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    """Lưu tệp đã xem trước (toàn bộ hoặc không gì cả)."""
+    token = request.POST.get("ma", "")
+    uploads = request.session.get(_UPLOADS, {})
+    name = uploads.get(token)
+    path = _upload_dir() / token
+    if not name or not token.replace("-", "").replace("_", "").isalnum() or not path.exists():
+        messages.error(request, "Tệp đã hết hạn hoặc đã được nhập; hãy chọn lại tệp.")
+        return redirect("indicators:import")
+    try:
+        result = importing.import_file(request.user, name, content=path.read_bytes())
+    except ImportRejected as exc:  # the figures changed since the preview
+        return render(
+            request,
+            "indicators/import.html",
+            {
+                "columns": importing.COLUMNS,
+                "errors": [exc.summary(), *map(str, exc.errors)],
+                "result": None,
+            },
+            status=422,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+        uploads.pop(token, None)
+        request.session[_UPLOADS] = uploads
+    messages.success(request, result.summary())
+    return render(
+        request, "indicators/import.html", {"columns": importing.COLUMNS, "errors": [], "result": result, "done": True}
+    )
+
+
+@login_required
+@require_GET
+def export_file(request):
+    """Tải số liệu đã nhập của đơn vị trong kỳ (CSV hoặc XLSX, cùng các cột với tệp nhập)."""
+    unit = _unit_from(request)
+    period, error = _period_from(request.GET.get("ky", ""), f"{timezone.localdate().year}-NAM")
+    if error:
+        raise Http404(error)
+    fmt = "xlsx" if request.GET.get("dinh-dang") == "xlsx" else "csv"
+    data = exporting.export(unit, period, fmt, include_all=request.GET.get("tat-ca") == "1")
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="so_lieu_{unit.code}_{period.code}.{fmt}"'
+    return response
