@@ -45,7 +45,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "cchc.core",
+    "cchc.jobs",
     "cchc.org",
     "cchc.accounts",
     "cchc.workdays",
@@ -180,6 +183,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Background jobs (cchc.jobs): django-tasks with its database backend — the queue is a table of the same
+# database, so a commune needs no broker and a province's workers share its PostgreSQL. `cchc worker` runs
+# a worker; `cchc serve` starts one beside the web server unless told not to.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job whose worker is on another machine and has given no sign of life for this long is taken
+# as dead (on the same machine the worker's process is checked directly).
+CCHC_JOB_STALE_SECONDS = int(os.environ.get("CCHC_JOB_STALE_SECONDS", "300"))
 
 # Public pages (no login). The address printed on receipts (QR code of the dossier lookup): set it to the
 # address citizens reach, e.g. https://dichvucong.xa.gov.vn; empty = taken from the request that prints the

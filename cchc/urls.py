@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cchc.api.api import api
+from cchc.jobs.views import healthz
 
 admin.site.site_header = "cchc — Quản trị hệ thống"
 admin.site.site_title = "cchc"
 admin.site.index_title = "Danh mục và người dùng"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # database, cache, queue: for a load balancer (cchc.jobs.health)
     path("", include("cchc.core.urls")),
+    path("cong-viec/", include("cchc.jobs.urls")),
     path("tai-khoan/", include("cchc.accounts.urls")),
     path("don-vi/", include("cchc.org.urls")),
     path("lich-lam-viec/", include("cchc.workdays.urls")),

@@ -5,5 +5,4 @@ from cchc.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
 ]

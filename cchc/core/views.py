@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -12,8 +11,3 @@ def home(request):
     """Trang chủ: what needs doing for the user's current unit."""
     unit = request.current_unit
     return render(request, "core/home.html", {"todo": todo_items(request.user, unit), "unit": unit})
-
-
-@require_GET
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")

@@ -8,7 +8,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.core import registry
-        from cchc.dossiers import demo, indicators, selectors  # noqa: F401  (indicators registers on import)
+        from cchc.dossiers import demo, indicators, jobs, selectors  # noqa: F401  (indicators, jobs register on import)
 
         registry.register_nav(registry.NavEntry("Hồ sơ TTHC", "dossiers:list", order=10))
         registry.register_todo(selectors.todo_items)

@@ -1222,61 +1222,6 @@ def _write_postgresql(
         cur.execute("DROP TABLE dossier_stage")  # a second import in the same transaction makes its own
 
 
-# ---- jobs ---------------------------------------------------------------------------------------------
-def run_job(job: ImportJob, mapping: dict[str, str] | None = None) -> ImportJob:
-    """Run an upload job (inline or in a worker thread): progress goes to the job row."""
-    from django.db import close_old_connections
-
-    def progress(pct: int, stage: str) -> None:
-        # Outside the import transaction on PostgreSQL; on SQLite the write lock is held by the import, so
-        # the percentage is kept for the poller in memory (same process) and written at the end.
-        _PROGRESS[job.pk] = (pct, stage)
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=job.pk).update(progress=pct, stage=stage)
-
-    ImportJob.objects.filter(pk=job.pk).update(status="dang_chay", stage="Đang đọc tệp")
-    try:
-        actor = job.user or job.actor_label
-        result = import_dossiers(
-            job.file_path, actor=actor, dry_run=job.dry_run, mapping=mapping, progress=progress, job=job
-        )
-        ImportJob.objects.filter(pk=job.pk).update(
-            status="xong",
-            progress=100,
-            stage=result.summary(),
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            rows=result.details.get("rows", 0),
-            finished_at=timezone.now(),
-        )
-    except ImportRejected as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status="tu_choi",
-            progress=100,
-            stage=exc.summary(),
-            error_total=exc.total,
-            errors=[e.as_dict() for e in exc.errors],
-            finished_at=timezone.now(),
-        )
-    except Exception as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status="loi", progress=100, stage=f"Lỗi hệ thống: {exc}", finished_at=timezone.now()
-        )
-    finally:
-        _PROGRESS.pop(job.pk, None)
-        close_old_connections()
-    job.refresh_from_db()
-    return job
-
-
-_PROGRESS: dict[int, tuple[int, str]] = {}
-
-
-def job_progress(job: ImportJob) -> tuple[int, str]:
-    return _PROGRESS.get(job.pk, (job.progress, job.stage))
-
-
 def _audit_id(job: ImportJob | None, path: Path | str) -> str:
     """The audit row's object id (64 characters at most): the job, else the file's name (the full path is in
     the audit data)."""
