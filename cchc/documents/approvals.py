@@ -273,7 +273,7 @@ def sign(actor: Any, approval: Approval, key: signing.KeySource) -> Approval:
         kind.pdf(obj),
         key,
         signer_name=locked.decided_by_label,
-        reason=f"Ký duyệt {kind.label.lower()}",
+        reason=f"Ký duyệt {kind.label[:1].lower()}{kind.label[1:]}",
         location=locked.unit.name,
     )
     method = SignatureMethod.PKCS11 if isinstance(key, signing.TokenKey) else SignatureMethod.PKCS12

@@ -118,7 +118,7 @@ class TrustedRoot(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from cchc.documents.signing import load_certificates
+        from cchc.documents.signing import cert_name, load_certificates
 
         try:
             certs = load_certificates(self.pem.strip().encode())
@@ -127,6 +127,6 @@ class TrustedRoot(models.Model):
         if len(certs) != 1:
             raise ValidationError({"pem": "Mỗi dòng chứa đúng một chứng thư (-----BEGIN CERTIFICATE-----)."})
         cert = certs[0]
-        self.subject = cert.subject.human_friendly[:500]
+        self.subject = cert_name(cert)[:500]
         self.fingerprint = cert.sha256_fingerprint.replace(" ", "")
         self.valid_to = cert.not_valid_after

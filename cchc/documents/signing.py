@@ -227,11 +227,12 @@ def _stamp_style(text: str) -> Any:
     )
 
 
-def cert_name(cert: Any) -> str:
-    """The certificate holder as people read it: common name, then organisation."""
-    native = cert.subject.native
+def cert_name(cert: Any, *, issuer: bool = False) -> str:
+    """The certificate holder (or its issuer) as people read it: common name, then organisation."""
+    name = cert.issuer if issuer else cert.subject
+    native = name.native
     parts = [native.get("common_name"), native.get("organization_name")]
-    return ", ".join(str(p) for p in parts if p) or cert.subject.human_friendly
+    return ", ".join(str(p) for p in parts if p) or name.human_friendly
 
 
 def sign_pdf(
@@ -388,7 +389,7 @@ def _check_one(sig: Any, roots: list[Any]) -> SignatureCheck:
 
     cert = sig.signer_cert
     signer = cert_name(cert) if cert is not None else "không rõ"
-    issuer = cert.issuer.human_friendly if cert is not None else ""
+    issuer = cert_name(cert, issuer=True) if cert is not None else ""
     reported = sig.self_reported_timestamp
     signed_at = reported.isoformat() if reported else None
     try:

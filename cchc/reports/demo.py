@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cchc.indicators.periods import get_period
@@ -15,6 +16,7 @@ DEMO_COMMUNE = "000.16.21.H42"  # Xã Sơn Tây
 DEMO_DISTRICT = "000.00.21.H42"  # Huyện Hương Sơn
 DEMO_PERIOD = "2021-NAM"
 ACTOR = "cchc demo"
+DEMO_OFFICER = "canbo.sontay"
 
 
 def run_demo(out) -> None:
@@ -41,3 +43,26 @@ def run_demo(out) -> None:
     if rollup is None:
         rollup = services.create_report(ACTOR, district, period)
     out(f"{district.name}: báo cáo tổng hợp {period.name} (dự thảo) từ báo cáo đã gửi của các xã.")
+    _awaiting_leader(commune, out)
+
+
+def _awaiting_leader(commune: OrgUnit, out) -> None:
+    """This year's Q3 report of Xã Sơn Tây, drafted by canbo.sontay and waiting for lanhdao.sontay's sign-off
+    (so the leader's demo account has its "Chờ ký duyệt" item)."""
+    from django.contrib.auth import get_user_model
+
+    officer = get_user_model().objects.filter(username=DEMO_OFFICER).first()
+    period = get_period(f"{timezone.localdate().year}-Q3")
+    if officer is None or not commune.is_valid_on(period.end):
+        return
+    report = Report.objects.filter(unit=commune, period=period).first()
+    if report is None:
+        report = services.create_report(officer, commune, period)
+    if report.status == Status.DRAFT:
+        try:
+            services.request_signature(officer, report, "Kính trình đồng chí Chủ tịch xem xét, ký duyệt; số liệu "
+                                       "còn trống sẽ bổ sung khi có nguồn.")
+        except ValidationError as exc:  # the demo's own figures fail a rule: leave the draft, say why
+            out(f"{commune.name}: báo cáo {period.name} chưa trình ký được: {' '.join(exc.messages)}")
+            return
+    out(f"{commune.name}: báo cáo {period.name} {Report.objects.get(pk=report.pk).get_status_display().lower()}.")

@@ -70,7 +70,10 @@ def _is_user(actor: Any) -> bool:
 
 
 def _label(actor: Any) -> str:
-    return actor.get_username() if _is_user(actor) else str(actor)
+    """The name shown on pages (who wrote, sent, reviewed): the person's full name, not the login."""
+    if _is_user(actor):
+        return getattr(actor, "display_name", "") or actor.get_username()
+    return str(actor)
 
 
 def _require(actor: Any, action: scope.Action, unit: OrgUnit | int) -> None:

@@ -75,10 +75,12 @@ def test_draft_to_leader_to_approved_to_sent(people, report):
     sent = services.submit_report(officer, report, at=_aware(2021, 12, 14, 10))
     report.refresh_from_db()
     assert sent.pk == version.pk and sent.submitted_at and report.status == Status.SUBMITTED and not report.is_late
+    assert version.drafted_by_label == sent.submitted_by_label == "Lê Thị Lan"  # full names, not logins
     assert _verbs(report)[-2:] == [services.AuditVerb.REQUEST_SIGNATURE, services.AuditVerb.SUBMIT]
     assert _verbs(approval) == [approvals.AuditVerb.REQUEST, approvals.AuditVerb.APPROVE]
     services.review_report(reviewer, report, "accept")
-    assert Report.objects.get(pk=report.pk).status == Status.ACCEPTED
+    report.refresh_from_db()
+    assert report.status == Status.ACCEPTED and report.reviewed_by_label == "Trần Văn Bình"
 
 
 def test_leader_returns_with_comment_then_second_round(people, report):

@@ -1,0 +1,186 @@
+"""One commune's quarterly report end to end in Chromium, with the demo roles:
+
+drafted by canbo.sontay (a figure inserted with the picker) → sent to lanhdao.sontay → returned once with a
+comment → corrected and sent again → approved and signed on a PKCS#11 token (SoftHSM2, key made on the
+token, CA made by the test and configured as a trust root) → sent to the province → sonoivu sees who signed,
+checks the downloaded PDF on the upload check (valid), accepts; the same PDF with one byte changed shows
+"đã bị sửa".
+
+The intake, hand-over, late return and kiosk steps of issue 14's walk belong to other parts of the product
+and are added to this walk where they exist (see the lead's integration)."""
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from cchc.accounts.models import Role
+from cchc.documents.models import TrustedRoot
+from cchc.reports.models import Report, Status
+from conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SON_TAY, SO_NOI_VU = "000.16.21.H42", "000.00.01.H42"
+SHOTS = Path(os.environ.get("CCHC_SCREENSHOT_DIR", tempfile.gettempdir()))
+SLOW = 90_000  # LibreOffice makes the PDF when the report is approved and signed
+
+
+def _login(open_page, live_server, username):
+    page = open_page()
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+@pytest.fixture
+def roles(demo_org, make_user):
+    return {
+        "canbo": make_user(
+            "canbo.sontay",
+            Role.COMMUNE_OFFICER,
+            demo_org[SON_TAY],
+            full_name="Lê Thị Lan",
+            job_title="Công chức Văn phòng - Thống kê",
+        ),
+        "lanhdao": make_user(
+            "lanhdao.sontay", Role.LEADER, demo_org[SON_TAY], full_name="Hoàng Văn Dũng", job_title="Chủ tịch UBND xã"
+        ),
+        "sonoivu": make_user(
+            "sonoivu",
+            Role.PROVINCE_REVIEWER,
+            demo_org[SO_NOI_VU],
+            full_name="Nguyễn Thị Hà",
+            job_title="Chuyên viên Phòng CCHC, Sở Nội vụ",
+        ),
+    }
+
+
+def test_quarterly_report_signed_on_a_token_and_checked_by_the_province(
+    open_page, live_server, roles, soft_token, test_ca, monkeypatch, tmp_path
+):
+    from cchc.indicators.catalogue import ensure_catalogue
+
+    ensure_catalogue()
+    TrustedRoot.objects.create(name="CA thử nghiệm của kiểm thử", pem=test_ca.pem.decode())
+    monkeypatch.setenv("CCHC_PKCS11_LIB", soft_token.lib)
+    monkeypatch.setenv("CCHC_PKCS11_TOKEN", soft_token.label)
+    monkeypatch.setenv("CCHC_PKCS11_KEY", soft_token.key_label)
+    year = timezone.localdate().year
+    quarter = f"{year}-Q3"
+
+    # ---- the officer drafts the quarterly report, inserting a figure with the picker -----------------
+    officer = _login(open_page, live_server, "canbo.sontay")
+    officer.goto(f"{live_server.url}/bao-cao/")
+    officer.select_option("#ky", quarter)
+    officer.wait_for_url(re.compile(r"ky=" + quarter))
+    officer.get_by_role("button", name=re.compile("Tạo báo cáo")).click()
+    officer.wait_for_url(re.compile(r"/bao-cao/\d+/$"))
+    report = Report.objects.get(unit__code=SON_TAY, period__code=quarter)
+    section = officer.locator(".report-section", has=officer.locator("h3", has_text="ĐỀ XUẤT, KIẾN NGHỊ"))
+    section.locator("textarea").fill("Đề nghị tỉnh hỗ trợ thiết bị số hóa hồ sơ. Đã tiếp nhận ")
+    section.locator("summary", has_text="Chèn số liệu").click()
+    with officer.expect_response(lambda r: "chen-so-lieu" in r.url and "tiep" in r.url):
+        section.locator("input[type=search]").fill("ho so tiep nhan")
+    first = section.locator(".picker-item").first
+    assert "tiếp nhận" in first.inner_text().lower()
+    first.click()
+    officer.locator(".report-section", has=officer.locator("h3", has_text="ĐỀ XUẤT, KIẾN NGHỊ")).locator(
+        ".section-status", has_text="Đã lưu"
+    ).wait_for()
+    stored = report.sections.get(key="kien-nghi").text
+    assert "Đề nghị tỉnh hỗ trợ" in stored and re.search(r"\{dossiers\.[a-z_.]+\}", stored)
+    officer.get_by_role("link", name="Kiểm tra và trình ký").click()
+    officer.fill("#comment", "Kính trình đồng chí Chủ tịch xem xét, ký duyệt.")
+    officer.get_by_role("button", name="Trình ký").click()
+    officer.wait_for_url(re.compile(r"/bao-cao/\d+/$"))
+    assert "Đã trình lãnh đạo ký duyệt" in officer.content()
+
+    # ---- the leader returns it once with a comment ---------------------------------------------------
+    leader = _login(open_page, live_server, "lanhdao.sontay")
+    assert "Văn bản chờ ký duyệt" in leader.content()
+    leader.get_by_role("link", name=re.compile("Văn bản chờ ký duyệt")).first.click()
+    leader.locator("#cho-ky").get_by_role("link", name=re.compile("Báo cáo CCHC Quý III")).click()
+    leader.fill("#return-comment", "Bổ sung kết quả số hóa hồ sơ trong quý.")
+    leader.get_by_role("button", name="Trả lại").click()
+    leader.wait_for_selector("text=Đã trả lại văn bản")
+    assert Report.objects.get(pk=report.pk).status == Status.SIGN_RETURNED
+
+    # ---- the officer corrects and sends it again ---------------------------------------------------------
+    officer.goto(f"{live_server.url}/bao-cao/{report.pk}/")
+    assert "Bổ sung kết quả số hóa hồ sơ trong quý." in officer.content()
+    body = officer.locator(".report-section", has=officer.locator("h3", has_text="ĐỀ XUẤT, KIẾN NGHỊ"))
+    body.locator("textarea").press("End")
+    body.locator("textarea").type(" Trong quý đã số hóa toàn bộ hồ sơ tiếp nhận.")
+    body.locator(".section-status", has_text="Đã lưu").wait_for()
+    officer.get_by_role("link", name="Trình ký lại").click()
+    officer.fill("#comment", "Đã bổ sung theo ý kiến của đồng chí Chủ tịch.")
+    officer.get_by_role("button", name="Trình ký").click()
+    officer.wait_for_url(re.compile(r"/bao-cao/\d+/$"))
+
+    # ---- the leader approves and signs on the token ----------------------------------------------------
+    leader.goto(f"{live_server.url}/van-ban/cho-ky/")
+    assert "Lãnh đạo trả lại" in leader.locator("#da-xu-ly").inner_text()
+    leader.locator("#cho-ky").get_by_role("link", name=re.compile("Báo cáo CCHC Quý III")).click()
+    assert "lần trình 2" in leader.content()
+    leader.screenshot(path=str(SHOTS / "ky-duyet.png"), full_page=True)
+    leader.get_by_role("button", name="Ký duyệt").click()
+    leader.wait_for_selector("text=Đã ký duyệt văn bản", timeout=SLOW)
+    report.refresh_from_db()
+    assert report.status == Status.APPROVED and report.number.endswith("/BC-UBND")
+    assert leader.input_value("#token") == soft_token.label
+    leader.fill("#pin", soft_token.pin)
+    leader.get_by_role("button", name="Ký số").first.click()
+    leader.wait_for_selector("text=Đã ký số văn bản", timeout=SLOW)
+    panel = leader.locator("#chu-ky-so")
+    assert "Hoàng Văn Dũng" in panel.inner_text() and "Còn nguyên vẹn" in panel.inner_text()
+    assert "Tin cậy" in panel.inner_text()
+
+    # ---- the officer sends it to the province ----------------------------------------------------------------
+    officer.goto(f"{live_server.url}/bao-cao/{report.pk}/")
+    officer.get_by_role("link", name="Gửi cấp trên").click()
+    officer.get_by_role("button", name="Gửi cấp trên").click()
+    officer.wait_for_selector("text=Đã gửi báo cáo số")
+    assert Report.objects.get(pk=report.pk).status == Status.SUBMITTED
+
+    # ---- the province sees who signed, checks the PDF received and accepts ----------------------------------
+    reviewer = _login(open_page, live_server, "sonoivu")
+    reviewer.goto(f"{live_server.url}/bao-cao/tiep-nhan/")
+    reviewer.get_by_role("link", name="Xã Sơn Tây").click()
+    signed_block = reviewer.locator("#ky-duyet")
+    assert "Hoàng Văn Dũng" in signed_block.inner_text() and "Chủ tịch UBND xã" in signed_block.inner_text()
+    assert "Còn nguyên vẹn" in signed_block.inner_text() and "Tin cậy" in signed_block.inner_text()
+    signed_block.screenshot(path=str(SHOTS / "chu-ky-so.png"))
+    with reviewer.expect_download() as download:
+        reviewer.get_by_role("link", name="Tải bản PDF đã ký số").click()
+    pdf = tmp_path / "bao-cao-da-ky.pdf"
+    download.value.save_as(pdf)
+    reviewer.goto(f"{live_server.url}/van-ban/kiem-tra-chu-ky/")
+    reviewer.set_input_files("#tep", str(pdf))
+    reviewer.get_by_role("button", name="Kiểm tra").click()
+    result = reviewer.locator("#ket-qua")
+    result.wait_for()
+    assert "Chữ ký số hợp lệ" in result.inner_text() and "Hoàng Văn Dũng" in result.inner_text()
+    reviewer.go_back()
+    reviewer.goto(f"{live_server.url}/bao-cao/{report.pk}/")
+    reviewer.get_by_role("button", name="Tiếp nhận").click()
+    reviewer.wait_for_selector("text=Đã tiếp nhận báo cáo")
+    assert Report.objects.get(pk=report.pk).status == Status.ACCEPTED
+
+    # ---- one changed byte -------------------------------------------------------------------------------------
+    data = bytearray(pdf.read_bytes())
+    at = data.index(b"stream", len(data) // 5) + 20
+    data[at] = (data[at] + 1) % 256
+    changed = tmp_path / "bao-cao-bi-sua.pdf"
+    changed.write_bytes(bytes(data))
+    reviewer.goto(f"{live_server.url}/van-ban/kiem-tra-chu-ky/")
+    reviewer.set_input_files("#tep", str(changed))
+    reviewer.get_by_role("button", name="Kiểm tra").click()
+    reviewer.locator("#ket-qua").wait_for()
+    assert "đã bị sửa" in reviewer.locator("#ket-qua").inner_text()
