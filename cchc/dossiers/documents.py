@@ -38,6 +38,15 @@ def _time(value: datetime | None) -> str:
     return f"{value:%H} giờ {value:%M} phút" if value else ""
 
 
+# What a paper form prints where nothing was recorded: a dotted line to fill in by hand, never a blank.
+DOTS = "…………………"
+
+
+def _applicant(name: str, id_number: str, address: str, phone: str, email: str) -> dict[str, str]:
+    values = {"name": name, "id_number": id_number, "address": address, "phone": phone, "email": email}
+    return {k: (v.strip() or DOTS) for k, v in values.items()}
+
+
 def _header(unit: OrgUnit, day: date) -> dict[str, Any]:
     return official_header(unit, day, number="", title="", summary="").as_context()
 
@@ -47,13 +56,9 @@ def _common(d: Dossier) -> dict[str, Any]:
         "code": d.code,
         "procedure": d.procedure.name,
         "field": d.field.name,
-        "applicant": {
-            "name": d.applicant_name,
-            "id_number": d.applicant_id_number,
-            "address": d.applicant_address,
-            "phone": d.applicant_phone,
-            "email": d.applicant_email,
-        },
+        "applicant": _applicant(
+            d.applicant_name, d.applicant_id_number, d.applicant_address, d.applicant_phone, d.applicant_email
+        ),
         "received_date": format_date(d.received_on),
         "due_date": format_date(d.due_on),
         "papers": [],
@@ -95,15 +100,17 @@ def form_context(
             lookup_page=data["lookup_page"],
             papers=data["papers"],
             processing_time=data["processing_time"],
-            received_time=_time(data["received_at"]),
-            due_time=_time(data["due_at"]),
+            received_time=_time(data["received_at"]) or DOTS,
+            # A procedure counted in working days is due within the working hours of its day: no clock time.
+            due_time=_time(data["due_at"]) or "trong giờ làm việc",
             due_date=format_date(data["due_on"]),
             result_place=data["return_place"],
             book=str(d.received_on.year),
             line=str(data["register_line"] or ""),
             receiver=data["receiver"],
         )
-        extra = {"qr": Image(qr_png(data["qr_text"]), width_mm=30), "copy_label": "Giao người nộp hồ sơ"}
+        # 22 mm scans from a phone at arm's length and keeps the receipt, signatures included, on one A4 page.
+        extra = {"qr": Image(qr_png(data["qr_text"]), width_mm=22), "copy_label": "Giao người nộp hồ sơ"}
         day = d.received_on
     elif number == "02":
         data = selectors.supplement_data(d)
@@ -170,13 +177,9 @@ def render_counter_slip(
         "code": "chưa cấp (hồ sơ chưa được tiếp nhận)",
         "procedure": procedure.name,
         "field": procedure.field.name,
-        "applicant": {
-            "name": applicant.name,
-            "id_number": applicant.id_number,
-            "address": applicant.address,
-            "phone": applicant.phone,
-            "email": applicant.email,
-        },
+        "applicant": _applicant(
+            applicant.name, applicant.id_number, applicant.address, applicant.phone, applicant.email
+        ),
         "received_date": format_date(today),
         "supplements": [f"Nộp {name}" for name in missing] or [reason],
         "reason": reason or "Hồ sơ chưa đủ thành phần theo quy định của thủ tục.",

@@ -424,10 +424,8 @@ def control_slip_data(dossier: Dossier) -> dict[str, Any]:
 
 
 def _person(user: Any) -> str:
-    """ "Lê Thị Lan (Công chức Văn phòng - Thống kê)" for the hand-over log; empty for no one."""
-    if user is None:
-        return ""
-    return f"{user.display_name} ({user.job_title})" if user.job_title else user.display_name
+    """The full name for the hand-over log (both sign beside it); empty for no one."""
+    return user.display_name if user is not None else ""
 
 
 def register_data(user: Any, unit_id: int, start: date, end: date) -> dict[str, Any]:
