@@ -45,7 +45,10 @@ class Figure:
 
     def as_dict(self) -> dict:
         out = {
-            "kind": self.kind, "text": self.text, "start": self.start, "end": self.end,
+            "kind": self.kind,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
             "location": self.unit.location(),
         }
         for key in ("value", "num", "den"):
@@ -72,24 +75,80 @@ def to_json_number(v: Decimal) -> int | float:
 
 # ---- vocabulary ----------------------------------------------------------------------------------
 MEASURES = [
-    ("đúng hạn và trước hạn", "đúng hạn"), ("trước hạn và đúng hạn", "đúng hạn"),
-    ("trước hạn", "trước hạn"), ("đúng hạn", "đúng hạn"), ("quá hạn", "quá hạn"), ("trễ hạn", "quá hạn"),
-    ("trễ hẹn", "quá hạn"), ("trong hạn", "trong hạn"), ("tiếp nhận", "tiếp nhận"), ("giải quyết", "giải quyết"),
-    ("hài lòng", "hài lòng"), ("khảo sát", "khảo sát"), ("nhiệm vụ", "nhiệm vụ"), ("văn bản", "văn bản"),
+    ("đúng hạn và trước hạn", "đúng hạn"),
+    ("trước hạn và đúng hạn", "đúng hạn"),
+    ("trước hạn", "trước hạn"),
+    ("đúng hạn", "đúng hạn"),
+    ("quá hạn", "quá hạn"),
+    ("trễ hạn", "quá hạn"),
+    ("trễ hẹn", "quá hạn"),
+    ("trong hạn", "trong hạn"),
+    ("tiếp nhận", "tiếp nhận"),
+    ("giải quyết", "giải quyết"),
+    ("hài lòng", "hài lòng"),
+    ("khảo sát", "khảo sát"),
+    ("nhiệm vụ", "nhiệm vụ"),
+    ("văn bản", "văn bản"),
 ]
 _MEASURE_RX = re.compile("|".join(re.escape(k) for k, _ in MEASURES), re.IGNORECASE)
 _MEASURE_MAP = {k: v for k, v in MEASURES}
 NOUNS = [
-    "hồ sơ", "văn bản", "nhiệm vụ", "phần việc", "điểm", "phiếu", "đánh giá", "đơn vị", "đơn thư", "đơn",
-    "người", "lượt", "cuộc", "cán bộ", "đồng chí", "trường hợp", "tin", "bài", "thủ tục", "TTHC", "xã",
-    "trường", "ý kiến", "chức danh", "phòng", "quyết định", "kế hoạch", "cơ quan", "vấn đề",
+    "hồ sơ",
+    "văn bản",
+    "nhiệm vụ",
+    "phần việc",
+    "điểm",
+    "phiếu",
+    "đánh giá",
+    "đơn vị",
+    "đơn thư",
+    "đơn",
+    "người",
+    "lượt",
+    "cuộc",
+    "cán bộ",
+    "đồng chí",
+    "trường hợp",
+    "tin",
+    "bài",
+    "thủ tục",
+    "TTHC",
+    "xã",
+    "trường",
+    "ý kiến",
+    "chức danh",
+    "phòng",
+    "quyết định",
+    "kế hoạch",
+    "cơ quan",
+    "vấn đề",
+    "bộ phận",
+    "phản ánh",
+    "kiến nghị",
+    "dịch vụ công",
+    "dịch vụ",
+    "thôn",
+    "lớp",
+    "hội nghị",
+    "buổi",
+    "tiêu chí",
+    "thí sinh",
+    "công chức",
+    "lĩnh vực",
+    "sáng kiến",
+    "chương trình",
+    "máy",
 ]
-_NOUN_RX = re.compile(r"\s*(" + "|".join(re.escape(n) for n in sorted(NOUNS, key=len, reverse=True)) + r")\b",
-                      re.IGNORECASE)
+_NOUN_RX = re.compile(
+    r"\s*(" + "|".join(re.escape(n) for n in sorted(NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+NOUN_SEARCH = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(n) for n in sorted(NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 _LEVEL_RX = re.compile(r"cấp\s+(tỉnh|huyện|xã)", re.IGNORECASE)
 _SCOPE_RX = re.compile(r"lĩnh vực\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
 _LABEL_BEFORE = re.compile(
-    r"(?:mức độ|mức|đối tượng|khóa|khoá|lần thứ|lần|năm|quý|tháng|ngày|điều|khoản|giai đoạn|covid|thứ|số|"
+    r"(?:mức độ|mức|đối tượng|khóa|khoá|lần thứ|lần|năm|quý|tháng|ngày|điều|khoản|giai đoạn|covid|thứ|(?<!tổng )số|"
     r"tiêu chí|chỉ số|phụ lục|bảng|mục|iso|tcvn|nhóm|loại|hạng|cấp độ|kỳ|lớp|khu|tổ|ấp|thôn|phường|"
     r"nghị quyết|nghị định|quyết định|chỉ thị|kế hoạch|công văn|stt|tt)\s*[:.-]?\s*$",
     re.IGNORECASE,
@@ -105,14 +164,13 @@ MASKS = [
     re.compile(r"(?<!\d)0\d{2,3}[.\s]\d{3}[.\s]\d{3,4}(?!\d)"),  # phone numbers
     re.compile(r"(?<![\d/])\d+:\d+(?![\d/])"),  # ISO 9001:2015, 15:00
     re.compile(r"(?<!\w)\d{4}\s?[-–]\s?\d{4}(?!\w)"),  # 2021-2030
+    re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?(?=\s)"),  # a criterion code opening a cell: "4.1. Thực hiện…"
 ]
 PARTY_REF = re.compile(r"(?<![\w/])(\d{1,4})-([A-ZĐ][A-Za-zĐ]{0,4})([/-])([A-ZĐ][A-Za-zĐ]{0,6})(?![\w/])")
 DOC_REF = re.compile(
     r"(?<![\w/.,])(\d{1,5})\s?/\s?((?:\d{4}/)?[A-ZĐ][A-Za-z0-9ĐđƠơƯư]*(?:\s?[-–]\s?[A-ZĐ&][A-Za-z0-9ĐđƠơƯư&]*)*)"
 )
-SHORT_REF = re.compile(
-    r"(Nghị định|Thông tư|Quyết định|Nghị quyết|Chỉ thị)\s+(?:số\s*:?\s*)?(\d{1,4}/\d{4})(?![/\w])"
-)
+SHORT_REF = re.compile(r"(Nghị định|Thông tư|Quyết định|Nghị quyết|Chỉ thị)\s+(?:số\s*:?\s*)?(\d{1,4}/\d{4})(?![/\w])")
 DATE_LONG = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4,5})", re.IGNORECASE)
 DATE_DMY = re.compile(r"(?<![\d/.,])(\d{1,2})\s?/\s?(\d{1,2})\s?/\s?(\d{4,5})(?![\d/])")
 DATE_DM = re.compile(r"ngày\s+(\d{1,2})/(\d{1,2})(?![\d/])((?:\s*[;,]\s*\d{1,2}/\d{1,2}(?![\d/]))*)", re.IGNORECASE)
@@ -148,7 +206,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: a full stop, ! or ? followed by a capital letter or a bullet starts a new one."""
     spans, start = [], 0
     for m in re.finditer(r"[.!?]+\s+", text):
-        nxt = text[m.end(): m.end() + 1]
+        nxt = text[m.end() : m.end() + 1]
         if nxt and (nxt.isupper() or nxt in "-+•"):
             spans.append((start, m.end()))
             start = m.end()
@@ -163,7 +221,7 @@ def clause_before(text: str, pos: int) -> str:
     stop = [m.end() for m in re.finditer(r"[.!?]\s+", text[:pos])]
     if stop:
         cut = max(cut, stop[-1] - 1)
-    return text[cut + 1: pos]
+    return text[cut + 1 : pos]
 
 
 def measure_in(text: str, last: bool = True) -> str:
@@ -199,8 +257,18 @@ def _row_label(unit: Unit, doc: Document) -> str:
     return " ".join(texts)
 
 
+def _ordinal_column(unit: Unit, doc: Document) -> bool:
+    """A cell of the "STT"/"TT" column: its number is a row number, not a count."""
+    if unit.table is None:
+        return False
+    table = next(t for t in doc.tables if t.index == unit.table)
+    heads = [r[unit.cell - 1].text.strip().lower() for r in table.rows[:2] if len(r) >= unit.cell]
+    return any(h in ("stt", "tt", "số tt", "số thứ tự") for h in heads)
+
+
 def unit_figures(unit: Unit, doc: Document) -> list[Figure]:
     text, base, table = unit.text, unit.start, unit.table is not None
+    ordinal = _ordinal_column(unit, doc)
     spans = _Spans()
     out: list[Figure] = []
     sents = sentences(text)
@@ -216,8 +284,15 @@ def unit_figures(unit: Unit, doc: Document) -> list[Figure]:
         a = m.start() if a is None else a
         b = m.end() if b is None else b
         s = sentence_of(a)
-        fig = Figure(kind=kind, text=text[a:b], start=base + a, end=base + b, unit=unit,
-                     sentence=(base + s[0], base + s[1]), **kw)
+        fig = Figure(
+            kind=kind,
+            text=text[a:b],
+            start=base + a,
+            end=base + b,
+            unit=unit,
+            sentence=(base + s[0], base + s[1]),
+            **kw,
+        )
         spans.take(a, b)
         out.append(fig)
         return fig
@@ -236,8 +311,8 @@ def unit_figures(unit: Unit, doc: Document) -> list[Figure]:
         if not spans.free(m.start(), m.end()):
             continue
         symbol = re.sub(r"\s", "", m.group(2))
-        tb = TYPE_BEFORE.search(text[max(0, m.start() - 60): m.start()])
-        before = text[max(0, m.start() - 12): m.start()]
+        tb = TYPE_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
+        before = text[max(0, m.start() - 12) : m.start()]
         if not tb and not re.search(r"số\s*:?\s*$", before, re.IGNORECASE):
             # "14 buổi/ Tuần" or a fraction followed by a capitalised word: only a symbol with a dash or
             # a known shape counts as a document number without "số" before it
@@ -266,7 +341,7 @@ def unit_figures(unit: Unit, doc: Document) -> list[Figure]:
             add("date" if ok else "bad_date", m, a, b, extra={"d": d, "m": mo, "y": None, "no_year": True})
     for m in MONTH_YEAR.finditer(text):
         if spans.free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12 and 1945 <= int(m.group(2)) <= 2100:
-            after = text[m.end(): m.end() + 12]
+            after = text[m.end() : m.end() + 12]
             if not _NOUN_RX.match(after):
                 spans.take(m.start(), m.end())
     # fractions
@@ -276,24 +351,38 @@ def unit_figures(unit: Unit, doc: Document) -> list[Figure]:
         num, den = _num(m.group(1), table), _num(m.group(2), table)
         if num is None or den is None:
             continue
-        before, after = text[max(0, m.start() - 25): m.start()], text[m.end(): m.end() + 15]
+        before, after = text[max(0, m.start() - 25) : m.start()], text[m.end() : m.end() + 15]
         score = bool(SCORE_AFTER.match(after) or SCORE_BEFORE.search(before) or "đ" in m.group(0))
         rank = bool(RANK_BEFORE.search(before))
         plain_small = num <= 31 and den <= 12 and "." not in m.group(0) and "," not in m.group(0)
         if plain_small and not (score or rank or _NOUN_RX.match(after)):
             continue  # could be a day/month
         ctx = clause_before(text, m.start())
-        add("fraction", m, num=num, den=den, value=num, score=score, rank=rank,
+        add(
+            "fraction",
+            m,
+            num=num,
+            den=den,
+            value=num,
+            score=score,
+            rank=rank,
             measure=measure_in(ctx) or (measure_in(row_label) if table else ""),
             level=level_in(text[: m.start()]) or level_in(row_label),
-            scope=_scope(text[: m.start()] + " " + row_label), noun=_noun(after))
+            scope=_scope(text[: m.start()] + " " + row_label),
+            noun=_noun(after),
+        )
     for m in PERCENT.finditer(text):
         if not spans.free(m.start(), m.end()):
             continue
         v = _num(m.group(1), table)
         if v is not None:
-            add("percent", m, value=v, decimals=_decimals(m.group(1), v),
-                measure=measure_in(clause_before(text, m.start())))
+            add(
+                "percent",
+                m,
+                value=v,
+                decimals=_decimals(m.group(1), v),
+                measure=measure_in(clause_before(text, m.start())),
+            )
     for m in MONEY.finditer(text):
         if not spans.free(m.start(), m.end()):
             continue
@@ -306,15 +395,21 @@ def unit_figures(unit: Unit, doc: Document) -> list[Figure]:
         v = _num(m.group(1), table)
         if v is None:
             continue
-        before = text[max(0, m.start() - 25): m.start()]
-        after = text[m.end(): m.end() + 20]
+        before = text[max(0, m.start() - 25) : m.start()]
+        after = text[m.end() : m.end() + 20]
         ctx = clause_before(text, m.start())
-        label_like = bool(_LABEL_BEFORE.search(before)) or bool(re.match(r"^\s*/", after))
-        add("number", m, value=v, label_like=label_like, noun=_noun(after),
+        label_like = ordinal or bool(_LABEL_BEFORE.search(before)) or bool(re.match(r"^\s*/", after))
+        add(
+            "number",
+            m,
+            value=v,
+            label_like=label_like,
+            noun=_noun(after),
             measure=measure_in(ctx) or (measure_in(row_label) if table else ""),
             level=level_in(text[: m.start()]) or level_in(row_label),
             scope=_scope(text[: m.start()] + " " + row_label),
-            decimals=_decimals(m.group(1), v))
+            decimals=_decimals(m.group(1), v),
+        )
     out.sort(key=lambda f: f.start)
     return out
 

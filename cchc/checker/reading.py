@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from cchc.core.uploads import UploadKind, UploadRefused, check_upload
+
 MAX_BYTES = 10 * 1024 * 1024
 SUPPORTED = (".docx", ".txt", ".md")
 
@@ -178,11 +180,19 @@ class _Builder:
             return
         heading = self.sections.feed(text, style_level)
         start, end = self._emit(text, "\n")
-        self.units.append(Unit(
-            index=len(self.units), kind="paragraph", text=text, start=start, end=end,
-            section=self.sections.path, section_title=self.sections.title,
-            paragraph=ordinal if ordinal is not None else self.paragraph_no, heading=heading,
-        ))
+        self.units.append(
+            Unit(
+                index=len(self.units),
+                kind="paragraph",
+                text=text,
+                start=start,
+                end=end,
+                section=self.sections.path,
+                section_title=self.sections.title,
+                paragraph=ordinal if ordinal is not None else self.paragraph_no,
+                heading=heading,
+            )
+        )
 
     def table(self, rows: list[list[str]]) -> None:
         rows = [[clean_line(c).strip() for c in r] for r in rows]
@@ -196,9 +206,16 @@ class _Builder:
                 sep = "\t" if c_no < len(cells) else "\n"
                 start, end = self._emit(cell, sep)
                 unit = Unit(
-                    index=len(self.units), kind="cell", text=cell, start=start, end=end,
-                    section=self.sections.path, section_title=self.sections.title,
-                    table=table.index, row=r_no, cell=c_no,
+                    index=len(self.units),
+                    kind="cell",
+                    text=cell,
+                    start=start,
+                    end=end,
+                    section=self.sections.path,
+                    section_title=self.sections.title,
+                    table=table.index,
+                    row=r_no,
+                    cell=c_no,
                 )
                 self.units.append(unit)
                 row_units.append(unit)
@@ -332,5 +349,10 @@ def read_document(source: str | Path | BinaryIO | bytes, name: str | None = None
     if not data:
         raise ReadError(f"Tệp “{name}” rỗng.")
     if suffix == ".docx":
+        # the 10 MB cap counts compressed bytes: a 287 KB DOCX may hold 74 MB of text
+        try:
+            check_upload(data, name, UploadKind.DOCUMENT)
+        except UploadRefused as exc:
+            raise ReadError(str(exc)) from exc
         return _read_docx(data, name)
     return _read_text(data, name)

@@ -98,13 +98,13 @@ def detect_period(doc: Document, doc_date: date | None = None) -> Period | None:
     m = re.search(r"quý\s+(IV|I{1,3}|[1-4])\b", head, re.IGNORECASE)
     if m:
         code = {1: "q1", 2: "q2", 3: "q3", 4: "q4"}[_ROMAN[m.group(1).upper()]]
-        year_text = head[m.end():] + " " + head
-    elif (m := re.search(r"6 tháng đầu năm", head, re.IGNORECASE)):
-        code, year_text = "h1", head[m.start():]
-    elif (m := re.search(r"9 tháng", head, re.IGNORECASE)):
-        code, year_text = "m9", head[m.start():]
-    elif (m := re.search(r"\bnăm\s+(\d{4})", head, re.IGNORECASE)):
-        code, year_text = "year", head[m.start():]
+        year_text = head[m.end() :] + " " + head
+    elif m := re.search(r"6 tháng đầu năm", head, re.IGNORECASE):
+        code, year_text = "h1", head[m.start() :]
+    elif m := re.search(r"9 tháng", head, re.IGNORECASE):
+        code, year_text = "m9", head[m.start() :]
+    elif m := re.search(r"\bnăm\s+(\d{4})", head, re.IGNORECASE):
+        code, year_text = "year", head[m.start() :]
     if code is None:
         return None
     y = re.search(r"năm\s+(\d{4})", year_text)

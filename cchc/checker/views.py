@@ -24,14 +24,15 @@ def _highlight(unit: Unit, marks: list[tuple[int, int, str, int]]) -> str:
     Marks may overlap (a row-wide finding and a cell finding): the text is cut at every boundary and each
     piece takes the most severe mark covering it; every finding keeps its own anchor and number.
     """
-    spans = [(max(a, unit.start), min(b, unit.end), sev, no) for a, b, sev, no in marks
-             if a < unit.end and b > unit.start]
+    spans = [
+        (max(a, unit.start), min(b, unit.end), sev, no) for a, b, sev, no in marks if a < unit.end and b > unit.start
+    ]
     if not spans:
         return escape(unit.text)
     cuts = sorted({unit.start, unit.end, *(a for a, _, _, _ in spans), *(b for _, b, _, _ in spans)})
     out = []
     for a, b in pairwise(cuts):
-        piece = escape(unit.text[a - unit.start: b - unit.start])
+        piece = escape(unit.text[a - unit.start : b - unit.start])
         anchors = "".join(f'<span id="f{no}"></span>' for sa, _, _, no in spans if sa == a)
         ends = "".join(f"<sup>{no}</sup>" for _, sb, _, no in spans if sb == b)
         covering = [sev for sa, sb, sev, _ in spans if sa <= a and sb >= b]
@@ -72,14 +73,23 @@ def check(request):
                 context["error"] = str(exc)
             else:
                 findings = [
-                    {"no": i, "f": f, "label": SEVERITY_LABEL[f.severity],
-                     "where": f.unit.location_text(result.document.line_word)}
+                    {
+                        "no": i,
+                        "f": f,
+                        "label": SEVERITY_LABEL[f.severity],
+                        "where": f.unit.location_text(result.document.line_word),
+                    }
                     for i, f in enumerate(result.findings, start=1)
                 ]
                 context.update(
-                    result=result, findings=findings, counts=result.counts(), blocks=_render_blocks(result),
-                    groups=[(SEVERITY_LABEL[s], s, [x for x in findings if x["f"].severity == s])
-                            for s in (ERROR, WARNING, INFO)],
+                    result=result,
+                    findings=findings,
+                    counts=result.counts(),
+                    blocks=_render_blocks(result),
+                    groups=[
+                        (SEVERITY_LABEL[s], s, [x for x in findings if x["f"].severity == s])
+                        for s in (ERROR, WARNING, INFO)
+                    ],
                 )
         status = 400 if "error" in context else 200
         return render(request, "checker/check.html", context, status=status)

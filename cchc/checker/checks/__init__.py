@@ -19,16 +19,46 @@ from cchc.checker.checks.base import (
 from cchc.checker.checks.dates import check_dates
 from cchc.checker.checks.docnums import check_doc_numbers
 from cchc.checker.checks.points import check_points
+from cchc.checker.checks.rate_parts import check_rate_parts, check_rate_roundings, check_table_rate_columns
 from cchc.checker.checks.rates import check_fraction_counts, check_percent_fraction
+from cchc.checker.checks.relations import (
+    check_decimal_marks,
+    check_list_counts,
+    check_same_quantity,
+    check_service_levels,
+    check_status_sums,
+)
 from cchc.checker.checks.sums import check_level_subtotals, check_sum_parts
 from cchc.checker.checks.tables import check_table_totals
 
 __all__ = [
-    "ALL_CHECKS", "ERROR", "INFO", "SEVERITY_LABEL", "SEVERITY_ORDER", "WARNING", "Context", "Finding", "Period",
+    "ALL_CHECKS",
+    "ERROR",
+    "INFO",
+    "SEVERITY_LABEL",
+    "SEVERITY_ORDER",
+    "WARNING",
+    "Context",
+    "Finding",
+    "Period",
     "rules",
 ]
 
 ALL_CHECKS = [
-    check_sum_parts, check_level_subtotals, check_table_totals, check_percent_fraction,
-    check_fraction_counts, check_points, check_dates, check_doc_numbers,
+    check_sum_parts,
+    check_level_subtotals,
+    check_table_totals,
+    check_percent_fraction,
+    check_fraction_counts,
+    check_points,
+    check_dates,
+    check_doc_numbers,
+    check_rate_parts,
+    check_rate_roundings,
+    check_table_rate_columns,
+    check_list_counts,
+    check_same_quantity,
+    check_service_levels,
+    check_status_sums,
+    check_decimal_marks,
 ]

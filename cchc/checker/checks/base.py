@@ -69,8 +69,13 @@ class Period:
         return f"{self.name} {self.year} ({format_date(self.start)}–{format_date(self.end)})"
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "name": self.name, "year": self.year,
-                "start": self.start.isoformat(), "end": self.end.isoformat()}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "year": self.year,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
 
 
 @dataclass
@@ -102,20 +107,18 @@ def _quote(doc: Document, a: int, b: int, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _finding(ctx: Context, severity: str, check: str, unit: Unit, a: int, b: int, message: str,
-             numbers: list) -> Finding:
+def _finding(
+    ctx: Context, severity: str, check: str, unit: Unit, a: int, b: int, message: str, numbers: list
+) -> Finding:
     return Finding(severity, check, unit, a, b, _quote(ctx.doc, a, b), message, numbers)
 
 
 def _counts(figs: list[Figure]) -> list[Figure]:
-    return [f for f in figs if f.kind in ("number", "fraction") and not f.label_like and not f.score
-            and not f.rank]
+    return [f for f in figs if f.kind in ("number", "fraction") and not f.label_like and not f.score and not f.rank]
 
 
 def _total_value(f: Figure) -> Decimal:
     return f.num if f.kind == "fraction" else f.value
 
 
-_EXCLUDE_PART = re.compile(r"(giảm|tăng|so với|cùng kỳ|khoảng|gần|hơn|trên|dưới|tối đa|tối thiểu)\s*$",
-                           re.IGNORECASE)
-
+_EXCLUDE_PART = re.compile(r"(giảm|tăng|so với|cùng kỳ|khoảng|gần|hơn|trên|dưới|tối đa|tối thiểu)\s*$", re.IGNORECASE)

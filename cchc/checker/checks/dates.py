@@ -13,11 +13,17 @@ from cchc.core.vnformat import format_date, parse_date
 # ---- 7. dates ------------------------------------------------------------------------------------
 _PERIOD_PHRASE = re.compile(
     r"trong (?:quý\s+(?:I{1,3}|IV|[1-4])|năm \d{4}|kỳ báo cáo|kỳ|6 tháng đầu năm|9 tháng)|từ đầu năm đến nay|"
-    r"tính từ", re.IGNORECASE)
-_RANGE = re.compile(r"từ\s+(?:ngày\s+)?(\d{1,2}/\d{1,2}/\d{4})\s+đến\s+(?:ngày\s+)?(\d{1,2}/\d{1,2}/\d{4})",
-                    re.IGNORECASE)
-_ISSUER_AFTER = re.compile(r"^[^;.]{0,90}?\bcủa\s+(Chính phủ|Thủ tướng|Bộ|Sở|UBND tỉnh|Ủy ban nhân dân tỉnh|"
-                           r"HĐND tỉnh|Tỉnh ủy|Huyện ủy|UBND huyện|Ủy ban nhân dân huyện)", re.IGNORECASE)
+    r"tính từ",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(
+    r"từ\s+(?:ngày\s+)?(\d{1,2}/\d{1,2}/\d{4})\s+đến\s+(?:ngày\s+)?(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE
+)
+_ISSUER_AFTER = re.compile(
+    r"^[^;.]{0,90}?\bcủa\s+(Chính phủ|Thủ tướng|Bộ|Sở|UBND tỉnh|Ủy ban nhân dân tỉnh|"
+    r"HĐND tỉnh|Tỉnh ủy|Huyện ủy|UBND huyện|Ủy ban nhân dân huyện)",
+    re.IGNORECASE,
+)
 
 
 def check_dates(ctx: Context) -> list[Finding]:
@@ -33,15 +39,35 @@ def check_dates(ctx: Context) -> list[Finding]:
         else:
             last = calendar.monthrange(y or 2024, m)[1]
             why = f"tháng {m}{' năm ' + str(y) if y else ''} chỉ có {last} ngày"
-        out.append(_finding(ctx, ERROR, "ngay_khong_ton_tai", f.unit, f.start, f.end,
-                            f"Ngày “{f.text}” không tồn tại: {why}.", [d, m] + ([y] if y else [])))
+        out.append(
+            _finding(
+                ctx,
+                ERROR,
+                "ngay_khong_ton_tai",
+                f.unit,
+                f.start,
+                f.end,
+                f"Ngày “{f.text}” không tồn tại: {why}.",
+                [d, m] + ([y] if y else []),
+            )
+        )
     # a cited document dated after the document itself
     if ctx.doc_date:
         for ref, day in _dated_refs(ctx):
             if day > ctx.doc_date and not ref.extra.get("self"):
-                out.append(_finding(ctx, ERROR, "ngay_sau_van_ban", ref.unit, ref.start, day_end(ctx, ref),
-                                    f"Văn bản {ref.text} ghi ngày {format_date(day)}, sau ngày của chính văn bản này "
-                                    f"({format_date(ctx.doc_date)}).", []))
+                out.append(
+                    _finding(
+                        ctx,
+                        ERROR,
+                        "ngay_sau_van_ban",
+                        ref.unit,
+                        ref.start,
+                        day_end(ctx, ref),
+                        f"Văn bản {ref.text} ghi ngày {format_date(day)}, sau ngày của chính văn bản này "
+                        f"({format_date(ctx.doc_date)}).",
+                        [],
+                    )
+                )
     if ctx.period:
         out += _period_dates(ctx)
     return out
@@ -58,10 +84,10 @@ def _dated_refs(ctx: Context) -> list[tuple[Figure, date]]:
     for i, f in enumerate(figs):
         if f.kind != "docref":
             continue
-        for g in figs[i + 1: i + 3]:
+        for g in figs[i + 1 : i + 3]:
             if g.unit is not f.unit or g.kind != "date" or g.extra.get("no_year"):
                 continue
-            between = f.unit.text[f.end - f.unit.start: g.start - f.unit.start]
+            between = f.unit.text[f.end - f.unit.start : g.start - f.unit.start]
             if g.day and len(between) <= 40 and re.search(r"ngày\s*$", between) and not re.search(r"[;(]", between):
                 f.extra["date_end"] = g.end
                 out.append((f, g.day))
@@ -78,9 +104,19 @@ def _period_dates(ctx: Context) -> list[Finding]:
             except ValueError:
                 continue
             if (a, b) != (p.start, p.end):
-                out.append(_finding(ctx, WARNING, "ky_bao_cao", unit, unit.start + m.start(), unit.start + m.end(),
-                                    f"Khoảng thời gian {format_date(a)}–{format_date(b)} khác kỳ báo cáo "
-                                    f"{p.label()} theo mốc chốt số liệu.", []))
+                out.append(
+                    _finding(
+                        ctx,
+                        WARNING,
+                        "ky_bao_cao",
+                        unit,
+                        unit.start + m.start(),
+                        unit.start + m.end(),
+                        f"Khoảng thời gian {format_date(a)}–{format_date(b)} khác kỳ báo cáo "
+                        f"{p.label()} theo mốc chốt số liệu.",
+                        [],
+                    )
+                )
     refs = dict((id(f), day) for f, day in _dated_refs(ctx))
     units = ctx.doc.units
     for i, unit in enumerate(units):
@@ -95,7 +131,7 @@ def _period_dates(ctx: Context) -> list[Finding]:
             issued_at = sa + re.search(r"ban hành", sent, re.IGNORECASE).start()
             scope = [(unit, issued_at, sb)]
             if sent.rstrip().endswith(":"):
-                for nxt in units[i + 1: i + 12]:
+                for nxt in units[i + 1 : i + 12]:
                     if nxt.heading or nxt.table is not None:
                         break
                     if not re.match(r"\s*(?:[-+•]|Ban hành|Kế hoạch|Quyết định|Công văn|Báo cáo|Chỉ thị)", nxt.text):
@@ -107,12 +143,21 @@ def _period_dates(ctx: Context) -> list[Finding]:
                         continue
                     if re.match(r"\d{4}/", f.symbol) or f.extra.get("party"):
                         continue  # legal documents of other bodies carry their year
-                    if _ISSUER_AFTER.match(u.text[f.end - u.start:]):
+                    if _ISSUER_AFTER.match(u.text[f.end - u.start :]):
                         continue
                     day = refs[id(f)]
                     if not (p.start <= day <= p.end):
-                        out.append(_finding(ctx, WARNING, "ngoai_ky", u, f.start, day_end(ctx, f),
-                                            f"Văn bản {f.text} ngày {format_date(day)} được nêu là ban hành trong kỳ "
-                                            f"nhưng nằm ngoài kỳ báo cáo {p.label()}.", []))
+                        out.append(
+                            _finding(
+                                ctx,
+                                WARNING,
+                                "ngoai_ky",
+                                u,
+                                f.start,
+                                day_end(ctx, f),
+                                f"Văn bản {f.text} ngày {format_date(day)} được nêu là ban hành trong kỳ "
+                                f"nhưng nằm ngoài kỳ báo cáo {p.label()}.",
+                                [],
+                            )
+                        )
     return out
-

@@ -10,8 +10,9 @@ from cchc.checker.reading import Unit
 from cchc.core.vnformat import format_number
 
 # ---- 5. points -----------------------------------------------------------------------------------
-_DEDUCT = re.compile(r"(?:điểm trừ(?:\s+là)?|bị trừ|trừ|thấp hơn|mất|giảm)\s*:?\s*(\d+(?:[.,]\d+)?)\s*(?:điểm|đ)?",
-                     re.IGNORECASE)
+_DEDUCT = re.compile(
+    r"(?:điểm trừ(?:\s+là)?|bị trừ|trừ|thấp hơn|mất|giảm)\s*:?\s*(\d+(?:[.,]\d+)?)\s*(?:điểm|đ)?", re.IGNORECASE
+)
 
 
 def _dec(text: str) -> Decimal:
@@ -23,34 +24,57 @@ def check_points(ctx: Context) -> list[Finding]:
     for unit in ctx.doc.units:
         figs = ctx.unit_figures(unit)
         text = unit.text
-        scores = [f for f in figs if f.kind == "fraction" and not f.rank
-                  and (f.score or re.search(r"điểm|\dđ\b", text, re.IGNORECASE))]
+        scores = [
+            f
+            for f in figs
+            if f.kind == "fraction" and not f.rank and (f.score or re.search(r"điểm|\dđ\b", text, re.IGNORECASE))
+        ]
         for f in [f for f in figs if f.kind == "fraction" and f.rank]:
             if f.num > f.den or f.num == 0:
-                out.append(_finding(ctx, ERROR, "xep_hang", unit, f.start, f.end,
-                                    f"Thứ hạng {n(f.num)}/{n(f.den)} không thể có: hạng phải từ 1 đến {n(f.den)}.",
-                                    [f.num, f.den]))
+                out.append(
+                    _finding(
+                        ctx,
+                        ERROR,
+                        "xep_hang",
+                        unit,
+                        f.start,
+                        f.end,
+                        f"Thứ hạng {n(f.num)}/{n(f.den)} không thể có: hạng phải từ 1 đến {n(f.den)}.",
+                        [f.num, f.den],
+                    )
+                )
         if len(scores) != 1:
             continue  # several scores in one place: which deduction belongs to which is not said
         f = scores[0]
-        rest = text[f.end - unit.start:]
+        rest = text[f.end - unit.start :]
         deductions = [_dec(m.group(1)) for m in _DEDUCT.finditer(rest)]
         if not deductions:
             continue
         if f.num > f.den:
-            out.append(_finding(ctx, ERROR, "diem", unit, f.start, unit.end,
-                                f"Điểm đạt {n(f.num)} lớn hơn điểm tối đa {n(f.den)}.", [f.num, f.den]))
+            out.append(
+                _finding(
+                    ctx,
+                    ERROR,
+                    "diem",
+                    unit,
+                    f.start,
+                    unit.end,
+                    f"Điểm đạt {n(f.num)} lớn hơn điểm tối đa {n(f.den)}.",
+                    [f.num, f.den],
+                )
+            )
             continue
         lost = f.den - f.num
         total = sum(deductions, Decimal(0))
         if lost == total:
             continue
         expr = " + ".join(n(d) for d in deductions)
-        msg = (f"Điểm không khớp: {n(f.num)} + {expr} (điểm trừ) = {n(f.num + total)} ≠ {n(f.den)} (tối đa); "
-               f"{n(f.den)} − {n(f.num)} = {n(lost)}.")
+        msg = (
+            f"Điểm không khớp: {n(f.num)} + {expr} (điểm trừ) = {n(f.num + total)} ≠ {n(f.den)} (tối đa); "
+            f"{n(f.den)} − {n(f.num)} = {n(lost)}."
+        )
         if total and lost == total * 100:
-            msg += (f" Có thể thiếu dấu thập phân: {format_number(f.num / 100, 2)}/"
-                    f"{format_number(f.den / 100, 2)} điểm.")
+            msg += f" Có thể thiếu dấu thập phân: {format_number(f.num / 100, 2)}/{format_number(f.den / 100, 2)} điểm."
         out.append(_finding(ctx, ERROR, "diem", unit, f.start, unit.end, msg, [f.num, f.den, *deductions, lost]))
     out += _points_tables(ctx)
     return out
@@ -92,13 +116,23 @@ def _points_tables(ctx: Context) -> list[Finding]:
         rows = []
         for row in table.rows[1:]:
             code = row[0].text.strip().rstrip(".")
-            rows.append((code, row, _cell_value(ctx, row, c_max), _cell_value(ctx, row, c_got),
-                         _cell_value(ctx, row, c_lost)))
+            rows.append(
+                (code, row, _cell_value(ctx, row, c_max), _cell_value(ctx, row, c_got), _cell_value(ctx, row, c_lost))
+            )
         for code, row, mx, got, lost in rows:
             if None not in (mx, got, lost) and got + lost != mx:
-                out.append(_finding(ctx, ERROR, "diem", row[c_got], row[0].start, row[-1].end,
-                                    f"{_label(row, code)}: {n(got)} (đạt) + {n(lost)} (trừ) = {n(got + lost)} ≠ "
-                                    f"{n(mx)} (tối đa).", [got, lost, mx]))
+                out.append(
+                    _finding(
+                        ctx,
+                        ERROR,
+                        "diem",
+                        row[c_got],
+                        row[0].start,
+                        row[-1].end,
+                        f"{_label(row, code)}: {n(got)} (đạt) + {n(lost)} (trừ) = {n(got + lost)} ≠ {n(mx)} (tối đa).",
+                        [got, lost, mx],
+                    )
+                )
         by_code = {code: r for r in rows for code in [r[0]] if re.fullmatch(r"\d+(?:\.\d+)*", code)}
         for code, r in by_code.items():
             depth = code.count(".") + 1
@@ -111,9 +145,18 @@ def _points_tables(ctx: Context) -> list[Finding]:
                 s = sum((c[pos] for c in children), Decimal(0))
                 if s != r[pos]:
                     expr = " + ".join(n(c[pos]) for c in children)
-                    out.append(_finding(ctx, ERROR, "diem_linh_vuc", r[1][0], r[1][0].start, r[1][-1].end,
-                                        f"Điểm {label} của {code} không bằng tổng các tiêu chí con: {expr} = {n(s)} "
-                                        f"≠ {n(r[pos])}.", [r[pos]] + [c[pos] for c in children] + [s]))
+                    out.append(
+                        _finding(
+                            ctx,
+                            ERROR,
+                            "diem_linh_vuc",
+                            r[1][0],
+                            r[1][0].start,
+                            r[1][-1].end,
+                            f"Điểm {label} của {code} không bằng tổng các tiêu chí con: {expr} = {n(s)} ≠ {n(r[pos])}.",
+                            [r[pos]] + [c[pos] for c in children] + [s],
+                        )
+                    )
         tops = [r for k, r in by_code.items() if "." not in k]
         for _code, row, mx, got, _lost in rows:
             label = " ".join(c.text for c in row[:2]).lower()
@@ -125,8 +168,16 @@ def _points_tables(ctx: Context) -> list[Finding]:
                 s = sum((t[pos] for t in tops), Decimal(0))
                 if s != v:
                     expr = " + ".join(n(t[pos]) for t in tops)
-                    out.append(_finding(ctx, ERROR, "diem_tong", row[0], row[0].start, row[-1].end,
-                                        f"Tổng điểm {name} không bằng tổng các lĩnh vực: {expr} = {n(s)} ≠ {n(v)}.",
-                                        [v] + [t[pos] for t in tops] + [s]))
+                    out.append(
+                        _finding(
+                            ctx,
+                            ERROR,
+                            "diem_tong",
+                            row[0],
+                            row[0].start,
+                            row[-1].end,
+                            f"Tổng điểm {name} không bằng tổng các lĩnh vực: {expr} = {n(s)} ≠ {n(v)}.",
+                            [v] + [t[pos] for t in tops] + [s],
+                        )
+                    )
     return out
-

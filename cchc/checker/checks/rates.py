@@ -12,8 +12,9 @@ from cchc.core.vnformat import format_number
 
 
 # ---- 3. percentage vs fraction -------------------------------------------------------------------
-def _pct_compare(ctx: Context, unit: Unit, frac: Figure, pct_value: Decimal, decimals: int, a: int, b: int,
-                 pct_text: str) -> list[Finding]:
+def _pct_compare(
+    ctx: Context, unit: Unit, frac: Figure, pct_value: Decimal, decimals: int, a: int, b: int, pct_text: str
+) -> list[Finding]:
     if not frac.den:
         return []
     exact = frac.num * 100 / frac.den
@@ -26,12 +27,30 @@ def _pct_compare(ctx: Context, unit: Unit, frac: Figure, pct_value: Decimal, dec
     right_text = format_number(right, decimals=decimals) + "%"
     stated = format_number(pct_value, decimals=decimals) + "%"
     if abs(exact - pct_value) < q:
-        return [_finding(ctx, WARNING, "phan_tram_lam_tron", unit, a, b,
-                         f"Làm tròn sai: {expr}, làm tròn là {right_text}, không phải {stated}.",
-                         [frac.num, frac.den, pct_value, right])]
-    return [_finding(ctx, ERROR, "phan_tram_phan_so", unit, a, b,
-                     f"Tỷ lệ không khớp với phân số: {expr} ≈ {right_text} ≠ {stated}.",
-                     [frac.num, frac.den, pct_value, right])]
+        return [
+            _finding(
+                ctx,
+                WARNING,
+                "phan_tram_lam_tron",
+                unit,
+                a,
+                b,
+                f"Làm tròn sai: {expr}, làm tròn là {right_text}, không phải {stated}.",
+                [frac.num, frac.den, pct_value, right],
+            )
+        ]
+    return [
+        _finding(
+            ctx,
+            ERROR,
+            "phan_tram_phan_so",
+            unit,
+            a,
+            b,
+            f"Tỷ lệ không khớp với phân số: {expr} ≈ {right_text} ≠ {stated}.",
+            [frac.num, frac.den, pct_value, right],
+        )
+    ]
 
 
 def check_percent_fraction(ctx: Context) -> list[Finding]:
@@ -42,6 +61,14 @@ def check_percent_fraction(ctx: Context) -> list[Finding]:
         pcts = [f for f in figs if f.kind == "percent"]
         for p in pcts:
             before = [f for f in fracs if f.sentence == p.sentence and f.end <= p.start]
+            after = [
+                f
+                for f in fracs
+                if f.start >= p.end and re.fullmatch(r"\s*\(\s*", unit.text[p.end - unit.start : f.start - unit.start])
+            ]
+            if after:  # "đạt 95% (90/100 hồ sơ)"
+                out += _pct_compare(ctx, unit, after[0], p.value, p.decimals, p.start, after[0].end, p.text)
+                continue
             if not before:
                 continue
             fr = before[-1]
@@ -56,17 +83,15 @@ def check_percent_fraction(ctx: Context) -> list[Finding]:
             if "%" not in texts:
                 continue
             idx = texts.index("%")
-            value_cells = [c for c in row[idx + 1:] if re.fullmatch(r"\d+(?:[.,]\d+)?", c.text.strip())]
+            value_cells = [c for c in row[idx + 1 :] if re.fullmatch(r"\d+(?:[.,]\d+)?", c.text.strip())]
             if not value_cells:
                 continue
             vc = value_cells[0]
             vfig = next((f for f in ctx.unit_figures(vc) if f.kind == "number"), None)
-            fracs = [f for c in row for f in ctx.unit_figures(c)
-                     if f.kind == "fraction" and not f.score and not f.rank]
+            fracs = [f for c in row for f in ctx.unit_figures(c) if f.kind == "fraction" and not f.score and not f.rank]
             if vfig is None or len(fracs) != 1:
                 continue
-            out += _pct_compare(ctx, vc, fracs[0], vfig.value, vfig.decimals, row[0].start, row[-1].end,
-                                vc.text + "%")
+            out += _pct_compare(ctx, vc, fracs[0], vfig.value, vfig.decimals, row[0].start, row[-1].end, vc.text + "%")
     return out
 
 
@@ -82,8 +107,14 @@ def _is_dossier(f: Figure) -> bool:
 def check_fraction_counts(ctx: Context) -> list[Finding]:
     facts: dict[tuple, list[Figure]] = {}
     for f in ctx.figures:
-        if f.kind == "number" and not f.label_like and f.measure in _DOSSIER_MEASURES and f.level \
-                and _is_dossier(f) and not f.scope:
+        if (
+            f.kind == "number"
+            and not f.label_like
+            and f.measure in _DOSSIER_MEASURES
+            and f.level
+            and _is_dossier(f)
+            and not f.scope
+        ):
             facts.setdefault((f.level, f.measure), []).append(f)
     out = []
     for f in ctx.figures:
@@ -102,10 +133,20 @@ def check_fraction_counts(ctx: Context) -> list[Finding]:
             continue
         details = "; ".join(
             f"{what}: {n(v)} trong phân số, nhưng {', '.join(sorted({n(x.value) for x in xs}))} ở "
-            f"{xs[0].unit.location_text(ctx.doc.line_word)}" for what, v, xs in bad)
-        out.append(_finding(ctx, WARNING, "phan_so_so_lieu", f.unit, f.start, f.end,
-                            f"Phân số {n(f.num)}/{n(f.den)} (cấp {f.level}) mâu thuẫn với số liệu của cùng "
-                            f"chỉ tiêu nêu ở chỗ khác — {details}.",
-                            [f.num, f.den] + [x.value for _, _, xs in bad for x in xs]))
+            f"{xs[0].unit.location_text(ctx.doc.line_word)}"
+            for what, v, xs in bad
+        )
+        out.append(
+            _finding(
+                ctx,
+                WARNING,
+                "phan_so_so_lieu",
+                f.unit,
+                f.start,
+                f.end,
+                f"Phân số {n(f.num)}/{n(f.den)} (cấp {f.level}) mâu thuẫn với số liệu của cùng "
+                f"chỉ tiêu nêu ở chỗ khác — {details}.",
+                [f.num, f.den] + [x.value for _, _, xs in bad for x in xs],
+            )
+        )
     return out
-

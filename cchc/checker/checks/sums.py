@@ -60,10 +60,35 @@ def _parts_in(ctx: Context, unit: Unit, figs: list[Figure], a: int, b: int) -> l
             return None
         if f.kind not in ("number",) or f.label_like:
             continue
-        if _EXCLUDE_PART.search(text[max(a, ra - 12): ra]):
+        if _EXCLUDE_PART.search(text[max(a, ra - 12) : ra]):
             return None
         parts.append(f)
     return parts
+
+
+# "gồm:", "bao gồm", "trong đó", "trong đó có", or a colon: a list of parts follows
+_LIST_LEAD = re.compile(r"(?:,\s*)?(?:gồm|bao gồm|trong đó(?:\s+có)?)\s*:?\s|:\s", re.IGNORECASE)
+
+
+def _list_end(text: str, figs: list[Figure], unit: Unit, la: int, sb: int) -> int:
+    """Where a list of parts ends: at a percentage, or at the first ";" of a comma-separated list."""
+    end = sb
+    for f in figs:
+        if f.kind == "percent" and la <= f.start - unit.start < end:
+            end = f.start - unit.start
+    semi = text.find(";", la, end)
+    if semi >= 0 and "," in text[la:semi]:
+        end = semi
+    return end
+
+
+def _same_noun(total: Figure, parts: list[Figure] | None) -> list[Figure] | None:
+    """Parts counting another thing than the total ("02 cuộc … tại 05 đơn vị") are dropped; parts with no noun
+    of their own stay."""
+    if not parts or not total.noun:
+        return parts
+    kept = [p for p in parts if not p.noun or p.noun == total.noun]
+    return kept if len(kept) >= 2 and all(not p.noun or p.noun == total.noun for p in parts) else None
 
 
 def _gap_ok(gap: str, max_words: int = 12) -> bool:
@@ -95,7 +120,7 @@ def check_sum_parts(ctx: Context) -> list[Finding]:
                 if not cand:
                     continue
                 total = cand[-1]
-                gap = text[total.end - unit.start: ga]
+                gap = text[total.end - unit.start : ga]
                 if not _gap_ok(gap.rstrip(". ")) or _depth_at(text, sa, total.start - unit.start) != 0:
                     continue
                 parts = _parts_in(ctx, unit, figs, ga + 1, gb) if balanced else None
@@ -104,7 +129,7 @@ def check_sum_parts(ctx: Context) -> list[Finding]:
                     out += _compare_total(ctx, unit, total, parts, total.start - unit.start, gb + 1)
                 elif balanced:
                     # "15/15 đơn thư (giảm 25 đơn…): 02 khiếu nại, 12 phản ánh…" — a list after the colon
-                    rest = text[gb + 1: sb]
+                    rest = text[gb + 1 : sb]
                     m = re.match(r"\s*(?::|,?\s*gồm\s*:?)", rest)
                     if m:
                         la = gb + 1 + m.end()
@@ -113,25 +138,31 @@ def check_sum_parts(ctx: Context) -> list[Finding]:
                             done.add(total.start)
                             out += _compare_total(ctx, unit, total, parts, total.start - unit.start, sb)
             # "10 đơn thuộc thẩm quyền…, gồm: 01 …, 07 …"
-            for m in re.finditer(r"(?:,\s*)?(?:gồm|bao gồm)\s*:|:\s", text[sa:sb]):
+            for m in _LIST_LEAD.finditer(text[sa:sb]):
                 la = sa + m.end()
                 cand = [f for f in counts if sa <= f.end - unit.start <= sa + m.start()]
                 if not cand or cand[-1].start in done:
                     continue
                 total = cand[-1]
-                gap = text[total.end - unit.start: sa + m.start()]
+                gap = text[total.end - unit.start : sa + m.start()]
                 if not _gap_ok(gap, 14) or _depth_at(text, sa, total.start - unit.start) != 0:
                     continue
-                parts = _parts_in(ctx, unit, figs, la, sb)
+                lb = _list_end(text, figs, unit, la, sb)
+                parts = _same_noun(total, _parts_in(ctx, unit, figs, la, lb))
                 if parts and len(parts) >= 2 and _depth_at(text, sa, la) == 0:
                     done.add(total.start)
-                    out += _compare_total(ctx, unit, total, parts, total.start - unit.start, sb)
+                    out += _compare_total(ctx, unit, total, parts, total.start - unit.start, lb)
             # "… có 21 chức danh. Trong đó, có 11 …, 10 …"
             if s_idx + 1 < len(sents):
                 na, nb = sents[s_idx + 1]
-                if re.match(r"\s*Trong đó\b", text[na:nb], re.IGNORECASE):
-                    totals = [f for f in counts if sa <= f.start - unit.start < sb and f.kind == "number"
-                              and _depth_at(text, sa, f.start - unit.start) == 0]
+                if re.match(r"\s*(?:Trong đó|Cụ thể|Bao gồm|Gồm)\b", text[na:nb], re.IGNORECASE):
+                    totals = [
+                        f
+                        for f in counts
+                        if sa <= f.start - unit.start < sb
+                        and f.kind == "number"
+                        and _depth_at(text, sa, f.start - unit.start) == 0
+                    ]
                     parts = _parts_in(ctx, unit, figs, na, nb) or []
                     out += _compare_by_noun(ctx, unit, totals, parts, sa, nb)
     return out
@@ -142,13 +173,23 @@ def _compare_total(ctx: Context, unit: Unit, total: Figure, parts: list[Figure],
     if s == _total_value(total):
         return []
     what = f" ({total.measure})" if total.measure else ""
-    return [_finding(ctx, ERROR, "tong_thanh_phan", unit, unit.start + a, unit.start + b,
-                     f"Tổng{what} không khớp với các thành phần nêu cùng câu: {msg}.",
-                     [_total_value(total)] + [p.value for p in parts] + [s])]
+    return [
+        _finding(
+            ctx,
+            ERROR,
+            "tong_thanh_phan",
+            unit,
+            unit.start + a,
+            unit.start + b,
+            f"Tổng{what} không khớp với các thành phần nêu cùng câu: {msg}.",
+            [_total_value(total)] + [p.value for p in parts] + [s],
+        )
+    ]
 
 
-def _compare_by_noun(ctx: Context, unit: Unit, totals: list[Figure], parts: list[Figure], a: int,
-                     b: int) -> list[Finding]:
+def _compare_by_noun(
+    ctx: Context, unit: Unit, totals: list[Figure], parts: list[Figure], a: int, b: int
+) -> list[Finding]:
     if not totals or len(parts) < 2:
         return []
     if len(totals) == 1:
@@ -178,7 +219,7 @@ def check_level_subtotals(ctx: Context) -> list[Finding]:
         if _LEVEL_LEAD.match(unit.text):
             continue
         level_units = []
-        for nxt in units[i + 1: i + 6]:
+        for nxt in units[i + 1 : i + 6]:
             m = _LEVEL_LEAD.match(nxt.text)
             if not m:
                 break
@@ -186,8 +227,10 @@ def check_level_subtotals(ctx: Context) -> list[Finding]:
         if len({lv for lv, _ in level_units}) < 2:
             continue
         totals = _by_measure([f for f in _counts(ctx.unit_figures(unit)) if f.kind == "number"])
-        subs = [(lv, u, _by_measure([f for f in _counts(ctx.unit_figures(u)) if f.kind == "number"]))
-                for lv, u in level_units]
+        subs = [
+            (lv, u, _by_measure([f for f in _counts(ctx.unit_figures(u)) if f.kind == "number"]))
+            for lv, u in level_units
+        ]
         for measure, total in totals.items():
             vals = [(lv, u, d.get(measure)) for lv, u, d in subs]
             if any(v is None for _, _, v in vals):
@@ -195,11 +238,19 @@ def check_level_subtotals(ctx: Context) -> list[Finding]:
             s = sum((v.value for _, _, v in vals), Decimal(0))
             if s != total.value:
                 expr = " + ".join(f"{n(v.value)} ({'cấp ' + lv})" for lv, _, v in vals)
-                out.append(_finding(
-                    ctx, ERROR, "tong_cap_duoi", unit, total.start, total.end,
-                    f"Số {measure} toàn địa bàn không bằng tổng các cấp nêu ngay sau: {expr} = {n(s)} "
-                    f"≠ {n(total.value)}.",
-                    [total.value] + [v.value for _, _, v in vals] + [s]))
+                out.append(
+                    _finding(
+                        ctx,
+                        ERROR,
+                        "tong_cap_duoi",
+                        unit,
+                        total.start,
+                        total.end,
+                        f"Số {measure} toàn địa bàn không bằng tổng các cấp nêu ngay sau: {expr} = {n(s)} "
+                        f"≠ {n(total.value)}.",
+                        [total.value] + [v.value for _, _, v in vals] + [s],
+                    )
+                )
     return out
 
 
@@ -209,4 +260,3 @@ def _by_measure(figs: list[Figure]) -> dict[str, Figure]:
         if f.measure in ("tiếp nhận", "giải quyết", "đúng hạn", "trước hạn", "quá hạn", "trong hạn"):
             seen.setdefault(f.measure, []).append(f)
     return {m: fs[0] for m, fs in seen.items() if len(fs) == 1}
-

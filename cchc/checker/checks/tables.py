@@ -32,7 +32,7 @@ def check_table_totals(ctx: Context) -> list[Finding]:
                 continue
             # sub-rows: following rows whose label starts with "-" or "+"
             subs = []
-            for nxt in rows[r_i + 1:]:
+            for nxt in rows[r_i + 1 :]:
                 lc = [c for c in nxt if c.text and not re.fullmatch(r"[\d.,%\s]*", c.text)]
                 if lc and re.match(r"^[-+]\s", lc[0].text):
                     if any(c.text.strip() == "%" for c in nxt) or re.search(r"tỷ lệ", lc[0].text, re.IGNORECASE):
@@ -74,10 +74,19 @@ def check_table_totals(ctx: Context) -> list[Finding]:
                     expr = " + ".join(n(v.value) for v in vals)
                     head = rows[0][col].text if col < len(rows[0]) else ""
                     head = "" if re.fullmatch(r"[\d.,\s]*", head) else head
-                    out.append(_finding(ctx, ERROR, "tong_bang", total.unit, row[0].start, row[-1].end,
-                                        f"Dòng “{label.text}”{(' cột “' + head + '”') if head else ''} không bằng "
-                                        f"tổng {where}: {expr} = {n(s)} ≠ {n(total.value)}.",
-                                        [total.value] + [v.value for v in vals] + [s]))
+                    out.append(
+                        _finding(
+                            ctx,
+                            ERROR,
+                            "tong_bang",
+                            total.unit,
+                            row[0].start,
+                            row[-1].end,
+                            f"Dòng “{label.text}”{(' cột “' + head + '”') if head else ''} không bằng "
+                            f"tổng {where}: {expr} = {n(s)} ≠ {n(total.value)}.",
+                            [total.value] + [v.value for v in vals] + [s],
+                        )
+                    )
     return out
 
 
@@ -95,4 +104,3 @@ def _row_numbers(ctx: Context, row: list[Unit]) -> dict[int, Figure]:
         if len(fs) == 1 and i > 0:
             out[i] = fs[0]
     return out
-

@@ -22,10 +22,14 @@ def _report_docx(total: str = "54.647") -> bytes:
     d.add_paragraph("1. Cải cách thủ tục hành chính")
     d.add_paragraph("Kết quả giải quyết hồ sơ theo bảng sau:")
     t = d.add_table(rows=4, cols=4)
-    for r, row in enumerate([["Đơn vị", "Tiếp nhận", "Đúng hạn", "Quá hạn"],
-                             ["Cấp huyện", "4.747", "4.738", "9"],
-                             ["Cấp xã", "49.900", "49.120", "780"],
-                             ["Tổng cộng", total, "53.858", "789"]]):
+    for r, row in enumerate(
+        [
+            ["Đơn vị", "Tiếp nhận", "Đúng hạn", "Quá hạn"],
+            ["Cấp huyện", "4.747", "4.738", "9"],
+            ["Cấp xã", "49.900", "49.120", "780"],
+            ["Tổng cộng", total, "53.858", "789"],
+        ]
+    ):
         for c, text in enumerate(row):
             t.cell(r, c).text = text
     d.add_paragraph("2. Cải cách tổ chức bộ máy")
@@ -42,7 +46,7 @@ def test_docx_is_read_in_document_order_with_sections():
     assert kinds.index(("cell", "780")) < kinds.index(("paragraph", "2. Cải cách tổ chức bộ máy"))
     cell = next(u for u in doc.units if u.text == "49.900")
     assert (cell.table, cell.row, cell.cell, cell.section) == (1, 3, 2, ("I", "1"))
-    assert doc.text[cell.start:cell.end] == "49.900"
+    assert doc.text[cell.start : cell.end] == "49.900"
 
 
 def test_docx_wrong_total_row_and_sentence_found():
@@ -126,6 +130,9 @@ def test_page_renders_a_real_report_with_tables(client_in):
     html = resp.content.decode()
     assert resp.status_code == 200
     # a finding on a table row marks each of its cells; every finding is marked at least once
-    assert {int(x) for x in re.findall(r'<span id="f(\d+)"></span><mark class="chk-', html)} == set(range(1, 10))
+    count = len(check_document(ref).findings)
+    assert count >= 9
+    assert {int(x) for x in re.findall(r'<span id="f(\d+)"></span><mark class="chk-', html)} == set(
+        range(1, count + 1))
     assert "<table>" in html
     assert "53.850 + 789 = 54.639 ≠ 54.647" in html

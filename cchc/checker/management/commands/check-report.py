@@ -11,8 +11,10 @@ from cchc.checker.services import ReadError, check_document
 
 
 class Command(BaseCommand):
-    help = ("Kiểm tra số liệu của một báo cáo CCHC (tổng, tỷ lệ, điểm, ngày, số ký hiệu) / "
-            "Check the figures of a CCHC report (.docx, .txt, .md).")
+    help = (
+        "Kiểm tra số liệu của một báo cáo CCHC (tổng, tỷ lệ, điểm, ngày, số ký hiệu) / "
+        "Check the figures of a CCHC report (.docx, .txt, .md)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="Tệp báo cáo .docx, .txt hoặc .md / report file")
@@ -34,8 +36,10 @@ class Command(BaseCommand):
             w(f"Ngày văn bản: {result.doc_date:%d/%m/%Y}")
         w(f"Kỳ báo cáo: {result.period.label() if result.period else 'không xác định được từ tiêu đề'}")
         counts = result.counts()
-        w(f"Số liệu đã đọc: {len(result.figures)}; phát hiện: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, "
-          f"{counts[INFO]} lưu ý.")
+        w(
+            f"Số liệu đã đọc: {len(result.figures)}; phát hiện: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo, "
+            f"{counts[INFO]} lưu ý."
+        )
         if not result.findings:
             w("Không phát hiện điểm nào không khớp.")
         for severity in (ERROR, WARNING, INFO):
