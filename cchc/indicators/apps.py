@@ -26,3 +26,6 @@ class IndicatorsConfig(AppConfig):
         registry.register_nav(registry.NavEntry("Số liệu chỉ tiêu", "indicators:index", order=40))
         registry.register_demo(registry.DemoStep("Số liệu chỉ tiêu", enter_demo_values, order=30))
         post_migrate.connect(_load_shipped, sender=self, dispatch_uid="indicators-shipped-catalogue")
+        from cchc.indicators.api import router
+
+        registry.register_api_router("/indicators", router)

@@ -89,7 +89,8 @@ class RawRow:
 
     def text(self, column: str) -> str:
         value = self.cells.get(column)
-        return "" if value is None else (_cell(value) if not isinstance(value, str) else value.strip())
+        text = "" if value is None else (_cell(value) if not isinstance(value, str) else value.strip())
+        return text.replace("\x00", "")  # PostgreSQL refuses NUL in text
 
 
 @dataclass
@@ -256,6 +257,8 @@ class _Lookup:
                 self.periods[key] = get_period(key)
             except PeriodCodeError as exc:
                 self.periods[key] = exc
+            except (ValueError, OverflowError):  # a year the calendar cannot hold (0000-NAM)
+                self.periods[key] = PeriodCodeError(f"Mã kỳ “{code}” không hợp lệ: năm ngoài phạm vi.")
         return self.periods[key]
 
 
@@ -296,7 +299,7 @@ def _check_row(raw: RawRow, look: _Lookup, errors: ErrorCollector) -> tuple | No
         indicator = None
     note = _unprotect(raw.text("ghi_chu"))
     cell = raw.cells.get("gia_tri")
-    text = _unprotect(cell.strip()) if isinstance(cell, str) else cell
+    text = _unprotect(cell.strip().replace("\x00", "")) if isinstance(cell, str) else cell
     if text is None or text == "":
         return (unit, period, indicator, None, note, RowAction.SKIP) if errors.total == before else None
     if isinstance(text, str) and fold(text) in CLEAR_WORDS:
@@ -417,6 +420,6 @@ def import_file(
     actor: Actor, path: str | Path, *, content: bytes | None = None, dry_run: bool = False, origin: Origin = Origin.FILE
 ) -> FigureImport:
     """``cchc indicators import FILE``, the upload page and the API: a CSV or XLSX file."""
-    name = Path(str(path)).name
+    name = Path(str(path)).name.replace("\x00", "")
     data = content if content is not None else Path(path).read_bytes()
     return import_rows(actor, read_file(name, data), source_name=name, dry_run=dry_run, origin=origin)

@@ -83,6 +83,8 @@ def clean_value(indicator: Indicator, raw: object) -> Decimal:
                 f"{label}: “{raw}” không phải là một lựa chọn; chỉ nhận một trong các giá trị {allowed}."
             ) from exc
         raise ValidationError(f"{label}: “{raw}” không phải là một số.") from exc
+    if not value.is_finite():
+        raise ValidationError(f"{label}: “{raw}” không phải là một số.")
     if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
         key = str(int(value)) if value == value.to_integral_value() else str(value)
         if key not in (indicator.choices or {}):

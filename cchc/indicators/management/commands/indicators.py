@@ -44,7 +44,25 @@ class Command(GroupCommand):
         "check-rules": "Kiểm tra tệp quy tắc với danh mục chỉ tiêu. / Check a rules file against the catalogue.",
         "import": "Nhập số liệu từ tệp CSV/XLSX (don_vi, ky, ma_chi_tieu, gia_tri, ghi_chu). / Import figures.",
         "export": "Xuất số liệu đã nhập của một đơn vị trong một kỳ ra CSV/XLSX. / Export a unit's figures.",
+        "add": "Thêm chỉ tiêu của tỉnh từ tệp YAML/XLSX (phiên bản danh mục mới). / Add indicators.",
     }
+
+    # ---- add ---------------------------------------------------------------------------------------------
+    def args_add(self, parser) -> None:
+        parser.add_argument("file", help="Tệp YAML hoặc XLSX các chỉ tiêu mới / YAML or XLSX of new rows")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu / validate only")
+
+    def do_add(self, *, file, dry_run=False, **_):
+        from pathlib import Path
+
+        from cchc.indicators import adding
+
+        result = adding.add_indicators("cchc indicators add", Path(file).name, Path(file).read_bytes(), dry_run=dry_run)
+        head = "Kiểm tra thử (không lưu)" if dry_run else "Đã tạo"
+        self.stdout.write(
+            f"{head} danh mục phiên bản {result.details['version']}: thêm {result.created} "
+            f"chỉ tiêu; số liệu đã có không thay đổi."
+        )
 
     # ---- import / export -------------------------------------------------------------------------------
     def args_import(self, parser) -> None:
@@ -65,8 +83,10 @@ class Command(GroupCommand):
             if row.action in (importing.RowAction.ADD, importing.RowAction.CHANGE, importing.RowAction.CLEAR):
                 old = "" if row.old is None else f" (trước: {format_number(row.old)})"
                 new = "" if row.value is None else format_number(row.value)
-                self.stdout.write(f"Dòng {row.row}: {row.action.label} {row.unit.code} {row.period.code} "
-                                  f"{row.indicator.code} = {new}{old}")
+                self.stdout.write(
+                    f"Dòng {row.row}: {row.action.label} {row.unit.code} {row.period.code} "
+                    f"{row.indicator.code} = {new}{old}"
+                )
         self.stdout.write(result.summary())
 
     def args_export(self, parser) -> None:
@@ -74,8 +94,11 @@ class Command(GroupCommand):
         parser.add_argument("--period", required=True, help="Mã kỳ, ví dụ 2021-NAM / period code")
         parser.add_argument("--format", choices=["xlsx", "csv"], default="csv", help="xlsx hoặc csv")
         parser.add_argument("--out", help="Tệp ghi ra (mặc định: in CSV ra màn hình) / output file")
-        parser.add_argument("--all", action="store_true",
-                            help="Cả số liệu tính, cộng dồn (không chỉ số liệu đã nhập) / every figure with a value")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Cả số liệu tính, cộng dồn (không chỉ số liệu đã nhập) / every figure with a value",
+        )
 
     def do_export(self, *, unit, period, format="csv", out=None, all=False, **_):
         from cchc.indicators import exporting
@@ -94,8 +117,12 @@ class Command(GroupCommand):
 
     # ---- load-catalogue ----------------------------------------------------------------------------
     def args_load_catalogue(self, parser) -> None:
-        parser.add_argument("file", nargs="?", default=str(catalogue.CATALOGUE_FILE),
-                            help="Tệp YAML (mặc định: danh mục kèm theo) / catalogue file")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            default=str(catalogue.CATALOGUE_FILE),
+            help="Tệp YAML (mặc định: danh mục kèm theo) / catalogue file",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu / validate only")
 
     def do_load_catalogue(self, *, file, dry_run=False, **_):
@@ -114,16 +141,25 @@ class Command(GroupCommand):
         unit_obj, period_obj = _unit(unit), _period(period)
         values = selectors.values_for(unit_obj, period_obj)
         if json:
-            self.write_json({
-                "unit": {"code": unit_obj.code, "name": unit_obj.name},
-                "period": {"code": period_obj.code, "name": period_obj.name, "start": period_obj.start,
-                           "end": period_obj.end, "due_date": period_obj.due_date},
-                "catalogue_version": selectors.catalogue_version(),
-                "values": [v.as_dict() for v in values],
-            })
+            self.write_json(
+                {
+                    "unit": {"code": unit_obj.code, "name": unit_obj.name},
+                    "period": {
+                        "code": period_obj.code,
+                        "name": period_obj.name,
+                        "start": period_obj.start,
+                        "end": period_obj.end,
+                        "due_date": period_obj.due_date,
+                    },
+                    "catalogue_version": selectors.catalogue_version(),
+                    "values": [v.as_dict() for v in values],
+                }
+            )
             return
-        self.stdout.write(f"{unit_obj.name} [{unit_obj.code}] — {period_obj.name} "
-                          f"(từ {format_date(period_obj.start)} đến {format_date(period_obj.end)})")
+        self.stdout.write(
+            f"{unit_obj.name} [{unit_obj.code}] — {period_obj.name} "
+            f"(từ {format_date(period_obj.start)} đến {format_date(period_obj.end)})"
+        )
         group = None
         shown = filled = 0
         for v in values:
@@ -158,11 +194,20 @@ class Command(GroupCommand):
         except PeriodCodeError as exc:
             raise CommandError(str(exc)) from exc
         if json:
-            self.write_json({"unit": root.code, "from": first.code, "to": last.code, "count": len(results),
-                             "results": [r.as_dict() for r in results]})
+            self.write_json(
+                {
+                    "unit": root.code,
+                    "from": first.code,
+                    "to": last.code,
+                    "count": len(results),
+                    "results": [r.as_dict() for r in results],
+                }
+            )
             return
-        self.stdout.write(f"Phân tích kiểm tra {root.name} [{root.code}], từ kỳ {first.code} "
-                          f"({format_date(first.start)}) đến kỳ {last.code} ({format_date(last.end)}).")
+        self.stdout.write(
+            f"Phân tích kiểm tra {root.name} [{root.code}], từ kỳ {first.code} "
+            f"({format_date(first.start)}) đến kỳ {last.code} ({format_date(last.end)})."
+        )
         for r in results:
             level = rules.IMPORTANCE[r.rule.importance]
             if r.status == "error":

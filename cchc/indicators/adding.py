@@ -1,0 +1,193 @@
+"""Chỉ tiêu tỉnh tự thêm: new rows (YAML or XLSX) make a new catalogue version; no stored figure changes.
+
+The file lists only the new rows. Each row says where it goes: its group (I–VII or a new group with its
+name) and, optionally, the code it follows (``after``) — the place in the statistics appendix, which
+prints rows in catalogue order; ``appendix: false`` keeps it out of the printed appendix (a part of a
+ratio, or a figure only a report's sentences use). The merged catalogue (the loaded version's content
+plus the new rows) is checked as a whole and loaded as version current + 1 by ``load_catalogue``: codes,
+types, roll-ups, own/area and ratio parts are checked the same way as the shipped file.
+
+YAML::
+
+    rows:
+    - {code: tinh.budget.tax_revenue, name: "Thu thuế trên địa bàn", unit: "Triệu đồng", type: decimal,
+       rollup: sum, counts: own, group: "VI", after: finance.sncl_state_funded}
+
+XLSX (first sheet, header row): ``ma, ten, don_vi_tinh, kieu, cong_don, pham_vi, nhom, ten_nhom, sau_ma,
+stt, in_phu_luc, tu_so, mau_so`` (tu_so: numerator codes separated by commas, for a ratio).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import tempfile
+from pathlib import Path
+
+import yaml
+from django.db.models import Max
+
+from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
+from cchc.dossiers.tabular import _cell, normalise_header
+from cchc.indicators.catalogue import _row_lines, load_catalogue
+from cchc.indicators.models import CatalogueVersion, Indicator
+
+# Spreadsheet columns (folded) → catalogue keys.
+_XLSX_COLUMNS = {
+    "ma": "code",
+    "ma chi tieu": "code",
+    "ten": "name",
+    "ten chi tieu": "name",
+    "don vi tinh": "unit",
+    "kieu": "type",
+    "cong don": "rollup",
+    "pham vi": "counts",
+    "nhom": "group",
+    "ten nhom": "group_name",
+    "sau ma": "after",
+    "stt": "stt",
+    "in phu luc": "appendix",
+    "tu so": "numerator",
+    "mau so": "denominator",
+    "nguon": "source",
+}
+_PLACE_KEYS = ("group", "group_name", "after")
+
+
+def read_additions(name: str, content: bytes) -> list[tuple[int | None, dict]]:
+    """(line or row number, row dict) for each new row of a YAML or XLSX file."""
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(name, content)
+    try:
+        text = content.decode("utf-8-sig")
+        data = yaml.safe_load(text)
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ImportRejected([RowError(None, "", name, f"Tệp YAML không đọc được: {exc}")]) from exc
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if not isinstance(rows, list) or not rows:
+        raise ImportRejected([RowError(None, "rows", "", "Tệp phải có danh sách rows: các chỉ tiêu mới.")])
+    numbers: list[int] = []
+    try:  # the line of each row in the user's own file
+        node = yaml.compose(text)
+        seq = next(v for k, v in node.value if k.value == "rows")
+        numbers = [item.start_mark.line + 1 for item in seq.value]
+    except (StopIteration, AttributeError, yaml.YAMLError):
+        pass
+    return [(numbers[i] if i < len(numbers) else None, r) for i, r in enumerate(rows)]
+
+
+def _read_xlsx(name: str, content: bytes) -> list[tuple[int | None, dict]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        table = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    except Exception as exc:  # calamine raises its own types for broken files
+        raise ImportRejected([RowError(None, "", name, f"Không đọc được tệp Excel: {exc}")]) from exc
+    if len(table) < 2:
+        raise ImportRejected([RowError(None, "", name, "Tệp không có chỉ tiêu nào.")])
+    columns = {i: _XLSX_COLUMNS.get(normalise_header(_cell(c))) for i, c in enumerate(table[0])}
+    out = []
+    for n, cells in enumerate(table[1:], start=2):
+        row = {key: _cell(cells[i]) for i, key in columns.items() if key and i < len(cells) and _cell(cells[i])}
+        if not row:
+            continue
+        if "numerator" in row:
+            row["ratio"] = {
+                "numerator": [c.strip() for c in row.pop("numerator").split(",") if c.strip()],
+                "denominator": row.pop("denominator", ""),
+            }
+        if "appendix" in row:
+            row["appendix"] = row["appendix"].strip().lower() not in ("0", "không", "khong", "false", "no")
+        if "source" not in row and "ratio" not in row:
+            row["source"] = "entered"
+        out.append((n, row))
+    return out
+
+
+def _current_content() -> tuple[int, dict]:
+    current = CatalogueVersion.objects.aggregate(v=Max("version"))["v"]
+    if current is None:
+        raise ImportRejected([RowError(None, "", "", "Chưa nạp danh mục chỉ tiêu (chạy cchc migrate).")])
+    return current, copy.deepcopy(CatalogueVersion.objects.get(version=current).content)
+
+
+def merge(content: dict, additions: list[tuple[int | None, dict]], errors: ErrorCollector) -> dict:
+    """The catalogue content with the new rows in their places; errors name the row of the user's file."""
+    groups = content.setdefault("groups", [])
+    ever = set(Indicator.objects.values_list("code", flat=True))  # codes are never reused, retired ones too
+    for line, raw in additions:
+        if not isinstance(raw, dict):
+            errors.add(line, "", raw, "Mỗi chỉ tiêu là một bảng (code, name, unit, type…).")
+            continue
+        row = {k: v for k, v in raw.items() if k not in _PLACE_KEYS}
+        code = str(row.get("code") or "")
+        if code in ever:
+            errors.add(line, "code", code, "Mã chỉ tiêu đã có (hoặc đã từng có) trong danh mục; chọn mã khác.")
+            continue
+        ever.add(code)
+        group_code = str(raw.get("group") or "").strip()
+        group = next((g for g in groups if str(g.get("code")) == group_code), None)
+        if group is None:
+            if not group_code or not raw.get("group_name"):
+                errors.add(
+                    line,
+                    "group",
+                    group_code,
+                    "Nhóm (group) phải là mã một nhóm của danh mục (I–VII); nhóm mới cần thêm tên (group_name).",
+                )
+                continue
+            group = {"code": group_code, "name": str(raw["group_name"]), "rows": []}
+            groups.append(group)
+        rows = group.setdefault("rows", [])
+        after = str(raw.get("after") or "").strip()
+        if after:
+            index = next((i for i, r in enumerate(rows) if r.get("code") == after), None)
+            if index is None:
+                errors.add(line, "after", after, f"Nhóm {group_code} không có chỉ tiêu mã này để đặt sau.")
+                continue
+            rows.insert(index + 1, row)
+        else:
+            rows.append(row)
+    return content
+
+
+def add_indicators(actor: object, name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
+    """Thêm chỉ tiêu: a new catalogue version with the rows of the file (all or nothing, audited)."""
+    additions = read_additions(name, content)
+    errors = ErrorCollector()
+    current, catalogue = _current_content()
+    merged = merge(catalogue, additions, errors)
+    errors.raise_if_any()
+    merged["version"] = current + 1
+    text = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=200)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "catalogue.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            result = load_catalogue(path, dry_run=dry_run, actor=actor)
+        except ImportRejected as exc:  # name the user's rows, not the lines of the merged file
+            codes = _codes_by_line(text)
+            where = {str(raw.get("code")): line for line, raw in additions if isinstance(raw, dict)}
+            raise ImportRejected([_user_error(e, codes, where) for e in exc.errors], exc.total) from exc
+    result.details["version"] = current + 1
+    return result
+
+
+def _codes_by_line(text: str) -> dict[int, str]:
+    """Line of each row of the merged catalogue → its code."""
+    out: dict[int, str] = {}
+    by_group = _row_lines(text)
+    data = yaml.safe_load(text)
+    for group, lines in zip(data.get("groups", []), by_group, strict=False):
+        for row, line in zip(group.get("rows", []), lines, strict=False):
+            if line is not None:
+                out[line] = str(row.get("code"))
+    return out
+
+
+def _user_error(error: RowError, codes: dict[int, str], where: dict[str, int | None]) -> RowError:
+    """An error of the merged catalogue, told at the row of the user's file it is about."""
+    code = codes.get(error.row) if error.row is not None else None
+    if code in where:
+        return RowError(where[code], error.field, error.value, error.message)
+    return RowError(None, error.field, error.value, f"{error.message} (mã {code})" if code else error.message)
