@@ -51,9 +51,12 @@ def _plan(seed: int, j: int, c: Criterion) -> dict:
         return {"self_score": Decimal("0.5") if seed % 4 == 0 else None}
     if c.rule_type == RuleType.PENALTY:
         return {"declared_value": Decimal(1) if seed % 6 == 5 else Decimal(0)}
-    if c.indicator or c.rule_type == RuleType.MANUAL:
-        # Figures of 2023 are not in the demo store for most communes: the unit scores by hand.
+    if c.rule_type == RuleType.MANUAL:
         return {"self_score": m - deficit}
+    if c.indicator:
+        # Scored from the indicator store when the commune has the figure; by hand only where it has none
+        # (see score_commune), so a printed figure never contradicts its points.
+        return {}
     if c.rule_type == RuleType.YES_NO:
         return {"declared_value": Decimal(0) if (seed + j) % 9 == 0 else Decimal(1)}
     if c.rule_type in (RuleType.THRESHOLDS, RuleType.PROPORTIONAL):
@@ -68,9 +71,15 @@ def score_commune(framework, unit: OrgUnit, position: int) -> Assessment:
     seed = _seed(position)
     scores = {s.criterion.code: s for s in assessment.scores.select_related("criterion", "assessment__unit")}
     leaves = list(framework.criteria.filter(is_leaf=True).order_by("position"))
+    context = selectors.value_context(framework)
     for j, c in enumerate(leaves):
         score = scores[c.code]
         changes = _plan(seed, j, c)
+        if c.indicator and context.value(unit.pk, c.indicator).value is None:
+            m = c.max_points
+            k = ((seed + 1) * (j + 3)) % 7
+            changes = {"self_score": m - (min(m, QUARTER * k) if k < 3 else Decimal(0)),
+                       "explanation": "Chưa có số liệu trên hệ thống; chấm theo hồ sơ lưu tại đơn vị."}
         if seed == 3 and c.code in NOT_APPLICABLE:
             changes = {"not_applicable": True, "declared_text": "Xã không có thôn, tổ dân phố phải sắp xếp."}
         changes = {k: v for k, v in changes.items() if v is not None}
@@ -91,8 +100,7 @@ def score_commune(framework, unit: OrgUnit, position: int) -> Assessment:
     for j, line in enumerate(ln for ln in sheet.lines if ln.criterion.is_leaf and not ln.not_applicable):
         score = line.score
         self_points = line.self_points or Decimal(0)
-        if (seed + j) % 11 == 0 and self_points >= QUARTER and line.criterion.rule_type not in (
-                RuleType.PENALTY, RuleType.BONUS):
+        if (seed + j) % 11 == 0 and self_points >= QUARTER and line.criterion.rule_type == RuleType.MANUAL:
             services.save_score(ACTOR_REVIEWER, score, score.version, appraised_score=self_points - QUARTER,
                                 comment="Tài liệu kiểm chứng chưa đầy đủ, chưa chứng minh được kết quả.")
     services.finalise(ACTOR_REVIEWER, assessment, accept_self_for_rest=True)
@@ -113,3 +121,39 @@ def run(out: Callable[[str], None]) -> None:
         scored += 1
     total = framework.assessments.filter(status=Status.FINALISED).count()
     out(f"Chỉ số CCHC {framework.year}: chấm mới {scored} xã; {total} xã có kết quả chính thức.")
+    planned = remediate(framework)
+    out(f"Kế hoạch khắc phục: {planned} xã lập mới (mỗi tiêu chí bị mất điểm là một nhiệm vụ trong Kế hoạch CCHC).")
+
+
+PLAN_DAY, REPORT_DAY = date(2024, 3, 5), date(2024, 11, 25)
+DONE_ACTIONS = [
+    ("Đã ban hành văn bản chỉ đạo, phân công công chức theo dõi; thực hiện đúng yêu cầu của tiêu chí từ quý II/2024.",
+     "Văn bản chỉ đạo và sổ theo dõi lưu tại Văn phòng UBND xã"),
+    ("Đã rà soát, bổ sung đầy đủ hồ sơ còn thiếu; lưu tài liệu kiểm chứng theo từng tiêu chí.",
+     "Hồ sơ tài liệu kiểm chứng năm 2024 (bản điện tử trên phần mềm)"),
+]
+
+
+def remediate(framework) -> int:
+    """Every finalised commune draws up its remediation plan (issued 05/03/2024) and, by 25/11/2024, has done
+    part of it: a deterministic mix of done (with what was done and the evidence), in progress and not
+    started rows, so the report shows each state."""
+    made = 0
+    for position, a in enumerate(framework.assessments.filter(status=Status.FINALISED).select_related("unit")
+                                 .order_by("unit__code")):
+        if hasattr(a, "remediation_plan"):
+            continue
+        plan = services.ensure_plan(ACTOR_UNIT, a)
+        services.update_plan(ACTOR_UNIT, plan, issued_on=PLAN_DAY, report_on=REPORT_DAY)
+        services.issue_plan_number(ACTOR_UNIT, plan, "KH")
+        for j, task in enumerate(plan.tasks.select_related("criterion", "plan__assessment__unit")):
+            turn = (position + j) % 3
+            if turn == 0:
+                action, evidence = DONE_ACTIONS[j % len(DONE_ACTIONS)]
+                services.update_task(ACTOR_UNIT, task, task.version, status="done", action_taken=action,
+                                     result_evidence=evidence, completed_on=date(2024, 6 + j % 4, 10 + j % 15))
+            elif turn == 1:
+                services.update_task(ACTOR_UNIT, task, task.version, status="doing", progress=50,
+                                     action_taken="Đang triển khai theo kế hoạch.")
+        made += 1
+    return made

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from cchc.core.vnformat import format_date, format_date_long, format_number, format_percent
 from cchc.documents.rendering import Signature, official_header
-from cchc.org import selectors as org_selectors
-from cchc.parindex import docx_templates, selectors
-from cchc.parindex.models import Assessment, RemediationPlan, TaskStatus
+from cchc.parindex import docx_templates, remediation, selectors
+from cchc.parindex.models import Assessment, Criterion, RemediationPlan, TaskStatus
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
@@ -27,29 +26,77 @@ def n(value: Decimal | None) -> str:
 
 
 @dataclass
+class Row:
+    """One remediation row as the documents print it: the plan's task, or the defaults when there is none."""
+
+    criterion: Criterion
+    responsible: str
+    deadline: str
+    measure: str
+    note: str = ""
+    status: str = TaskStatus.TODO
+    status_label: str = TaskStatus.TODO.label
+    action: str = ""
+    evidence: str = ""
+    overdue: bool = False
+
+
+@dataclass
 class Facts:
     assessment: Assessment
     result: selectors.Result
     groups: list[selectors.LostField]
     grand: dict[str, Decimal]
     plan: RemediationPlan | None
+    rows: dict[int, Row]
+    day: date
 
     @property
     def unit(self):
         return self.assessment.unit
 
     @property
+    def framework(self):
+        return self.assessment.framework
+
+    @property
     def year(self) -> int:
-        return self.assessment.framework.year
+        return self.framework.year
 
     @property
     def unit_short(self) -> str:
         name = self.unit.name
         return name[0].lower() + name[1:]
 
+    @property
+    def unit_kind(self) -> str:
+        """“xã”, “phường”, “thị trấn”: how the unit calls itself in its own documents."""
+        return (self.unit.kind or "xã").lower()
+
+    @property
+    def lost_lines(self) -> list[selectors.LostLine]:
+        return [ln for g in self.groups for ln in g.lines]
+
+    def announcement(self) -> str:
+        """“tại Quyết định số 125/QĐ-UBND ngày 20/02/2024 của Ủy ban nhân dân tỉnh Hà Tĩnh” (entered once per set)."""
+        fw = self.framework
+        if not fw.announced_number:
+            return ""
+        when = f" ngày {format_date(fw.announced_on)}" if fw.announced_on else ""
+        who = f" của {fw.announced_by}" if fw.announced_by else ""
+        return f" tại Quyết định số {fw.announced_number}{when}{who}"
+
+    def rank_text(self) -> str:
+        r = self.result
+        if not r.rank:
+            return ""
+        text = f", xếp thứ {r.rank}/{r.of} toàn tỉnh"
+        if r.group_rank:
+            text += f", xếp thứ {r.group_rank}/{r.group_of} trong {_lower(r.group)}"
+        return text
+
     def result_sentence(self) -> str:
         s = self.result.sheet
-        rank = f", xếp thứ {self.result.rank}/{self.result.of}" if self.result.rank else ""
         band = f", xếp loại {s.band()}" if s.band() else ""
         extra = []
         if s.bonus:
@@ -58,73 +105,164 @@ class Facts:
             extra.append(f"điểm trừ {n(s.penalty)}")
         extra_text = f" (trong đó {', '.join(extra)})" if extra else ""
         na = ""
-        if s.applicable_max != self.assessment.framework.total:
+        if s.applicable_max != self.framework.total:
             na = f" trên tổng điểm tối đa được áp dụng {n(s.applicable_max)} điểm"
-        return (f"tổng điểm của {self.unit_short} đạt {n(s.total)} điểm{extra_text}{na}, Chỉ số CCHC đạt "
-                f"{format_percent(s.index)}{rank}{band}; điểm tự đánh giá của {self.unit_short} là "
-                f"{n(s.self_total)} điểm")
+        return (
+            f"tổng điểm của {self.unit_short} đạt {n(s.total)} điểm{extra_text}{na}, Chỉ số CCHC đạt "
+            f"{format_percent(s.index)}{self.rank_text()}{band}"
+        )
+
+    def self_sentence(self) -> str:
+        s = self.result.sheet
+        if s.self_total is None:
+            return ""
+        return f"Điểm tự đánh giá của {self.unit_short} là {n(s.self_total)} điểm."
 
 
-def facts_for(assessment: Assessment) -> Facts:
+def _lower(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _deadline_text(deadline: date | None, text: str) -> str:
+    if text and deadline:
+        return f"{text}, xong trước {format_date(deadline)}"
+    return text or (format_date(deadline) if deadline else "")
+
+
+def _rows(
+    assessment: Assessment, plan: RemediationPlan | None, lost: list[selectors.LostLine], day: date
+) -> dict[int, Row]:
+    """Every lost criterion gets a row: from the plan's task, or from the defaults (library and calendar)."""
+    tasks = {t.criterion_id: t for t in plan.tasks.select_related("criterion")} if plan else {}
+    out = {}
+    for line in lost:
+        c = line.criterion
+        c.framework = assessment.framework
+        d = remediation.defaults_for(c)
+        t = tasks.get(c.pk)
+        if t is None:
+            out[c.pk] = Row(c, d.responsible, _deadline_text(d.deadline, d.deadline_text), d.measure)
+            continue
+        out[c.pk] = Row(
+            c,
+            t.responsible or d.responsible,
+            _deadline_text(t.deadline, t.deadline_text) or _deadline_text(d.deadline, d.deadline_text),
+            t.measure or d.measure,
+            t.note,
+            t.status,
+            t.get_status_display(),
+            t.action_taken,
+            t.result_evidence,
+            overdue=t.status != TaskStatus.DONE and t.deadline is not None and t.deadline < day,
+        )
+    return out
+
+
+def facts_for(assessment: Assessment, day: date | None = None) -> Facts:
     result = selectors.result_of(assessment)
     groups, grand = selectors.lost_points(result.sheet)
     plan = RemediationPlan.objects.filter(assessment=assessment).first()
-    return Facts(assessment, result, groups, grand, plan)
-
-
-def _tasks(facts: Facts) -> dict[int, Any]:
-    if facts.plan is None:
-        return {}
-    return {t.criterion_id: t for t in facts.plan.tasks.select_related("criterion")}
-
-
-def _deadline(task) -> str:
-    if task is None:
-        return ""
-    if task.deadline:
-        return format_date(task.deadline)
-    return task.deadline_text
-
-
-def _governing_line(unit, year: int) -> str:
-    parent = org_selectors.ancestors_on(unit, date(year, 12, 31))
-    parent = next((p for p in parent if p.level != "bo_phan"), None)
-    return f"UBND {parent.name[0].lower() + parent.name[1:]}" if parent else "UBND cấp trên"
+    day = day or timezone.localdate()
+    lost = [ln for g in groups for ln in g.lines]
+    return Facts(assessment, result, groups, grand, plan, _rows(assessment, plan, lost, day), day)
 
 
 def plan_rows(facts: Facts) -> list[dict[str, Any]]:
     """Phụ lục của kế hoạch: a bold row per field that lost points, a row per lost criterion, the total."""
-    tasks = _tasks(facts)
     rows: list[dict[str, Any]] = []
     ordinal = 0
     for group in facts.groups:
         if not group.lines:
             continue
         f = group.total
-        rows.append({"is_group": True, "stt": f.code, "code": "", "name": f.name.upper(), "max": n(f.max_points),
-                     "obtained": n(f.obtained), "lost": n(f.lost + f.penalty), "responsible": "", "deadline": "",
-                     "note": ""})
+        rows.append(
+            {
+                "is_group": True,
+                "stt": f.code,
+                "code": "",
+                "name": f.name.upper(),
+                "max": n(f.max_points),
+                "obtained": n(f.obtained),
+                "lost": n(f.lost),
+                "responsible": "",
+                "deadline": "",
+                "note": "",
+            }
+        )
         for line in group.lines:
             ordinal += 1
-            task = tasks.get(line.criterion.pk)
+            row = facts.rows[line.criterion.pk]
             penalty = line.kind == "điểm trừ"
-            rows.append({
-                "is_group": False, "stt": str(ordinal), "code": line.code,
-                "name": ("(Điểm trừ) " if penalty else "") + line.name + (f" — {line.reason}" if line.reason else ""),
-                "max": n(line.max_points), "obtained": "" if penalty else n(line.obtained), "lost": n(line.lost),
-                "responsible": task.responsible if task else line.criterion.responsible_hint,
-                "deadline": _deadline(task), "note": task.note if task else "",
-            })
+            rows.append(
+                {
+                    "is_group": False,
+                    "stt": str(ordinal),
+                    "code": line.code,
+                    "name": ("(Điểm trừ) " if penalty else "") + line.name + f" — {remediation.short_reason(line)}",
+                    "max": n(line.max_points),
+                    "obtained": "" if penalty else n(line.obtained),
+                    "lost": n(line.lost),
+                    "responsible": row.responsible,
+                    "deadline": row.deadline,
+                    "note": row.note,
+                }
+            )
     g = facts.grand
-    rows.append({"is_group": True, "stt": "", "code": "", "name": "TỔNG CỘNG", "max": n(g["max"]),
-                 "obtained": n(g["obtained"]), "lost": n(g["lost"] + g["penalty"]), "responsible": "",
-                 "deadline": "", "note": ""})
+    blank = {"code": "", "responsible": "", "deadline": "", "note": ""}
+    rows.append(
+        {
+            **blank,
+            "is_group": True,
+            "stt": "",
+            "name": "TỔNG CỘNG (trong 100 điểm)",
+            "max": n(g["max"]),
+            "obtained": n(g["obtained"]),
+            "lost": n(g["lost"]),
+        }
+    )
+    if g["penalty"] or g["bonus"]:
+        # Outside the 100 points: printed apart so that "đạt + mất = tối đa" holds on every row above.
+        if g["bonus"]:
+            rows.append(
+                {
+                    **blank,
+                    "is_group": False,
+                    "stt": "",
+                    "name": "Điểm thưởng (ngoài 100 điểm)",
+                    "max": "",
+                    "obtained": n(g["bonus"]),
+                    "lost": "",
+                }
+            )
+        if g["penalty"]:
+            rows.append(
+                {
+                    **blank,
+                    "is_group": False,
+                    "stt": "",
+                    "name": "Điểm trừ (ngoài 100 điểm)",
+                    "max": "",
+                    "obtained": "",
+                    "lost": n(g["penalty"]),
+                }
+            )
+        rows.append(
+            {
+                **blank,
+                "is_group": True,
+                "stt": "",
+                "name": "TỔNG ĐIỂM ĐẠT",
+                "max": "",
+                "obtained": n(g["total"]),
+                "lost": "",
+            }
+        )
     return rows
 
 
 PURPOSE = [
     "Khắc phục những tồn tại, hạn chế trong việc thực hiện Chỉ số CCHC năm {year}. Xác định nhiệm vụ, giải pháp "
-    "để cải thiện các chỉ số thành phần, góp phần nâng cao chất lượng công tác chỉ đạo, điều hành và tổ chức "
+    "cụ thể cho từng tiêu chí bị mất điểm, góp phần nâng cao chất lượng công tác chỉ đạo, điều hành và tổ chức "
     "thực hiện các nhiệm vụ CCHC tại {unit};",
     "Nâng cao trách nhiệm của người đứng đầu, của các bộ phận, của cán bộ, công chức trong thực hiện công tác "
     "CCHC nói chung và Chỉ số CCHC của {unit} nói riêng;",
@@ -134,39 +272,66 @@ REQUIREMENTS = [
     "a) Việc thực hiện kế hoạch nâng cao Chỉ số CCHC phải gắn với việc thực hiện có hiệu quả Kế hoạch CCHC hàng "
     "năm của {unit}.",
     "b) Mỗi tồn tại, hạn chế có bộ phận, người chủ trì và thời hạn khắc phục cụ thể (Phụ lục kèm theo); tài "
-    "liệu kiểm chứng được lưu đầy đủ, đúng quy định.",
+    "liệu kiểm chứng được lưu đầy đủ, đúng quy định ngay khi phát sinh.",
 ]
 ORGANISATION = [
     "1. Các bộ phận, công chức được giao chủ trì căn cứ Kế hoạch này và Phụ lục kèm theo tập trung khắc phục "
-    "triệt để các tồn tại, hạn chế; chịu trách nhiệm trước Chủ tịch UBND về kết quả các tiêu chí thành phần "
-    "thuộc lĩnh vực mình phụ trách (thông qua việc cung cấp tài liệu kiểm chứng đầy đủ, đúng quy định).",
-    "2. Văn phòng UBND theo dõi, đôn đốc, tổng hợp tình hình thực hiện Kế hoạch; kịp thời báo cáo Chủ tịch UBND "
-    "những phát sinh và đề xuất giải pháp khắc phục.",
-    "Trong quá trình triển khai, nếu có khó khăn, vướng mắc, các bộ phận kịp thời báo cáo UBND (qua Văn phòng) "
-    "để được xem xét, giải quyết./.",
+    "triệt để các tồn tại, hạn chế; chịu trách nhiệm trước Chủ tịch UBND {kind} về kết quả các tiêu chí thành "
+    "phần thuộc lĩnh vực mình phụ trách (thông qua việc cung cấp tài liệu kiểm chứng đầy đủ, đúng quy định).",
+    "2. Văn phòng UBND {kind} theo dõi, đôn đốc, tổng hợp tình hình thực hiện Kế hoạch; kịp thời báo cáo Chủ "
+    "tịch UBND {kind} những phát sinh và đề xuất giải pháp khắc phục.",
+    "Trong quá trình triển khai, nếu có khó khăn, vướng mắc, các bộ phận kịp thời báo cáo UBND {kind} (qua Văn "
+    "phòng) để được xem xét, giải quyết./.",
 ]
 
 
-def plan_context(facts: Facts, day: date | None = None) -> dict[str, Any]:
-    plan = facts.plan
+def _criterion_task(line: selectors.LostLine, row: Row) -> str:
+    what = "bị trừ" if line.kind == "điểm trừ" else "bị mất"
+    who = f" Chủ trì: {row.responsible}." if row.responsible else ""
+    when = f" Thời hạn: {row.deadline}." if row.deadline else ""
+    # The reason first, the points lost after it: "…, dưới mức 95% nên được 0,5/2,5 điểm, bị mất 2 điểm."
+    return (
+        f"- Tiêu chí {line.code} “{line.name}”: {line.reason}, {what} {n(line.lost)} điểm. "
+        f"Giải pháp: {row.measure.rstrip('.')}.{who}{when}"
+    )
+
+
+def plan_context(facts: Facts) -> dict[str, Any]:
+    plan, day = facts.plan, facts.day
     year, unit = facts.year, facts.unit
-    day = (plan.issued_on if plan and plan.issued_on else None) or day or timezone.localdate()
+    day = plan.issued_on if plan and plan.issued_on else day
     number = plan.number if plan and plan.number else "      /KH-UBND"
+    kind = facts.unit_kind
     header = official_header(
-        unit, day, number=number, title="Kế hoạch",
-        summary=(f"Khắc phục những tồn tại, hạn chế trong công tác cải cách hành chính năm {year}, "
-                 f"giải pháp nâng cao Chỉ số cải cách hành chính năm {year + 1}"),
-        recipients=[_governing_line(unit, year), "TT Đảng ủy, TT HĐND", "Các bộ phận chuyên môn",
-                    "Trang thông tin điện tử", "Lưu: VT, VP"],
+        unit,
+        day,
+        number=number,
+        title="Kế hoạch",
+        summary=(
+            f"Khắc phục những tồn tại, hạn chế trong công tác cải cách hành chính năm {year}, "
+            f"giải pháp nâng cao Chỉ số cải cách hành chính năm {year + 1}"
+        ),
+        recipients=[
+            remediation.home_office(unit, day),
+            f"TT Đảng ủy, TT HĐND {kind}",
+            "Các bộ phận chuyên môn",
+            f"Trang thông tin điện tử {kind}",
+            "Lưu: VT, VP",
+        ],
         sign=Signature(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], plan.signer if plan else ""),
     )
-    words = {"year": year, "next_year": year + 1, "unit": facts.unit_short}
-    tasks = _tasks(facts)
+    words = {"year": year, "next_year": year + 1, "unit": facts.unit_short, "kind": kind}
     body: list[dict[str, str]] = [
-        {"kind": "text", "text": f"Theo kết quả công bố Chỉ số cải cách hành chính (CCHC) năm {year}, "
-                                 f"{facts.result_sentence()}."},
-        {"kind": "text", "text": "Để khắc phục triệt để, có hiệu quả những tồn tại, hạn chế, Ủy ban nhân dân ban "
-                                 "hành Kế hoạch khắc phục và giải pháp nâng cao Chỉ số CCHC như sau:"},
+        {
+            "kind": "text",
+            "text": f"Theo kết quả công bố Chỉ số cải cách hành chính (CCHC) năm {year}"
+            f"{facts.announcement()}, {facts.result_sentence()}. {facts.self_sentence()}".strip(),
+        },
+        {
+            "kind": "text",
+            "text": f"Để khắc phục triệt để, có hiệu quả những tồn tại, hạn chế, Ủy ban nhân dân {kind} "
+            "ban hành Kế hoạch khắc phục và giải pháp nâng cao Chỉ số CCHC như sau:",
+        },
         {"kind": "heading", "text": "I. MỤC ĐÍCH, YÊU CẦU"},
         {"kind": "heading", "text": "1. Mục đích"},
         *({"kind": "text", "text": "- " + p.format(**words)} for p in PURPOSE),
@@ -180,25 +345,23 @@ def plan_context(facts: Facts, day: date | None = None) -> dict[str, Any]:
             continue
         number_in_section += 1
         f = group.total
-        body.append({"kind": "heading", "text": f"{number_in_section}. {f.name} (đạt {n(f.obtained)}/"
-                                                f"{n(f.max_points)} điểm, bị mất {n(f.lost + f.penalty)} điểm)"})
+        body.append(
+            {
+                "kind": "heading",
+                "text": f"{number_in_section}. {f.name} (đạt {n(f.obtained)}/"
+                f"{n(f.max_points)} điểm, bị mất {n(f.lost)} điểm)",
+            }
+        )
         for line in group.lines:
-            task = tasks.get(line.criterion.pk)
-            who = task.responsible if task and task.responsible else line.criterion.responsible_hint
-            when = _deadline(task)
-            tail = "".join([f" Chủ trì: {who}." if who else "", f" Thời hạn: {when}." if when else ""])
-            what = ("bị trừ" if line.kind == "điểm trừ" else f"đạt {n(line.obtained)}/{n(line.max_points)} điểm, "
-                    "bị mất")
-            reason = f" ({line.reason})" if line.reason else ""
-            body.append({"kind": "text", "text": f"- Tiêu chí {line.code} “{line.name}”: {what} {n(line.lost)} "
-                                                 f"điểm{reason}. Khắc phục để đạt tối đa điểm của tiêu chí.{tail}"})
+            body.append({"kind": "text", "text": _criterion_task(line, facts.rows[line.criterion.pk])})
     body.append({"kind": "heading", "text": "III. TỔ CHỨC THỰC HIỆN"})
-    body.extend({"kind": "text", "text": p} for p in ORGANISATION)
+    body.extend({"kind": "text", "text": p.format(**words)} for p in ORGANISATION)
     number_short = number.split("/")[0].strip() or "      "
     appendix = {
         "title": f"CÁC TỒN TẠI, HẠN CHẾ TRONG CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM {year}",
-        "subtitle": (f"(Kèm theo Kế hoạch số {number_short}/KH-UBND {format_date_long(day)} của "
-                     f"UBND {facts.unit_short})"),
+        "subtitle": (
+            f"(Kèm theo Kế hoạch số {number_short}/KH-UBND {format_date_long(day)} của UBND {facts.unit_short})"
+        ),
         "rows": plan_rows(facts),
     }
     return {**header.as_context(), "body": body, "appendix": appendix}
@@ -208,104 +371,263 @@ def field_rows(facts: Facts) -> list[dict[str, Any]]:
     rows = []
     for i, group in enumerate(facts.groups):
         f = group.total
-        rows.append({"is_group": False, "stt": ROMAN[i] if i < len(ROMAN) else str(i + 1), "name": f.name,
-                     "max": n(f.max_points), "obtained": n(f.obtained), "lost": n(f.lost)})
+        rows.append(
+            {
+                "is_group": False,
+                "stt": ROMAN[i] if i < len(ROMAN) else str(i + 1),
+                "name": f.name,
+                "max": n(f.max_points),
+                "obtained": n(f.obtained),
+                "lost": n(f.lost),
+            }
+        )
     g = facts.grand
-    rows.append({"is_group": True, "stt": "", "name": "Tổng điểm (trong 100 điểm)", "max": n(g["max"]),
-                 "obtained": n(g["obtained"]), "lost": n(g["lost"])})
+    rows.append(
+        {
+            "is_group": True,
+            "stt": "",
+            "name": "Tổng điểm (trong 100 điểm)",
+            "max": n(g["max"]),
+            "obtained": n(g["obtained"]),
+            "lost": n(g["lost"]),
+        }
+    )
     if g["bonus"] or g["penalty"]:
-        rows.append({"is_group": False, "stt": "", "name": "Điểm thưởng / điểm trừ (ngoài 100 điểm)", "max": "",
-                     "obtained": " / ".join(x for x in (f"+{n(g['bonus'])}" if g["bonus"] else "",
-                                                          f"−{n(g['penalty'])}" if g["penalty"] else "") if x),
-                     "lost": ""})
-        rows.append({"is_group": True, "stt": "", "name": "Tổng điểm đạt", "max": "", "obtained": n(g["total"]),
-                     "lost": ""})
+        rows.append(
+            {
+                "is_group": False,
+                "stt": "",
+                "name": "Điểm thưởng / điểm trừ (ngoài 100 điểm)",
+                "max": "",
+                "obtained": " / ".join(
+                    x
+                    for x in (f"+{n(g['bonus'])}" if g["bonus"] else "", f"−{n(g['penalty'])}" if g["penalty"] else "")
+                    if x
+                ),
+                "lost": "",
+            }
+        )
+        rows.append(
+            {"is_group": True, "stt": "", "name": "Tổng điểm đạt", "max": "", "obtained": n(g["total"]), "lost": ""}
+        )
     return rows
 
 
-def report_rows(facts: Facts) -> list[dict[str, Any]]:
-    tasks = _tasks(facts)
+def _secured(row: Row, live: remediation.LiveCheck | None) -> tuple[str, bool]:
+    """Whether the point is secured now, in words: today's figure for a rule with an indicator, otherwise
+    the task's state and its evidence."""
+    if live is not None and live.secured is not None:
+        if live.secured:
+            return f"Theo {live.text}: đã bảo đảm điểm tối đa", True
+        return f"Theo {live.text}: chưa bảo đảm điểm tối đa", False
+    if live is not None:  # scored from an indicator, but this year's figure is not there yet
+        words, ok = _secured(row, None)
+        return (
+            f"{live.text[:1].upper()}{live.text[1:]} trên phần mềm để tính lại điểm; {words[:1].lower()}{words[1:]}",
+            ok,
+        )
+    if row.status == TaskStatus.DONE and row.evidence:
+        return "Đã khắc phục, có tài liệu kiểm chứng; điểm được bảo đảm khi thẩm định", True
+    if row.status == TaskStatus.DONE:
+        return "Đã thực hiện nhưng chưa cập nhật tài liệu kiểm chứng: chưa bảo đảm điểm", False
+    return "Chưa bảo đảm điểm", False
+
+
+def report_rows(facts: Facts, live: dict[int, remediation.LiveCheck]) -> list[dict[str, Any]]:
     rows = []
     ordinal = 0
     for group in facts.groups:
         if not group.lines:
             continue
         f = group.total
-        rows.append({"is_group": True, "stt": f.code, "code": "", "name": f.name.upper(), "max": n(f.max_points),
-                     "obtained": n(f.obtained), "lost": n(f.lost + f.penalty), "reason": "", "action": "",
-                     "status": ""})
+        rows.append(
+            {
+                "is_group": True,
+                "stt": f.code,
+                "code": "",
+                "name": f.name.upper(),
+                "max": n(f.max_points),
+                "obtained": n(f.obtained),
+                "lost": n(f.lost),
+                "reason": "",
+                "action": "",
+                "status": "",
+            }
+        )
         for line in group.lines:
             ordinal += 1
-            task = tasks.get(line.criterion.pk)
-            rows.append({
-                "is_group": False, "stt": str(ordinal), "code": line.code,
-                "name": ("(Điểm trừ) " if line.kind == "điểm trừ" else "") + line.name,
-                "max": n(line.max_points), "obtained": "" if line.kind == "điểm trừ" else n(line.obtained),
-                "lost": n(line.lost), "reason": line.reason, "action": task.action_taken if task else "",
-                "status": task.get_status_display() if task else TaskStatus.TODO.label,
-            })
+            row = facts.rows[line.criterion.pk]
+            secured, _ = _secured(row, live.get(line.criterion.pk))
+            action = row.action or "Chưa có kết quả"
+            if row.evidence:
+                action += f". Tài liệu kiểm chứng: {row.evidence}"
+            rows.append(
+                {
+                    "is_group": False,
+                    "stt": str(ordinal),
+                    "code": line.code,
+                    "name": ("(Điểm trừ) " if line.kind == "điểm trừ" else "") + line.name,
+                    "max": n(line.max_points),
+                    "obtained": "" if line.kind == "điểm trừ" else n(line.obtained),
+                    "lost": n(line.lost),
+                    "reason": line.reason,
+                    "action": action,
+                    "status": f"{row.status_label}{' (quá hạn)' if row.overdue else ''}. {secured}",
+                }
+            )
     return rows
 
 
-def report_context(facts: Facts, day: date | None = None) -> dict[str, Any]:
+def _plan_ref(facts: Facts) -> str:
     plan = facts.plan
-    year, unit = facts.year, facts.unit
-    day = (plan.report_on if plan and plan.report_on else None) or day or timezone.localdate()
-    number = plan.report_number if plan and plan.report_number else "      /BC-UBND"
-    governing = _governing_line(unit, year)
-    header = official_header(
-        unit, day, number=number, title="Báo cáo",
-        summary=f"Kết quả khắc phục tồn tại, hạn chế theo kết quả Chỉ số cải cách hành chính năm {year}",
-        recipients=[governing, "TT Đảng ủy, TT HĐND", "Lưu: VT, VP"],
-        sign=Signature(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], plan.signer if plan else ""), addressee=governing,
+    if plan and plan.number:
+        ref = f"Kế hoạch số {plan.number}"
+        if plan.issued_on:
+            ref += f" ngày {format_date(plan.issued_on)}"
+        return ref + f" của UBND {facts.unit_kind}"
+    return f"Kế hoạch của UBND {facts.unit_kind}"
+
+
+def directing_text(facts: Facts) -> str:
+    """I. Công tác chỉ đạo, triển khai — what the unit did to direct the work (editable on the plan)."""
+    if facts.plan and facts.plan.directing.strip():
+        return facts.plan.directing.strip()
+    rows = list(facts.rows.values())
+    leads = sorted({r.responsible for r in rows if r.responsible})
+    recurring = str((facts.framework.calendar or {}).get("recurring") or "hằng tháng").lower()
+    return (
+        f"Ngay sau khi có kết quả công bố Chỉ số CCHC năm {facts.year}{facts.announcement()}, UBND "
+        f"{facts.unit_kind} đã ban hành {_plan_ref(facts)}, giao {len(rows)} nhiệm vụ khắc phục các tiêu chí "
+        f"bị mất điểm cho {len(leads)} bộ phận, công chức chủ trì, mỗi nhiệm vụ có giải pháp và thời hạn cụ thể. "
+        f"Văn phòng UBND {facts.unit_kind} theo dõi, đôn đốc tiến độ {recurring}; các nhiệm vụ được theo dõi "
+        "trên phần mềm như nhiệm vụ của kế hoạch CCHC, kèm tài liệu kiểm chứng kết quả."
     )
-    tasks = list(_tasks(facts).values())
-    done = sum(1 for t in tasks if t.status == TaskStatus.DONE)
-    doing = sum(1 for t in tasks if t.status == TaskStatus.DOING)
-    todo = len(tasks) - done - doing
-    plan_ref = f"Kế hoạch số {plan.number}" if plan and plan.number else "Kế hoạch khắc phục"
-    if plan and plan.issued_on:
-        plan_ref += f" ngày {format_date(plan.issued_on)}"
+
+
+def _overall(facts: Facts, secured: list[str], at_risk: list[str]) -> str:
+    if facts.plan and facts.plan.overall.strip():
+        return facts.plan.overall.strip()
+    rows = list(facts.rows.values())
+    done = sum(1 for r in rows if r.status == TaskStatus.DONE)
+    doing = sum(1 for r in rows if r.status == TaskStatus.DOING)
+    overdue = [r.criterion.code for r in rows if r.overdue]
+    text = (
+        f"Đến {format_date_long(facts.day)}, trong số {len(rows)} nhiệm vụ khắc phục đã hoàn thành {done} "
+        f"nhiệm vụ, đang thực hiện {doing} nhiệm vụ, chưa thực hiện {len(rows) - done - doing} nhiệm vụ"
+    )
+    text += f"; quá thời hạn: tiêu chí {', '.join(overdue)}." if overdue else "; không có nhiệm vụ quá thời hạn."
+    if secured:
+        text += f" Các tiêu chí đã bảo đảm điểm: {', '.join(secured)}."
+    if at_risk:
+        text += f" Các tiêu chí còn nguy cơ mất điểm: {', '.join(at_risk)}."
+    return text
+
+
+def _next_measures(facts: Facts) -> list[str]:
+    if facts.plan and facts.plan.next_measures.strip():
+        return [m.strip() for m in facts.plan.next_measures.splitlines() if m.strip()]
+    grouped: dict[str, list[Row]] = {}
+    for row in facts.rows.values():
+        if row.status != TaskStatus.DONE:
+            grouped.setdefault(row.measure.rstrip("."), []).append(row)
+    out = []
+    for measure, rows in grouped.items():
+        codes = ", ".join(r.criterion.code for r in rows)
+        leads = "; ".join(sorted({r.responsible for r in rows if r.responsible}))
+        out.append(f"- {measure} (tiêu chí {codes}" + (f"; chủ trì: {leads}" if leads else "") + ").")
+    out.append(
+        "- Lưu trữ tài liệu kiểm chứng của từng tiêu chí ngay khi phát sinh; rà soát hằng quý các tiêu chí có "
+        "nguy cơ mất điểm theo số liệu trên phần mềm."
+    )
+    return out
+
+
+def report_context(facts: Facts) -> dict[str, Any]:
+    plan, day = facts.plan, facts.day
+    year, unit = facts.year, facts.unit
+    day = plan.report_on if plan and plan.report_on else day
+    number = plan.report_number if plan and plan.report_number else "      /BC-UBND"
+    office = remediation.home_office(unit, day)
+    header = official_header(
+        unit,
+        day,
+        number=number,
+        title="Báo cáo",
+        summary=f"Kết quả khắc phục tồn tại, hạn chế theo kết quả Chỉ số cải cách hành chính năm {year}",
+        recipients=[office, f"TT Đảng ủy, TT HĐND {facts.unit_kind}", "Lưu: VT, VP"],
+        sign=Signature(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], plan.signer if plan else ""),
+        addressee=office,
+    )
+    live = remediation.live_checks(facts.assessment, [ln.criterion for ln in facts.lost_lines], day)
+    secured, at_risk, items = [], [], []
+    for group in facts.groups:
+        for line in group.lines:
+            row = facts.rows[line.criterion.pk]
+            words, ok = _secured(row, live.get(line.criterion.pk))
+            (secured if ok else at_risk).append(line.code)
+            done = row.action.rstrip(". ") or "chưa có kết quả khắc phục"
+            evidence = f"; tài liệu kiểm chứng: {row.evidence.rstrip('. ')}" if row.evidence else ""
+            items.append(
+                {
+                    "kind": "text",
+                    "text": f"- Tiêu chí {line.code} “{line.name}” (nguyên nhân mất điểm: "
+                    f"{line.reason}): {done}{evidence}. {words}.",
+                }
+            )
     body = [
-        {"kind": "heading", "text": f"I. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"},
-        {"kind": "text", "text": f"Theo kết quả công bố Chỉ số CCHC năm {year}, {facts.result_sentence()}. "
-                                 "Kết quả theo từng lĩnh vực như sau:"},
+        {
+            "kind": "text",
+            "text": f"Thực hiện {_plan_ref(facts)} về khắc phục những tồn tại, hạn chế trong công tác "
+            f"cải cách hành chính năm {year}, giải pháp nâng cao Chỉ số CCHC năm {year + 1}, "
+            f"UBND {facts.unit_short} báo cáo kết quả thực hiện như sau:",
+        },
+        {"kind": "heading", "text": "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI"},
+        {"kind": "text", "text": directing_text(facts)},
+        {"kind": "heading", "text": f"II. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"},
+        {
+            "kind": "text",
+            "text": f"Theo kết quả công bố Chỉ số CCHC năm {year}{facts.announcement()}, "
+            f"{facts.result_sentence()}. {facts.self_sentence()} Kết quả theo từng lĩnh vực "
+            "như sau:",
+        },
     ]
-    lost_count = sum(len(g.lines) for g in facts.groups)
-    overall = (plan.overall if plan and plan.overall else
-               f"{plan_ref} đã xác định {lost_count} tiêu chí bị mất điểm với tổng số "
-               f"{n(facts.grand['lost'] + facts.grand['penalty'])} điểm. Đến nay đã khắc phục xong {done} tiêu chí, "
-               f"đang thực hiện {doing} tiêu chí, chưa thực hiện {todo} tiêu chí.")
-    open_tasks = [t for t in tasks if t.status != TaskStatus.DONE]
-    if plan and plan.next_measures:
-        measures = [m.strip() for m in plan.next_measures.splitlines() if m.strip()]
-    else:
-        measures = [f"- Tiếp tục khắc phục tiêu chí {t.criterion.code} “{t.criterion.name}”"
-                    + (f" (chủ trì: {t.responsible})" if t.responsible else "") + ";" for t in open_tasks]
-        measures.append("- Lưu trữ đầy đủ tài liệu kiểm chứng của từng tiêu chí ngay khi phát sinh; rà soát định kỳ "
-                        "hằng quý các tiêu chí có nguy cơ mất điểm.")
     body_after = [
-        {"kind": "heading", "text": "II. KẾT QUẢ KHẮC PHỤC"},
-        {"kind": "text", "text": f"Thực hiện {plan_ref}, kết quả khắc phục từng tiêu chí bị mất điểm (nguyên "
-                                 "nhân, việc đã làm, tình trạng) tại Phụ lục kèm theo."},
-        {"kind": "heading", "text": "III. ĐÁNH GIÁ CHUNG"},
-        {"kind": "text", "text": overall},
-        {"kind": "heading", "text": "IV. GIẢI PHÁP TRONG THỜI GIAN TỚI"},
-        *({"kind": "text", "text": m} for m in measures),
+        {"kind": "heading", "text": "III. KẾT QUẢ KHẮC PHỤC TỪNG TIÊU CHÍ"},
+        *items,
+        {"kind": "heading", "text": "IV. ĐÁNH GIÁ CHUNG"},
+        {"kind": "text", "text": _overall(facts, secured, at_risk)},
+        {"kind": "heading", "text": "V. NHIỆM VỤ, GIẢI PHÁP TRONG THỜI GIAN TỚI"},
+        *({"kind": "text", "text": m} for m in _next_measures(facts)),
+        {
+            "kind": "text",
+            "text": f"Trên đây là báo cáo kết quả khắc phục tồn tại, hạn chế theo kết quả Chỉ số CCHC "
+            f"năm {year} của UBND {facts.unit_short}./.",
+        },
     ]
     number_short = number.split("/")[0].strip() or "      "
     appendix = {
         "title": f"KẾT QUẢ KHẮC PHỤC CÁC TIÊU CHÍ BỊ MẤT ĐIỂM TRONG CHỈ SỐ CCHC NĂM {year}",
         "subtitle": f"(Kèm theo Báo cáo số {number_short}/BC-UBND {format_date_long(day)} của UBND {facts.unit_short})",
-        "rows": report_rows(facts),
+        "rows": report_rows(facts, live),
     }
-    return {**header.as_context(), "body": body, "fields": field_rows(facts), "body_after": body_after,
-            "appendix": appendix}
+    return {
+        **header.as_context(),
+        "body": body,
+        "fields": field_rows(facts),
+        "body_after": body_after,
+        "appendix": appendix,
+    }
 
 
+# Document kinds of this app, for the sign-off (approval) mechanism of the documents app: each renders the
+# DOCX of one assessment. The approval flow (draft → leader → signed → sent) belongs to cchc.documents; this
+# app only supplies the bytes and never keeps its own approval state.
 def plan_docx(assessment: Assessment, day: date | None = None) -> bytes:
-    return docx_templates.render("ke-hoach-khac-phuc", plan_context(facts_for(assessment), day))
+    return docx_templates.render("ke-hoach-khac-phuc", plan_context(facts_for(assessment, day)))
 
 
 def report_docx(assessment: Assessment, day: date | None = None) -> bytes:
-    return docx_templates.render("bao-cao-khac-phuc", report_context(facts_for(assessment), day))
+    return docx_templates.render("bao-cao-khac-phuc", report_context(facts_for(assessment, day)))
+
+
+DOCUMENT_KINDS = {"ke-hoach": ("KH", plan_docx), "bao-cao": ("BC", report_docx)}

@@ -379,26 +379,10 @@ class LostField:
 
 
 def reason_for(line: Line) -> str:
-    """Vì sao mất điểm: the reviewer's comment, the figure against the rule, the unit's own words."""
-    score, c = line.score, line.criterion
-    parts = []
-    if score is not None and score.comment:
-        parts.append(score.comment.rstrip(". "))
-    if line.auto is not None and line.auto.source != "none":
-        if line.auto.value is not None:
-            parts.append(f"Số liệu: {figure_text(c.rule, line.auto.value, c.rule_type)} ({line.rule_text})")
-        elif line.auto.source == "indicator":
-            parts.append("Không có số liệu tự động, điểm chấm trực tiếp")
-    if not parts and score is not None:
-        if score.explanation:
-            parts.append(score.explanation.rstrip(". "))
-        elif score.declared_text:
-            parts.append(score.declared_text.rstrip(". "))
-    if not line.evidence and not c.indicator and c.rule_type != RuleType.SURVEY and not (score and score.explanation):
-        parts.append("Chưa có tài liệu kiểm chứng")
-    if not parts:
-        parts.append(f"Đạt {format_number(line.obtained or ZERO)}/{format_number(c.max_points)} điểm")
-    return "; ".join(parts)
+    """Vì sao mất điểm, in words that agree with the score that counts (see ``remediation.reason``)."""
+    from cchc.parindex.remediation import reason
+
+    return reason(line)
 
 
 def lost_points(sheet: Sheet) -> tuple[list[LostField], dict[str, Decimal]]:

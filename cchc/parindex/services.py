@@ -39,6 +39,8 @@ from cchc.parindex.models import (
     Status,
     TaskStatus,
 )
+from cchc.parindex.remediation import defaults_for as remediation_defaults
+from cchc.parindex.scoring import figure_text
 
 # Sent after a remediation task is created or changed (``task``, ``created``). The plans app connects here
 # to mirror each row of a remediation plan as a tracked plan task and store its id in ``plans_task_ref``;
@@ -233,7 +235,20 @@ def submission_problems(assessment: Assessment) -> list[str]:
         elif (line.self_points and _needs_evidence(c) and not line.evidence
               and not (line.score and line.score.explanation)):
             problems.append(f"Tiêu chí {c.code}: chưa có tài liệu kiểm chứng; cần giải trình lý do.")
+        if _contradicts_figure(line):
+            problems.append(
+                f"Tiêu chí {c.code}: điểm tự chấm {format_number(line.self_points)} khác điểm tính từ số liệu "
+                f"{figure_text(c.rule, line.auto.value, c.rule_type)} ({format_number(line.auto.score)} điểm); "
+                "sửa điểm tự chấm hoặc giải trình lý do.")
     return problems
+
+
+def _contradicts_figure(line: selectors.Line) -> bool:
+    """A typed self-score that is not what the figure earns under the rule, with no explanation: the printed
+    reason would contradict the score (the root of “93,65% yet 2/2,5 điểm”)."""
+    auto, score = line.auto, line.score
+    return bool(auto and auto.value is not None and auto.score is not None and score is not None
+                and score.self_score is not None and score.self_score != auto.score and not score.explanation)
 
 
 def submit(actor: Any, assessment: Assessment) -> Assessment:
@@ -444,8 +459,11 @@ def ensure_plan(actor: Any, assessment: Assessment) -> RemediationPlan:
             for line in group.lines:
                 if line.criterion.pk in have:
                     continue
-                task = RemediationTask.objects.create(plan=plan, criterion=line.criterion,
-                                                      responsible=line.criterion.responsible_hint)
+                line.criterion.framework = assessment.framework
+                d = remediation_defaults(line.criterion)
+                task = RemediationTask.objects.create(plan=plan, criterion=line.criterion, responsible=d.responsible,
+                                                      measure=d.measure, deadline=d.deadline,
+                                                      deadline_text=d.deadline_text)
                 new_tasks.append(task)
         if created or new_tasks:
             audit.record(actor, "parindex.plan.tasks", plan, unit=assessment.unit,
@@ -455,7 +473,8 @@ def ensure_plan(actor: Any, assessment: Assessment) -> RemediationPlan:
     return plan
 
 
-TASK_FIELDS = ("responsible", "deadline", "deadline_text", "note", "status", "action_taken")
+TASK_FIELDS = ("responsible", "deadline", "deadline_text", "note", "status", "action_taken", "measure",
+               "result_evidence", "progress", "completed_on")
 
 
 def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any) -> RemediationTask:
@@ -466,7 +485,7 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
         raise ValueError(f"unknown fields {unknown}")
     cleaned: dict[str, Any] = {}
     for name, raw in changes.items():
-        if name == "deadline":
+        if name in ("deadline", "completed_on"):
             if raw in (None, ""):
                 cleaned[name] = None
             elif isinstance(raw, date):
@@ -482,8 +501,20 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
             if raw not in TaskStatus.values:
                 raise ValidationError(f"Trạng thái “{raw}” không hợp lệ.")
             cleaned[name] = raw
+        elif name == "progress":
+            try:
+                cleaned[name] = int(str(raw).strip().rstrip("%") or 0)
+            except ValueError as exc:
+                raise ValidationError(f"Tiêu chí {task.criterion.code}: tiến độ “{raw}” phải là số phần trăm.") from exc
+            if not 0 <= cleaned[name] <= 100:
+                raise ValidationError(f"Tiêu chí {task.criterion.code}: tiến độ phải từ 0 đến 100%.")
         else:
             cleaned[name] = (raw or "").strip()
+    if cleaned.get("status") == TaskStatus.DONE:
+        cleaned.setdefault("progress", 100)
+        cleaned["completed_on"] = cleaned.get("completed_on") or task.completed_on or timezone.localdate()
+    elif "status" in cleaned:
+        cleaned["completed_on"] = None
     with transaction.atomic():
         current = RemediationTask.objects.select_for_update().get(pk=task.pk)
         if current.version != version:
@@ -501,10 +532,34 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
     return fresh
 
 
+def sync_task_from_plans(actor: Any, plans_task_ref: str, *, status: str, completed_on: date | None,
+                         evidence: str) -> RemediationTask | None:
+    """What was recorded on the mirrored plans task (status, completion, evidence) written back to the
+    remediation row; sends no ``remediation_task_saved`` so the two apps never echo each other."""
+    task = RemediationTask.objects.select_related("criterion", "plan__assessment__unit").filter(
+        plans_task_ref=plans_task_ref).first()
+    if task is None or status not in TaskStatus.values:
+        return None
+    changes: dict[str, Any] = {"status": status, "completed_on": completed_on if status == TaskStatus.DONE else None}
+    if status == TaskStatus.DONE:
+        changes["progress"] = 100
+    if (evidence or "") != (task.result_evidence or task.action_taken):
+        changes["result_evidence"] = evidence or ""
+    diff = {k: v for k, v in changes.items() if getattr(task, k) != v}
+    if not diff:
+        return task
+    with transaction.atomic():
+        RemediationTask.objects.filter(pk=task.pk).update(**diff, version=F("version") + 1)
+        audit.record(actor, "parindex.task.sync", task, unit=task.plan.assessment.unit, data={
+            "criterion": task.criterion.code, "from": "plans",
+            "changes": {k: v.isoformat() if isinstance(v, date) else v for k, v in diff.items()}})
+    return RemediationTask.objects.get(pk=task.pk)
+
+
 def update_plan(actor: Any, plan: RemediationPlan, **changes: Any) -> RemediationPlan:
     unit = plan.assessment.unit
     _require(actor, scope.Action.EDIT, unit)
-    allowed = {"number", "issued_on", "signer", "report_number", "report_on", "overall", "next_measures"}
+    allowed = {"number", "issued_on", "signer", "report_number", "report_on", "overall", "next_measures", "directing"}
     with transaction.atomic():
         diff = {k: v for k, v in changes.items() if k in allowed and getattr(plan, k) != v}
         for k, v in diff.items():

@@ -88,8 +88,8 @@ def results(request, code: str):
 @require_GET
 def results_xlsx(request, code: str):
     """Bảng kết quả ra Excel: hạng chung và hạng trong nhóm."""
-    from cchc.parindex.exports import results_xlsx as build
     from cchc.core.xlsx import attachment_header
+    from cchc.parindex.exports import results_xlsx as build
 
     fw = get_object_or_404(Framework, code=code)
     response = HttpResponse(build(fw, selectors.results(fw, request.user)),

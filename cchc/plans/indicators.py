@@ -10,18 +10,22 @@ from django.db.models import Count, Q
 
 from cchc.indicators.registry import Computed, Span, register_computed, shared
 from cchc.plans import selectors
-from cchc.plans.models import Plan, PlanTask, TaskStatus
+from cchc.plans.models import Plan, PlanKind, PlanTask, TaskStatus
 
 
 def _keeps(units, span: Span) -> bool:
     """Plan figures exist for a unit that has a CCHC plan for the span's year in the product: without one,
     "0 nhiệm vụ" would be a false statement, so the figure is unknown until it is entered."""
-    plans = shared(("plans.unit_years",), lambda: set(Plan.objects.order_by().values_list("unit_id", "year")))
+    plans = shared(("plans.unit_years",), lambda: set(
+        Plan.objects.filter(kind=PlanKind.CCHC).order_by().values_list("unit_id", "year")))
     return any((getattr(u, "pk", u), span.end.year) in plans for u in units)
 
 
 def _leaves(units, span: Span):
-    return selectors.leaves(PlanTask.objects.filter(plan__unit__in=units, plan__year=span.end.year))
+    # The yearly CCHC plan only: a PAR-index remediation plan's tasks are tracked but never counted here.
+    return selectors.leaves(
+        PlanTask.objects.filter(plan__unit__in=units, plan__year=span.end.year, plan__kind=PlanKind.CCHC)
+    )
 
 
 @register_computed("plans.tasks_planned", keeps_records=_keeps)

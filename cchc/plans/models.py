@@ -8,10 +8,21 @@ from django.db import models
 from cchc.plans.areas import area_name
 
 
+class PlanKind(models.TextChoices):
+    """Loại kế hoạch. Only the yearly CCHC plan counts in the plan's indicators (tasks planned, done); a
+    remediation plan after the PAR index is tracked the same way but never counted there."""
+
+    CCHC = "cchc", "Kế hoạch CCHC năm"
+    PAR_REMEDIATION = "khac_phuc_chi_so", "Kế hoạch khắc phục Chỉ số CCHC"
+
+
 class Plan(models.Model):
     """Kế hoạch cải cách hành chính năm của một đơn vị (ví dụ Kế hoạch số 05/KH-UBND ngày 21/01/2021)."""
 
     unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="cchc_plans", verbose_name="đơn vị")
+    kind = models.CharField("loại kế hoạch", max_length=20, choices=PlanKind.choices, default=PlanKind.CCHC)
+    source_ref = models.CharField("nguồn", max_length=60, blank=True,
+                                  help_text="Bản ghi sinh ra kế hoạch này, ví dụ parindex:12 (kế hoạch khắc phục)")
     year = models.PositiveSmallIntegerField("năm kế hoạch")
     symbol = models.CharField("số, ký hiệu", max_length=50, blank=True)
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)
