@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cchc.core.importing import ImportRejected, RowError
 from cchc.core.text import fold
+from cchc.core.uploads import UploadKind, check_upload
 
 
 def normalise_header(text: str) -> str:
@@ -33,6 +34,8 @@ def _cell(value: object) -> str:
 def read_table(path: Path | str, content: bytes | None = None) -> tuple[list[str], Iterator[list[str]]]:
     """Header and an iterator of rows (strings, stripped). ``content`` overrides reading ``path``."""
     name = str(path).lower()
+    # Size, ZIP and used-range limits before any reader allocates (a 4,7 KB file may claim 17 billion cells).
+    check_upload(content if content is not None else path, name, UploadKind.TABLE)
     if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         from python_calamine import CalamineWorkbook
 
@@ -44,7 +47,10 @@ def read_table(path: Path | str, content: bytes | None = None) -> tuple[list[str
             )
             rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
         except Exception as exc:  # calamine raises its own types for broken files
-            raise ImportRejected([RowError(None, "", str(path), f"Không đọc được tệp Excel: {exc}")]) from exc
+            # calamine's own message is English and names the server's path: neither reaches the user.
+            raise ImportRejected(
+                [RowError(None, "", "", "Không đọc được tệp bảng tính: tệp bị hỏng hoặc không đúng định dạng.")]
+            ) from exc
         if not rows:
             raise ImportRejected([RowError(None, "", "", "Tệp không có dữ liệu.")])
         header = [_cell(c) for c in rows[0]]

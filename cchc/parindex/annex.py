@@ -30,6 +30,7 @@ from typing import Any
 
 from cchc.core.importing import ImportRejected
 from cchc.core.text import fold
+from cchc.core.uploads import UploadKind, UploadRefused, check_upload
 from cchc.parindex.framework import CriterionError, ParsedFramework, parse_framework
 from cchc.parindex.method_text import rule_from_text
 
@@ -88,6 +89,7 @@ def read_xlsx(path: Path) -> list[Grid]:
     """Every sheet of the workbook as a grid; merged ranges resolved (openpyxl keeps them)."""
     from openpyxl import load_workbook
 
+    check_upload(path, str(path), UploadKind.DOCUMENT)  # before openpyxl allocates the claimed range
     wb = load_workbook(path, data_only=True, read_only=False)
     grids = []
     for ws in wb.worksheets:
@@ -111,6 +113,7 @@ def read_docx(path: Path) -> list[Grid]:
     from docx import Document
 
     grids = []
+    check_upload(path, str(path), UploadKind.DOCUMENT)
     document = Document(str(path))
     title = [p.text.strip() for p in document.paragraphs[:15] if p.text.strip()]
     for table in document.tables:
@@ -433,6 +436,8 @@ def read_annex(path: Path | str, **given: Any) -> tuple[dict[str, Any], dict[str
     suffix = path.suffix.lower()
     try:
         grids = read_xlsx(path) if suffix in (".xlsx", ".xlsm") else read_docx(path)
+    except UploadRefused:
+        raise  # already says which limit, in Vietnamese
     except Exception as exc:  # a damaged or mislabelled file: say so, in Vietnamese
         raise ImportRejected(
             [CriterionError(None, "", path.name, f"không đọc được tệp ({type(exc).__name__}).")]

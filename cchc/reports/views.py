@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.core.uploads import UploadKind, UploadRefused, check_upload
 from cchc.documents import views as doc_views
 from cchc.documents.rendering import DocumentError
 from cchc.indicators import periods as period_rules
@@ -276,7 +277,11 @@ def _send(request, report: Report):
             if upload.size > MAX_UPLOAD or not upload.name.lower().endswith(".docx"):
                 error = "Tệp tải lên phải là .docx, không quá 20 MB."
             else:
-                uploaded = (upload.name, upload.read())
+                try:  # the 20 MB cap counts compressed bytes; the guard counts what unzips
+                    check_upload(upload, upload.name, UploadKind.DOCUMENT)
+                    uploaded = (upload.name, upload.read())
+                except UploadRefused as exc:
+                    error = str(exc)
         if not error:
             try:
                 version = services.submit_report(request.user, report, uploaded=uploaded)

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from cchc.core.management.base import GroupCommand
+from cchc.core.uploads import UploadKind, check_upload
 from cchc.core.vnformat import format_number, format_percent
 from cchc.parindex import documents, selectors, services
 from cchc.parindex.models import Assessment, Framework, Status
@@ -73,6 +74,7 @@ class Command(GroupCommand):
     def do_import_scores(self, file: str, framework: str, dry_run: bool = False, **_: Any) -> None:
         if not Path(file).exists():
             raise CommandError(f"Không tìm thấy tệp {file}.")
+        check_upload(file, file, UploadKind.TABLE)  # an UploadRefused is an ImportRejected: shown as such
         result = services.import_scores(file, _framework(framework), ACTOR, dry_run=dry_run)
         extra = ""
         if result.details:
