@@ -32,6 +32,7 @@ from cchc.accounts import scope
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
 from cchc.core.text import fold
+from cchc.core.uploads import UploadKind, check_upload
 from cchc.dossiers import summary
 from cchc.dossiers.models import Dossier, Field, ImportJob, Procedure
 from cchc.dossiers.services import map_header, normalise_header
@@ -230,6 +231,8 @@ def import_dossiers(
 ) -> ImportResult:
     """Nạp tệp hồ sơ (CSV UTF-8 hoặc XLSX). Raises ImportRejected with every bad row (first 1,000)."""
     progress(1, "Đang đọc tệp")
+    # The upload guard before the file is read whole: size, ZIP bombs, claimed and real used ranges.
+    check_upload(content if content is not None else path, str(path), UploadKind.TABLE)
     plain = _plain_csv(path, content)
     if plain is not None:
         header, table = plain
