@@ -24,9 +24,9 @@ def _env_bool(name: str, default: bool) -> bool:
 
 DEBUG = _env_bool("CCHC_DEBUG", False)
 
-# The demo key is only used when nothing is configured; a real deployment sets CCHC_SECRET_KEY
-# (checked by `cchc check --deploy`).
-SECRET_KEY = os.environ.get("CCHC_SECRET_KEY", "cchc-demo-only-insecure-key-change-me-0123456789abcdef")
+# The demo key is only used when nothing is configured; a production start (CCHC_DEBUG and CCHC_DEMO off)
+# refuses it, an empty or a short key (cchc.core.checks: at web start and in `cchc check --deploy`).
+SECRET_KEY = os.environ.get("CCHC_SECRET_KEY") or "cchc-demo-only-insecure-key-change-me-0123456789abcdef"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CCHC_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
@@ -202,6 +202,19 @@ CCHC_SURVEY_RATE_LIMIT = os.environ.get("CCHC_SURVEY_RATE_LIMIT", "60/60")
 CCHC_LOOKUP_RATE_LIMIT = os.environ.get("CCHC_LOOKUP_RATE_LIMIT", "30/900")
 # The service centre's board fetches its content this often (seconds; ?lam-moi=N on its address overrides).
 CCHC_BOARD_REFRESH_SECONDS = int(os.environ.get("CCHC_BOARD_REFRESH_SECONDS", "30"))
+# Upload guard (cchc.core.uploads): size caps per kind of file in MB, the inflated size of ZIP-based files
+# (XLSX, DOCX) per kind, ZIP entries and compression ratio, and the used range of a spreadsheet.
+CCHC_UPLOAD_MAX_MB_TABLE = int(os.environ.get("CCHC_UPLOAD_MAX_MB_TABLE", "200"))
+CCHC_UPLOAD_MAX_MB_DOCUMENT = int(os.environ.get("CCHC_UPLOAD_MAX_MB_DOCUMENT", "20"))
+CCHC_UPLOAD_MAX_MB_ATTACHMENT = int(os.environ.get("CCHC_UPLOAD_MAX_MB_ATTACHMENT", "20"))
+CCHC_UPLOAD_MAX_INFLATED_MB_TABLE = int(os.environ.get("CCHC_UPLOAD_MAX_INFLATED_MB_TABLE", "1024"))
+CCHC_UPLOAD_MAX_INFLATED_MB_DOCUMENT = int(os.environ.get("CCHC_UPLOAD_MAX_INFLATED_MB_DOCUMENT", "64"))
+CCHC_UPLOAD_MAX_INFLATED_MB_ATTACHMENT = int(os.environ.get("CCHC_UPLOAD_MAX_INFLATED_MB_ATTACHMENT", "256"))
+CCHC_UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("CCHC_UPLOAD_MAX_ZIP_ENTRIES", "2000"))
+CCHC_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("CCHC_UPLOAD_MAX_ZIP_RATIO", "100"))
+CCHC_UPLOAD_MAX_ROWS = int(os.environ.get("CCHC_UPLOAD_MAX_ROWS", "1100000"))
+CCHC_UPLOAD_MAX_COLUMNS = int(os.environ.get("CCHC_UPLOAD_MAX_COLUMNS", "256"))
+CCHC_UPLOAD_MAX_CELLS = int(os.environ.get("CCHC_UPLOAD_MAX_CELLS", "30000000"))
 # How a report prints a figure nobody knows (no records kept, nothing entered): never 0.
 CCHC_MISSING_MARK = os.environ.get("CCHC_MISSING_MARK", "…")
 

@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Lõi hệ thống"
 
     def ready(self) -> None:
-        from cchc.core import registry, todo
+        from cchc.core import checks, registry, todo
+
+        assert checks  # imported for its @register: the secret-key check
 
         registry.register_nav(registry.NavEntry("Việc cần làm", "core:home", order=0))
         registry.register_todo(todo.setup_items)
