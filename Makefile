@@ -25,13 +25,14 @@ assets: node_modules/.package-lock.json
 
 # Debian packages the tests use: Chromium for the browser tests (Playwright drives it; it never downloads a
 # browser), LibreOffice to turn DOCX into PDF, poppler to read the PDF back, Liberation fonts for Times.
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui fonts-liberation2 poppler-utils softhsm2
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui fonts-liberation2 poppler-utils softhsm2 redis-server
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v softhsm2-util >/dev/null 2>&1 || missing="$$missing softhsm2"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Cài gói Debian cho kiểm thử:$$missing"; \
@@ -44,7 +45,8 @@ run: install assets
 	CCHC_DEMO=1 $(BIN)/cchc demo
 	CCHC_DEMO=1 $(BIN)/cchc collectstatic --no-input -v 0
 	@echo "cchc đang chạy tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
-	CCHC_DEMO=1 CCHC_DEBUG=$${CCHC_DEBUG:-1} $(BIN)/cchc runserver $(HOST):$(PORT)
+	# The production server (gunicorn) with its background-job worker, as a commune PC runs it.
+	CCHC_DEMO=1 CCHC_DEBUG=$${CCHC_DEBUG:-1} $(BIN)/cchc serve --bind $(HOST):$(PORT)
 
 test: install-test assets system-deps
 	$(BIN)/ruff check .

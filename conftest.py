@@ -25,9 +25,12 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(settings):
     """Django's cache outlives a test: the public pages' rate limits count there, so every test starts
-    (and leaves) it empty."""
+    (and leaves) it empty. The default cache is a database table (shared by a server's processes); tests
+    that do not use the database get process memory instead (cchc/runtime/tests test the table)."""
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
     cache.clear()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "cchc.core",
     "cchc.jobs",
+    "cchc.runtime",
     "cchc.org",
     "cchc.accounts",
     "cchc.workdays",
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its one JSON line per request times everything below.
+    "cchc.runtime.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,16 +176,22 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# The shared cache must be common to every app server of a province install; the default local
-# memory cache suits the one-PC commune install.
-_cache_url = os.environ.get("CCHC_CACHE_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# The cache holds what every app server must share (the public pages' rate limits): CCHC_CACHE_URL names it.
+# redis://host:6379/0 for a province's several app servers; unset = a table of the database (db://), shared by
+# every process of the commune PC's `cchc serve` and created by `cchc migrate`; locmem:// = this process only.
+def _cache_from_url(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("file://"):
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": url[len("file://") :]}
+    if url in ("", "db://", "database://"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cchc_cache"}
+    raise ValueError(f"CCHC_CACHE_URL không hợp lệ: {url!r} (redis://…, db://, locmem://, file:///…)")
+
+
+CACHES = {"default": _cache_from_url(os.environ.get("CCHC_CACHE_URL", "").strip())}
 
 # Background jobs (cchc.jobs): django-tasks with its database backend — the queue is a table of the same
 # database, so a commune needs no broker and a province's workers share its PostgreSQL. `cchc worker` runs
@@ -218,11 +227,25 @@ CCHC_UPLOAD_MAX_CELLS = int(os.environ.get("CCHC_UPLOAD_MAX_CELLS", "30000000"))
 # How a report prints a figure nobody knows (no records kept, nothing entered): never 0.
 CCHC_MISSING_MARK = os.environ.get("CCHC_MISSING_MARK", "…")
 
+# One JSON line per request (cchc.request) and per job event (cchc.jobs) on standard error — journald keeps
+# it under systemd; CCHC_REQUEST_LOG=0 silences the request lines (e.g. a load test's own runs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "cchc.runtime.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CCHC_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "cchc.request": {
+            "handlers": ["json"],
+            "level": "INFO" if _env_bool("CCHC_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+        "cchc.jobs": {"handlers": ["json"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Whether `cchc demo` may create users with the printed demo passwords. Never on in production.
