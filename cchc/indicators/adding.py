@@ -153,7 +153,11 @@ def merge(content: dict, additions: list[tuple[int | None, dict]], errors: Error
 
 def add_indicators(actor: object, name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
     """Thêm chỉ tiêu: a new catalogue version with the rows of the file (all or nothing, audited)."""
-    additions = read_additions(name, content)
+    return add_rows(actor, read_additions(name, content), dry_run=dry_run)
+
+
+def add_rows(actor: object, additions: list[tuple[int | None, dict]], *, dry_run: bool = False) -> ImportResult:
+    """The rows (line, dict) — from a file or the page's form — as catalogue version current + 1."""
     errors = ErrorCollector()
     current, catalogue = _current_content()
     merged = merge(catalogue, additions, errors)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("nhap-tep/", views.import_file, name="import"),
     path("nhap-tep/xac-nhan/", views.import_confirm, name="import_confirm"),
     path("xuat/", views.export_file, name="export"),
+    path("them-chi-tieu/", views.add_indicators, name="add"),
 ]

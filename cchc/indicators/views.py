@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
 from cchc.core.importing import ImportRejected
-from cchc.indicators import exporting, importing, selectors, services, validation
+from cchc.indicators import adding, exporting, importing, selectors, services, validation
 from cchc.indicators import periods as period_rules
-from cchc.indicators.models import Period, Source
+from cchc.indicators.models import Counts, Period, Rollup, Source, ValueType
 from cchc.indicators.periods import PeriodCodeError, get_period
 
 # A computed figure may be typed over (copied from the provincial one-stop system); ratios never.
@@ -242,3 +242,83 @@ def export_file(request):
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="so_lieu_{unit.code}_{period.code}.{fmt}"'
     return response
+
+
+# ---- indicators a province adds (administrators) -----------------------------------------------------------
+_ADDITIONS = "indicator_additions"  # session key: token → the checked rows waiting for confirmation
+_FORM_FIELDS = ("code", "name", "unit", "type", "rollup", "counts", "group", "group_name", "after", "stt")
+
+
+def _require_admin(user) -> None:
+    if scope.unit_ids(user, scope.Action.ADMIN) is not None:
+        raise PermissionDenied("Chỉ quản trị hệ thống được thêm chỉ tiêu vào danh mục.")
+
+
+def _row_from_form(post) -> dict:
+    row = {k: post.get(k, "").strip() for k in _FORM_FIELDS if post.get(k, "").strip()}
+    row["appendix"] = post.get("appendix") == "1"
+    numerator = [c.strip() for c in post.get("numerator", "").split(",") if c.strip()]
+    if numerator or post.get("denominator", "").strip():
+        row["ratio"] = {"numerator": numerator, "denominator": post.get("denominator", "").strip()}
+    else:
+        row["source"] = "entered"
+    return row
+
+
+@login_required
+def add_indicators(request):
+    """Thêm chỉ tiêu của tỉnh: một chỉ tiêu từ biểu mẫu hoặc nhiều chỉ tiêu từ tệp YAML/XLSX; kiểm tra thử rồi
+    xác nhận (tạo phiên bản danh mục mới, không đổi số liệu đã có)."""
+    _require_admin(request.user)
+    context: dict = {
+        "errors": [],
+        "result": None,
+        "types": ValueType.choices,
+        "rollups": Rollup.choices,
+        "counts": Counts.choices,
+        "groups": _groups(),
+        "form": request.POST,
+    }
+    if request.method != "POST":
+        return render(request, "indicators/add.html", context)
+    token = request.POST.get("ma", "")
+    pending = request.session.get(_ADDITIONS, {})
+    try:
+        if token:  # confirmation of a checked addition
+            if token not in pending:
+                messages.error(request, "Phần kiểm tra đã hết hạn; hãy kiểm tra lại.")
+                return redirect("indicators:add")
+            result = adding.add_rows(request.user, [tuple(x) for x in pending.pop(token)])
+            request.session[_ADDITIONS] = pending
+            messages.success(
+                request,
+                f"Đã tạo danh mục phiên bản {result.details['version']}: thêm "
+                f"{result.created} chỉ tiêu; số liệu đã có không thay đổi.",
+            )
+            return redirect("indicators:add")
+        upload = request.FILES.get("tep")
+        rows = (
+            adding.read_additions(upload.name, upload.read())
+            if upload is not None
+            else [(None, _row_from_form(request.POST))]
+        )
+        result = adding.add_rows(request.user, rows, dry_run=True)
+    except ImportRejected as exc:
+        context["errors"] = [exc.summary(), *map(str, exc.errors)]
+        return render(request, "indicators/add.html", context, status=422)
+    token = secrets.token_urlsafe(16)
+    pending[token] = [list(r) for r in rows]
+    request.session[_ADDITIONS] = pending
+    context.update(result=result, token=token, rows=[r for _, r in rows])
+    return render(request, "indicators/add.html", context)
+
+
+def _groups() -> list[tuple[str, str]]:
+    from cchc.indicators.models import Indicator
+
+    return list(
+        Indicator.objects.filter(retired_in__isnull=True)
+        .order_by("position")
+        .values_list("group_code", "group_name")
+        .distinct()
+    )

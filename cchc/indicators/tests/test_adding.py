@@ -161,3 +161,39 @@ def test_xlsx_and_the_command(demo_org, tmp_path, capsys):
     assert not Indicator.objects.get(code="tinh.meetings_planned").in_appendix
     appendix = _appendix_codes(demo_org[DISTRICT], "2021-NAM")
     assert appendix.index("tinh.meetings") == appendix.index("dialogue.held") + 1
+
+
+def test_admin_page_adds_one_indicator_after_a_check(demo_org, make_user, client):
+    from django.urls import reverse
+
+    from cchc.accounts.models import Role
+
+    version = CatalogueVersion.objects.latest("version").version
+    officer = make_user("xa", Role.COMMUNE_OFFICER, demo_org[SON_TAY])
+    client.force_login(officer)
+    assert client.get(reverse("indicators:add")).status_code == 403
+    admin = make_user("quantri", Role.SYSTEM_ADMIN, demo_org["000.00.00.H42"])
+    client.force_login(admin)
+    form = {
+        "code": "tinh.hotline_calls",
+        "name": "Số cuộc gọi đường dây nóng về TTHC",
+        "unit": "Cuộc gọi",
+        "type": "integer",
+        "rollup": "sum",
+        "counts": "own",
+        "group": "III",
+        "after": "feedback.resolved",
+        "appendix": "1",
+    }
+    bad = client.post(reverse("indicators:add"), {**form, "type": "percent"})
+    assert bad.status_code == 422 and "Tỷ lệ phần trăm không nhập tay" in bad.content.decode()
+    check = client.post(reverse("indicators:add"), form)
+    html = check.content.decode()
+    assert check.status_code == 200 and f"Danh mục phiên bản {version + 1}: thêm 1 chỉ tiêu" in html
+    assert not Indicator.objects.filter(code="tinh.hotline_calls").exists()
+    token = html.split('name="ma" value="')[1].split('"')[0]
+    done = client.post(reverse("indicators:add"), {"ma": token}, follow=True)
+    assert "Đã tạo danh mục phiên bản" in done.content.decode()
+    assert Indicator.objects.get(code="tinh.hotline_calls").introduced_in == version + 1
+    appendix = _appendix_codes(demo_org[DISTRICT], "2026-6T")
+    assert appendix.index("tinh.hotline_calls") == appendix.index("feedback.resolved") + 1
