@@ -31,6 +31,7 @@ from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, Ro
 from cchc.dossiers.tabular import _cell, normalise_header
 from cchc.indicators.catalogue import _row_lines, load_catalogue
 from cchc.indicators.models import CatalogueVersion, Indicator
+from cchc.indicators.services import Actor
 
 # Spreadsheet columns (folded) → catalogue keys.
 _XLSX_COLUMNS = {
@@ -151,12 +152,12 @@ def merge(content: dict, additions: list[tuple[int | None, dict]], errors: Error
     return content
 
 
-def add_indicators(actor: object, name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
+def add_indicators(actor: Actor, name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
     """Thêm chỉ tiêu: a new catalogue version with the rows of the file (all or nothing, audited)."""
     return add_rows(actor, read_additions(name, content), dry_run=dry_run)
 
 
-def add_rows(actor: object, additions: list[tuple[int | None, dict]], *, dry_run: bool = False) -> ImportResult:
+def add_rows(actor: Actor, additions: list[tuple[int | None, dict]], *, dry_run: bool = False) -> ImportResult:
     """The rows (line, dict) — from a file or the page's form — as catalogue version current + 1."""
     errors = ErrorCollector()
     current, catalogue = _current_content()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -187,6 +188,10 @@ def _keep_upload(request, name: str, content: bytes) -> str:
     token = secrets.token_urlsafe(16)
     folder = _upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 24 * 3600  # previews never confirmed: kept one day
+    for old in folder.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     (folder / token).write_bytes(content)
     uploads = request.session.get(_UPLOADS, {})
     uploads[token] = Path(name).name
