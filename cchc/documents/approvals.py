@@ -121,12 +121,16 @@ def current(obj: Model) -> Approval | None:
 
 def history(obj: Model) -> QuerySet[Approval]:
     object_type, object_id = _object_key(obj)
-    return Approval.objects.filter(object_type=object_type, object_id=object_id).order_by("round").defer("signed_pdf")
+    return (
+        Approval.objects.filter(object_type=object_type, object_id=object_id)
+        .order_by("round")
+        .defer("signed_pdf", "pdf_to_sign")
+    )
 
 
 def pending_for(user: Any) -> QuerySet[Approval]:
     """Chờ ký duyệt: pending requests of the units where ``user`` signs."""
-    qs = Approval.objects.filter(state=ApprovalState.PENDING).select_related("unit").defer("signed_pdf")
+    qs = Approval.objects.filter(state=ApprovalState.PENDING).select_related("unit").defer("signed_pdf", "pdf_to_sign")
     return scope.scoped(qs, user, scope.Action.SIGN).order_by("requested_at")
 
 
@@ -207,7 +211,12 @@ def decide(
     kind = kind_of(locked)
     obj = kind.load(locked.object_id)
     (kind.on_approved if decision == Decision.APPROVE else kind.on_returned)(actor, obj, locked)
+    if decision == Decision.APPROVE:
+        from cchc.documents.jobs import schedule
+
+        schedule(locked, actor)  # the PDF to sign is made in the background meanwhile
     verb = AuditVerb.APPROVE if decision == Decision.APPROVE else AuditVerb.RETURN
+
     audit.record(
         actor,
         verb,
@@ -269,8 +278,9 @@ def sign(actor: Any, approval: Approval, key: signing.KeySource) -> Approval:
     locked = _signable(actor, approval, scope.Action.SIGN)
     kind = kind_of(locked)
     obj = kind.load(locked.object_id)
+    prepared = bytes(locked.pdf_to_sign) if locked.pdf_to_sign else None  # made by the background job
     signed = signing.sign_pdf(
-        kind.pdf(obj),
+        prepared or kind.pdf(obj),
         key,
         signer_name=locked.decided_by_label,
         reason=f"Ký duyệt {kind.label[:1].lower()}{kind.label[1:]}",

@@ -12,3 +12,4 @@ class DocumentsConfig(AppConfig):
 
         registry.register_nav(registry.NavEntry("Chờ ký duyệt", "documents:pending", order=15, visible=signs))
         registry.register_todo(approval_items)
+        from cchc.documents import jobs  # noqa: F401  (registers the job kind)

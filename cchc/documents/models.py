@@ -65,6 +65,9 @@ class Approval(models.Model):
     decided_by_label = models.CharField("lãnh đạo", max_length=150, blank=True)
     decided_by_title = models.CharField("chức vụ", max_length=150, blank=True)
     decision_comment = models.TextField("ý kiến của lãnh đạo", blank=True)
+    pdf_to_sign = models.BinaryField(
+        "bản PDF chuẩn bị để ký", null=True, blank=True, help_text="Tạo bằng công việc chạy nền khi lãnh đạo ký duyệt"
+    )
     signed_pdf = models.BinaryField("bản PDF đã ký số", null=True, blank=True)
     signed_pdf_name = models.CharField("tên tệp đã ký", max_length=200, blank=True)
     signed_at = models.DateTimeField("ký số lúc", null=True, blank=True)

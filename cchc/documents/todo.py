@@ -36,7 +36,7 @@ def approval_items(user: Any, unit: Any) -> list[TodoItem]:
         mine = (
             Approval.objects.filter(requested_by=user)
             .order_by("object_type", "object_id", "-round")
-            .defer("signed_pdf")
+            .defer("signed_pdf", "pdf_to_sign")
         )
         seen: set[tuple[str, str]] = set()
         for approval in mine:

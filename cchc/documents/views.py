@@ -49,7 +49,7 @@ def pending(request):
         scope.scoped(
             Approval.objects.exclude(state=ApprovalState.PENDING).filter(decided_by=request.user), request.user
         )
-        .defer("signed_pdf")
+        .defer("signed_pdf", "pdf_to_sign")
         .order_by("-decided_at")[:20]
     )
     return render(request, "documents/pending.html", {"waiting": waiting, "decided": decided})
@@ -73,7 +73,7 @@ def approval(request, pk: int):
             "kind": kind,
             "obj": obj,
             "object_url": kind.url(obj),
-            "rounds": rounds.defer("signed_pdf"),
+            "rounds": rounds.defer("signed_pdf", "pdf_to_sign"),
             "can_decide": can_sign and item.state == ApprovalState.PENDING,
             "can_sign": can_sign and item.state == ApprovalState.APPROVED and not item.is_signed,
             "can_upload": (can_sign or can_edit) and item.state == ApprovalState.APPROVED and not item.is_signed,

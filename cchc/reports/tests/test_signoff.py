@@ -14,6 +14,8 @@ from cchc.core.registry import todo_items
 from cchc.documents import approvals, signing
 from cchc.documents.models import Approval, ApprovalState, TrustedRoot
 from cchc.documents.tests.fixtures import P12_PASSWORD
+from cchc.jobs import services as jobs
+from cchc.jobs.models import Job, JobStatus
 from cchc.reports import services
 from cchc.reports.models import Report, Status
 
@@ -136,7 +138,9 @@ def test_refused_transitions(people, report):
     assert Report.objects.get(pk=report.pk).status == Status.APPROVED
 
 
-def test_sign_the_approved_report_on_a_token_and_the_reviewer_sees_it(people, report, soft_token, test_ca, client):
+def test_sign_the_approved_report_on_a_token_and_the_reviewer_sees_it(
+    people, report, soft_token, test_ca, client, django_capture_on_commit_callbacks
+):
     officer, leader, reviewer = people["officer"], people["leader"], people["reviewer"]
     TrustedRoot.objects.create(name="CA thử nghiệm", pem=test_ca.pem.decode())
     _ask(officer, report)
@@ -144,11 +148,19 @@ def test_sign_the_approved_report_on_a_token_and_the_reviewer_sees_it(people, re
     key = signing.TokenKey(soft_token.lib, soft_token.label, soft_token.key_label, soft_token.pin)
     with pytest.raises(ValidationError, match="đã được lãnh đạo ký duyệt"):
         approvals.sign(leader, approval, key)  # not approved yet
-    approvals.decide(leader, approval, "approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        approvals.decide(leader, approval, "approve")
+    queued = Job.objects.get(kind="documents.prepare_pdf")  # the slow PDF is made in the background
+    assert queued.params == {"approval": approval.pk} and "secret" not in str(queued.params)
+    assert jobs.execute(queued.pk) == JobStatus.DONE
+    approval.refresh_from_db()
+    prepared = bytes(approval.pdf_to_sign)
+    assert prepared.startswith(b"%PDF")
     with pytest.raises(PermissionDenied):
         approvals.sign(officer, approval, key)
     signed = approvals.sign(leader, approval, key)
     assert signed.is_signed and signed.signature_method == "pkcs11"
+    assert bytes(signed.signed_pdf).startswith(prepared)  # an incremental signature of the prepared PDF
     assert signed.signature_check["signatures"][0]["trusted"] is True
     audit = AuditEvent.objects.get(verb=approvals.AuditVerb.SIGN)
     assert soft_token.pin not in str(audit.data) and audit.data["intact"] is True
