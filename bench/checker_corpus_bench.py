@@ -42,7 +42,9 @@ def main() -> int:
     recall, fa_mean, fa_max = totals(scores)
     planted = sum(s.planted for s in scores)
     found = sum(s.found for s in scores)
-    print(f"\n{len(scores)} văn bản, {planted} lỗi cài, tìm thấy {found}: recall {recall:.1%} (ngưỡng ≥ {RECALL_MIN:.0%})")
+    print(
+        f"\n{len(scores)} văn bản, {planted} lỗi cài, tìm thấy {found}: recall {recall:.1%} (ngưỡng ≥ {RECALL_MIN:.0%})"
+    )
     print(f"Báo động giả: trung bình {fa_mean:.2f}, nhiều nhất {fa_max} mỗi văn bản (ngưỡng ≤ {FALSE_ALARMS_MAX})")
     print(f"Thời gian kiểm tra cả bộ: {elapsed:.2f} s")
     ok = recall >= RECALL_MIN and fa_max <= FALSE_ALARMS_MAX

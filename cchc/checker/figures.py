@@ -148,7 +148,8 @@ NOUN_SEARCH = re.compile(
 _LEVEL_RX = re.compile(r"cấp\s+(tỉnh|huyện|xã)", re.IGNORECASE)
 _SCOPE_RX = re.compile(r"lĩnh vực\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
 _LABEL_BEFORE = re.compile(
-    r"(?:mức độ|mức|đối tượng|khóa|khoá|lần thứ|lần|năm|quý|tháng|ngày|điều|khoản|giai đoạn|covid|thứ|(?<!tổng )số|"
+    r"(?<!\w)(?:mức độ|mức|đối tượng|khóa|khoá|lần thứ|lần|năm|quý|tháng|ngày|điều|khoản|giai đoạn|covid|thứ|"
+    r"(?<!tổng )số|"
     r"tiêu chí|chỉ số|phụ lục|bảng|mục|iso|tcvn|nhóm|loại|hạng|cấp độ|kỳ|lớp|khu|tổ|ấp|thôn|phường|"
     r"nghị quyết|nghị định|quyết định|chỉ thị|kế hoạch|công văn|stt|tt)\s*[:.-]?\s*$",
     re.IGNORECASE,

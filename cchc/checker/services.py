@@ -92,6 +92,10 @@ def detect_date(doc: Document) -> date | None:
 def detect_period(doc: Document, doc_date: date | None = None) -> Period | None:
     """Kỳ báo cáo from the title: "quý III năm 2021", "6 tháng đầu năm 2021", "năm 2021"."""
     head = _header_text(doc)
+    if re.search(r"khắc phục", head, re.IGNORECASE):
+        # a remediation report names the year of the index it remedies ("Chỉ số CCHC năm 2022"), not a reporting
+        # period with cut-off dates: no period, rather than a wrong one
+        return None
     data = checks.rules()["periods"]
     code = None
     year_text = head

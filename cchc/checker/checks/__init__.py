@@ -18,6 +18,7 @@ from cchc.checker.checks.base import (
 )
 from cchc.checker.checks.dates import check_dates
 from cchc.checker.checks.docnums import check_doc_numbers
+from cchc.checker.checks.point_statements import check_point_statements, check_point_totals
 from cchc.checker.checks.points import check_points
 from cchc.checker.checks.rate_parts import check_rate_parts, check_rate_roundings, check_table_rate_columns
 from cchc.checker.checks.rates import check_fraction_counts, check_percent_fraction
@@ -30,6 +31,7 @@ from cchc.checker.checks.relations import (
 )
 from cchc.checker.checks.sums import check_level_subtotals, check_sum_parts
 from cchc.checker.checks.tables import check_table_totals
+from cchc.checker.checks.years import check_title_period, check_years
 
 __all__ = [
     "ALL_CHECKS",
@@ -53,6 +55,8 @@ ALL_CHECKS = [
     check_points,
     check_dates,
     check_doc_numbers,
+    check_point_statements,
+    check_point_totals,
     check_rate_parts,
     check_rate_roundings,
     check_table_rate_columns,
@@ -61,4 +65,6 @@ ALL_CHECKS = [
     check_service_levels,
     check_status_sums,
     check_decimal_marks,
+    check_years,
+    check_title_period,
 ]

@@ -238,12 +238,19 @@ def check_same_quantity(ctx: Context) -> list[Finding]:
 
 
 def _in_breakdown(f: Figure) -> bool:
-    """A figure inside brackets or after "trong đó/gồm": a part, not the quantity itself."""
+    """A figure inside brackets with other figures, or after "trong đó/gồm": a part, not the quantity itself.
+    A single count in brackets restates the phrase before it ("các phòng chuyên môn (13 phòng)")."""
     text, rel = f.unit.text, f.start - f.unit.start
-    sent = text[max(0, f.sentence[0] - f.unit.start) : rel]
-    return sent.count("(") > sent.count(")") or bool(
-        re.search(r"\b(trong đó|gồm|bao gồm)\b[^.;]*$", sent, re.IGNORECASE)
-    )
+    sent_start = max(0, f.sentence[0] - f.unit.start)
+    sent = text[sent_start:rel]
+    if re.search(r"\b(trong đó|gồm|bao gồm)\b[^.;]*$", sent, re.IGNORECASE):
+        return True
+    if sent.count("(") <= sent.count(")"):
+        return False
+    opened = sent_start + sent.rfind("(")
+    close = text.find(")", rel)
+    inside = text[opened + 1 : close if close > 0 else len(text)]
+    return not re.fullmatch(r"\s*\d+(?:[.,]\d+)*\s+\w+(?:\s\w+)?\s*", inside)
 
 
 def _around(f: Figure, width: int = 60) -> str:

@@ -82,13 +82,20 @@ def _list_end(text: str, figs: list[Figure], unit: Unit, la: int, sb: int) -> in
     return end
 
 
-def _same_noun(total: Figure, parts: list[Figure] | None) -> list[Figure] | None:
-    """Parts counting another thing than the total ("02 cuộc … tại 05 đơn vị") are dropped; parts with no noun
-    of their own stay."""
+def _same_noun(total: Figure, parts: list[Figure] | None, named: str = "") -> list[Figure] | None:
+    """Parts of a list that count the total's thing. When some parts count the total's noun and others another
+    noun ("03 cuộc … tại 05 đơn vị, trong đó 01 cuộc tại 02 đơn vị…"), only the first kind are its parts;
+    when none names the total's noun, the parts are kinds of it ("15 đơn thư: 02 khiếu nại, 12 phản ánh")."""
     if not parts or not total.noun:
         return parts
-    kept = [p for p in parts if not p.noun or p.noun == total.noun]
-    return kept if len(kept) >= 2 and all(not p.noun or p.noun == total.noun for p in parts) else None
+    named = named.lower()
+    same = [p for p in parts if p.noun == total.noun]
+    other = [p for p in parts if p.noun and p.noun != total.noun and p.noun not in named]
+    if same and other:
+        # two breakdowns side by side (cuộc and đơn vị) when each has two parts or more; one odd part is a kind
+        # of the total written with its own word ("01 phản ánh" among "đơn"): not sure enough to add up
+        return same if len(same) >= 2 and len(other) >= 2 else None
+    return parts
 
 
 def _gap_ok(gap: str, max_words: int = 12) -> bool:
@@ -148,7 +155,7 @@ def check_sum_parts(ctx: Context) -> list[Finding]:
                 if not _gap_ok(gap, 14) or _depth_at(text, sa, total.start - unit.start) != 0:
                     continue
                 lb = _list_end(text, figs, unit, la, sb)
-                parts = _same_noun(total, _parts_in(ctx, unit, figs, la, lb))
+                parts = _same_noun(total, _parts_in(ctx, unit, figs, la, lb), gap)
                 if parts and len(parts) >= 2 and _depth_at(text, sa, la) == 0:
                     done.add(total.start)
                     out += _compare_total(ctx, unit, total, parts, total.start - unit.start, lb)
