@@ -3,7 +3,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from cchc.accounts import scope
-from cchc.org.models import OrgUnit
+from cchc.org.models import Level, OrgUnit
+from cchc.org.selectors import load_graph
 
 SESSION_KEY = "cchc_current_unit_id"
 # Paths a user who must change the password may still open.
@@ -20,8 +21,17 @@ def _current_unit(request) -> OrgUnit | None:
         if unit is not None:
             return unit
     if user.unit_id:
-        return user.unit
+        return work_unit(user.unit)
     return OrgUnit.objects.filter(valid_to__isnull=True, parent_links__isnull=True).order_by("code").first()
+
+
+def work_unit(unit: OrgUnit) -> OrgUnit:
+    """The unit a user of ``unit`` works for: a section (Sở Nội vụ, Bộ phận Một cửa) works for the province
+    or commune it belongs to, whose records, ratings and reports it handles; other units are themselves."""
+    if unit.level != Level.SECTION:
+        return unit
+    governing = scope.governing_unit_id(load_graph(), unit.pk)
+    return unit if governing == unit.pk else OrgUnit.objects.get(pk=governing)
 
 
 def current_unit_of(request) -> OrgUnit | None:

@@ -47,5 +47,10 @@ class User(AbstractUser):
         return self.full_name or self.get_username()
 
     @property
+    def works_at_desk(self) -> bool:
+        """A one-stop clerk: the menu and the home page show the desk's work only."""
+        return self.role == Role.ONE_STOP_CLERK
+
+    @property
     def is_reviewer(self) -> bool:
         return self.role in REVIEWER_ROLES

@@ -11,5 +11,5 @@ class CoreConfig(AppConfig):
 
         assert checks  # imported for its @register: the secret-key check
 
-        registry.register_nav(registry.NavEntry("Việc cần làm", "core:home", order=0))
+        registry.register_nav(registry.NavEntry("Việc cần làm", "core:home", order=0, desk=True))
         registry.register_todo(todo.setup_items)

@@ -6,7 +6,7 @@ Each app registers in its ``AppConfig.ready``; the shell never imports an app by
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -16,6 +16,9 @@ class NavEntry:
     url_name: str
     order: int = 50
     visible: Callable[[Any], bool] = lambda user: True
+    # Shown to a one-stop clerk (whose work is the desk: dossiers, intake, ratings); every other entry is
+    # left out of the clerk's menu, so the desk does not open modules it never fills.
+    desk: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ TodoProvider = Callable[[Any, Any], list[TodoItem]]
 
 _nav: list[NavEntry] = []
 _todo_providers: list[TodoProvider] = []
+_desk_todo_providers: set[TodoProvider] = set()
 
 
 def register_nav(entry: NavEntry) -> None:
@@ -41,12 +45,53 @@ def register_nav(entry: NavEntry) -> None:
 
 
 def nav_entries(user: Any) -> list[NavEntry]:
-    return sorted((e for e in _nav if e.visible(user)), key=lambda e: e.order)
+    desk_only = getattr(user, "works_at_desk", False)
+    return sorted((e for e in _nav if e.visible(user) and (e.desk or not desk_only)), key=lambda e: e.order)
 
 
-def register_todo(provider: TodoProvider) -> TodoProvider:
+@dataclass(frozen=True)
+class HomeRow:
+    """One line of a home-page panel: a count and where its list is."""
+
+    label: str
+    count: int | None
+    url: str = ""
+    severity: str = "info"  # danger | warning | info: how the count is coloured
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block of the home page contributed by an app (the desk's day, the kiosk's ratings…)."""
+
+    title: str
+    rows: list[HomeRow]
+    order: int = 50
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) actions under the rows
+
+
+HomePanelProvider = Callable[[Any, Any], "HomePanel | None"]
+_home_panels: list[HomePanelProvider] = []
+
+
+def register_home_panel(provider: HomePanelProvider) -> HomePanelProvider:
+    if provider not in _home_panels:
+        _home_panels.append(provider)
+    return provider
+
+
+def home_panels(user: Any, unit: Any) -> list[HomePanel]:
+    panels = [p for p in (provider(user, unit) for provider in _home_panels) if p is not None]
+    return sorted(panels, key=lambda p: p.order)
+
+
+def register_todo(provider: TodoProvider, *, desk: bool = False) -> TodoProvider:
+    """``desk``: also asked for a one-stop clerk's home page (the others speak of the commune's plans,
+    reports and index, which the desk does not handle)."""
     if provider not in _todo_providers:
         _todo_providers.append(provider)
+    if desk:
+        _desk_todo_providers.add(provider)
     return provider
 
 
@@ -54,7 +99,9 @@ _SEVERITY_ORDER = {"danger": 0, "warning": 1, "info": 2}
 
 
 def todo_items(user: Any, unit: Any) -> list[TodoItem]:
-    items = [item for provider in _todo_providers for item in provider(user, unit)]
+    desk_only = getattr(user, "works_at_desk", False)
+    providers = [p for p in _todo_providers if p in _desk_todo_providers or not desk_only]
+    items = [item for provider in providers for item in provider(user, unit)]
     return sorted(items, key=lambda i: _SEVERITY_ORDER.get(i.severity, 3))
 
 

@@ -10,6 +10,16 @@ class DossiersConfig(AppConfig):
         from cchc.core import registry
         from cchc.dossiers import demo, indicators, jobs, selectors  # noqa: F401  (indicators, jobs register on import)
 
-        registry.register_nav(registry.NavEntry("Hồ sơ TTHC", "dossiers:list", order=10))
-        registry.register_todo(selectors.todo_items)
+        registry.register_nav(registry.NavEntry("Hồ sơ TTHC", "dossiers:list", order=10, desk=True))
+        registry.register_nav(
+            registry.NavEntry(
+                "Tiếp nhận hồ sơ",
+                "dossiers:intake",
+                order=5,
+                desk=True,
+                visible=lambda u: getattr(u, "works_at_desk", False),
+            )
+        )
+        registry.register_todo(selectors.todo_items, desk=True)
+        registry.register_home_panel(selectors.desk_panel)
         registry.register_demo(registry.DemoStep("Hồ sơ thủ tục hành chính", demo.run, order=40))

@@ -92,6 +92,7 @@ class DossierFilter:
     end: date | None = None
     text: str = ""
     held_by: int | None = None  # the user the dossiers were handed to ("Hồ sơ chuyển cho tôi")
+    due_today: bool = False  # open and due today ("Đến hạn trả hôm nay")
 
 
 def dossiers_for(user: Any, f: DossierFilter | None = None, today: date | None = None) -> QuerySet[Dossier]:
@@ -109,6 +110,8 @@ def dossiers_for(user: Any, f: DossierFilter | None = None, today: date | None =
         qs = qs.filter(received_on__gte=f.start)
     if f.end:
         qs = qs.filter(received_on__lte=f.end)
+    if f.due_today:
+        qs = qs.filter(status__in=OPEN_STATUSES, due_on=today)
     if f.held_by:
         qs = qs.filter(holder_user_id=f.held_by, status__in=OPEN_STATUSES)
     if f.late:
@@ -208,6 +211,43 @@ def todo_items(user: Any, unit: Any) -> list[TodoItem]:
             )
         )
     return items
+
+
+def desk_panel(user: Any, unit: Any) -> Any:
+    """Trang chủ: the desk's day — received today, due today, results waiting, overdue — for whoever
+    receives and moves the unit's dossiers (a one-stop clerk, the commune's officers)."""
+    from cchc.core.registry import HomePanel, HomeRow
+    from cchc.dossiers.models import Status
+
+    if unit is None or not scope.can(user, scope.Action.EDIT, unit.pk):
+        return None
+    today = timezone.localdate()
+    mine = scope.scoped(Dossier.objects.all(), user, scope.Action.EDIT)
+    open_ = mine.filter(status__in=OPEN_STATUSES)
+    url = reverse("dossiers:list")
+    day = today.strftime("%d/%m/%Y")
+    rows = [
+        HomeRow("Tiếp nhận hôm nay", mine.filter(received_on=today).count(), f"{url}?tu={day}&den={day}"),
+        HomeRow("Đến hạn trả hôm nay", open_.filter(due_on=today).count(), f"{url}?han=hom_nay", "warning"),
+        HomeRow(
+            "Đã có kết quả, chờ trả",
+            mine.filter(status=Status.RESULT_READY).count(),
+            f"{url}?trang_thai={Status.RESULT_READY}",
+        ),
+        HomeRow("Đang giải quyết, đã quá hạn", open_.filter(due_on__lt=today).count(), f"{url}?tre=tre", "danger"),
+        HomeRow(
+            "Quá hạn chưa có văn bản xin lỗi",
+            mine.filter(late_q(today), apology_on__isnull=True).count(),
+            reverse("dossiers:late"),
+            "danger",
+        ),
+    ]
+    first = today.replace(day=1).strftime("%d/%m/%Y")
+    links = [
+        ("Tiếp nhận hồ sơ mới", reverse("dossiers:intake")),
+        ("Sổ theo dõi hồ sơ tháng này (mẫu 07)", f"{reverse('dossiers:register')}?tu={first}&den={day}"),
+    ]
+    return HomePanel(f"Hồ sơ của {unit.name} hôm nay, {day}", rows, order=10, links=links)
 
 
 def timeline(dossier: Dossier) -> list[DossierEvent]:

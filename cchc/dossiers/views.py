@@ -55,6 +55,7 @@ def dossier_list(request):
         end=_date(g.get("den")),
         text=g.get("q", "").strip(),
         held_by=request.user.pk if g.get("cua_toi") else None,
+        due_today=g.get("han") == "hom_nay",
     )
     qs = selectors.dossiers_for(request.user, f)
     if g.get("sap_han"):

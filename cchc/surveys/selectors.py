@@ -66,6 +66,18 @@ def allowed_units(kiosk_unit: OrgUnit, graph: OrgGraph | None = None) -> list[Or
     return [graph.units[uid] for uid in ids]
 
 
+def code_prefixes(kiosk_unit: OrgUnit, graph: OrgGraph | None = None) -> list[str]:
+    """The unit codes a citizen may have to pick on the kiosk: the unit it serves, then only those of the
+    other accepted units (its sections, merged predecessors) that dossier codes really carry — the desk's
+    dossiers are coded with the commune's code, so its citizens are never asked to choose between two."""
+    from cchc.dossiers.models import Dossier
+
+    accepted = allowed_units(kiosk_unit, graph)
+    head, others = accepted[0], accepted[1:]
+    used = [u.code for u in others if Dossier.objects.filter(unit_id=u.pk).exists()]
+    return [head.code, *used]
+
+
 def serving_unit(unit: OrgUnit, graph: OrgGraph | None = None) -> OrgUnit:
     graph = graph or load_graph()
     return graph.units[governing_unit_id(graph, unit.pk)]
@@ -188,3 +200,29 @@ def survey_results(unit: OrgUnit, start: date, end: date, comments: int = 20) ->
         for r in ratings.exclude(comment="").order_by("-rated_at")[:comments]
     ]
     return result
+
+
+# ---- home page -----------------------------------------------------------------------------------
+def kiosk_panel(user, unit: OrgUnit | None):
+    """Trang chủ: the kiosk's ratings of the unit (today and this month) for those who run its desk."""
+    from cchc.accounts.scope import Action, can
+    from cchc.core.registry import HomePanel, HomeRow
+    from cchc.core.vnformat import format_percent
+
+    if unit is None or not can(user, Action.EDIT, unit.pk):
+        return None
+    serving = serving_unit(unit)
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    month = subtree_ratings(serving, first, today)
+    ballots, satisfied = month.count(), month.filter(satisfied=True).count()
+    results = reverse("surveys:results")
+    rate = format_percent(percent(satisfied, ballots)) if ballots else "chưa có phiếu"
+    rows = [
+        HomeRow("Phiếu đánh giá hôm nay", month.filter(rated_on=today).count(),
+                f"{results}?tu={today:%d/%m/%Y}&den={today:%d/%m/%Y}"),
+        HomeRow(f"Phiếu tháng {today:%m/%Y}", ballots, f"{results}?tu={first:%d/%m/%Y}&den={today:%d/%m/%Y}",
+                detail=f"hài lòng {satisfied} phiếu ({rate})" if ballots else ""),
+    ]
+    links = [("Mở màn hình đánh giá (ki-ốt)", reverse("kiosk:page", args=[serving.code]))]
+    return HomePanel("Đánh giá sự hài lòng tại ki-ốt", rows, order=20, links=links)

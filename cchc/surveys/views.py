@@ -119,11 +119,10 @@ def kiosk(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = _kiosk_unit(unit_code)
     graph = load_graph()
     serving = selectors.serving_unit(unit, graph)
-    accepted = selectors.allowed_units(unit, graph)
     return _render_rating_page(request, unit=serving, config={
         "mode": "kiosk",
         "unit": unit.code,
-        "prefixes": [u.code for u in accepted],
+        "prefixes": selectors.code_prefixes(unit, graph),
         "submitUrl": reverse("kiosk:submit", args=[unit.code]),
         "checkUrl": reverse("kiosk:check", args=[unit.code]),
         "questionSet": selectors.question_set_for(serving).as_json(),
@@ -269,6 +268,9 @@ def results(request: HttpRequest) -> HttpResponse:
         raise Http404("Chưa chọn đơn vị.")
     if not unit_code:
         unit = access_unit(request.user, unit.pk)
+    # Ratings are filed under the unit of the dossier code (the commune), never under its desk: a section
+    # reads the results of the unit it serves.
+    unit = selectors.serving_unit(unit)
     start, end, period, errors = _range(request)
     data = selectors.survey_results(unit, start, end)
     return render(request, "surveys/results.html", {

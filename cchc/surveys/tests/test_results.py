@@ -124,10 +124,17 @@ def test_leader_may_see_but_not_choose_question_sets(client, demo_org, make_user
     assert response.status_code == 403 and not QuestionSetChoice.objects.exists()
 
 
-def test_kiosk_page_uses_the_units_question_set(client, demo_org):
+def test_kiosk_page_uses_the_units_question_set(client, demo_org, catalogue):
     services.choose_question_set("test", demo_org[SON_TAY], "chung-3-muc", date(2020, 1, 1))
     html = client.get(reverse("kiosk:page", args=[SON_TAY])).content.decode()
     assert '"code": "chung-3-muc"' in html and "Bộ phận Một cửa" not in html
+    # The desk's dossiers carry the commune's code: the citizen is not asked to choose between two codes.
+    assert '"prefixes": ["000.16.21.H42"]' in html
+    # Only once dossiers were really coded with the desk's own code is it offered as well.
+    from cchc.dossiers.services import Applicant, receive
+
+    receive("test", unit=demo_org["001.16.21.H42"], procedure=catalogue["1.004873"], applicant=Applicant("Lê Văn Tư"))
+    html = client.get(reverse("kiosk:page", args=[SON_TAY])).content.decode()
     assert '"prefixes": ["000.16.21.H42", "001.16.21.H42"]' in html
 
 
@@ -136,7 +143,11 @@ def test_nav_entry_is_registered():
 
     class Officer:
         is_authenticated = True
+        is_active = True
         is_staff = False
+        is_superuser = False
+        role = "commune_officer"
+        unit_id = None
 
     entry = next(e for e in nav_entries(Officer()) if e.url_name == "surveys:results")
     assert (entry.label, entry.order) == ("Khảo sát hài lòng", 30)
