@@ -9,8 +9,9 @@ class ParindexConfig(AppConfig):
     def ready(self) -> None:
         from cchc.core import registry
         from cchc.parindex import demo
-        from cchc.parindex.todo import early_warning_items
+        from cchc.parindex.todo import early_warning_items, remediation_items
 
         registry.register_nav(registry.NavEntry("Chỉ số CCHC", "parindex:index", order=45))
         registry.register_todo(early_warning_items)
+        registry.register_todo(remediation_items)
         registry.register_demo(registry.DemoStep("Chỉ số CCHC", demo.run, order=70))

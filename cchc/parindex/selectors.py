@@ -464,3 +464,13 @@ def early_warnings(unit: Any, today: date | None = None) -> tuple[Framework | No
                    f"“{describe_rule(c.rule_type, c.rule, c.max_points)}” sẽ mất {format_number(losing)} điểm.")
         found.append(Warning(c, v.value, projected, points, message))
     return framework, found
+
+
+# ---- remediation ----------------------------------------------------------------------------------------
+def last_reminder(assessment: Assessment) -> Any:
+    """The latest “please draw up your remediation plan” sent to the unit (an audit row), or None."""
+    from cchc.core.models import AuditEvent
+
+    return (AuditEvent.objects.filter(verb="parindex.plan.remind", object_type="parindex.assessment",
+                                      object_id=str(assessment.pk))
+            .order_by("-pk").first())

@@ -511,7 +511,7 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
         else:
             cleaned[name] = (raw or "").strip()
     if cleaned.get("status") == TaskStatus.DONE:
-        cleaned.setdefault("progress", 100)
+        cleaned["progress"] = 100
         cleaned["completed_on"] = cleaned.get("completed_on") or task.completed_on or timezone.localdate()
     elif "status" in cleaned:
         cleaned["completed_on"] = None
@@ -529,6 +529,8 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
     fresh = RemediationTask.objects.select_related("criterion", "plan__assessment__unit").get(pk=task.pk)
     if diff:
         remediation_task_saved.send(RemediationTask, task=fresh, created=False)
+        # a receiver may have written back (the plans mirror): return the row as it now stands
+        fresh = RemediationTask.objects.select_related("criterion", "plan__assessment__unit").get(pk=task.pk)
     return fresh
 
 
@@ -585,6 +587,21 @@ def issue_plan_number(actor: Any, plan: RemediationPlan, kind: str = "KH") -> st
     symbol = issue_number(actor, unit, day.year, kind)
     update_plan(actor, plan, **{field: symbol, day_field: day})
     return symbol
+
+
+def remind_plan(actor: Any, assessment: Assessment) -> None:
+    """Nhắc đơn vị lập kế hoạch khắc phục: a reviewer of the level above asks the unit (the unit's home page
+    then shows who asked and when, until the plan exists)."""
+    _require(actor, scope.Action.VIEW, assessment.unit)
+    if _is_user(actor) and not actor.is_reviewer:
+        raise PermissionDenied("Chỉ cơ quan thẩm định mới nhắc đơn vị lập kế hoạch khắc phục.")
+    if assessment.status != Status.FINALISED:
+        raise ValidationError("Đơn vị chưa có kết quả chính thức nên chưa phải lập kế hoạch khắc phục.")
+    if RemediationPlan.objects.filter(assessment=assessment).exists():
+        raise ValidationError("Đơn vị đã lập kế hoạch khắc phục.")
+    with transaction.atomic():
+        audit.record(actor, "parindex.plan.remind", assessment, unit=assessment.unit,
+                     data={"framework": assessment.framework.code})
 
 
 def can_review(user: Any, assessment: Assessment) -> bool:

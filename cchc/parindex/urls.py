@@ -17,5 +17,6 @@ urlpatterns = [
     path("danh-gia/<int:pk>/buoc/<str:step>/", views.workflow, name="workflow"),
     path("danh-gia/<int:pk>/mat-diem/", views.lost, name="lost"),
     path("danh-gia/<int:pk>/khac-phuc/", views.remediation, name="remediation"),
+    path("danh-gia/<int:pk>/khac-phuc/nhiem-vu/<int:task_pk>/", views.save_task, name="save_task"),
     path("danh-gia/<int:pk>/van-ban/<str:kind>.<str:fmt>", views.document, name="document"),
 ]

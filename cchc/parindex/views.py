@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.accounts import scope
 from cchc.documents.rendering import DocumentError, docx_to_pdf
 from cchc.parindex import documents, selectors, services
-from cchc.parindex.models import Assessment, Evidence, Framework, RemediationTask, Score, Status
+from cchc.parindex.models import Assessment, Evidence, Framework, RemediationPlan, RemediationTask, Score, Status
 from cchc.parindex.scoring import takes_figure
 
 
@@ -251,55 +251,99 @@ def lost(request, pk: int):
     return render(request, "parindex/lost.html", {"a": a, "sheet": sheet, "groups": groups, "grand": grand})
 
 
+def _remediation_post(request, a: Assessment) -> None:
+    """The plan-level actions of the remediation page (rows autosave through ``save_task``)."""
+    from cchc.core.vnformat import VietnameseParseError, parse_date
+
+    action = request.POST.get("action")
+    if action == "remind":
+        services.remind_plan(request.user, a)
+        messages.success(request, f"Đã nhắc {a.unit.name} lập kế hoạch khắc phục; đơn vị thấy lời nhắc trên trang chủ.")
+        return
+    if not scope.can(request.user, scope.Action.EDIT, a.unit):
+        raise PermissionDenied("Bạn không có quyền lập kế hoạch khắc phục cho đơn vị này.")
+    if action == "create":
+        services.ensure_plan(request.user, a)
+        messages.success(request, "Đã lập kế hoạch khắc phục: mỗi tiêu chí bị mất điểm là một nhiệm vụ, có giải pháp, "
+                                  "người chủ trì và thời hạn gợi ý (sửa được).")
+    elif action == "plan":
+        plan = services.ensure_plan(request.user, a)
+        changes = {k: request.POST.get(k, "").strip() for k in
+                   ("number", "signer", "report_number", "overall", "next_measures", "directing")}
+        for k in ("issued_on", "report_on"):
+            raw = request.POST.get(k, "").strip()
+            try:
+                changes[k] = parse_date(raw) if raw else None
+            except VietnameseParseError as exc:
+                raise ValidationError(str(exc)) from exc
+        services.update_plan(request.user, plan, **changes)
+        messages.success(request, "Đã lưu thông tin kế hoạch, báo cáo.")
+    elif action == "number":
+        plan = services.ensure_plan(request.user, a)
+        kind = "BC" if request.POST.get("kind") == "BC" else "KH"
+        messages.success(request, f"Đã lấy số văn bản {services.issue_plan_number(request.user, plan, kind)}.")
+    else:
+        raise ValidationError("Thao tác không hợp lệ.")
+
+
 @login_required
 def remediation(request, pk: int):
-    """Kế hoạch khắc phục: responsible and deadline per lost criterion, editable before printing."""
+    """Kế hoạch khắc phục: one card per lost criterion (measure, lead, deadline, progress, what was done,
+    evidence), each field saved as it is left (HTMX); the level above sees the state or that there is none."""
     a = _assessment(request, pk)
-    can_edit = scope.can(request.user, scope.Action.EDIT, a.unit)
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Bạn không có quyền lập kế hoạch khắc phục cho đơn vị này.")
         try:
-            if request.POST.get("action") == "create":
-                services.ensure_plan(request.user, a)
-                messages.success(request, "Đã lập danh sách nhiệm vụ khắc phục từ các tiêu chí bị mất điểm.")
-            elif request.POST.get("action") == "plan":
-                from cchc.core.vnformat import VietnameseParseError, parse_date
-
-                plan = services.ensure_plan(request.user, a)
-                changes = {k: request.POST.get(k, "").strip() for k in
-                           ("number", "signer", "report_number", "overall", "next_measures")}
-                for k in ("issued_on", "report_on"):
-                    raw = request.POST.get(k, "").strip()
-                    try:
-                        changes[k] = parse_date(raw) if raw else None
-                    except VietnameseParseError as exc:
-                        raise ValidationError(str(exc)) from exc
-                services.update_plan(request.user, plan, **changes)
-                messages.success(request, "Đã lưu thông tin kế hoạch, báo cáo.")
-            elif request.POST.get("action") == "number":
-                plan = services.ensure_plan(request.user, a)
-                kind = "BC" if request.POST.get("kind") == "BC" else "KH"
-                symbol = services.issue_plan_number(request.user, plan, kind)
-                messages.success(request, f"Đã lấy số văn bản {symbol}.")
-            else:
-                task = get_object_or_404(RemediationTask.objects.select_related("criterion", "plan__assessment"),
-                                         pk=request.POST.get("task"), plan__assessment=a)
-                services.update_task(request.user, task, int(request.POST.get("version", "-1")), **{
-                    k: request.POST.get(k, "") for k in services.TASK_FIELDS if k in request.POST})
-                messages.success(request, f"Đã lưu nhiệm vụ khắc phục tiêu chí {task.criterion.code}.")
+            _remediation_post(request, a)
         except ValidationError as exc:
             for m in _errors(exc):
                 messages.error(request, m)
         return redirect("parindex:remediation", pk=a.pk)
-    plan = a.remediation_plan if hasattr(a, "remediation_plan") else None
+    can_edit = scope.can(request.user, scope.Action.EDIT, a.unit)
+    plan = RemediationPlan.objects.filter(assessment=a).first()
+    facts = documents.facts_for(a) if a.status == Status.FINALISED else None
     tasks = list(plan.tasks.select_related("criterion")) if plan else []
-    groups, grand = selectors.lost_points(selectors.build_sheet(a)) if a.status == Status.FINALISED else ([], {})
-    lost_by_code = {ln.code: ln for g in groups for ln in g.lines}
+    lost = {ln.criterion.pk: ln for ln in facts.lost_lines} if facts else {}
     return render(request, "parindex/remediation.html", {
-        "a": a, "plan": plan, "tasks": [(t, lost_by_code.get(t.criterion.code)) for t in tasks],
-        "can_edit": can_edit, "grand": grand, "statuses": services.TaskStatus.choices,
+        "a": a, "plan": plan, "facts": facts, "can_edit": can_edit, "statuses": services.TaskStatus.choices,
+        "cards": [{"t": t, "ln": lost.get(t.criterion_id)} for t in tasks],
+        "preview": list(facts.rows.values()) if facts and plan is None else [],
+        "reminder": selectors.last_reminder(a) if plan is None else None,
+        "can_remind": plan is None and services.can_review(request.user, a) and a.status == Status.FINALISED,
     })
+
+
+@login_required
+@require_POST
+def save_task(request, pk: int, task_pk: int):
+    """Tự động lưu một ô của nhiệm vụ khắc phục (HTMX): returns the card with “Đã lưu” or the error."""
+    a = _assessment(request, pk, scope.Action.EDIT)
+    task = get_object_or_404(RemediationTask.objects.select_related("criterion", "plan__assessment__unit"),
+                             pk=task_pk, plan__assessment=a)
+    error, status = "", 200
+    try:
+        version = int(request.POST.get("version", "-1"))
+        task = services.update_task(request.user, task, version, **{
+            k: request.POST.get(k, "") for k in services.TASK_FIELDS if k in request.POST})
+    except services.ConflictError as exc:
+        error, status = " ".join(exc.messages), 409
+        task = RemediationTask.objects.select_related("criterion").get(pk=task.pk)
+    except ValidationError as exc:
+        error, status = " ".join(exc.messages), 422
+        task = RemediationTask.objects.select_related("criterion").get(pk=task.pk)
+    except ValueError:
+        error, status = "Dữ liệu gửi lên không hợp lệ.", 400
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"Đã lưu nhiệm vụ khắc phục tiêu chí {task.criterion.code}.")
+        return redirect(reverse("parindex:remediation", args=[a.pk]) + f"#nv-{task.pk}")
+    lost = {ln.criterion.pk: ln for ln in documents.facts_for(a).lost_lines}
+    response = render(request, "parindex/_task_card.html", {
+        "a": a, "card": {"t": task, "ln": lost.get(task.criterion_id)}, "can_edit": True,
+        "statuses": services.TaskStatus.choices, "error": error, "saved": not error})
+    response.status_code = status
+    return response
 
 
 @login_required

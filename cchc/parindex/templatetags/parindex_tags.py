@@ -12,3 +12,9 @@ def input_value(value):
     if value in (None, ""):
         return ""
     return vnformat.format_number(value)
+
+
+@register.filter(name="lost_line")
+def lost_line(lines, criterion_pk):
+    """The lost-points line of a criterion, from a list of them."""
+    return next((ln for ln in lines or () if ln.criterion.pk == criterion_pk), None)
