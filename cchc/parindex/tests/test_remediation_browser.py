@@ -2,12 +2,11 @@
 no plan yet and can remind it; the commune's rows autosave field by field without reloading the page, and
 no input cuts its text."""
 
-from conftest import TEST_PASSWORD
-
 from cchc.accounts.models import Role
 from cchc.core.models import AuditEvent
 from cchc.parindex import demo, services
 from cchc.parindex.models import RemediationTask
+from conftest import TEST_PASSWORD
 
 SON_TAY = "000.16.21.H42"
 
