@@ -9,6 +9,7 @@ The reach of a role:
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -66,12 +67,30 @@ def _subtree(graph: OrgGraph, unit_id: int) -> set[int]:
 
 
 def _own(graph: OrgGraph, unit_id: int) -> set[int]:
-    return {uid for uid in graph.descendants_ever(unit_id) if uid == unit_id or graph.units[uid].level == Level.SECTION}
+    """The unit and the sections *inside* it (sections of its sections too), never a unit below nor the
+    sections of a unit below: a province's Sở Nội vụ is its own, a commune's Bộ phận Một cửa is not."""
+    found, stack = {unit_id}, [unit_id]
+    while stack:
+        node = stack.pop()
+        for child, _start, _end in graph.children_during(node, date.min, date.max):
+            if child.level == Level.SECTION and child.pk not in found:
+                found.add(child.pk)
+                stack.append(child.pk)
+    return found
 
 
 def unit_ids_own(graph: OrgGraph, unit_id: int) -> set[int]:
     """A unit and its sections (Bộ phận Một cửa, phòng ban): where the people working for it sit."""
     return _own(graph, unit_id)
+
+
+def _writable(graph: OrgGraph, unit_id: int) -> set[int]:
+    """Where a user of ``unit_id`` writes: its own units that still exist — an ended unit is read-only
+    (the district reviewer of a district that ended on 30/6/2025 writes nothing)."""
+    today = timezone.localdate()
+    return {
+        uid for uid in _own(graph, unit_id) if graph.units[uid].valid_to is None or graph.units[uid].valid_to >= today
+    }
 
 
 def unit_ids(user: User, action: Action, graph: OrgGraph | None = None) -> frozenset[int] | None:
@@ -94,7 +113,7 @@ def unit_ids(user: User, action: Action, graph: OrgGraph | None = None) -> froze
     else:
         graph = graph or load_graph()
         home = governing_unit_id(graph, user.unit_id)
-        ids = frozenset(_subtree(graph, home) if reach == SUBTREE else _own(graph, home))
+        ids = frozenset(_subtree(graph, home) if reach == SUBTREE else _writable(graph, home))
     cache[action] = ids
     return ids
 
