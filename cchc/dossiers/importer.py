@@ -531,6 +531,10 @@ def import_dossiers(
 
     result = ImportResult(dry_run=dry_run)
     with _foreign_keys_checked_here() as check_here, transaction.atomic():
+        if not dry_run:
+            # Before reading what exists: a concurrent import of the same units waits here until this one
+            # commits, so both never count the same new dossier into the summary.
+            _lock_units(uid_a, catalogue=bool(new_procs))
         old_hash = _existing_hashes(codes_l)
         if old_hash:
             olds = [old_hash.get(c) for c in codes_l]
@@ -910,11 +914,34 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+# Advisory-lock namespace of the dossier import ("CCHC"); key 0 is the procedure catalogue, others unit ids.
+_LOCK_NAMESPACE = 0x43434843
+
+
+def _lock_units(unit_ids: np.ndarray, *, catalogue: bool) -> None:
+    """Serialise imports of the same units (and catalogue additions) until this transaction ends.
+
+    PostgreSQL: transaction-level advisory locks, taken in key order so two imports never deadlock.
+    SQLite: nothing to do — its IMMEDIATE transactions already let one writer in at a time."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({int(u) for u in np.unique(unit_ids).tolist()} | ({0} if catalogue else set()))
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, k)) FROM (SELECT unnest(%s::int[]) AS k ORDER BY 1) AS s",
+            [_LOCK_NAMESPACE, keys],
+        )
+
+
 def _create_procedures(new_procs: dict[str, tuple[str, str, int, int]], procs: dict[str, _Proc]) -> None:
     """Procedures the file names with a name and a time: created with the field given (by code, else by
-    exact name, else a new field)."""
+    exact name, else a new field). Runs under the catalogue lock: what a concurrent import created
+    meanwhile is taken as it is, never created twice."""
     if not new_procs:
         return
+    for p in Procedure.objects.filter(code__in=list(new_procs)):
+        procs[p.code] = _Proc(p.pk, p.field_id, p.time_unit, p.time_value, -1)
+    new_procs = {code: spec for code, spec in new_procs.items() if procs.get(code) is None or procs[code].pk is None}
     by_code = {f.code: f for f in Field.objects.all()}
     by_name = {unicodedata.normalize("NFC", f.name).casefold(): f for f in by_code.values()}
     for code, (name, field_text, days, _) in new_procs.items():
@@ -922,7 +949,7 @@ def _create_procedures(new_procs: dict[str, tuple[str, str, int, int]], procs: d
         field = by_code.get(text) or by_name.get(unicodedata.normalize("NFC", text).casefold())
         if field is None:
             slug = _slug(text)
-            field = by_code.get(slug) or Field.objects.create(code=slug, name=text)
+            field = by_code.get(slug) or Field.objects.get_or_create(code=slug, defaults={"name": text})[0]
             by_code[slug] = field
             by_name[unicodedata.normalize("NFC", text).casefold()] = field
         p = Procedure.objects.create(code=code, name=name[:500], field=field, time_unit="ngay", time_value=days)
