@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
 from cchc.core.uploads import UploadKind, UploadRefused, check_upload
+from cchc.documents import approvals
 from cchc.documents import views as doc_views
 from cchc.documents.rendering import DocumentError
 from cchc.indicators import periods as period_rules
@@ -377,8 +378,11 @@ def download(request, pk: int, fmt: str):
 @login_required
 @require_GET
 def inbox(request):
-    """Hộp thư tiếp nhận báo cáo của cấp trên."""
-    return render(request, "reports/inbox.html", {"reports": selectors.inbox(request.user)})
+    """Hộp thư tiếp nhận báo cáo của cấp trên: who approved each report, and whether it is signed."""
+    reports = list(selectors.inbox(request.user))
+    for report in reports:
+        report.signoff = approvals.history(report).last()  # the PDFs themselves are not loaded
+    return render(request, "reports/inbox.html", {"reports": reports})
 
 
 @login_required

@@ -172,6 +172,8 @@ def test_sign_the_approved_report_on_a_token_and_the_reviewer_sees_it(
     services.submit_report(officer, report)
 
     client.force_login(reviewer)
+    inbox = client.get(reverse("reports:inbox")).content.decode()
+    assert "Hoàng Văn Dũng" in inbox and "Có (" in inbox
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "Lãnh đạo ký duyệt: <strong>Hoàng Văn Dũng</strong> (Chủ tịch UBND xã)" in page
     assert "Còn nguyên vẹn" in page and "Tin cậy" in page
