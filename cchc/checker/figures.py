@@ -252,7 +252,7 @@ class _Spans:
 def _row_label(unit: Unit, doc: Document) -> str:
     if unit.table is None:
         return ""
-    table = next(t for t in doc.tables if t.index == unit.table)
+    table = doc.table(unit.table)
     row = table.rows[unit.row - 1]
     texts = [c.text for c in row if c.text and not re.fullmatch(r"[\d.,%\s]+", c.text)]
     return " ".join(texts)
@@ -262,7 +262,7 @@ def _ordinal_column(unit: Unit, doc: Document) -> bool:
     """A cell of the "STT"/"TT" column: its number is a row number, not a count."""
     if unit.table is None:
         return False
-    table = next(t for t in doc.tables if t.index == unit.table)
+    table = doc.table(unit.table)
     heads = [r[unit.cell - 1].text.strip().lower() for r in table.rows[:2] if len(r) >= unit.cell]
     return any(h in ("stt", "tt", "số tt", "số thứ tự") for h in heads)
 

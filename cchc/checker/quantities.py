@@ -89,15 +89,24 @@ def _vocabulary() -> dict:
 
     q = rules()["quantity"]
     return {
-        "actions": [fold(a) for a in q["actions"]],
-        "qualifiers": [fold(a) for a in q["qualifiers"]],
+        "actions": _words_rx([fold(a) for a in q["actions"]]),
+        "qualifiers": _words_rx([fold(a) for a in q["qualifiers"]]),
+        "noun_rx": [(fold(k), _word_rx(fold(k)), v) for k, v in q["nouns"].items()],
         "nouns": {fold(k): v for k, v in q["nouns"].items()},
         "not_same": re.compile(r"\b(?:" + "|".join(re.escape(fold(w)) for w in q["not_same"]) + r")\b"),
     }
 
 
-def _has(folded: str, word: str) -> bool:
-    return re.search(r"\b" + re.escape(word) + r"\b", folded) is not None
+def _word_rx(word: str) -> re.Pattern:
+    return re.compile(r"\b" + re.escape(word) + r"\b")
+
+
+def _words_rx(words: list[str]) -> re.Pattern:
+    """One pattern for a list of words: a text is searched once, not once per word."""
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+
+
+_fold = lru_cache(maxsize=16384)(fold)
 
 
 @dataclass(frozen=True)
@@ -121,10 +130,17 @@ class Quantity:
         return " ".join(p for p in parts if p)
 
 
+def _folded_sentence(doc: Document, span: tuple[int, int]) -> str:
+    cache = doc.__dict__.setdefault("_folded", {})
+    if span not in cache:
+        cache[span] = fold(doc.text[span[0] : span[1]])
+    return cache[span]
+
+
 def row_label(unit: Unit, doc: Document) -> str:
     if unit.table is None:
         return ""
-    table = next(t for t in doc.tables if t.index == unit.table)
+    table = doc.table(unit.table)
     row = table.rows[unit.row - 1]
     return " ".join(c.text for c in row if c.text and not re.fullmatch(r"[\d.,%\s]+", c.text) and c is not unit)
 
@@ -135,7 +151,7 @@ def _long_after(text: str, pos: int, words: int = 10) -> str:
 
 
 def _column_head(unit: Unit, doc: Document) -> str:
-    table = next(t for t in doc.tables if t.index == unit.table)
+    table = doc.table(unit.table)
     return table.rows[0][unit.cell - 1].text if len(table.rows[0]) >= unit.cell else ""
 
 
@@ -144,26 +160,25 @@ def quantity_of(fig: Figure, doc: Document) -> Quantity:
     voc = _vocabulary()
     text, rel = fig.unit.text, fig.start - fig.unit.start
     short = phrase_after(text, fig.end - fig.unit.start)
-    own = fold(_long_after(text, fig.end - fig.unit.start))
+    own = _fold(_long_after(text, fig.end - fig.unit.start))
     before = text[clause_start(text, rel) : rel]
     label = row_label(fig.unit, doc)
     if label:
         label += " " + _column_head(fig.unit, doc)
-    context = fold(label) if label else fold(before)
+    context = _fold(label) if label else _fold(before)
     noun = fig.noun or ""
     if not noun and label:
         m = NOUN_SEARCH.search(label)
         noun = m.group(1) if m else ""
     noun = fold(noun)
-    noun = fold(voc["nouns"].get(noun, noun))
+    noun = fold(next((v for k, _, v in voc["noun_rx"] if k == noun), noun))
 
-    def pick(words: list[str]) -> list[str]:
-        mine = [w for w in words if _has(own, w)]
-        return mine or [w for w in words if _has(context, w)]
+    def pick(rx: re.Pattern) -> list[str]:
+        return [m.group(1) for m in rx.finditer(own)] or [m.group(1) for m in rx.finditer(context)]
 
     actions = pick(voc["actions"])
     qualifiers = frozenset(pick(voc["qualifiers"]))
-    sentence = fold(doc.text[fig.sentence[0] : fig.sentence[1]])
+    sentence = _folded_sentence(doc, fig.sentence)
     compared = bool(
         voc["not_same"].search(fold(before))
         or voc["not_same"].search(own)

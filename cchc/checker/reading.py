@@ -78,6 +78,13 @@ class Document:
     tables: list[Table]
     line_word: str = "đoạn"  # "dòng" for text files: the paragraph number is the line number
 
+    def table(self, index: int) -> Table:
+        """The table numbered ``index`` (1-based), from a map built once."""
+        by_index = self.__dict__.get("_by_index")
+        if by_index is None:
+            by_index = self.__dict__["_by_index"] = {t.index: t for t in self.tables}
+        return by_index[index]
+
     def blocks(self) -> list[Unit | Table]:
         """Paragraphs and tables in document order (for the page)."""
         out: list[Unit | Table] = []

@@ -128,7 +128,7 @@ def _readings_for(ctx: Context, r: Rate) -> tuple[list[Reading], bool]:
 
 def _has_fraction(ctx: Context, r: Rate) -> bool:
     if r.unit.table is not None:
-        table = next(t for t in ctx.doc.tables if t.index == r.unit.table)
+        table = ctx.doc.table(r.unit.table)
         cells = table.rows[r.unit.row - 1]
         return any(f.kind == "fraction" for c in cells for f in ctx.unit_figures(c))
     return any(f.kind == "fraction" and f.sentence == r.fig.sentence for f in ctx.unit_figures(r.unit))

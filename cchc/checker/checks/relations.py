@@ -156,7 +156,7 @@ def _dense(text_or_unit: str, dates: list[Figure]) -> bool:
 
 
 def _row_date_list(ctx: Context, note: Unit, dates: list[Figure]) -> list[Finding]:
-    table = next(t for t in ctx.doc.tables if t.index == note.table)
+    table = ctx.doc.table(note.table)
     row = table.rows[note.row - 1]
     values = [c for c in row if c is not note and re.fullmatch(r"\s*\d[\d.,]*\s*", c.text or "")]
     if len(values) != 1 or any(_is_count(g) for g in ctx.unit_figures(note)):
