@@ -146,6 +146,7 @@ def remediate(framework) -> int:
         plan = services.ensure_plan(ACTOR_UNIT, a)
         services.update_plan(ACTOR_UNIT, plan, issued_on=PLAN_DAY, report_on=REPORT_DAY)
         services.issue_plan_number(ACTOR_UNIT, plan, "KH")
+        services.issue_plan_number(ACTOR_UNIT, plan, "BC")
         for j, task in enumerate(plan.tasks.select_related("criterion", "plan__assessment__unit")):
             turn = (position + j) % 3
             if turn == 0:

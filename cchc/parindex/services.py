@@ -589,6 +589,31 @@ def issue_plan_number(actor: Any, plan: RemediationPlan, kind: str = "KH") -> st
     return symbol
 
 
+def announce(actor: Any, framework: Framework, number: str, day: date, issuer: str) -> Framework:
+    """Quyết định công bố kết quả Chỉ số CCHC: entered once per set, cited by every remediation plan."""
+    from cchc.documents.symbols import SymbolError, parse_symbol
+
+    number, issuer = (number or "").strip(), (issuer or "").strip()
+    try:
+        parsed = parse_symbol(number)
+    except SymbolError as exc:
+        raise ValidationError(f"Số quyết định “{number}”: {exc}") from exc
+    if parsed.type_code != "QĐ":
+        raise ValidationError(f"“{number}” không phải số, ký hiệu của một quyết định (cần dạng 125/QĐ-UBND).")
+    if not issuer:
+        raise ValidationError("Cần ghi cơ quan ban hành quyết định công bố (ví dụ: Ủy ban nhân dân tỉnh Hà Tĩnh).")
+    if day.year < framework.year:
+        raise ValidationError(f"Quyết định công bố kết quả năm {framework.year} không thể ban hành trước năm đó.")
+    with transaction.atomic():
+        old = {"number": framework.announced_number, "date": framework.announced_on, "issuer": framework.announced_by}
+        framework.announced_number, framework.announced_on, framework.announced_by = number, day, issuer
+        framework.save(update_fields=["announced_number", "announced_on", "announced_by"])
+        audit.record(actor, "parindex.framework.announce", framework, data={
+            "old": {k: str(v or "") for k, v in old.items()}, "new": {"number": number, "date": day.isoformat(),
+                                                                       "issuer": issuer}})
+    return framework
+
+
 def remind_plan(actor: Any, assessment: Assessment) -> None:
     """Nhắc đơn vị lập kế hoạch khắc phục: a reviewer of the level above asks the unit (the unit's home page
     then shows who asked and when, until the plan exists)."""

@@ -218,3 +218,58 @@ def test_a_reviewer_cannot_edit_remediation(demo_set, demo_org, make_user):
     reviewer = make_user("tinh", Role.PROVINCE_REVIEWER, demo_org[demo.DEMO_PROVINCE])
     with pytest.raises((ValidationError, Exception)):
         services.ensure_plan(reviewer, a)
+
+
+def test_announcing_decision_is_entered_once_per_set_and_checked(demo_set):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command(
+        "parindex",
+        "announce",
+        "--framework",
+        demo_set.code,
+        "--number",
+        "88/QĐ-UBND",
+        "--date",
+        "15/03/2024",
+        "--issuer",
+        "Ủy ban nhân dân huyện Hương Sơn",
+        stdout=out,
+    )
+    demo_set.refresh_from_db()
+    assert (demo_set.announced_number, demo_set.announced_on, demo_set.announced_by) == (
+        "88/QĐ-UBND",
+        date(2024, 3, 15),
+        "Ủy ban nhân dân huyện Hương Sơn",
+    )
+    with pytest.raises(CommandError, match="không phải số, ký hiệu của một quyết định"):
+        call_command(
+            "parindex",
+            "announce",
+            "--framework",
+            demo_set.code,
+            "--number",
+            "88/KH-UBND",
+            "--date",
+            "15/03/2024",
+            "--issuer",
+            "UBND",
+            stdout=out,
+        )
+    with pytest.raises(CommandError, match="trước năm đó"):
+        call_command(
+            "parindex",
+            "announce",
+            "--framework",
+            demo_set.code,
+            "--number",
+            "88/QĐ-UBND",
+            "--date",
+            "15/03/2022",
+            "--issuer",
+            "UBND",
+            stdout=out,
+        )

@@ -37,6 +37,7 @@ class Command(GroupCommand):
         "load-framework": "Nạp bộ tiêu chí từ phụ lục Excel/Word hoặc YAML / load a criteria set",
         "import-scores": ("Nạp điểm từ tệp CSV / import scores "
                           "(don_vi, ma_tieu_chi, diem_tu_cham, diem_tham_dinh, ghi_chu)"),
+        "announce": "Nhập quyết định công bố kết quả của bộ tiêu chí / the decision announcing the results",
         "results": "Kết quả, xếp hạng các đơn vị / results and ranking",
         "lost-points": "Các tiêu chí bị mất điểm của một đơn vị / lost-point analysis of a unit",
         "remediation-plan": "Kế hoạch khắc phục (DOCX) / remediation plan",
@@ -81,6 +82,24 @@ class Command(GroupCommand):
             d = result.details
             extra = f" Đơn vị: {d.get('units', 0)}; có kết quả chính thức: {d.get('finalised', 0)}."
         self.stdout.write(result.summary() + extra)
+
+    def args_announce(self, parser) -> None:
+        parser.add_argument("--framework", required=True)
+        parser.add_argument("--number", required=True, help="Số, ký hiệu, ví dụ 125/QĐ-UBND")
+        parser.add_argument("--date", required=True, help="Ngày ban hành, dd/mm/yyyy")
+        parser.add_argument("--issuer", required=True, help="Cơ quan ban hành, ví dụ “Ủy ban nhân dân tỉnh Hà Tĩnh”")
+
+    def do_announce(self, framework: str, number: str, date: str, issuer: str, **_: Any) -> None:
+        from django.core.exceptions import ValidationError
+
+        from cchc.core.vnformat import VietnameseParseError, parse_date
+
+        try:
+            fw = services.announce(ACTOR, _framework(framework), number, parse_date(date), issuer)
+        except (ValidationError, VietnameseParseError) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        self.stdout.write(f"Bộ tiêu chí {fw.code}: kết quả công bố tại Quyết định số {fw.announced_number} ngày "
+                          f"{fw.announced_on:%d/%m/%Y} của {fw.announced_by}.")
 
     def args_results(self, parser) -> None:
         parser.add_argument("--framework", required=True)
