@@ -177,3 +177,20 @@ class FuzzyIndex(Generic[T]):
         score = sum(g for g, _ in matches)
         in_order = sum(1 for (_, p), (_, q) in pairwise(matches) if q == p + 1)
         return -score, -in_order
+
+
+def matches_words(query: str, *texts: str) -> bool:
+    """Every folded word of ``query`` appears in the folded ``texts`` ("nguyen van thu" in "Nguyễn Văn Thu")."""
+    haystack = " ".join(fold(t or "") for t in texts)
+    return all(word in haystack for word in fold(query).split())
+
+
+def filter_folded(qs, query: str, fields: Sequence[str]):
+    """A queryset narrowed to the rows whose ``fields`` hold every word of ``query``, diacritics and case
+    ignored — for the search boxes of the smaller lists (feedback, news, documents: a unit's few thousand
+    rows at most), where a folded column is not worth a migration. The large dossier table keeps its own
+    folded column instead (``Dossier.applicant_folded``)."""
+    if not fold(query):
+        return qs
+    keep = [pk for pk, *texts in qs.values_list("pk", *fields).iterator() if matches_words(query, *texts)]
+    return qs.filter(pk__in=keep)

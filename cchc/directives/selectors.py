@@ -6,9 +6,10 @@ from collections import Counter
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, QuerySet
 
 from cchc.accounts import scope
+from cchc.core.text import filter_folded
 from cchc.directives.models import DirectiveDocument, EvidenceLink, type_name
 
 
@@ -19,8 +20,7 @@ def documents_for(
     qs = scope.scoped(DirectiveDocument.objects.select_related("unit"), user, scope.Action.VIEW)
     if unit is not None:
         qs = qs.filter(unit=unit)
-    for word in (q or "").split():
-        qs = qs.filter(Q(symbol__icontains=word) | Q(summary__icontains=word) | Q(signer__icontains=word))
+    qs = filter_folded(qs, q or "", ("symbol", "summary", "signer"))  # without diacritics too
     if type_code is not None:
         qs = qs.filter(type_code=type_code)
     if start:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core.registry import TodoItem
-from cchc.core.text import FuzzyIndex
+from cchc.core.text import FuzzyIndex, fold
 from cchc.dossiers import rules
 from cchc.dossiers.models import OPEN_STATUSES, Dossier, DossierEvent, EventKind, Procedure
 from cchc.dossiers.stats import stats, units_for  # noqa: F401 — re-exported for the indicator store
@@ -119,8 +119,24 @@ def dossiers_for(user: Any, f: DossierFilter | None = None, today: date | None =
         if f.late == "tre_chua_xin_loi":
             qs = qs.filter(apology_on__isnull=True)
     if f.text:
-        qs = qs.filter(Q(code__icontains=f.text) | Q(applicant_name__icontains=f.text))
+        qs = qs.filter(text_q(f.text))
     return qs
+
+
+def text_q(text: str) -> Q:
+    """What a search box finds: the dossier code (or part of it), the applicant's ID number, or the
+    applicant's name typed with or without diacritics ("Nguyen Van Thu", "nguyễn thu"): every folded word
+    of the query in the folded name (cchc.core.text.fold)."""
+    typed = text.strip()
+    compact = "".join(typed.split())
+    by_number = Q(code__icontains=compact) | Q(applicant_id_number__icontains=compact)
+    words = fold(typed).split()
+    if not words:
+        return by_number
+    by_name = Q()
+    for word in words:
+        by_name &= Q(applicant_folded__icontains=word)
+    return by_number | by_name
 
 
 def held_by(user: Any) -> QuerySet[Dossier]:

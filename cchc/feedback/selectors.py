@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from cchc.accounts import scope
+from cchc.core.text import filter_folded
 from cchc.feedback.models import FeedbackItem
 
 
@@ -19,8 +20,7 @@ def items_for(
         qs = qs.filter(unit=unit)
     if year:
         qs = qs.filter(received_on__year=year)
-    for word in q.split():
-        qs = qs.filter(Q(content__icontains=word) | Q(citizen_name__icontains=word))
+    qs = filter_folded(qs, q, ("content", "citizen_name"))  # "nguyen van thu" finds "Nguyễn Văn Thu"
     return filter_status(qs, status, today) if status else qs
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractMonth
 
 from cchc.accounts import scope
+from cchc.core.text import filter_folded
 from cchc.news.models import NewsItem, NewsQuota
 
 WARN_FROM_DAY = 20  # from the 20th a month still below quota is flagged
@@ -35,8 +36,7 @@ def items_for(
         qs = qs.filter(channel=channel)
     if kind:
         qs = qs.filter(kind=kind)
-    for word in q.split():
-        qs = qs.filter(title__icontains=word)
+    qs = filter_folded(qs, q, ("title",))  # without diacritics too
     return qs
 
 
