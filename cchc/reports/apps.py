@@ -15,6 +15,9 @@ class ReportsConfig(AppConfig):
         from cchc.reports.todo import report_items
 
         registry.register_todo(report_items)
+        from cchc.reports.todo_signoff import approved_items
+
+        registry.register_todo(approved_items)
         from cchc.reports.services import register_approval_kind
 
         register_approval_kind()

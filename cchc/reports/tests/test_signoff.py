@@ -73,6 +73,7 @@ def test_draft_to_leader_to_approved_to_sent(people, report):
     assert version.approved_by_label == "Hoàng Văn Dũng" and version.approved_by_title == "Chủ tịch UBND xã"
     assert version.header["number"] == report.number
     assert not approvals.pending_for(leader).exists()
+    assert any("gửi cấp trên" in i.title for i in todo_items(officer, officer.unit))
 
     sent = services.submit_report(officer, report, at=_aware(2021, 12, 14, 10))
     report.refresh_from_db()
