@@ -24,6 +24,8 @@ class Command(GroupCommand):
         "tree": "In cây đơn vị tại một ngày. / Print the unit tree as it stood on a date.",
         "load": "Nạp danh mục đơn vị từ tệp YAML hoặc CSV (toàn bộ hoặc không gì cả). / Load units from YAML or CSV.",
         "successor": "Cho biết đơn vị kế thừa của một đơn vị đã giải thể, sáp nhập. / Successor of a unit.",
+        "load-official": "Nạp một tỉnh và các xã, phường theo danh mục chính thức từ 1/7/2025 (chạy lại không "
+        "đổi gì). / Load a province and its communes from the official list since 1/7/2025.",
     }
 
     def args_tree(self, parser) -> None:
@@ -69,3 +71,16 @@ class Command(GroupCommand):
             self.stdout.write(f"{unit.name} không có đơn vị kế thừa tại ngày {format_date(day)}.")
         for s in found:
             self.stdout.write(f"{s.name}  [{s.code}]")
+
+    def args_load_official(self, parser) -> None:
+        parser.add_argument("--province", required=True, help="Mã (42) hoặc tên tỉnh (Hà Tĩnh) / code or name")
+        parser.add_argument(
+            "--under", help="Mã đơn vị cấp tỉnh đã có trong hệ thống để gắn các xã vào / existing province unit code"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu / validate only")
+
+    def do_load_official(self, *, province, under=None, dry_run=False, **_):
+        from cchc.org.official import full_name, load_official
+
+        found, result = load_official(province, under_code=under, dry_run=dry_run)
+        self.stdout.write(f"{full_name(found)}: {result.details['communes']} xã, phường, đặc khu. {result.summary()}")
