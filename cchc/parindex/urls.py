@@ -8,6 +8,7 @@ urlpatterns = [
     path("canh-bao/", views.warnings, name="warnings"),
     path("bo-tieu-chi/<str:code>/", views.results, name="results"),
     path("bo-tieu-chi/<str:code>/ket-qua.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("bo-tieu-chi/<str:code>/cong-bo/", views.announce, name="announce"),
     path("bo-tieu-chi/<str:code>/bat-dau/", views.start, name="start"),
     path("danh-gia/<int:pk>/", views.assessment, name="assessment"),
     path("danh-gia/<int:pk>/tham-dinh/", views.appraisal, name="appraisal"),

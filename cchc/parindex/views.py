@@ -85,6 +85,27 @@ def results(request, code: str):
 
 
 @login_required
+@require_POST
+def announce(request, code: str):
+    """Quyết định công bố kết quả: entered once per set by a reviewer of the level that announces it."""
+    from cchc.core.vnformat import VietnameseParseError, parse_date
+
+    fw = get_object_or_404(Framework, code=code)
+    if not getattr(request.user, "is_reviewer", False):
+        raise PermissionDenied("Chỉ cơ quan thẩm định nhập quyết định công bố kết quả.")
+    try:
+        day = parse_date(request.POST.get("date", ""))
+        services.announce(request.user, fw, request.POST.get("number", ""), day, request.POST.get("issuer", ""))
+        messages.success(request, f"Đã ghi Quyết định số {fw.announced_number}; các kế hoạch khắc phục sẽ trích dẫn.")
+    except VietnameseParseError as exc:
+        messages.error(request, f"Ngày ban hành: {exc}")
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("parindex:results", code=fw.code)
+
+
+@login_required
 @require_GET
 def results_xlsx(request, code: str):
     """Bảng kết quả ra Excel: hạng chung và hạng trong nhóm."""

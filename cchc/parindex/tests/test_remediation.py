@@ -273,3 +273,21 @@ def test_announcing_decision_is_entered_once_per_set_and_checked(demo_set):
             "UBND",
             stdout=out,
         )
+
+
+def test_reviewer_enters_the_announcing_decision_on_the_results_page(demo_set, demo_org, make_user, client):
+    from django.urls import reverse
+
+    from cchc.accounts.models import Role
+
+    client.force_login(make_user("xa", Role.COMMUNE_OFFICER, demo_org[SON_TAY]))
+    url = reverse("parindex:announce", args=[demo_set.code])
+    assert client.post(url, {"number": "9/QĐ-UBND", "date": "01/03/2024", "issuer": "UBND"}).status_code == 403
+    client.force_login(make_user("tinh", Role.PROVINCE_REVIEWER, demo_org[demo.DEMO_PROVINCE]))
+    page = client.get(reverse("parindex:results", args=[demo_set.code])).content.decode()
+    assert "Quyết định công bố kết quả" in page
+    client.post(url, {"number": "9/QĐ-UBND", "date": "01/03/2024", "issuer": "Ủy ban nhân dân tỉnh Hà Tĩnh"})
+    demo_set.refresh_from_db()
+    assert (demo_set.announced_number, demo_set.announced_on) == ("9/QĐ-UBND", date(2024, 3, 1))
+    response = client.post(url, {"number": "9/QĐ-UBND", "date": "31/02/2024", "issuer": "X"}, follow=True)
+    assert "Ngày ban hành" in response.content.decode()
