@@ -174,6 +174,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("CCHC_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind nginx (docs/deployment.md): nginx terminates HTTPS and says so in X-Forwarded-Proto (and strips any
+# client copy of it); CCHC_SSL_REDIRECT=1 sends plain-HTTP requests to HTTPS.
+CCHC_BEHIND_PROXY = _env_bool("CCHC_BEHIND_PROXY", False)
+CCHC_TRUSTED_PROXIES = tuple(
+    p.strip() for p in os.environ.get("CCHC_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+)
+if CCHC_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The login lock-out counts per client address too: nginx's X-Real-IP first (cchc.core.ratelimit).
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+SECURE_SSL_REDIRECT = _env_bool("CCHC_SSL_REDIRECT", False)
+# The load balancer's health check may come over plain HTTP from the proxy itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 
 # The cache holds what every app server must share (the public pages' rate limits): CCHC_CACHE_URL names it.
