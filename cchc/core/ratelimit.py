@@ -29,9 +29,15 @@ def parse_limit(raw: str) -> tuple[int, int]:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR: behind a reverse proxy, the proxy must pass the real address (e.g. nginx's
-    real_ip module); X-Forwarded-For is not trusted here because any client can send it."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """REMOTE_ADDR, or behind nginx (CCHC_BEHIND_PROXY=1, deploy/nginx/cchc.conf) the X-Real-IP header that
+    nginx sets — only when the request comes from an address in CCHC_TRUSTED_PROXIES (default 127.0.0.1),
+    since any client can send the header itself. X-Forwarded-For is never read."""
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    if getattr(settings, "CCHC_BEHIND_PROXY", False) and remote in getattr(settings, "CCHC_TRUSTED_PROXIES", ()):
+        real = request.META.get("HTTP_X_REAL_IP", "").strip()
+        if real:
+            return real
+    return remote
 
 
 @dataclass(frozen=True)
