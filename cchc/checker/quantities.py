@@ -60,7 +60,7 @@ class Role(StrEnum):
 
 # The closest keyword before a number of points decides its role: order is by position, not by this list.
 _ROLE_WORDS = [
-    (r"tối đa|trên tổng số|trên tổng|điểm chuẩn|thang điểm|trên", Role.MAX),
+    (r"tối đa|trên tổng số|trên tổng|điểm chuẩn|thang điểm|(?<!nêu )trên", Role.MAX),
     (r"điểm trừ|bị trừ|trừ", Role.DEDUCTED),
     (r"bị mất|mất|thiếu|thấp hơn|còn thiếu", Role.LOST),
     (r"tự chấm|tự đánh giá", Role.SELF),
@@ -179,7 +179,8 @@ def quantity_of(fig: Figure, doc: Document) -> Quantity:
     actions = pick(voc["actions"])
     qualifiers = frozenset(pick(voc["qualifiers"]))
     sentence = _folded_sentence(doc, fig.sentence)
-    compared = bool(
+    boolean = bool(re.search(r"\w\s*=\s*\d", label))  # "Có = 1 Không = 0": a yes/no cell, not a count
+    compared = boolean or bool(
         voc["not_same"].search(fold(before))
         or voc["not_same"].search(own)
         or re.search(r"\b(cung ky|nam truoc|so voi)\b", sentence)
@@ -189,7 +190,9 @@ def quantity_of(fig: Figure, doc: Document) -> Quantity:
 
 
 # ---- rates ----------------------------------------------------------------------------------------
-RATE_MEASURES = ("đúng hạn", "quá hạn", "trước hạn", "giải quyết", "hài lòng", "tiếp nhận")
+RATE_MEASURES = ("đúng hạn", "quá hạn", "trước hạn", "giải quyết", "hài lòng")
+# a rate of a narrower set (a field, online, signed…) is not the overall rate of its measure
+_NARROW = re.compile(r"lĩnh vực|trực tuyến|điện tử|ký số|bưu chính|mức độ", re.IGNORECASE)
 _RATE_OF = re.compile(r"tỷ lệ(?P<what>[^;:%\d]{0,80}?)(?:đạt|là|chiếm|:|bằng|\d)", re.IGNORECASE)
 _TARGET = re.compile(
     r"(chỉ tiêu|phấn đấu|mục tiêu|kế hoạch giao|trên|dưới|hơn|từ|khoảng|gần|tăng|giảm|"
@@ -234,7 +237,7 @@ def prose_rates(figures: list[Figure]) -> list[Rate]:
         level = level_in(clause)
         if not measure and out and out[-1].fig.sentence == f.sentence and not re.search(r"\d", clause):
             measure = out[-1].measure
-        scoped = bool(re.search(r"lĩnh vực", clause, re.IGNORECASE))
+        scoped = bool(_NARROW.search(clause))
         window = text[max(sent_start, rel - 45) : rel].replace("(", " ")
         out.append(Rate(f, f.value, f.decimals, measure, level, scoped, bool(_TARGET.search(window))))
     return out
@@ -265,6 +268,6 @@ def table_rates(doc: Document, figures_by_unit: dict[int, list[Figure]]) -> list
                 continue
             f = figs[0]
             decimals = len(re.split(r"[.,]", cells[0].text.strip())[1]) if re.search(r"[.,]", cells[0].text) else 0
-            scoped = bool(re.search(r"lĩnh vực", label, re.IGNORECASE))
+            scoped = bool(_NARROW.search(label))
             out.append(Rate(f, f.value, decimals, measure_in(label), level_in(label), scoped, False))
     return out

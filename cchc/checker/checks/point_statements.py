@@ -49,9 +49,17 @@ class Statement:
         return sum((f.value for f in deducted), Decimal(0)) if deducted else None
 
 
-def _is_points(f: Figure, text: str) -> bool:
+def _is_points(f: Figure, text: str, scope: str) -> bool:
+    """A number of points: followed by "điểm"/"đ", or with no noun right after a role word in a statement that
+    speaks of points ("đạt 0,5 trên tối đa 1 điểm")."""
+    if f.kind != "number" or f.label_like:
+        return False
+    rel = f.start - f.unit.start
     after = text[f.end - f.unit.start : f.end - f.unit.start + 8]
-    return f.kind == "number" and not f.label_like and bool(re.match(r"\s*(?:điểm|đ)\b", after, re.IGNORECASE))
+    if re.match(r"\s*(?:điểm|đ)\b", after, re.IGNORECASE):
+        return True
+    before = text[max(0, rel - 14) : rel]
+    return not f.noun and "điểm" in scope and bool(re.search(r"(đạt|được|tối đa|trừ|mất|thiếu)\s*$", before))
 
 
 def _statements(ctx: Context, unit: Unit) -> list[Statement]:
@@ -63,7 +71,7 @@ def _statements(ctx: Context, unit: Unit) -> list[Statement]:
         part = text[a:b]
         if any(f.kind == "fraction" and f.score and a <= f.start - unit.start < b for f in figs):
             continue  # "0,5/1 điểm (điểm trừ 0,5)": the points check reads the fraction form
-        pts = [f for f in figs if a <= f.start - unit.start < b and _is_points(f, text)]
+        pts = [f for f in figs if a <= f.start - unit.start < b and _is_points(f, text, part)]
         if not pts:
             continue
         m = _CODE.search(part)

@@ -122,7 +122,12 @@ def _readings_for(ctx: Context, r: Rate) -> tuple[list[Reading], bool]:
         found = _readings(_group(local, r.level), r.measure)
         if found:
             return found, True
-    figs = [f for f in _counts(ctx.figures) if f.kind == "number" and not f.label_like and f.noun != "điểm"]
+    rate_figs = {id(x.fig) for x in all_rates(ctx)}
+    figs = [
+        f
+        for f in _counts(ctx.figures)
+        if f.kind == "number" and not f.label_like and f.noun != "điểm" and id(f) not in rate_figs
+    ]
     return _readings(_group(figs, r.level), r.measure), False
 
 

@@ -12,8 +12,8 @@ from cchc.checker.checks.base import ERROR, WARNING, Context, Finding, _finding,
 from cchc.checker.reading import Document, Unit
 
 _LETTER_YEAR = re.compile(r"(?<![\w/.,])([12][0-9OoIl]{3})(?![\w/])")
-_YEAR_WORD = re.compile(r"\b(?:năm|giai đoạn|niên độ)\s+(\d{4,6})(?![\d/.,])", re.IGNORECASE)
-_RANGE = re.compile(r"(?<![\w/.,])(\d{4,5})\s*[-–]\s*(\d{4,5})(?![\w/.,])")
+_YEAR_WORD = re.compile(r"\b(?:năm|giai đoạn|niên độ)\s+(\d{4,6})(?![\d/]|[.,]\d)", re.IGNORECASE)
+_RANGE = re.compile(r"(?<![\w/.,])(\d{4,5})\s*[-–]\s*(\d{4,5})(?![\w/]|[.,]\d)")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PERIOD = re.compile(
     r"quý\s+(?P<q>IV|I{1,3}|[1-4])\b(?:\s*(?:/|năm)\s*(?P<qy>\d{4}))?|"
