@@ -214,7 +214,10 @@ def test_remediation_report_has_no_guessed_period():
 
 # ---- contradictions across paragraphs ------------------------------------------------------------------
 def test_same_quantity_stated_twice():
-    text = "Cử 146 lượt cán bộ tham gia bồi dưỡng.\nSTT\tChỉ tiêu\tĐơn vị\tSố liệu\n1\tSố lượt cán bộ được bồi dưỡng\tLượt\t{}\n"
+    text = (
+        "Cử 146 lượt cán bộ tham gia bồi dưỡng.\n"
+        "STT\tChỉ tiêu\tĐơn vị\tSố liệu\n1\tSố lượt cán bộ được bồi dưỡng\tLượt\t{}\n"
+    )
     f = _only(text.format(164), "cung_dai_luong")
     assert "146" in f.message and "164" in f.message
     assert checks_of(text.format(146)) == []
