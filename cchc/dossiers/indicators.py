@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 import yaml
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 
 from cchc.dossiers.models import Channel, Dossier, OnlineForm, ReturnMethod
 from cchc.dossiers.rules import RULES_FILE
@@ -103,48 +103,50 @@ def _ids(units: list[Any]) -> list[int]:
     return [getattr(u, "pk", u) for u in units]
 
 
-@register_computed("dossiers.postal_received", keeps_records=_keeps_dossiers)
-def postal_received(units: list[Any], span: Span) -> int:
-    """Hồ sơ tiếp nhận qua dịch vụ bưu chính công ích."""
-    return Dossier.objects.filter(
-        unit__in=_ids(units), channel=Channel.POST, received_on__range=(span.start, span.end)
-    ).count()
+def _channels(units: list[Any], span: Span) -> dict[str, int]:
+    """Postal and online figures of the dossiers received in the span, in ONE pass over them (shared by the
+    eight indicators below within a reading): on a million dossiers one scan instead of eight."""
+    post, online = Q(channel=Channel.POST), Q(channel=Channel.ONLINE)
+    partial, full = Q(online_form=OnlineForm.PARTIAL), Q(online_form=OnlineForm.FULL)
+
+    def received() -> dict[str, int]:
+        return Dossier.objects.filter(unit__in=_ids(units), received_on__range=(span.start, span.end)).aggregate(
+            postal_received=Count("pk", filter=post),
+            postal_procedures_received=Count("procedure", distinct=True, filter=post),
+            level3=Count("pk", filter=partial),
+            level3_online=Count("pk", filter=partial & online),
+            level4=Count("pk", filter=full),
+            level4_online=Count("pk", filter=full & online),
+        )
+
+    def returned() -> dict[str, int]:
+        qs = Dossier.objects.filter(
+            unit__in=_ids(units), return_method=ReturnMethod.POST, returned_on__range=(span.start, span.end)
+        )
+        return qs.aggregate(postal_returned=Count("pk"), postal_procedures_returned=Count("procedure", distinct=True))
+
+    key = (tuple(_ids(units)), span.start, span.end)
+    return {**shared(("dossiers.channels", *key), received), **shared(("dossiers.returned_post", *key), returned)}
 
 
-@register_computed("dossiers.postal_returned", keeps_records=_keeps_dossiers)
-def postal_returned(units: list[Any], span: Span) -> int:
-    """Hồ sơ trả kết quả qua dịch vụ bưu chính công ích."""
-    return Dossier.objects.filter(
-        unit__in=_ids(units), return_method=ReturnMethod.POST, returned_on__range=(span.start, span.end)
-    ).count()
-
-
-@register_computed("dossiers.postal_procedures_received", keeps_records=_keeps_dossiers)
-def postal_procedures_received(units: list[Any], span: Span) -> int:
-    """Số TTHC thực tế có hồ sơ tiếp nhận qua BCCI."""
-    return Dossier.objects.filter(
-        unit__in=_ids(units), channel=Channel.POST, received_on__range=(span.start, span.end)
-    ).aggregate(n=Count("procedure", distinct=True))["n"]
-
-
-@register_computed("dossiers.postal_procedures_returned", keeps_records=_keeps_dossiers)
-def postal_procedures_returned(units: list[Any], span: Span) -> int:
-    """Số TTHC thực tế có hồ sơ trả kết quả qua BCCI."""
-    return Dossier.objects.filter(
-        unit__in=_ids(units), return_method=ReturnMethod.POST, returned_on__range=(span.start, span.end)
-    ).aggregate(n=Count("procedure", distinct=True))["n"]
-
-
-def _online(form: str, online_only: bool) -> Callable[[list[Any], Span], int]:
+def _channel_figure(key: str, doc: str) -> Callable[[list[Any], Span], int]:
     def compute(units: list[Any], span: Span) -> int:
-        qs = Dossier.objects.filter(unit__in=_ids(units), online_form=form, received_on__range=(span.start, span.end))
-        return (qs.filter(channel=Channel.ONLINE) if online_only else qs).count()
+        return _channels(units, span)[key]
 
+    compute.__doc__ = doc
+    compute.__qualname__ = f"channel_figure_{key}"
     return compute
 
 
 # Older reports say "mức độ 3" (≈ một phần) and "mức độ 4" (≈ toàn trình), NĐ 42/2022.
-register_computed("dossiers.level3_dossiers", keeps_records=_keeps_dossiers)(_online(OnlineForm.PARTIAL, False))
-register_computed("dossiers.level3_online_dossiers", keeps_records=_keeps_dossiers)(_online(OnlineForm.PARTIAL, True))
-register_computed("dossiers.level4_dossiers", keeps_records=_keeps_dossiers)(_online(OnlineForm.FULL, False))
-register_computed("dossiers.level4_online_dossiers", keeps_records=_keeps_dossiers)(_online(OnlineForm.FULL, True))
+for _code, _key, _doc in (
+    ("dossiers.postal_received", "postal_received", "Hồ sơ tiếp nhận qua dịch vụ bưu chính công ích."),
+    ("dossiers.postal_returned", "postal_returned", "Hồ sơ trả kết quả qua dịch vụ bưu chính công ích."),
+    ("dossiers.postal_procedures_received", "postal_procedures_received", "Số TTHC có hồ sơ tiếp nhận qua BCCI."),
+    ("dossiers.postal_procedures_returned", "postal_procedures_returned", "Số TTHC có hồ sơ trả kết quả qua BCCI."),
+    ("dossiers.level3_dossiers", "level3", "Hồ sơ của TTHC trực tuyến một phần (mức độ 3)."),
+    ("dossiers.level3_online_dossiers", "level3_online", "Hồ sơ mức độ 3 nộp trực tuyến."),
+    ("dossiers.level4_dossiers", "level4", "Hồ sơ của TTHC trực tuyến toàn trình (mức độ 4)."),
+    ("dossiers.level4_online_dossiers", "level4_online", "Hồ sơ mức độ 4 nộp trực tuyến."),
+):
+    register_computed(_code, keeps_records=_keeps_dossiers)(_channel_figure(_key, _doc))

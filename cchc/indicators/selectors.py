@@ -252,11 +252,11 @@ class ValueContext:
         self.frozen_label = frozen_label
         self._entered: dict[tuple[int, str], IndicatorValue] = {}
         self._cache: dict[tuple[int, int], ComputedValue] = {}
+        self._cache_units: set[int] = set()  # units whose cached values were read (lazily, one query each)
         # A period known only from the rules (no row: a far year) is read but never cached.
         if period.pk is not None:
             for row in IndicatorValue.objects.filter(period=period).select_related("indicator", "entered_by"):
                 self._entered[(row.unit_id, row.indicator.code)] = row
-            self._cache = {(c.unit_id, c.indicator_id): c for c in ComputedValue.objects.filter(period=period)}
         self._memo: dict[tuple[int, str], ValueWithProvenance] = {}
         self._pending: list[ComputedValue] = []
         self._guard: set[tuple[int, str]] = set()
@@ -419,6 +419,8 @@ class ValueContext:
         fn = registry.get_function(ind.function)
         if fn is None:
             return ValueWithProvenance(ind, None, "missing", {"function": ind.function}, MISSING_NO_SOURCE)
+        if unit_id not in self._cache_units:
+            self._load_cache(unit_id)
         cached = self._cache.get((unit_id, ind.pk))
         if (
             cached is None
@@ -432,6 +434,14 @@ class ValueContext:
             reason = MISSING_NO_RECORDS if cached.inputs.get("no_records") else "hàm tính không trả về số liệu"
             return ValueWithProvenance(ind, None, "missing", detail, reason, own=True)
         return ValueWithProvenance(ind, cached.value, "computed", detail, own=True)
+
+    def _load_cache(self, unit_id: int) -> None:
+        """The cached computed values of one unit: a province read does not load its 100 communes' cache."""
+        self._cache_units.add(unit_id)
+        if self.period.pk is None:
+            return
+        for c in ComputedValue.objects.filter(period=self.period, unit_id=unit_id):
+            self._cache.setdefault((c.unit_id, c.indicator_id), c)
 
     def spans(self, unit_id: int, counts: str) -> dict[int, list[tuple[date, date]]]:
         """The units whose records count for ``unit_id`` in this period, own or area, with their days."""
