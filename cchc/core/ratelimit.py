@@ -59,9 +59,9 @@ class FixedWindow:
         limit, seconds = parse_limit(raw)
         return cls(scope, limit, seconds)
 
-    def _key(self, request: HttpRequest) -> str:
+    def _key(self, request: HttpRequest | None, who: str | None = None) -> str:
         window = int(time.time() // self.seconds)
-        return f"cchc:rl:{self.scope}:{self.seconds}:{client_ip(request)}:{window}"
+        return f"cchc:rl:{self.scope}:{self.seconds}:{who or client_ip(request)}:{window}"
 
     def _wait(self) -> int:
         return self.seconds - int(time.time()) % self.seconds or 1
@@ -73,9 +73,11 @@ class FixedWindow:
         """Seconds until the window ends if the client has used up its ``limit``, else None (nothing counted)."""
         return self._wait() if self.count(request) >= self.limit else None
 
-    def hit(self, request: HttpRequest) -> int | None:
-        """Count one event; None while within the limit, else the seconds until the window ends."""
-        key = self._key(request)
+    def hit(self, request: HttpRequest | None, who: str | None = None) -> int | None:
+        """Count one event; None while within the limit, else the seconds until the window ends.
+
+        ``who`` counts under another name than the client address (a kiosk device, a unit)."""
+        key = self._key(request, who)
         # add() creates the counter only if missing, so concurrent first hits do not reset each other.
         cache.add(key, 0, timeout=self.seconds + 5)
         try:

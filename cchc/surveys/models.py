@@ -68,6 +68,12 @@ class Rating(models.Model):
     rated_at = models.DateTimeField("thời điểm đánh giá", help_text="Giờ trên thiết bị khi người dân bấm gửi")
     rated_on = models.DateField("ngày đánh giá", db_index=True, help_text="Ngày (giờ Việt Nam) dùng để tính theo kỳ")
     received_at = models.DateTimeField("thời điểm máy chủ nhận", auto_now_add=True)
+    verified = models.BooleanField(
+        "được tính vào số liệu",
+        default=True,
+        help_text="Phiếu từ màn hình đã đăng ký, từ đường dẫn ký số, hoặc của hồ sơ đã có trong hệ thống. Phiếu "
+        "gửi ẩn danh cho mã hồ sơ chưa có được giữ riêng và chỉ được tính khi hồ sơ đó có trong hệ thống.",
+    )
 
     class Meta:
         ordering = ["-rated_at"]
@@ -84,6 +90,29 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_code}: {self.overall}"
+
+
+class KioskDevice(models.Model):
+    """Màn hình đánh giá đã đăng ký: a tablet an administrator registered for a unit. Its token lives in the
+    tablet's browser (localStorage) and is sent with every rating; only its SHA-256 is stored here, and the
+    administrator revokes it (a lost or stolen tablet) from the admin pages."""
+
+    unit = models.ForeignKey("org.OrgUnit", verbose_name="đơn vị đặt màn hình", on_delete=models.PROTECT)
+    name = models.CharField("tên thiết bị", max_length=120, help_text="Ví dụ: Máy tính bảng quầy số 1")
+    token_hash = models.CharField("mã băm khóa thiết bị", max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đăng ký", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("ngày đăng ký", auto_now_add=True)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    last_used_at = models.DateTimeField("lần gửi phiếu gần nhất", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "màn hình đánh giá đã đăng ký"
+        verbose_name_plural = "màn hình đánh giá đã đăng ký"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
 
 
 class Answer(models.Model):

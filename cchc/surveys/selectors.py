@@ -10,7 +10,7 @@ from functools import reduce
 from operator import or_
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -144,10 +144,18 @@ class SurveyResults:
     comments: list[tuple[date, str, str]] = field(default_factory=list)
 
 
+def counted() -> Q:
+    """Ratings that count in figures: verified ones (registered tablet, signed link, known dossier) and
+    anonymous ones whose dossier has since been imported."""
+    from cchc.dossiers.models import Dossier
+
+    return Q(verified=True) | Q(Exists(Dossier.objects.filter(code=OuterRef("dossier_code"))))
+
+
 def ratings_in(units: list[OrgUnit] | list[int], start: date, end: date) -> QuerySet[Rating]:
     """Ratings of dossiers of ``units`` given from start to end (the indicator functions' filter)."""
     ids = [u if isinstance(u, int) else u.pk for u in units]
-    return Rating.objects.filter(unit_id__in=ids, rated_on__range=(start, end))
+    return Rating.objects.filter(counted(), unit_id__in=ids, rated_on__range=(start, end))
 
 
 def subtree_ratings(unit: OrgUnit, start: date, end: date, graph: OrgGraph | None = None) -> QuerySet[Rating]:
@@ -158,7 +166,7 @@ def subtree_ratings(unit: OrgUnit, start: date, end: date, graph: OrgGraph | Non
     clauses = [Q(unit_id=uid, rated_on__range=window) for uid, windows in spans.items() for window in windows]
     if not clauses:
         return Rating.objects.none()
-    return Rating.objects.filter(reduce(or_, clauses))
+    return Rating.objects.filter(counted(), reduce(or_, clauses))
 
 
 def survey_results(unit: OrgUnit, start: date, end: date, comments: int = 20) -> SurveyResults:

@@ -11,6 +11,23 @@
 
   var config = JSON.parse(document.getElementById("kiosk-config").textContent);
   var QUEUE_KEY = "cchc-kiosk-queue";
+  // A tablet registered by the administrator: opened once as …/?thiet-bi=TOKEN, it keeps the token here and
+  // drops it from the address; every rating carries it (ratings from unregistered screens are kept apart
+  // until their dossier is in the system).
+  var DEVICE_KEY = "cchc-kiosk-device";
+  (function rememberDevice() {
+    var match = /[?&]thiet-bi=([^&#]+)/.exec(window.location.search);
+    if (!match) { return; }
+    try { localStorage.setItem(DEVICE_KEY, decodeURIComponent(match[1])); } catch (e) { /* private mode */ }
+    if (window.history && history.replaceState) { history.replaceState(null, "", window.location.pathname); }
+  })();
+  function deviceHeaders() {
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    var token = null;
+    try { token = localStorage.getItem(DEVICE_KEY); } catch (e) { token = null; }
+    if (token) { headers["X-CCHC-Kiosk"] = token; }
+    return headers;
+  }
   var RETRY_MS = 20000;
   var IDLE_MS = 90000;
   var DIGITS = 10; // YYMMDD + NNNN
@@ -53,7 +70,7 @@
     var timer = controller ? setTimeout(function () { controller.abort(); }, timeoutMs || 8000) : null;
     return fetch(item.url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      headers: deviceHeaders(),
       body: JSON.stringify(item.payload),
       credentials: "omit",
       signal: controller ? controller.signal : undefined,
