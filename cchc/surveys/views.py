@@ -32,7 +32,7 @@ from cchc.core.ratelimit import FixedWindow
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
 from cchc.org.models import OrgUnit
 from cchc.org.selectors import load_graph
-from cchc.surveys import selectors, services
+from cchc.surveys import devices, selectors, services
 from cchc.surveys.models import Channel, Rating
 from cchc.surveys.questions import dossier_code_format, question_sets
 
@@ -149,11 +149,23 @@ def kiosk_submit(request: HttpRequest, unit_code: str) -> JsonResponse:
     unit = OrgUnit.objects.filter(code=unit_code).first()
     if unit is None or not unit.is_valid_on(timezone.localdate()):
         return _error(404, f"Không có đơn vị đang hoạt động với mã “{unit_code}”.")
+    device = devices.device_for(request.headers.get(devices.HEADER), unit)
+    # Per registered tablet, else per unit for anonymous posts: many addresses cannot flood one unit.
+    limiter, who = (
+        (FixedWindow.from_setting("surveys:device", "CCHC_KIOSK_DEVICE_RATE_LIMIT", "60/60"), f"d{device.pk}")
+        if device is not None
+        else (FixedWindow.from_setting("surveys:unit", "CCHC_KIOSK_UNIT_RATE_LIMIT", "30/3600"), f"u{unit.pk}")
+    )
+    wait = limiter.hit(request, who)
+    if wait is not None:
+        response = _error(429, f"Màn hình này đã gửi quá nhiều phiếu. Xin thử lại sau {wait} giây.", retry_after=wait)
+        response["Retry-After"] = str(wait)
+        return response
     payload = _payload(request)
     if payload is None:
         return _error(400, "Dữ liệu gửi lên không đọc được (không phải JSON UTF-8).")
     try:
-        return _answer(services.submit_rating(payload, channel=Channel.KIOSK, kiosk_unit=unit))
+        return _answer(services.submit_rating(payload, channel=Channel.KIOSK, kiosk_unit=unit, device=device))
     except services.RatingInvalid as exc:
         return _invalid(exc)
 
