@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.accounts import scope
 from cchc.core import vnformat
+from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.dossiers import documents, importer, selectors, services, stats
 from cchc.dossiers import jobs as dossier_jobs
@@ -60,6 +61,8 @@ def dossier_list(request):
     qs = selectors.dossiers_for(request.user, f)
     if g.get("sap_han"):
         qs = qs.filter(pk__in=selectors.due_soon(request.user, unit=getattr(request, "current_unit", None)))
+    if wants_xlsx(request):
+        return _dossiers_xlsx("Danh sách hồ sơ", qs, subtitle=_filter_words(f))
     page = Paginator(qs, 50).get_page(g.get("trang"))
     context = {
         "page": page,
@@ -76,10 +79,65 @@ def dossier_list(request):
     return render(request, template, context)
 
 
+DOSSIER_COLUMNS = (
+    Column("Mã hồ sơ", width=28),
+    Column("Đơn vị tiếp nhận", width=24),
+    Column("Thủ tục", width=48),
+    Column("Lĩnh vực", width=20),
+    Column("Kênh tiếp nhận", width=14),
+    Column("Người nộp", width=24),
+    Column("Ngày tiếp nhận", Kind.DATE, 14),
+    Column("Ngày hẹn trả", Kind.DATE, 14),
+    Column("Ngày trả kết quả", Kind.DATE, 14),
+    Column("Trạng thái", width=22),
+    Column("Kết quả giải quyết", width=14),
+    Column("Ngày xin lỗi", Kind.DATE, 14),
+)
+
+
+def _dossiers_xlsx(name: str, qs, subtitle: str = ""):
+    """Every dossier of the filtered list (all pages), streamed from the database in chunks."""
+    from cchc.dossiers.models import Channel, Outcome
+
+    channels, outcomes, statuses = dict(Channel.choices), dict(Outcome.choices), dict(Status.choices)
+    rows = (
+        (
+            d.code,
+            d.unit.name,
+            d.procedure.name,
+            d.field.name,
+            channels.get(d.channel, d.channel),
+            d.applicant_name,
+            d.received_on,
+            d.due_on,
+            d.returned_on,
+            statuses.get(d.status, d.status),
+            outcomes.get(d.outcome, ""),
+            d.apology_on,
+        )
+        for d in qs.iterator(chunk_size=2000)
+    )
+    return table_download(name, DOSSIER_COLUMNS, rows, title=name.upper(), subtitle=subtitle)
+
+
+def _filter_words(f: selectors.DossierFilter) -> str:
+    """The list's filters in words, printed above the downloaded table."""
+    parts = []
+    if f.start or f.end:
+        parts.append(f"nhận từ {vnformat.format_date(f.start) or '…'} đến {vnformat.format_date(f.end) or '…'}")
+    if f.status:
+        parts.append(f"trạng thái: {Status(f.status).label.lower()}" if f.status in Status.values else "")
+    if f.text:
+        parts.append(f"tìm: “{f.text}”")
+    return "; ".join(p for p in parts if p)
+
+
 @login_required
 @require_GET
 def late_list(request):
     qs = selectors.late_without_apology(request.user)
+    if wants_xlsx(request):
+        return _dossiers_xlsx("Hồ sơ quá hạn chưa xin lỗi", qs)
     page = Paginator(qs, 100).get_page(request.GET.get("trang"))
     return render(request, "dossiers/late.html", {"page": page, "today": timezone.localdate()})
 
@@ -388,6 +446,8 @@ def stats_page(request):
         messages.error(request, "Ngày cuối kỳ phải sau ngày đầu kỳ.")
         end = start
     data = stats.stats(stats.units_for(unit, start, end, desc), start, end)
+    if wants_xlsx(request):
+        return _stats_xlsx(unit, start, end, data)
     charts = {
         "unit": _bars(data["by_unit"]),
         "field": _bars(data["by_field"]),
@@ -406,8 +466,49 @@ def stats_page(request):
             "keys": stats.KEYS,
             "charts": charts,
             "parts": BAR_PARTS,
+            "choosable": _stat_units(request.user, unit),
         },
     )
+
+
+def _stat_units(user, unit: OrgUnit) -> list[OrgUnit]:
+    """The units the statistics page offers by name: those the user sees, still existing ones first."""
+    units = list(scope.visible_units(user).exclude(level=Level.SECTION).order_by("valid_to", "level", "name"))
+    return units if unit in units else [unit, *units]
+
+
+# Columns of the statistics download, in the order the page's tables show them.
+STAT_COLUMNS = (
+    ("carried_over", "Kỳ trước chuyển qua", Kind.INTEGER),
+    ("received", "Tiếp nhận mới", Kind.INTEGER),
+    ("online", "Trong đó trực tuyến", Kind.INTEGER),
+    ("resolved", "Đã giải quyết", Kind.INTEGER),
+    ("resolved_early", "Trước hạn", Kind.INTEGER),
+    ("resolved_on_time", "Đúng hạn", Kind.INTEGER),
+    ("resolved_late", "Quá hạn", Kind.INTEGER),
+    ("on_time_rate", "Tỷ lệ đúng hạn", Kind.PERCENT),
+    ("closed_other", "Từ chối, rút, dừng", Kind.INTEGER),
+    ("pending", "Đang giải quyết cuối kỳ", Kind.INTEGER),
+    ("pending_within_deadline", "Trong hạn", Kind.INTEGER),
+    ("pending_overdue", "Quá hạn (đang giải quyết)", Kind.INTEGER),
+    ("apologies", "Văn bản xin lỗi", Kind.INTEGER),
+    ("late_without_apology", "Quá hạn chưa xin lỗi", Kind.INTEGER),
+)
+
+
+def _stats_xlsx(unit: OrgUnit, start: date, end: date, data: dict):
+    columns = [Column("Theo", width=12), Column("Tên", width=36)] + [
+        Column(label, kind, 14) for _, label, kind in STAT_COLUMNS
+    ]
+
+    def line(group: str, row: dict) -> list:
+        return [group, row.get("name", unit.name)] + [row.get(key) for key, _, _ in STAT_COLUMNS]
+
+    rows = [line("Tổng", {**data, "name": unit.name})]
+    for group, key in (("Đơn vị", "by_unit"), ("Lĩnh vực", "by_field"), ("Kênh", "by_channel")):
+        rows += [line(group, r) for r in data[key]]
+    period = f"từ {vnformat.format_date(start)} đến {vnformat.format_date(end)}"
+    return table_download("Thống kê hồ sơ", columns, rows, title=f"THỐNG KÊ HỒ SƠ TTHC — {unit.name}", subtitle=period)
 
 
 @login_required

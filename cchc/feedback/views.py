@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts import scope
 from cchc.accounts.middleware import current_unit_of
+from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.errors import add_to_form
 from cchc.feedback import selectors, services
 from cchc.feedback.forms import FeedbackForm
@@ -26,6 +27,8 @@ def index(request):
     base = selectors.items_for(request.user, unit=unit, year=int(year) if year.isdigit() else None, q=q)
     counts = {key: selectors.filter_status(base, key, today).count() for key in STATUS_LABELS}
     items = selectors.filter_status(base, status, today) if status in STATUS_LABELS else base
+    if wants_xlsx(request):
+        return _xlsx(items, today, unit)
     rows = [(i, i.status(today), i.status_label(today)) for i in items[:500]]
     return render(
         request,
@@ -42,6 +45,33 @@ def index(request):
             "can_edit": unit is not None and scope.can(request.user, scope.Action.EDIT, unit),
         },
     )
+
+
+FEEDBACK_COLUMNS = (
+    Column("Ngày tiếp nhận", Kind.DATE, 14),
+    Column("Hình thức", width=14),
+    Column("Cá nhân, tổ chức", width=24),
+    Column("Nội dung phản ánh, kiến nghị", width=60),
+    Column("Bộ phận, người xử lý", width=22),
+    Column("Hạn xử lý", Kind.DATE, 14),
+    Column("Chuyển đến", width=22),
+    Column("Ngày chuyển", Kind.DATE, 14),
+    Column("Kết quả xử lý, trả lời", width=50),
+    Column("Ngày trả lời", Kind.DATE, 14),
+    Column("Tình trạng", width=18),
+)
+
+
+def _xlsx(items, today, unit):
+    """Every feedback item of the filtered list (no 500-row cut) as XLSX."""
+    rows = (
+        (i.received_on, i.channel_name, i.citizen_name,
+         i.content, i.responsible, i.deadline, i.forwarded_to, i.forwarded_on, i.answer, i.answered_on,
+         i.status_label(today))
+        for i in items.order_by("-received_on", "-pk").iterator(chunk_size=2000)
+    )
+    title = f"PHẢN ÁNH, KIẾN NGHỊ — {unit.name}" if unit is not None else "PHẢN ÁNH, KIẾN NGHỊ"
+    return table_download("Phản ánh kiến nghị", FEEDBACK_COLUMNS, rows, title=title)
 
 
 def _data(cd) -> services.FeedbackData:

@@ -28,13 +28,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.accounts.scope import Action, access_unit, can
+from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.ratelimit import FixedWindow
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
 from cchc.org.models import OrgUnit
 from cchc.org.selectors import load_graph
 from cchc.surveys import devices, selectors, services
 from cchc.surveys.models import Channel, Rating
-from cchc.surveys.questions import dossier_code_format, question_sets
+from cchc.surveys.questions import dossier_code_format, get_set, question_sets
 
 MAX_BODY = 16 * 1024
 # A busy counter gives a rating every minute or two; an offline queue replayed at once stays well under 60/60.
@@ -284,6 +285,8 @@ def results(request: HttpRequest) -> HttpResponse:
     # reads the results of the unit it serves.
     unit = selectors.serving_unit(unit)
     start, end, period, errors = _range(request)
+    if wants_xlsx(request) and not errors:
+        return _ratings_xlsx(unit, start, end)
     data = selectors.survey_results(unit, start, end)
     return render(request, "surveys/results.html", {
         "unit": unit, "data": data, "period": period, "errors": errors,
@@ -292,6 +295,35 @@ def results(request: HttpRequest) -> HttpResponse:
         "can_edit": can(request.user, Action.EDIT, unit),
         "kiosk_url": reverse("kiosk:page", args=[selectors.serving_unit(unit).code]),
     })
+
+
+RATING_COLUMNS = (
+    Column("Ngày đánh giá", Kind.DATE, 14),
+    Column("Mã hồ sơ", width=28),
+    Column("Hình thức", width=16),
+    Column("Mức hài lòng chung", width=18),
+    Column("Hài lòng", width=10),
+    Column("Ý kiến khác", width=60),
+)
+
+
+def _ratings_xlsx(unit: OrgUnit, start, end) -> HttpResponse:
+    """Every rating counted for the unit over the range (its units by the dated tree), one per row."""
+    channels = dict(Channel.choices)
+
+    def overall_label(r) -> str:
+        qs = get_set(r.question_set)
+        option = qs.overall.option(r.overall) if qs is not None else None
+        return option.label if option is not None else r.overall
+
+    rows = (
+        (r.rated_on, r.dossier_code, channels.get(r.channel, r.channel), overall_label(r),
+         "Có" if r.satisfied else "Không", r.comment)
+        for r in selectors.subtree_ratings(unit, start, end).order_by("rated_on", "pk").iterator(chunk_size=2000)
+    )
+    return table_download("Phiếu đánh giá hài lòng", RATING_COLUMNS, rows,
+                          title=f"PHIẾU ĐÁNH GIÁ SỰ HÀI LÒNG — {unit.name}",
+                          subtitle=f"từ {format_date(start)} đến {format_date(end)}")
 
 
 @login_required

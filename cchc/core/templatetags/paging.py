@@ -42,3 +42,11 @@ def pager(context, page: Page, noun: str = "dòng") -> dict:
         "first_row": page.start_index(),
         "last_row": page.end_index(),
     }
+
+
+@register.simple_tag(takes_context=True)
+def xlsx_url(context) -> str:
+    """The current page's address with its filters, asking for the XLSX download (cchc.core.downloads)."""
+    from cchc.core.downloads import download_url
+
+    return download_url(context["request"])

@@ -67,10 +67,18 @@ def test_desk_panel_counts_today(client, desk_clerk, demo_org, catalogue):
     assert d.code in listed
 
 
-def test_rating_from_the_desks_kiosk_counts_for_the_clerk(client, desk_clerk, demo_org, rating_payload):
+def test_rating_from_the_desks_kiosk_counts_for_the_clerk(client, desk_clerk, demo_org, rating_payload, catalogue):
     # The kiosk opened with the desk's own code; the dossier code carries the commune's.
-    today = timezone.localdate()
-    payload = rating_payload(code=f"{COMMUNE}-{today:%y%m%d}-0001")
+    now = timezone.now()
+    d = receive(
+        desk_clerk,
+        unit=demo_org[COMMUNE],
+        procedure=catalogue["1.004873"],
+        applicant=Applicant("Lê Văn An"),
+        received_at=now,
+    )
+    transition(desk_clerk, d.pk, EventKind.RESULT_READY, at=now)
+    payload = rating_payload(code=d.code)
     sent = client.post(
         reverse("kiosk:submit", args=[DESK]),
         json.dumps(payload),
