@@ -132,4 +132,7 @@ class TrustedRoot(models.Model):
         cert = certs[0]
         self.subject = cert_name(cert)[:500]
         self.fingerprint = cert.sha256_fingerprint.replace(" ", "")
+        twin = TrustedRoot.objects.filter(fingerprint=self.fingerprint).exclude(pk=self.pk).first()
+        if twin is not None:
+            raise ValidationError({"pem": f"Chứng thư này đã có trong danh sách (“{twin.name}”)."})
         self.valid_to = cert.not_valid_after

@@ -114,6 +114,10 @@ def test_configured_trust_roots_are_the_default(db, nd30_pdf, test_ca, p12_file)
     root.active = False
     root.save()
     assert not signing.verify_pdf(signed.data).signatures[0].trusted
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="đã có trong danh sách"):
+        TrustedRoot.objects.create(name="Trùng", pem=test_ca.pem.decode())
 
 
 def test_trusted_root_refuses_what_is_not_a_certificate(db):
