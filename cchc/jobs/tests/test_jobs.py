@@ -165,3 +165,18 @@ def test_healthz_reports_database_cache_and_queue_lag(client, settings):
     finally:
         caches._settings = None
     assert response.status_code == 503 and response.json()["cache"]["ok"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_loader_runs_as_a_job_on_a_worker(settings, capsys):
+    settings.CCHC_DEMO_MODE = True
+    call_command("demo", "--background")
+    job = Job.objects.get(kind="core.demo")
+    assert f"/cong-viec/{job.pk}/" in capsys.readouterr().out and job.status == JobStatus.QUEUED
+    call_command("worker", "--batch", "--interval", "0")
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.stage
+    assert "— Hồ sơ thủ tục hành chính" in job.result["lines"]
+    from cchc.accounts.models import User
+
+    assert User.objects.filter(username="motcua.sontay").exists()

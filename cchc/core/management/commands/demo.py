@@ -16,13 +16,23 @@ class Command(BaseCommand):
             "--force", action="store_true",
             help="Chạy cả khi CCHC_DEMO chưa bật (tạo tài khoản với mật khẩu minh họa!) / run outside demo mode",
         )
+        parser.add_argument(
+            "--background", action="store_true",
+            help="Giao cho tiến trình xử lý nền (cchc worker), theo dõi tại /cong-viec/<số>/ / queue it as a job",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, background=False, **options):
         if not (settings.CCHC_DEMO_MODE or force):
             raise CommandError(
                 "Dữ liệu trình diễn tạo tài khoản với mật khẩu công khai: chỉ chạy khi CCHC_DEMO=1 "
                 "(make run đặt sẵn) hoặc với --force."
             )
+        if background:
+            from cchc.jobs import builtin, services
+
+            job = services.enqueue(builtin.DEMO, label="Dữ liệu trình diễn", actor="cchc demo")
+            self.stdout.write(f"Đã giao công việc số {job.pk} cho tiến trình xử lý nền: /cong-viec/{job.pk}/")
+            return
         for step in demo_steps():
             self.stdout.write(f"— {step.name}")
             with transaction.atomic():
