@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
-    "axes",
+    "cchc.accounts.apps.AxesVietnameseConfig",  # django-axes, labelled in Vietnamese
     "django_tasks",
     "django_tasks_db",
     "cchc.core",

@@ -2,13 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cchc.api.api import api
+from cchc.core.views import favicon
 from cchc.jobs.views import healthz
 
 admin.site.site_header = "cchc — Quản trị hệ thống"
 admin.site.site_title = "cchc"
 admin.site.index_title = "Danh mục và người dùng"
 
+# A BadRequest (a junk integer in a form, cchc.core.params) answers its Vietnamese reason.
+handler400 = "cchc.core.params.bad_request"
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, files): the local one, never a 404.
+    path("favicon.ico", favicon),
     path("healthz", healthz, name="healthz"),  # database, cache, queue: for a load balancer (cchc.jobs.health)
     path("", include("cchc.core.urls")),
     path("cong-viec/", include("cchc.jobs.urls")),

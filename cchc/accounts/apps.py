@@ -1,7 +1,9 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
+    default = True  # this module also holds the Vietnamese django-axes config
     name = "cchc.accounts"
     label = "accounts"
     verbose_name = "Người dùng và phân quyền"
@@ -14,3 +16,10 @@ class AccountsConfig(AppConfig):
             registry.NavEntry("Quản trị", "admin:index", order=100, visible=lambda user: user.is_staff)
         )
         registry.register_demo(registry.DemoStep("Người dùng", create_demo_users, order=20))
+
+
+class AxesVietnameseConfig(AxesAppConfig):
+    """django-axes (login throttling) under a Vietnamese heading in the administration pages; its model and
+    field labels come from cchc/locale/vi (the package ships no Vietnamese catalogue)."""
+
+    verbose_name = "Chống dò mật khẩu (khóa đăng nhập)"
