@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.core.params import required_int
 from cchc.documents import approvals, signing
 from cchc.documents.models import Approval, ApprovalState
 
@@ -91,7 +92,7 @@ def decide(request, pk: int):
     item = approvals.get_approval(request.user, pk, scope.Action.SIGN)
     decision = request.POST.get("decision", "")
     try:
-        lock = int(request.POST.get("lock_version", "-1"))
+        lock = required_int(request.POST, "lock_version")  # junk or 20 digits: 400, never 500
         approvals.decide(request.user, item, decision, request.POST.get("comment", ""), lock_version=lock)
     except (ValidationError, approvals.ConflictError) as exc:
         messages.error(request, _errors(exc))

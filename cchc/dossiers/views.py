@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.accounts import scope
 from cchc.core import vnformat
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
+from cchc.core.params import filter_int
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.dossiers import documents, importer, selectors, services, stats
 from cchc.dossiers import jobs as dossier_jobs
@@ -48,8 +49,8 @@ def _work_unit(request) -> OrgUnit:
 def dossier_list(request):
     g = request.GET
     f = selectors.DossierFilter(
-        unit_id=int(g["don_vi"]) if g.get("don_vi", "").isdigit() else None,
-        field_id=int(g["linh_vuc"]) if g.get("linh_vuc", "").isdigit() else None,
+        unit_id=filter_int(g, "don_vi"),
+        field_id=filter_int(g, "linh_vuc"),
         status=g.get("trang_thai", ""),
         late=g.get("tre", ""),
         start=_date(g.get("tu")),

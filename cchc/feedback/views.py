@@ -13,6 +13,7 @@ from cchc.accounts import scope
 from cchc.accounts.middleware import current_unit_of
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.errors import add_to_form
+from cchc.core.params import parse_int
 from cchc.feedback import selectors, services
 from cchc.feedback.forms import FeedbackForm
 from cchc.feedback.models import STATUS_LABELS
@@ -24,7 +25,7 @@ def index(request):
     today = timezone.localdate()
     status, q = request.GET.get("tt", ""), request.GET.get("q", "").strip()
     year = request.GET.get("nam", "")
-    base = selectors.items_for(request.user, unit=unit, year=int(year) if year.isdigit() else None, q=q)
+    base = selectors.items_for(request.user, unit=unit, year=parse_int(year, minimum=1900, maximum=2200), q=q)
     counts = {key: selectors.filter_status(base, key, today).count() for key in STATUS_LABELS}
     items = selectors.filter_status(base, status, today) if status in STATUS_LABELS else base
     if wants_xlsx(request):

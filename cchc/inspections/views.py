@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import scope
 from cchc.accounts.middleware import current_unit_of
 from cchc.core.errors import add_to_form
+from cchc.core.params import parse_int
 from cchc.inspections import selectors, services
 from cchc.inspections.forms import FindingForm, FixForm, InspectionForm, TargetForm
 
@@ -20,7 +21,7 @@ from cchc.inspections.forms import FindingForm, FixForm, InspectionForm, TargetF
 def index(request):
     unit = current_unit_of(request)
     year = request.GET.get("nam", "")
-    rows = selectors.inspections_for(request.user, unit=unit, year=int(year) if year.isdigit() else None)
+    rows = selectors.inspections_for(request.user, unit=unit, year=parse_int(year, minimum=1900, maximum=2200))
     return render(
         request,
         "inspections/index.html",

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 from cchc.accounts import scope
 from cchc.accounts.middleware import current_unit_of
 from cchc.core.errors import add_to_form
+from cchc.core.params import parse_int
 from cchc.news import selectors, services
 from cchc.news.forms import ItemForm, QuotaForm
 from cchc.news.models import Channel, NewsKind
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return parse_int(value, maximum=9999)  # a year or a month; junk or 20 digits = not given
 
 
 @login_required

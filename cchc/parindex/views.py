@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.core.params import required_int
 from cchc.documents.rendering import DocumentError, docx_to_pdf
 from cchc.parindex import documents, selectors, services
 from cchc.parindex.models import Assessment, Evidence, Framework, RemediationPlan, RemediationTask, Score, Status
@@ -178,7 +179,7 @@ def save_score(request, pk: int, score_pk: int):
             changes[name] = request.POST.get(name, "")
     error, status = "", 200
     try:
-        version = int(request.POST.get("version", "-1"))
+        version = required_int(request.POST, "version")
         score = services.save_score(request.user, score, version, **changes)
     except services.ConflictError as exc:
         error, status = " ".join(exc.messages), 409
@@ -342,7 +343,7 @@ def save_task(request, pk: int, task_pk: int):
                              pk=task_pk, plan__assessment=a)
     error, status = "", 200
     try:
-        version = int(request.POST.get("version", "-1"))
+        version = required_int(request.POST, "version")
         task = services.update_task(request.user, task, version, **{
             k: request.POST.get(k, "") for k in services.TASK_FIELDS if k in request.POST})
     except services.ConflictError as exc:

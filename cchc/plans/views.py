@@ -13,6 +13,7 @@ from cchc.accounts import scope
 from cchc.accounts.middleware import current_unit_of
 from cchc.core.errors import add_to_form
 from cchc.core.importing import ImportRejected
+from cchc.core.params import parse_int
 from cchc.plans import selectors, services
 from cchc.plans.forms import ImportForm, PlanForm, StatusForm, TaskForm
 from cchc.plans.importing import COLUMNS, import_tasks
@@ -23,7 +24,7 @@ from cchc.plans.models import TaskStatus
 def index(request):
     unit = current_unit_of(request)
     year = request.GET.get("nam", "")
-    plans = selectors.plans_for(request.user, unit=unit, year=int(year) if year.isdigit() else None)
+    plans = selectors.plans_for(request.user, unit=unit, year=parse_int(year, minimum=1900, maximum=2200))
     today = timezone.localdate()
     rows = [(p, selectors.plan_progress(p, today)) for p in plans]
     can_edit = unit is not None and scope.can(request.user, scope.Action.EDIT, unit)

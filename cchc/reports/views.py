@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.core.params import required_int
 from cchc.core.uploads import UploadKind, UploadRefused, check_upload
 from cchc.documents import approvals
 from cchc.documents import views as doc_views
@@ -224,7 +225,7 @@ def header(request, pk: int):
     fields = {f: editor_text.from_editor(request.POST.get(f, ""), labels) for f in services.HEADER_FIELDS}
     fields["recipients"] = editor_text.from_editor(request.POST.get("recipients", ""), labels)
     try:
-        services.update_header(request.user, report, int(request.POST.get("lock_version", "-1")), **fields)
+        services.update_header(request.user, report, required_int(request.POST, "lock_version"), **fields)
         messages.success(request, "Đã lưu phần đầu và chữ ký của báo cáo.")
     except services.ConflictError as exc:
         messages.error(request, str(exc))
