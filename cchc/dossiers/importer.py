@@ -219,6 +219,26 @@ def _noop(_: int, __: str) -> None:
     pass
 
 
+_DATE_SHAPE = re.compile(r"\s*(?:(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))(?:[ T].*)?")
+
+
+def _bad_date(label: str, raw: list[str], shapes: str = "dd/mm/yyyy") -> Callable[[int], str]:
+    """The message for a bad date of row ``k``: well written but not in the calendar (31/02/2026) is "ngày
+    không có thật", anything else a wrong shape (only bad rows are looked at, so this costs nothing)."""
+
+    def message(k: int) -> str:
+        m = _DATE_SHAPE.fullmatch(raw[k])
+        if m:
+            d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+            try:
+                date(int(y), int(mo), int(d))
+            except ValueError:
+                return f"{label} “{raw[k].strip()}” là ngày không có thật."
+        return f"{label} không đúng dạng {shapes}."
+
+    return message
+
+
 def import_dossiers(
     path: Path | str,
     *,
@@ -385,19 +405,19 @@ def import_dossiers(
         5,
         "ngay_tiep_nhan",
         raw,
-        "Ngày tiếp nhận không đúng dạng dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc yyyy-mm-dd.",
+        _bad_date("Ngày tiếp nhận", raw, "dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc yyyy-mm-dd"),
     )
     rec_ok = ~(rec_empty | rec_bad)
 
     raw = cols["ngay_hen_tra"]
     due_a, _, due_empty, due_bad = _parse_dates(raw, dates)
-    flag(due_bad, 6, "ngay_hen_tra", raw, "Ngày hẹn trả không đúng dạng dd/mm/yyyy.")
+    flag(due_bad, 6, "ngay_hen_tra", raw, _bad_date("Ngày hẹn trả", raw))
     flag(~due_empty & ~due_bad & rec_ok & (due_a < rec_a), 6, "ngay_hen_tra", raw, "Ngày hẹn trả trước ngày tiếp nhận.")
     due_a[due_empty | due_bad] = -1
 
     raw = cols["ngay_tra_ket_qua"]
     ret_a, _, ret_empty, ret_bad = _parse_dates(raw, dates)
-    flag(ret_bad, 7, "ngay_tra_ket_qua", raw, "Ngày trả kết quả không đúng dạng dd/mm/yyyy.")
+    flag(ret_bad, 7, "ngay_tra_ket_qua", raw, _bad_date("Ngày trả kết quả", raw))
     flag(
         ~ret_empty & ~ret_bad & rec_ok & (ret_a < rec_a),
         7,
@@ -412,7 +432,7 @@ def import_dossiers(
 
     raw = cols["ngay_hen_tra_moi"]
     new_a, _, new_empty, new_bad = _parse_dates(raw, dates)
-    flag(new_bad, 9, "ngay_hen_tra_moi", raw, "Ngày hẹn trả mới không đúng dạng dd/mm/yyyy.")
+    flag(new_bad, 9, "ngay_hen_tra_moi", raw, _bad_date("Ngày hẹn trả mới", raw))
     flag(
         ~new_empty & ~new_bad & ~apo_a,
         9,
