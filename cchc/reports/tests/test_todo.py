@@ -49,3 +49,15 @@ def test_reviewer_sees_reports_waiting_for_review(demo_values, make_user, on_day
     reviewer = make_user("pnv", Role.DISTRICT_REVIEWER, demo_values["000.01.21.H42"])
     waiting = [i for i in todo.report_items(reviewer, demo_values["000.00.21.H42"]) if "chờ tiếp nhận" in i.title]
     assert len(waiting) == 1 and waiting[0].count == 1
+
+
+def test_returned_report_is_listed_as_returned_not_late(demo_values, make_user, on_day):
+    officer = make_user("cb", Role.COMMUNE_OFFICER, demo_values[SON_TAY])
+    reviewer = make_user("snv", Role.PROVINCE_REVIEWER, demo_values["000.00.01.H42"])
+    on_day(date(2021, 12, 28))  # past the due date 20/12
+    report = services.create_report(officer, demo_values[SON_TAY], "2021-NAM")
+    _submit(officer, report)
+    services.review_report(reviewer, report, "return", "Bổ sung số liệu phụ lục")
+    titles = _titles(todo.report_items(officer, demo_values[SON_TAY]))
+    assert ("Báo cáo CCHC năm 2021 bị cấp trên trả lại", "danger") in titles
+    assert all("năm 2021 đã quá hạn gửi" not in t for t, _ in titles)
