@@ -66,12 +66,16 @@ class FixedWindow:
     def _wait(self) -> int:
         return self.seconds - int(time.time()) % self.seconds or 1
 
-    def count(self, request: HttpRequest) -> int:
-        return int(cache.get(self._key(request)) or 0)
+    def count(self, request: HttpRequest | None, who: str | None = None) -> int:
+        return int(cache.get(self._key(request, who)) or 0)
 
     def blocked(self, request: HttpRequest) -> int | None:
         """Seconds until the window ends if the client has used up its ``limit``, else None (nothing counted)."""
         return self._wait() if self.count(request) >= self.limit else None
+
+    def blocked_key(self, who: str) -> int | None:
+        """``blocked`` for a count kept under a name (an account) rather than the client address."""
+        return self._wait() if self.count(None, who) >= self.limit else None
 
     def hit(self, request: HttpRequest | None, who: str | None = None) -> int | None:
         """Count one event; None while within the limit, else the seconds until the window ends.
