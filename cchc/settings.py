@@ -73,6 +73,7 @@ MIDDLEWARE = [
     # First, so that its one JSON line per request times everything below.
     "cchc.runtime.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "cchc.core.security.SecurityHeadersMiddleware",  # CSP (no inline script), Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,6 +130,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    # A cap per account (CCHC_LOGIN_ACCOUNT_LIMIT failures per window, from any address) before axes' cap per
+    # account and address.
+    "cchc.core.security.AccountThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -185,6 +189,13 @@ if CCHC_BEHIND_PROXY:
     # The login lock-out counts per client address too: nginx's X-Real-IP first (cchc.core.ratelimit).
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 SECURE_SSL_REDIRECT = _env_bool("CCHC_SSL_REDIRECT", False)
+# HSTS: Django sends it only on HTTPS responses, so a year by default costs a plain-HTTP commune PC nothing.
+SECURE_HSTS_SECONDS = int(os.environ.get("CCHC_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("CCHC_HSTS_SUBDOMAINS", False)
+CCHC_LOGIN_ACCOUNT_LIMIT = os.environ.get("CCHC_LOGIN_ACCOUNT_LIMIT", "20/900")
+CCHC_KIOSK_DEVICE_RATE_LIMIT = os.environ.get("CCHC_KIOSK_DEVICE_RATE_LIMIT", "60/60")
+CCHC_KIOSK_UNIT_RATE_LIMIT = os.environ.get("CCHC_KIOSK_UNIT_RATE_LIMIT", "30/3600")
+CCHC_UPLOAD_RETENTION_DAYS = int(os.environ.get("CCHC_UPLOAD_RETENTION_DAYS", "90"))
 # The load balancer's health check may come over plain HTTP from the proxy itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"

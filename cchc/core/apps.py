@@ -10,6 +10,11 @@ class CoreConfig(AppConfig):
         from cchc.core import checks, registry, todo
 
         assert checks  # imported for its @register: the secret-key check
+        from django.contrib.auth.signals import user_login_failed
+
+        from cchc.core.security import count_failed_login
+
+        user_login_failed.connect(count_failed_login, dispatch_uid="cchc-login-account-cap")
 
         registry.register_nav(registry.NavEntry("Việc cần làm", "core:home", order=0, desk=True))
         registry.register_todo(todo.setup_items)
