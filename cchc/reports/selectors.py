@@ -446,8 +446,9 @@ def dossier_codes(unit: OrgUnit) -> dict[str, str]:
     }
 
 
-def trend(unit: OrgUnit, year: int) -> dict[str, Any]:
-    """Figures of the unit for each report period of the year (Q1, 6 tháng, Q3, năm), current values."""
+def trend(unit: OrgUnit, year: int, until: date | None = None) -> dict[str, Any]:
+    """Figures of the unit for each report period of the year (Q1, 6 tháng, Q3, năm), current values; with
+    ``until`` (the report's own period end) only the periods ending by then — a Q3 report shows no year."""
     from cchc.indicators.periods import get_period, report_suffixes
 
     codes = dossier_codes(unit)
@@ -456,6 +457,8 @@ def trend(unit: OrgUnit, year: int) -> dict[str, Any]:
     labels, data = [], {k: [] for k in codes}
     for suffix in report_suffixes():
         period = get_period(f"{year}-{suffix}")
+        if until is not None and period.end > until:
+            continue
         context = ValueContext(period, graph, indicators)
         labels.append(period.name.replace(f" năm {year}", ""))
         for key, code in codes.items():

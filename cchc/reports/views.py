@@ -129,7 +129,7 @@ def _detail_context(request, report: Report) -> dict:
               for name in ("summary", "addressee", "intro", "closing")}
     header["recipients"] = "\n".join(editor_text.to_editor(r, labels) for r in report.recipients)
     header["summary_filled"] = placeholders.fill(report.summary, figures)
-    trend = selectors.trend(report.unit, report.period.year)
+    trend = selectors.trend(report.unit, report.period.year, until=report.period.end)
     chart_list = [
         charts.line_chart("Tỷ lệ giải quyết đúng hạn theo kỳ", trend["labels"],
                           [charts.Series("Đúng hạn và trước hạn", trend["on_time"])], percent=True),
