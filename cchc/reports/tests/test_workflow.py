@@ -56,6 +56,15 @@ def _submit(actor, report, at=None, **kw):
     return services.submit_report(actor, report, at=at, **kw)
 
 
+def _historic(unit, period, at):
+    """A report of a unit that has since ended (merged on 1/7/2025): its people write nothing any more
+    (scope), so the console — the administrator loading history — creates and sends it in one step."""
+    report = services.create_report("test", unit, period)
+    pre = services.pre_submit(report)
+    services.submit_report("test", report, "Giải trình thử" if pre.needs_comment else "", at=at)
+    return report
+
+
 def _leader(unit):
     from django.contrib.auth import get_user_model
 
@@ -236,11 +245,10 @@ def test_two_officers_never_overwrite_each_other(officer, demo_values, make_user
 
 
 def test_status_rates_before_and_after_the_2025_reform(demo_values, make_user):
-    officer_lam = make_user("xa-son-lam", Role.COMMUNE_OFFICER, demo_values[SON_LAM])
     officer_tay = make_user("xa-son-tay", Role.COMMUNE_OFFICER, demo_values[SON_TAY])
-    for officer, code in ((officer_lam, SON_LAM), (officer_tay, SON_TAY)):
-        report = services.create_report(officer, demo_values[code], "2021-NAM")
-        _submit(officer, report, at=_aware(2021, 12, 14, 9))
+    _historic(demo_values[SON_LAM], "2021-NAM", _aware(2021, 12, 14, 9))
+    _submit(officer_tay, services.create_report(officer_tay, demo_values[SON_TAY], "2021-NAM"),
+            at=_aware(2021, 12, 14, 9))
     from cchc.indicators.periods import get_period
 
     district, province = demo_values[HUONG_SON], demo_values[PROVINCE]
@@ -267,8 +275,6 @@ def test_rollup_equals_the_sum_of_submitted_figures(demo_values, make_user, revi
     from cchc.indicators.demo import DEMO_VALUES
 
     tay = make_user("xa-son-tay", Role.COMMUNE_OFFICER, demo_values[SON_TAY])
-    lam = make_user("xa-son-lam", Role.COMMUNE_OFFICER, demo_values[SON_LAM])
-    ninh = make_user("xa-son-ninh", Role.COMMUNE_OFFICER, demo_values[SON_NINH])
     from cchc.indicators.models import Indicator
 
     kinds = {i.code: i for i in Indicator.objects.all()}
@@ -278,10 +284,10 @@ def test_rollup_equals_the_sum_of_submitted_figures(demo_values, make_user, revi
         double = value * 2 if kinds[code].value_type == "integer" else value
         enter_value("test", demo_values[SON_LAM], "2021-NAM", code, double)
         enter_value("test", demo_values[SON_NINH], "2021-NAM", code, value)  # never submitted
-    for officer, code in ((tay, SON_TAY), (lam, SON_LAM)):
-        _submit(officer, services.create_report(officer, demo_values[code], "2021-NAM"), at=_aware(2021, 12, 10))
-    services.create_report(ninh, demo_values[SON_NINH], "2021-NAM")  # a draft: not counted
-    district = services.create_report(reviewer, demo_values[HUONG_SON], "2021-NAM")
+    _submit(tay, services.create_report(tay, demo_values[SON_TAY], "2021-NAM"), at=_aware(2021, 12, 10))
+    _historic(demo_values[SON_LAM], "2021-NAM", _aware(2021, 12, 10))
+    services.create_report("test", demo_values[SON_NINH], "2021-NAM")  # a draft: not counted
+    district = services.create_report("test", demo_values[HUONG_SON], "2021-NAM")
     assert district.figures_from == FiguresFrom.ROLLUP
     rows, by_unit = selectors.report_rows(district)
     tay_v = selectors.version_rows(Report.objects.get(unit__code=SON_TAY).versions.get())
