@@ -248,7 +248,7 @@ class _Lookup:
         if getattr(actor, "is_authenticated", False):
             from cchc.accounts import scope
 
-            self.editable = scope.unit_ids(actor, scope.Action.EDIT) or frozenset()
+            self.editable = scope.unit_ids(actor, scope.Action.EDIT)  # None: every unit (system admin)
 
     def period(self, code: str) -> Period | PeriodCodeError:
         key = code.strip().upper()

@@ -9,51 +9,51 @@ from cchc.indicators.models import IndicatorValue, Origin
 from cchc.indicators.selectors import value_of
 
 SON_TAY = "000.16.21.H42"
-DISTRICT = "000.00.21.H42"
+COMMUNE = "000.00.61.H42"  # Xã Hương Sơn, from 1/7/2025
 PROVINCE = "000.00.00.H42"
 
 
 @pytest.fixture
-def district_key(demo_org, make_user):
-    user = make_user("huyen", Role.DISTRICT_REVIEWER, demo_org[DISTRICT], full_name="Lê Văn Huyện")
+def officer_key(demo_org, make_user):
+    user = make_user("xamoi", Role.COMMUNE_OFFICER, demo_org[COMMUNE], full_name="Lê Văn Huyện")
     return {"HTTP_AUTHORIZATION": f"Bearer {create_token('test', user, 'một cửa tỉnh')[1]}"}
 
 
-def test_json_rows_dry_run_then_import_with_origin(client, district_key):
+def test_json_rows_dry_run_then_import_with_origin(client, officer_key):
     body = {
         "source": "Hệ thống một cửa tỉnh",
         "dry_run": True,
         "rows": [
-            {"don_vi": DISTRICT, "ky": "2025-6T", "ma_chi_tieu": "dossiers.district.received", "gia_tri": "2.517"},
-            {"don_vi": DISTRICT, "ky": "2025-6T", "ma_chi_tieu": "dossiers.district.resolved_early", "gia_tri": 800},
+            {"don_vi": COMMUNE, "ky": "2026-6T", "ma_chi_tieu": "dossiers.commune.received", "gia_tri": "2.517"},
+            {"don_vi": COMMUNE, "ky": "2026-6T", "ma_chi_tieu": "dossiers.commune.resolved_early", "gia_tri": 800},
         ],
     }
-    preview = client.post("/api/indicators/import/rows", body, content_type="application/json", **district_key)
+    preview = client.post("/api/indicators/import/rows", body, content_type="application/json", **officer_key)
     assert preview.status_code == 200 and preview.json()["added"] == 2 and preview.json()["dry_run"] is True
     assert not IndicatorValue.objects.exists()
     body["dry_run"] = False
-    done = client.post("/api/indicators/import/rows", body, content_type="application/json", **district_key)
+    done = client.post("/api/indicators/import/rows", body, content_type="application/json", **officer_key)
     assert done.status_code == 200 and done.json()["added"] == 2
-    row = IndicatorValue.objects.get(indicator__code="dossiers.district.received")
+    row = IndicatorValue.objects.get(indicator__code="dossiers.commune.received")
     assert row.value == 2517 and row.origin == Origin.API and row.origin_name == "Hệ thống một cửa tỉnh"
-    v = value_of(DISTRICT, "2025-6T", "dossiers.district.received")
+    v = value_of(COMMUNE, "2026-6T", "dossiers.commune.received")
     assert v.source_text.startswith("Nhập qua API (Hệ thống một cửa tỉnh): Lê Văn Huyện")
-    again = client.post("/api/indicators/import/rows", body, content_type="application/json", **district_key)
+    again = client.post("/api/indicators/import/rows", body, content_type="application/json", **officer_key)
     assert again.json()["unchanged"] == 2 and "Không có số liệu nào thay đổi" in again.json()["summary"]
-    values = client.get("/api/indicators/values", {"unit": DISTRICT, "period": "2025-6T"}, **district_key).json()
-    received = next(x for x in values["values"] if x["code"] == "dossiers.district.received")
+    values = client.get("/api/indicators/values", {"unit": COMMUNE, "period": "2026-6T"}, **officer_key).json()
+    received = next(x for x in values["values"] if x["code"] == "dossiers.commune.received")
     assert received["value"] == 2517 and received["provenance"]["origin"] == "api"
 
 
-def test_rejected_import_is_400_with_every_row_error(client, district_key):
+def test_rejected_import_is_400_with_every_row_error(client, officer_key):
     body = {
         "rows": [
-            {"don_vi": SON_TAY, "ky": "2021-NAM", "ma_chi_tieu": "legal.issued", "gia_tri": "1"},
-            {"don_vi": DISTRICT, "ky": "2021-NAM", "ma_chi_tieu": "dossiers.district.on_time_rate", "gia_tri": "9"},
-            {"don_vi": DISTRICT, "ky": "0000-NAM", "ma_chi_tieu": "legal.issued", "gia_tri": "1"},
+            {"don_vi": SON_TAY, "ky": "2026-NAM", "ma_chi_tieu": "legal.issued", "gia_tri": "1"},
+            {"don_vi": COMMUNE, "ky": "2026-NAM", "ma_chi_tieu": "dossiers.commune.on_time_rate", "gia_tri": "9"},
+            {"don_vi": COMMUNE, "ky": "0000-NAM", "ma_chi_tieu": "legal.issued", "gia_tri": "1"},
         ]
     }
-    response = client.post("/api/indicators/import/rows", body, content_type="application/json", **district_key)
+    response = client.post("/api/indicators/import/rows", body, content_type="application/json", **officer_key)
     assert response.status_code == 400
     errors = {(e["row"], e["field"]) for e in response.json()["errors"]}
     assert errors == {(2, "don_vi"), (3, "ma_chi_tieu"), (4, "ky")}
@@ -61,25 +61,22 @@ def test_rejected_import_is_400_with_every_row_error(client, district_key):
     assert not IndicatorValue.objects.exists()
 
 
-def test_file_upload_export_and_scope(client, district_key):
-    csv = f"don_vi;ky;ma_chi_tieu;gia_tri;ghi_chu\n{DISTRICT};2021-NAM;budget.revenue;12.500,75;ước\n"
+def test_file_upload_export_and_scope(client, officer_key):
+    csv = f"don_vi;ky;ma_chi_tieu;gia_tri;ghi_chu\n{COMMUNE};2026-NAM;budget.revenue;12.500,75;ước\n"
     upload = SimpleUploadedFile("ngan_sach.csv", csv.encode(), content_type="text/csv")
-    response = client.post("/api/indicators/import", {"file": upload}, **district_key)
+    response = client.post("/api/indicators/import", {"file": upload}, **officer_key)
     assert response.status_code == 200 and response.json()["added"] == 1
     assert IndicatorValue.objects.get().origin_name == "ngan_sach.csv"
-    exported = client.get("/api/indicators/export", {"unit": DISTRICT, "period": "2021-NAM"}, **district_key)
+    exported = client.get("/api/indicators/export", {"unit": COMMUNE, "period": "2026-NAM"}, **officer_key)
     assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
-    assert f"{DISTRICT};2021-NAM;budget.revenue;12500,75;ước" in exported.content.decode("utf-8-sig")
+    assert f"{COMMUNE};2026-NAM;budget.revenue;12500,75;ước" in exported.content.decode("utf-8-sig")
     assert (
-        client.get("/api/indicators/export", {"unit": PROVINCE, "period": "2021-NAM"}, **district_key).status_code
-        == 404
+        client.get("/api/indicators/export", {"unit": PROVINCE, "period": "2026-NAM"}, **officer_key).status_code == 404
     )
-    assert (
-        client.get("/api/indicators/values", {"unit": DISTRICT, "period": "2021-X"}, **district_key).status_code == 400
-    )
+    assert client.get("/api/indicators/values", {"unit": COMMUNE, "period": "2021-X"}, **officer_key).status_code == 400
     assert (
         client.get(
-            "/api/indicators/export", {"unit": DISTRICT, "period": "2021-NAM", "format": "pdf"}, **district_key
+            "/api/indicators/export", {"unit": COMMUNE, "period": "2026-NAM", "format": "pdf"}, **officer_key
         ).status_code
         == 400
     )

@@ -3,7 +3,9 @@ report with provenance "nhập từ tệp" and the importer's name; Sơn Tây's 
 
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from cchc.accounts.models import Role
 from cchc.indicators.demo import enter_demo_values
@@ -23,12 +25,18 @@ def test_district_own_figures_from_the_example_file(demo_org, make_user, compute
     before_son_tay = {v.code: (v.value, v.source) for v in values_for(SON_TAY, "2021-NAM")}
     assert value_of(DISTRICT, "2021-NAM", "plan.tasks_planned").value is None
     area_before = value_of(DISTRICT, "2021-NAM", "dossiers.commune.received").value
-    make_user("huyen", Role.DISTRICT_REVIEWER, demo_org[DISTRICT], full_name="Lê Văn Huyện")
-    call_command("indicators", "import", str(EXAMPLE), "--user", "huyen")
+    # The district ended on 30/6/2025: its reviewer may no longer write (every row is refused, nothing saved);
+    # the province's system administrator imports its history.
+    make_user("huyen", Role.DISTRICT_REVIEWER, demo_org[DISTRICT])
+    with pytest.raises(CommandError):
+        call_command("indicators", "import", str(EXAMPLE), "--user", "huyen")
+    assert "Dòng 2, cột “don_vi”" in capsys.readouterr().err
+    make_user("quantri", Role.SYSTEM_ADMIN, demo_org["000.00.00.H42"], full_name="Nguyễn Quản Trị")
+    call_command("indicators", "import", str(EXAMPLE), "--user", "quantri")
     assert "thêm mới 23" in capsys.readouterr().out
     planned = value_of(DISTRICT, "2021-NAM", "plan.tasks_planned")
     assert planned.value == 32
-    assert planned.source_text.startswith("Nhập từ tệp so_lieu_huyen_huong_son_2021.csv: Lê Văn Huyện")
+    assert planned.source_text.startswith("Nhập từ tệp so_lieu_huyen_huong_son_2021.csv: Nguyễn Quản Trị")
     rows = live_rows(demo_org[DISTRICT], get_period("2021-NAM"))
     printed = {r["code"]: r for r in appendix_rows(rows) if r["code"]}
     assert printed["plan.tasks_planned"]["value"] == "32" and printed["inspection.departments"]["value"] == "5"
@@ -41,5 +49,5 @@ def test_district_own_figures_from_the_example_file(demo_org, make_user, compute
     assert {v.code: (v.value, v.source) for v in values_for(SON_TAY, "2021-NAM")} == before_son_tay
     assert before_son_tay["plan.tasks_planned"] == (28, "computed")
     # importing the same file again changes nothing
-    call_command("indicators", "import", str(EXAMPLE), "--user", "huyen")
+    call_command("indicators", "import", str(EXAMPLE), "--user", "quantri")
     assert "không đổi 23" in capsys.readouterr().out

@@ -56,29 +56,29 @@ def _audit_values() -> int:
 
 # ---- A. any figure can be entered, with its origin ------------------------------------------------------
 def test_computed_figure_can_be_entered_with_origin_ratio_and_heading_cannot(demo_org, make_user):
-    reviewer = make_user("huyen", Role.DISTRICT_REVIEWER, demo_org[DISTRICT])
+    officer = make_user("xamoi", Role.COMMUNE_OFFICER, demo_org[NEW_COMMUNE], full_name="Phan Thị Mới")
     result = enter_value(
-        reviewer,
-        demo_org[DISTRICT],
-        "2024-6T",
-        "dossiers.district.received",
+        officer,
+        demo_org[NEW_COMMUNE],
+        "2026-Q3",
+        "dossiers.commune.received",
         "2.517",
         "Theo Hệ thống một cửa của tỉnh",
         origin=Origin.API,
         origin_name="Một cửa tỉnh",
     )
     assert result.value.value == 2517 and result.value.origin == Origin.API
-    v = value_of(DISTRICT, "2024-6T", "dossiers.district.received")
+    v = value_of(NEW_COMMUNE, "2026-Q3", "dossiers.commune.received")
     assert v.value == 2517 and v.source == "entered"
-    assert v.source_text.startswith(f"Nhập qua API (Một cửa tỉnh): {reviewer.display_name}")
+    assert v.source_text.startswith("Nhập qua API (Một cửa tỉnh): Phan Thị Mới")
     event = AuditEvent.objects.get(verb="indicators.value_entered")
-    assert event.actor == reviewer and event.data["origin"] == "api" and event.data["new"] == "2517"
+    assert event.actor == officer and event.data["origin"] == "api" and event.data["new"] == "2517"
     with pytest.raises(ValidationError, match="Tỷ lệ không nhập: tính từ tử số và mẫu số"):
-        enter_value(reviewer, demo_org[DISTRICT], "2024-6T", "dossiers.district.on_time_rate", "96,5")
+        enter_value(officer, demo_org[NEW_COMMUNE], "2026-Q3", "dossiers.commune.on_time_rate", "96,5")
     with pytest.raises(ValidationError, match="dòng tiêu đề"):
-        enter_value(reviewer, demo_org[DISTRICT], "2024-6T", "plan", "1")
-    # a system actor (a command) is recorded by its name
-    enter_value("cchc thử nghiệm", demo_org[DISTRICT], "2024-6T", "legal.issued", 4)
+        enter_value(officer, demo_org[NEW_COMMUNE], "2026-Q3", "plan", "1")
+    # a system actor (a command) is recorded by its name; it may write for an ended district (history)
+    enter_value("cchc thử nghiệm", demo_org[DISTRICT], "2021-NAM", "legal.issued", 4)
     row = IndicatorValue.objects.get(indicator__code="legal.issued")
     assert row.entered_by is None and row.entered_by_label == "cchc thử nghiệm" and row.origin == Origin.PAGE
 
