@@ -30,17 +30,17 @@ def database_url() -> str:
 
 def env(var_dir: Path, **extra: str) -> dict[str, str]:
     out = dict(os.environ)
-    out.update(
-        DATABASE_URL=database_url(),
-        CCHC_VAR_DIR=str(var_dir),
-        CCHC_CACHE_URL=REDIS_URL,
-        CCHC_REQUEST_LOG="0",
-        CCHC_ALLOWED_HOSTS="127.0.0.1,localhost",
-        CCHC_DB_CONN_MAX_AGE="0",
-        CCHC_SECRET_KEY="cle-de-test-des-serveurs-" + "x" * 40,
-        CCHC_DEBUG="0",
-        **extra,
-    )
+    defaults = {
+        "DATABASE_URL": database_url() if connection.vendor == "postgresql" else "",
+        "CCHC_VAR_DIR": str(var_dir),
+        "CCHC_CACHE_URL": REDIS_URL,
+        "CCHC_REQUEST_LOG": "0",
+        "CCHC_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CCHC_DB_CONN_MAX_AGE": "0",
+        "CCHC_SECRET_KEY": "cle-de-test-des-serveurs-" + "x" * 40,
+        "CCHC_DEBUG": "0",
+    }
+    out.update({**defaults, **extra})
     return out
 
 
