@@ -518,7 +518,7 @@ def main() -> int:
             for proc in procs:
                 _stop(proc)
         figures[label] = report(label, rec, wall, side)
-        if side.get("import", ("",))[0] == "Hoàn thành":
+        if side.get("import", ("",))[0].startswith("Hoàn thành"):
             imported += ARGS.import_rows
     # Nothing lost, nothing twice.
     stored = set(Rating.objects.filter(dossier_code__in=sent["rated"]).values_list("dossier_code", flat=True))
