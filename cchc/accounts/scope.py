@@ -9,6 +9,7 @@ The reach of a role:
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
@@ -96,10 +98,19 @@ def _writable(graph: OrgGraph, unit_id: int) -> set[int]:
 def unit_ids(user: User, action: Action, graph: OrgGraph | None = None) -> frozenset[int] | None:
     """The ids of the units ``user`` may touch for ``action``; None means every unit.
 
-    A command-line actor — a string such as ``"cchc demo"`` that services accept in place of a user —
-    is the console administrator: whoever runs ``cchc`` on the server already holds the database."""
-    if isinstance(user, str):
+    Only a :class:`~cchc.accounts.actors.SystemActor` (a command run on the server, the demo loader) reaches
+    every unit: whoever runs ``cchc`` on the server already holds the database. ``None`` and anonymous users
+    reach nothing. A plain string such as ``"cchc demo"`` is still read as a system actor for the callers
+    not yet converted (issue 12, item 7), with a DeprecationWarning."""
+    if isinstance(user, SystemActor):
         return None
+    if isinstance(user, str):
+        warnings.warn(
+            f"Actor given as a string ({user!r}): pass SystemActor({user!r}).", DeprecationWarning, stacklevel=2
+        )
+        return None
+    if user is None:
+        return frozenset()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cache: dict[Action, frozenset[int] | None] = user.__dict__.setdefault("_cchc_scope_cache", {})
