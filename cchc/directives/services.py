@@ -128,7 +128,7 @@ def attach_evidence(actor, document: DirectiveDocument, target: models.Model, no
             document=document,
             content_type=ct,
             object_id=str(target.pk),
-            defaults={"note": note.strip(), "created_by": actor if not isinstance(actor, str) else None},
+            defaults={"note": note.strip(), "created_by": actor if getattr(actor, "is_authenticated", False) else None},
         )
         if not created and link.note != note.strip() and note.strip():
             link.note = note.strip()

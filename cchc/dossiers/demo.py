@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from cchc.accounts.actors import DEMO
 from cchc.org.models import Level, OrgUnit
 
 PROCEDURES_FILE = Path(settings.BASE_DIR) / "data" / "dossiers" / "procedures_demo.csv"
@@ -109,7 +110,7 @@ def run(out) -> None:
     from cchc.dossiers.importer import import_dossiers
     from cchc.dossiers.services import import_procedures
 
-    result = import_procedures(PROCEDURES_FILE, actor="cchc demo")
+    result = import_procedures(PROCEDURES_FILE, actor=DEMO)
     out(f"Danh mục thủ tục minh họa: {result.summary()}")
     if not OrgUnit.objects.filter(level=Level.COMMUNE).exists():
         out("Chưa có đơn vị minh họa: bỏ qua hồ sơ minh họa.")
@@ -118,5 +119,5 @@ def run(out) -> None:
     writer = csv.writer(buf)
     writer.writerow(HEADER)
     writer.writerows(demo_rows())
-    result = import_dossiers("ho_so_minh_hoa.csv", actor="cchc demo", content=buf.getvalue().encode("utf-8"))
+    result = import_dossiers("ho_so_minh_hoa.csv", actor=DEMO, content=buf.getvalue().encode("utf-8"))
     out(f"Hồ sơ minh họa: {result.summary()}")

@@ -297,7 +297,8 @@ def import_dossiers(
         code: (pk, vf.toordinal() - _EPOCH, (vt.toordinal() - _EPOCH) if vt else 1 << 30)
         for code, pk, vf, vt in OrgUnit.objects.values_list("code", "pk", "valid_from", "valid_to")
     }
-    allowed = scope.unit_ids(actor, scope.Action.EDIT) if getattr(actor, "is_authenticated", False) else None
+    # A user's own units; a SystemActor (a command on the server) every unit; None or anonymous: none.
+    allowed = scope.unit_ids(actor, scope.Action.EDIT)
     procs: dict[str, _Proc] = {
         p.code: _Proc(
             p.pk, p.field_id, p.time_unit, p.time_value, p.cutoff.hour * 60 + p.cutoff.minute if p.cutoff else -1

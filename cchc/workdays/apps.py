@@ -4,17 +4,19 @@ from django.db.models.signals import post_migrate
 
 def _load_shipped_notices(sender, using="default", **kwargs) -> None:
     """After migrate (and after a test flush): the shipped notices for the years nobody loaded by hand."""
+    from cchc.accounts.actors import MIGRATE
     from cchc.workdays.services import load_shipped_notices
 
     if using != "default":
         return
-    load_shipped_notices(actor="cchc migrate")
+    load_shipped_notices(actor=MIGRATE)
 
 
 def _demo(out) -> None:
+    from cchc.accounts.actors import DEMO
     from cchc.workdays.services import load_shipped_notices
 
-    result = load_shipped_notices(actor="cchc demo")
+    result = load_shipped_notices(actor=DEMO)
     out(f"Lịch làm việc (thông báo nghỉ lễ có sẵn): {result.summary()}")
 
 

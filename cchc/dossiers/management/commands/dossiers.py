@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.core.management.base import GroupCommand
 from cchc.core.vnformat import VietnameseParseError, format_date, format_number, format_percent, parse_date
@@ -33,7 +34,9 @@ class Command(GroupCommand):
 
     def do_import_procedures(self, *, file, dry_run=False, **_):
         self.stdout.write(
-            services.import_procedures(file, actor="cchc dossiers import-procedures", dry_run=dry_run).summary()
+            services.import_procedures(
+                file, actor=SystemActor("cchc dossiers import-procedures"), dry_run=dry_run
+            ).summary()
         )
 
     def args_import(self, parser) -> None:
@@ -44,7 +47,7 @@ class Command(GroupCommand):
     def do_import(self, *, file, dry_run=False, mapping=None, **_):
         try:
             result = importer.import_dossiers(
-                file, actor="cchc dossiers import", dry_run=dry_run, mapping=importer.read_mapping(mapping)
+                file, actor=SystemActor("cchc dossiers import"), dry_run=dry_run, mapping=importer.read_mapping(mapping)
             )
         except FileNotFoundError as exc:
             raise CommandError(f"Không có tệp {file}.") from exc
