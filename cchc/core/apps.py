@@ -15,6 +15,9 @@ class CoreConfig(AppConfig):
         from cchc.core.security import count_failed_login
 
         user_login_failed.connect(count_failed_login, dispatch_uid="cchc-login-account-cap")
+        from cchc.core.audit_views import router as audit_router
+
+        registry.register_api_router("/audit", audit_router)
 
         registry.register_nav(registry.NavEntry("Việc cần làm", "core:home", order=0, desk=True))
         registry.register_todo(todo.setup_items)
