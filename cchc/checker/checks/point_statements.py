@@ -36,14 +36,35 @@ class Statement:
     end: int
     text: str
     code: str = ""
+    fraction: bool = False  # "0,5/1 điểm": the points check (points.py) already compares this form
+    heading: bool = False
     roles: dict[Role, list[Figure]] = field(default_factory=dict)
 
     def one(self, role: Role) -> Decimal | None:
         vals = {f.value for f in self.roles.get(role, [])}
         return vals.pop() if len(vals) == 1 else None
 
+    def deductions(self) -> list[Figure]:
+        """The deductions, a restatement counted once ("bị áp dụng điểm trừ 1 điểm, bị trừ 1 điểm")."""
+        out: list[Figure] = []
+        for f in self.roles.get(Role.DEDUCTED, []):
+            if (
+                out
+                and out[-1].value == f.value
+                and len(self.unit.text[out[-1].end - self.unit.start : f.start - self.unit.start].split()) <= 4
+            ):
+                continue
+            out.append(f)
+        return out
+
+    @property
+    def penalty(self) -> bool:
+        """A penalty criterion (“… (điểm trừ)”): counted outside the 100 points, not in its field's loss."""
+        name = re.search(r"“([^”]*)”", self.text)
+        return bool(name and re.search(r"điểm trừ|điểm thưởng", name.group(1), re.IGNORECASE))
+
     def loss(self) -> Decimal | None:
-        lost, deducted = self.one(Role.LOST), self.roles.get(Role.DEDUCTED, [])
+        lost, deducted = self.one(Role.LOST), self.deductions()
         if lost is not None:
             return lost
         return sum((f.value for f in deducted), Decimal(0)) if deducted else None
@@ -62,20 +83,32 @@ def _is_points(f: Figure, text: str, scope: str) -> bool:
     return not f.noun and "điểm" in scope and bool(re.search(r"(đạt|được|tối đa|trừ|mất|thiếu)\s*$", before))
 
 
+def _starts_statement(text: str, m: re.Match) -> bool:
+    """A mention that opens a statement: not inside a quoted name (“Tỷ lệ hồ sơ lĩnh vực đất đai…”), and
+    "lĩnh vực" only at the start of a clause ("1. Lĩnh vực…", "trong đó lĩnh vực…, lĩnh vực…")."""
+    before = text[: m.start()]
+    if before.count("“") > before.count("”") or before.count('"') % 2:
+        return False
+    if m.group(0).lower().startswith("lĩnh vực"):
+        return bool(re.search(r"(?:^|[;:.,]\s*|trong đó\s+|[-+•]\s*)$", before, re.IGNORECASE))
+    return True
+
+
 def _statements(ctx: Context, unit: Unit) -> list[Statement]:
     text = unit.text
-    cuts = [0] + [m.start() for m in _SPLIT.finditer(text) if m.start() > 0] + [len(text)]
+    cuts = [0] + [m.start() for m in _SPLIT.finditer(text) if m.start() > 0 and _starts_statement(text, m)]
+    cuts.append(len(text))
     out = []
     figs = ctx.unit_figures(unit)
     for a, b in itertools.pairwise(cuts):
         part = text[a:b]
-        if any(f.kind == "fraction" and f.score and a <= f.start - unit.start < b for f in figs):
-            continue  # "0,5/1 điểm (điểm trừ 0,5)": the points check reads the fraction form
+        fractions = [f for f in figs if f.kind == "fraction" and f.score and a <= f.start - unit.start < b]
         pts = [f for f in figs if a <= f.start - unit.start < b and _is_points(f, text, part)]
-        if not pts:
+        if not pts and not fractions:
             continue
         m = _CODE.search(part)
-        st = Statement(unit, unit.start + a, unit.start + b, part, (m.group(1) or m.group(2)) if m else "")
+        code = (m.group(1) or m.group(2)) if m else ""
+        st = Statement(unit, unit.start + a, unit.start + b, part, code, bool(fractions), unit.heading and a == 0)
         prev_end, prev_role = a, Role.OTHER
         for f in pts:
             window = text[prev_end : f.start - unit.start]
@@ -84,8 +117,17 @@ def _statements(ctx: Context, unit: Unit) -> list[Statement]:
                 role = Role.LOST  # "thấp hơn điểm tối đa 1,5 điểm là 0,5 điểm"
             st.roles.setdefault(role, []).append(f)
             prev_end, prev_role = f.end - unit.start, role
+        if len(fractions) == 1:  # "được 0,5/1 điểm": obtained over maximum
+            st.roles.setdefault(Role.OBTAINED, []).append(_part(fractions[0], fractions[0].num))
+            st.roles.setdefault(Role.MAX, []).append(_part(fractions[0], fractions[0].den))
         out.append(st)
     return out
+
+
+def _part(f: Figure, value: Decimal) -> Figure:
+    from dataclasses import replace
+
+    return replace(f, kind="number", value=value)
 
 
 def all_statements(ctx: Context) -> list[Statement]:
@@ -100,10 +142,12 @@ def check_point_statements(ctx: Context) -> list[Finding]:
     """obtained + lost = maximum; the deduction stated equals the loss stated."""
     out = []
     for st in all_statements(ctx):
+        if st.fraction:
+            continue
         mx, got = st.one(Role.MAX), st.one(Role.OBTAINED)
         if got is None and not st.roles.get(Role.OBTAINED):
             got = st.one(Role.SELF)
-        lost, deducted = st.one(Role.LOST), st.roles.get(Role.DEDUCTED, [])
+        lost, deducted = st.one(Role.LOST), st.deductions()
         ded = sum((f.value for f in deducted), Decimal(0)) if deducted else None
         if lost is not None and ded is not None and lost != ded:
             out.append(
@@ -140,6 +184,7 @@ class Loss:
     code: str
     value: Decimal
     where: str
+    start: int = -1  # offset of a criterion written in prose (table rows: -1)
 
 
 def _table_losses(ctx: Context) -> list[Loss]:
@@ -177,11 +222,15 @@ def _field_of(text: str) -> str:
     return ""
 
 
-def check_point_totals(ctx: Context) -> list[Finding]:
-    """Losses of the criteria against the loss a field states, and against a stated grand total."""
-    criteria: list[Loss] = _table_losses(ctx)
-    fields: list[tuple[Statement, str, Decimal]] = []
-    grand: list[tuple[Statement, Decimal, int | None]] = []
+@dataclass
+class _Totals:
+    criteria: list[Loss] = field(default_factory=list)
+    fields: list[tuple[Statement, str, Decimal]] = field(default_factory=list)
+    grand: list[tuple[Statement, Decimal, int | None]] = field(default_factory=list)
+
+
+def _collect(ctx: Context) -> _Totals:
+    t = _Totals(criteria=_table_losses(ctx))
     for st in all_statements(ctx):
         loss = st.loss()
         if loss is None:
@@ -189,18 +238,46 @@ def check_point_totals(ctx: Context) -> list[Finding]:
         head = st.text[:60]
         listed = _LISTED.search(st.text)
         if _TOTAL.search(st.text) and listed and not re.match(r"\s*lĩnh vực", head, re.IGNORECASE):
-            grand.append((st, loss, int(listed.group(1)) if listed.group(1) else None))
-        elif re.match(r"\s*lĩnh vực", head, re.IGNORECASE) or re.search(r"lĩnh vực[^:;]{0,60}$", st.text[:1]):
-            fields.append((st, _field_of(st.text), loss))
-        elif re.match(r"\s*tiêu chí", head, re.IGNORECASE) or st.code:
-            criteria.append(Loss(st.code, loss, st.unit.location_text(ctx.doc.line_word)))
+            t.grand.append((st, loss, int(listed.group(1)) if listed.group(1) else None))
+        elif re.match(r"\s*lĩnh vực", head, re.IGNORECASE):
+            t.fields.append((st, _field_of(st.text), loss))
+        elif st.heading and not st.code:
+            # "1. Công tác chỉ đạo, điều hành … (đạt 9,7/12 điểm, bị mất 2,3 điểm)": a field's heading; its
+            # criteria are the ones written under it (the heading's number need not be the field's code)
+            t.fields.append((st, "", loss))
+        elif (re.match(r"\s*tiêu chí", head, re.IGNORECASE) or st.code) and not st.penalty:
+            t.criteria.append(Loss(st.code, loss, st.unit.location_text(ctx.doc.line_word), st.start))
+    return t
+
+
+def _once(losses: list[Loss]) -> list[Loss]:
+    """A criterion listed in the text and again in the appendix counts once."""
+    seen, out = set(), []
+    for c in losses:
+        if c.code and c.code in seen:
+            continue
+        seen.add(c.code)
+        out.append(c)
+    return out
+
+
+def check_point_totals(ctx: Context) -> list[Finding]:
+    """Losses of the criteria against the loss a field states, and against a stated grand total."""
+    t = _collect(ctx)
     out = []
-    for st, code, loss in fields:
-        mine = [c for c in criteria if code and c.code.split(".")[0] == code]
+    starts = sorted(st.start for st, _, _ in t.fields)
+    for st, code, loss in t.fields:
+        if code:
+            mine = [c for c in t.criteria if c.code.split(".")[0] == code]
+        else:
+            nxt = next((x for x in starts if x > st.start), None)
+            mine = [c for c in t.criteria if c.start > st.start and (nxt is None or c.start < nxt) and c.start >= 0]
+        mine = _once(mine)
         if len(mine) >= 2:
             out += _sum_finding(ctx, st, loss, mine, "lĩnh vực")
-    for st, loss, count in grand:
-        stated_fields = [f for f in fields if f[0].start < st.start]
+    criteria = _once(t.criteria)
+    for st, loss, count in t.grand:
+        stated_fields = [f for f in t.fields if f[0].start < st.start]
         if count is not None and re.search(r"lĩnh vực", st.text, re.IGNORECASE):
             if len(stated_fields) == count:
                 parts = [Loss(c, v, s.unit.location_text(ctx.doc.line_word)) for s, c, v in stated_fields]

@@ -53,8 +53,10 @@ def _announced(ctx: Context, unit: Unit, colon: int) -> Figure | None:
         return None
     f = before[-1]
     gap = unit.text[f.end - unit.start : colon]
-    if re.search(r"[\d;()]", gap) or len(gap.split()) > 15 or not f.noun:
-        return None
+    if re.search(r"[\d;()]|[.!?]\s", gap) or len(gap.split()) > 15 or not f.noun:
+        return None  # the count and the colon must be in one sentence
+    if f.noun == "điểm" or f.value != f.value.to_integral_value():
+        return None  # points and decimals are amounts, not numbers of items
     if re.search(r"\b(một số|các|những|nhiều|như|với|nội dung)\b", gap, re.IGNORECASE):
         return None  # "19 bài với một số nội dung: …" lists the topics, not the articles
     if re.search(r"\b(gồm|bao gồm|trong đó|cụ thể)\b", gap, re.IGNORECASE) and len(gap.split()) > 10:
