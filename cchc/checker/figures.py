@@ -267,152 +267,169 @@ def _ordinal_column(unit: Unit, doc: Document) -> bool:
     return any(h in ("stt", "tt", "số tt", "số thứ tự") for h in heads)
 
 
-def unit_figures(unit: Unit, doc: Document) -> list[Figure]:
-    text, base, table = unit.text, unit.start, unit.table is not None
-    ordinal = _ordinal_column(unit, doc)
-    spans = _Spans()
-    out: list[Figure] = []
-    sents = sentences(text)
-    row_label = _row_label(unit, doc)
+class _UnitReader:
+    """Reads the figures of one paragraph or cell, phase by phase: masks, document numbers, dates, fractions,
+    then percentages, money and plain numbers; each phase leaves the spans it took to the next."""
 
-    def sentence_of(pos: int) -> tuple[int, int]:
-        for a, b in sents:
+    def __init__(self, unit: Unit, doc: Document) -> None:
+        self.unit, self.text, self.base = unit, unit.text, unit.start
+        self.table = unit.table is not None
+        self.ordinal = _ordinal_column(unit, doc)
+        self.spans = _Spans()
+        self.out: list[Figure] = []
+        self.sents = sentences(self.text)
+        self.row_label = _row_label(unit, doc)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for a, b in self.sents:
             if a <= pos < b:
                 return a, b
-        return sents[-1]
+        return self.sents[-1]
 
-    def add(kind: str, m: re.Match, a: int | None = None, b: int | None = None, **kw) -> Figure:
+    def add(self, kind: str, m: re.Match, a: int | None = None, b: int | None = None, **kw) -> Figure:
         a = m.start() if a is None else a
         b = m.end() if b is None else b
-        s = sentence_of(a)
+        s = self.sentence_of(a)
         fig = Figure(
             kind=kind,
-            text=text[a:b],
-            start=base + a,
-            end=base + b,
-            unit=unit,
-            sentence=(base + s[0], base + s[1]),
+            text=self.text[a:b],
+            start=self.base + a,
+            end=self.base + b,
+            unit=self.unit,
+            sentence=(self.base + s[0], self.base + s[1]),
             **kw,
         )
-        spans.take(a, b)
-        out.append(fig)
+        self.spans.take(a, b)
+        self.out.append(fig)
         return fig
 
-    for rx in MASKS:
-        for m in rx.finditer(text):
-            spans.take(m.start(), m.end())
-    # document numbers first: their digits are not counts
-    for m in PARTY_REF.finditer(text):
-        if spans.free(m.start(), m.end()):
-            add("docref", m, symbol=f"{m.group(2)}{m.group(3)}{m.group(4)}", extra={"party": True})
-    for m in SHORT_REF.finditer(text):
-        if spans.free(m.start(2), m.end(2)):
-            add("docref", m, m.start(2), m.end(2), doc_type=m.group(1), symbol="", extra={"short": True})
-    for m in DOC_REF.finditer(text):
-        if not spans.free(m.start(), m.end()):
-            continue
-        symbol = re.sub(r"\s", "", m.group(2))
-        tb = TYPE_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
-        before = text[max(0, m.start() - 12) : m.start()]
-        if not tb and not re.search(r"số\s*:?\s*$", before, re.IGNORECASE):
-            # "14 buổi/ Tuần" or a fraction followed by a capitalised word: only a symbol with a dash or
-            # a known shape counts as a document number without "số" before it
-            if "-" not in symbol:
-                continue
-        add("docref", m, symbol=symbol, doc_type=tb.group(1) if tb else "", value=Decimal(m.group(1)))
-    # dates
-    for rx in (DATE_LONG, DATE_DMY):
-        for m in rx.finditer(text):
+    def read(self) -> list[Figure]:
+        for phase in (self.masks, self.doc_refs, self.dates, self.fractions, self.amounts, self.numbers):
+            phase()
+        self.out.sort(key=lambda f: f.start)
+        return self.out
+
+    def masks(self) -> None:
+        for rx in MASKS:
+            for m in rx.finditer(self.text):
+                self.spans.take(m.start(), m.end())
+
+    def doc_refs(self) -> None:
+        """Document numbers first: their digits are not counts."""
+        text, spans = self.text, self.spans
+        for m in PARTY_REF.finditer(text):
+            if spans.free(m.start(), m.end()):
+                self.add("docref", m, symbol=f"{m.group(2)}{m.group(3)}{m.group(4)}", extra={"party": True})
+        for m in SHORT_REF.finditer(text):
+            if spans.free(m.start(2), m.end(2)):
+                self.add("docref", m, m.start(2), m.end(2), doc_type=m.group(1), symbol="", extra={"short": True})
+        for m in DOC_REF.finditer(text):
             if not spans.free(m.start(), m.end()):
                 continue
-            d, mo, y = (int(g) for g in m.groups())
-            try:
-                if y > 9999 or y < 1900:
-                    raise ValueError
-                add("date", m, day=date(y, mo, d))
-            except ValueError:
-                add("bad_date", m, extra={"d": d, "m": mo, "y": y})
-    for m in DATE_DM.finditer(text):
-        if not spans.free(m.start(), m.end()):
-            continue
-        for dm in re.finditer(r"(\d{1,2})/(\d{1,2})", m.group(0)):
-            d, mo = int(dm.group(1)), int(dm.group(2))
-            a, b = m.start() + dm.start(), m.start() + dm.end()
-            ok = 1 <= mo <= 12 and 1 <= d <= calendar.monthrange(2024, mo)[1]  # 2024: 29/02 may exist
-            add("date" if ok else "bad_date", m, a, b, extra={"d": d, "m": mo, "y": None, "no_year": True})
-    for m in MONTH_YEAR.finditer(text):
-        if spans.free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12 and 1945 <= int(m.group(2)) <= 2100:
-            after = text[m.end() : m.end() + 12]
-            if not _NOUN_RX.match(after):
-                spans.take(m.start(), m.end())
-    # fractions
-    for m in FRACTION.finditer(text):
-        if not spans.free(m.start(), m.end()):
-            continue
-        num, den = _num(m.group(1), table), _num(m.group(2), table)
-        if num is None or den is None:
-            continue
-        before, after = text[max(0, m.start() - 25) : m.start()], text[m.end() : m.end() + 15]
-        score = bool(SCORE_AFTER.match(after) or SCORE_BEFORE.search(before) or "đ" in m.group(0))
-        rank = bool(RANK_BEFORE.search(before))
-        plain_small = num <= 31 and den <= 12 and "." not in m.group(0) and "," not in m.group(0)
-        if plain_small and not (score or rank or _NOUN_RX.match(after)):
-            continue  # could be a day/month
-        ctx = clause_before(text, m.start())
-        add(
-            "fraction",
-            m,
-            num=num,
-            den=den,
-            value=num,
-            score=score,
-            rank=rank,
-            measure=measure_in(ctx) or (measure_in(row_label) if table else ""),
-            level=level_in(text[: m.start()]) or level_in(row_label),
-            scope=_scope(text[: m.start()] + " " + row_label),
-            noun=_noun(after),
-        )
-    for m in PERCENT.finditer(text):
-        if not spans.free(m.start(), m.end()):
-            continue
-        v = _num(m.group(1), table)
-        if v is not None:
-            add(
-                "percent",
+            symbol = re.sub(r"\s", "", m.group(2))
+            tb = TYPE_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
+            before = text[max(0, m.start() - 12) : m.start()]
+            if not tb and not re.search(r"số\s*:?\s*$", before, re.IGNORECASE) and "-" not in symbol:
+                # "14 buổi/ Tuần" or a fraction followed by a capitalised word: only a symbol with a dash or
+                # a known shape counts as a document number without "số" before it
+                continue
+            self.add("docref", m, symbol=symbol, doc_type=tb.group(1) if tb else "", value=Decimal(m.group(1)))
+
+    def dates(self) -> None:
+        text, spans = self.text, self.spans
+        for rx in (DATE_LONG, DATE_DMY):
+            for m in rx.finditer(text):
+                if not spans.free(m.start(), m.end()):
+                    continue
+                d, mo, y = (int(g) for g in m.groups())
+                try:
+                    if y > 9999 or y < 1900:
+                        raise ValueError
+                    self.add("date", m, day=date(y, mo, d))
+                except ValueError:
+                    self.add("bad_date", m, extra={"d": d, "m": mo, "y": y})
+        for m in DATE_DM.finditer(text):
+            if not spans.free(m.start(), m.end()):
+                continue
+            for dm in re.finditer(r"(\d{1,2})/(\d{1,2})", m.group(0)):
+                d, mo = int(dm.group(1)), int(dm.group(2))
+                a, b = m.start() + dm.start(), m.start() + dm.end()
+                ok = 1 <= mo <= 12 and 1 <= d <= calendar.monthrange(2024, mo)[1]  # 2024: 29/02 may exist
+                self.add("date" if ok else "bad_date", m, a, b, extra={"d": d, "m": mo, "y": None, "no_year": True})
+        for m in MONTH_YEAR.finditer(text):
+            if spans.free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12 and 1945 <= int(m.group(2)) <= 2100:
+                if not _NOUN_RX.match(text[m.end() : m.end() + 12]):
+                    spans.take(m.start(), m.end())
+
+    def _context(self, m: re.Match) -> dict:
+        """What the clause before a figure says it counts: measure, level, scope."""
+        text, row_label = self.text, self.row_label
+        return {
+            "measure": measure_in(clause_before(text, m.start())) or (measure_in(row_label) if self.table else ""),
+            "level": level_in(text[: m.start()]) or level_in(row_label),
+            "scope": _scope(text[: m.start()] + " " + row_label),
+        }
+
+    def fractions(self) -> None:
+        text = self.text
+        for m in FRACTION.finditer(text):
+            if not self.spans.free(m.start(), m.end()):
+                continue
+            num, den = _num(m.group(1), self.table), _num(m.group(2), self.table)
+            if num is None or den is None:
+                continue
+            before, after = text[max(0, m.start() - 25) : m.start()], text[m.end() : m.end() + 15]
+            score = bool(SCORE_AFTER.match(after) or SCORE_BEFORE.search(before) or "đ" in m.group(0))
+            rank = bool(RANK_BEFORE.search(before))
+            plain_small = num <= 31 and den <= 12 and "." not in m.group(0) and "," not in m.group(0)
+            if plain_small and not (score or rank or _NOUN_RX.match(after)):
+                continue  # could be a day/month
+            self.add(
+                "fraction",
+                m,
+                num=num,
+                den=den,
+                value=num,
+                score=score,
+                rank=rank,
+                noun=_noun(after),
+                **self._context(m),
+            )
+
+    def amounts(self) -> None:
+        text = self.text
+        for m in PERCENT.finditer(text):
+            v = _num(m.group(1), self.table) if self.spans.free(m.start(), m.end()) else None
+            if v is not None:
+                measure = measure_in(clause_before(text, m.start()))
+                self.add("percent", m, value=v, decimals=_decimals(m.group(1), v), measure=measure)
+        for m in MONEY.finditer(text):
+            v = _num(m.group(1), self.table) if self.spans.free(m.start(), m.end()) else None
+            if v is not None:
+                self.add("money", m, value=v * _MULT.get(m.group(2), Decimal(1)), noun="đồng")
+
+    def numbers(self) -> None:
+        text = self.text
+        for m in NUMBER.finditer(text):
+            v = _num(m.group(1), self.table) if self.spans.free(m.start(), m.end()) else None
+            if v is None:
+                continue
+            before = text[max(0, m.start() - 25) : m.start()]
+            after = text[m.end() : m.end() + 20]
+            label_like = self.ordinal or bool(_LABEL_BEFORE.search(before)) or bool(re.match(r"^\s*/", after))
+            self.add(
+                "number",
                 m,
                 value=v,
+                label_like=label_like,
+                noun=_noun(after),
                 decimals=_decimals(m.group(1), v),
-                measure=measure_in(clause_before(text, m.start())),
+                **self._context(m),
             )
-    for m in MONEY.finditer(text):
-        if not spans.free(m.start(), m.end()):
-            continue
-        v = _num(m.group(1), table)
-        if v is not None:
-            add("money", m, value=v * _MULT.get(m.group(2), Decimal(1)), noun="đồng")
-    for m in NUMBER.finditer(text):
-        if not spans.free(m.start(), m.end()):
-            continue
-        v = _num(m.group(1), table)
-        if v is None:
-            continue
-        before = text[max(0, m.start() - 25) : m.start()]
-        after = text[m.end() : m.end() + 20]
-        ctx = clause_before(text, m.start())
-        label_like = ordinal or bool(_LABEL_BEFORE.search(before)) or bool(re.match(r"^\s*/", after))
-        add(
-            "number",
-            m,
-            value=v,
-            label_like=label_like,
-            noun=_noun(after),
-            measure=measure_in(ctx) or (measure_in(row_label) if table else ""),
-            level=level_in(text[: m.start()]) or level_in(row_label),
-            scope=_scope(text[: m.start()] + " " + row_label),
-            decimals=_decimals(m.group(1), v),
-        )
-    out.sort(key=lambda f: f.start)
-    return out
+
+
+def unit_figures(unit: Unit, doc: Document) -> list[Figure]:
+    return _UnitReader(unit, doc).read()
 
 
 def _noun(after: str) -> str:
