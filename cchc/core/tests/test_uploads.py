@@ -42,6 +42,9 @@ CHILD = textwrap.dedent(
         elif target == "checker":
             from cchc.checker.reading import read_document
             read_document(path)
+        elif target == "indicators":
+            from cchc.indicators.importing import read_file
+            read_file(path.rsplit("/", 1)[-1], open(path, "rb").read())
         elif target == "annex":
             from cchc.parindex.annex import read_any
             read_any(path)
@@ -95,7 +98,7 @@ def bomb_dir(tmp_path_factory) -> Path:
 def test_claimed_range_xfd1048576_is_refused_before_the_reader_allocates(bomb_dir, tmp_path):
     path = bombs.claimed_range_xlsx(bomb_dir / "pham-vi.xlsx")
     assert path.stat().st_size < 6000
-    for target in ("dossiers", "table"):
+    for target in ("dossiers", "table", "indicators"):
         result = run_limited(target, path, tmp_path)
         assert_refused(result, "khai báo", "CCHC_UPLOAD_MAX_", path=path)
 
