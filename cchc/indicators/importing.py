@@ -32,6 +32,7 @@ from django.db import transaction
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportRejected, RowError
 from cchc.core.text import fold
+from cchc.core.uploads import UploadKind, check_upload
 from cchc.core.vnformat import format_date
 from cchc.dossiers.tabular import _cell, normalise_header
 from cchc.indicators.models import Indicator, IndicatorValue, Origin, Period
@@ -173,6 +174,7 @@ def read_file(name: str, content: bytes) -> list[RawRow]:
     header line) or XLSX (first sheet; numbers stay numbers, so 1.5 in a number cell is one and a half)."""
     if len(content) > MAX_FILE_BYTES:
         raise ImportRejected([RowError(None, "", name, "Tệp quá lớn (tối đa 20 MB); hãy chia thành nhiều tệp.")])
+    check_upload(content, name, UploadKind.TABLE)  # ZIP bombs and claimed ranges, before calamine allocates
     lower = name.lower()
     if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         table = _read_workbook(name, content)
