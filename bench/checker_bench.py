@@ -84,8 +84,10 @@ def main() -> int:
 
         counts = result.counts()
         print(f"Tham chiếu — python-docx chỉ lấy chữ (đoạn + ô bảng): {t_plain:.2f} s")
-        print(f"cchc check-report (đọc + trích {len(result.figures):,} số liệu + kiểm tra): {t_check:.2f} s, "
-              f"{pages / t_check:.0f} trang/s, {t_check / t_plain:.1f}× thời gian tham chiếu")
+        print(
+            f"cchc check-report (đọc + trích {len(result.figures):,} số liệu + kiểm tra): {t_check:.2f} s, "
+            f"{pages / t_check:.0f} trang/s, {t_check / t_plain:.1f}× thời gian tham chiếu"
+        )
         print(f"Phát hiện: {counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} lưu ý")
         ok = t_check < LIMIT_S
         print(("ĐẠT" if ok else "KHÔNG ĐẠT") + f": giới hạn {LIMIT_S:.0f} s cho {PAGES} trang")
