@@ -534,9 +534,7 @@ def tree_lines(parsed: ParsedFramework) -> list[str]:
         for c in _leaves(parsed.criteria)
         if c.rule_type not in (RuleType.MANUAL, RuleType.SURVEY, RuleType.BONUS, RuleType.PENALTY)
     )
-    out.append(
-        f"  Tổng: {format_number(total)} điểm; {leaves} tiêu chí chấm điểm, trong đó {auto} chấm theo số liệu."
-    )
+    out.append(f"  Tổng: {format_number(total)} điểm; {leaves} tiêu chí chấm điểm, trong đó {auto} chấm theo số liệu.")
     return out
 
 

@@ -78,8 +78,10 @@ def score_commune(framework, unit: OrgUnit, position: int) -> Assessment:
         if c.indicator and context.value(unit.pk, c.indicator).value is None:
             m = c.max_points
             k = ((seed + 1) * (j + 3)) % 7
-            changes = {"self_score": m - (min(m, QUARTER * k) if k < 3 else Decimal(0)),
-                       "explanation": "Chưa có số liệu trên hệ thống; chấm theo hồ sơ lưu tại đơn vị."}
+            changes = {
+                "self_score": m - (min(m, QUARTER * k) if k < 3 else Decimal(0)),
+                "explanation": "Chưa có số liệu trên hệ thống; chấm theo hồ sơ lưu tại đơn vị.",
+            }
         if seed == 3 and c.code in NOT_APPLICABLE:
             changes = {"not_applicable": True, "declared_text": "Xã không có thôn, tổ dân phố phải sắp xếp."}
         changes = {k: v for k, v in changes.items() if v is not None}
@@ -89,11 +91,16 @@ def score_commune(framework, unit: OrgUnit, position: int) -> Assessment:
             score = services.save_score(ACTOR_UNIT, score, score.version, **changes)
         if c.rule_type not in (RuleType.SURVEY,) and not c.indicator and not changes.get("not_applicable"):
             if (seed + j) % 5 == 0:
-                services.save_score(ACTOR_UNIT, score, score.version,
-                                    explanation="Tài liệu lưu bản giấy tại Văn phòng UBND xã.")
+                services.save_score(
+                    ACTOR_UNIT, score, score.version, explanation="Tài liệu lưu bản giấy tại Văn phòng UBND xã."
+                )
             else:
-                services.add_evidence(ACTOR_UNIT, score, f"Tài liệu kiểm chứng tiêu chí {c.code}",
-                                      url=f"https://vanban.example.gov.vn/{unit.code}/{framework.year}/{c.code}")
+                services.add_evidence(
+                    ACTOR_UNIT,
+                    score,
+                    f"Tài liệu kiểm chứng tiêu chí {c.code}",
+                    url=f"https://vanban.example.gov.vn/{unit.code}/{framework.year}/{c.code}",
+                )
     services.submit(ACTOR_UNIT, assessment)
     # Appraisal: the reviewer takes a quarter point where the evidence is thin, and confirms the rest.
     sheet = selectors.build_sheet(assessment)
@@ -101,8 +108,13 @@ def score_commune(framework, unit: OrgUnit, position: int) -> Assessment:
         score = line.score
         self_points = line.self_points or Decimal(0)
         if (seed + j) % 11 == 0 and self_points >= QUARTER and line.criterion.rule_type == RuleType.MANUAL:
-            services.save_score(ACTOR_REVIEWER, score, score.version, appraised_score=self_points - QUARTER,
-                                comment="Tài liệu kiểm chứng chưa đầy đủ, chưa chứng minh được kết quả.")
+            services.save_score(
+                ACTOR_REVIEWER,
+                score,
+                score.version,
+                appraised_score=self_points - QUARTER,
+                comment="Tài liệu kiểm chứng chưa đầy đủ, chưa chứng minh được kết quả.",
+            )
     services.finalise(ACTOR_REVIEWER, assessment, accept_self_for_rest=True)
     return assessment
 
@@ -127,10 +139,15 @@ def run(out: Callable[[str], None]) -> None:
 
 PLAN_DAY, REPORT_DAY = date(2024, 3, 5), date(2024, 11, 25)
 DONE_ACTIONS = [
-    ("Đã ban hành văn bản chỉ đạo, phân công công chức theo dõi; thực hiện đúng yêu cầu của tiêu chí từ quý II/2024.",
-     "Văn bản chỉ đạo và sổ theo dõi lưu tại Văn phòng UBND xã"),
-    ("Đã rà soát, bổ sung đầy đủ hồ sơ còn thiếu; lưu tài liệu kiểm chứng theo từng tiêu chí.",
-     "Hồ sơ tài liệu kiểm chứng năm 2024 (bản điện tử trên phần mềm)"),
+    (
+        "Đã ban hành văn bản chỉ đạo, phân công công chức theo dõi; thực hiện đúng yêu cầu của tiêu chí "
+        "từ quý II/2024.",
+        "Văn bản chỉ đạo và sổ theo dõi lưu tại Văn phòng UBND xã",
+    ),
+    (
+        "Đã rà soát, bổ sung đầy đủ hồ sơ còn thiếu; lưu tài liệu kiểm chứng theo từng tiêu chí.",
+        "Hồ sơ tài liệu kiểm chứng năm 2024 (bản điện tử trên phần mềm)",
+    ),
 ]
 
 
@@ -139,8 +156,9 @@ def remediate(framework) -> int:
     part of it: a deterministic mix of done (with what was done and the evidence), in progress and not
     started rows, so the report shows each state."""
     made = 0
-    for position, a in enumerate(framework.assessments.filter(status=Status.FINALISED).select_related("unit")
-                                 .order_by("unit__code")):
+    for position, a in enumerate(
+        framework.assessments.filter(status=Status.FINALISED).select_related("unit").order_by("unit__code")
+    ):
         if hasattr(a, "remediation_plan"):
             continue
         plan = services.ensure_plan(ACTOR_UNIT, a)
@@ -151,10 +169,23 @@ def remediate(framework) -> int:
             turn = (position + j) % 3
             if turn == 0:
                 action, evidence = DONE_ACTIONS[j % len(DONE_ACTIONS)]
-                services.update_task(ACTOR_UNIT, task, task.version, status="done", action_taken=action,
-                                     result_evidence=evidence, completed_on=date(2024, 6 + j % 4, 10 + j % 15))
+                services.update_task(
+                    ACTOR_UNIT,
+                    task,
+                    task.version,
+                    status="done",
+                    action_taken=action,
+                    result_evidence=evidence,
+                    completed_on=date(2024, 6 + j % 4, 10 + j % 15),
+                )
             elif turn == 1:
-                services.update_task(ACTOR_UNIT, task, task.version, status="doing", progress=50,
-                                     action_taken="Đang triển khai theo kế hoạch.")
+                services.update_task(
+                    ACTOR_UNIT,
+                    task,
+                    task.version,
+                    status="doing",
+                    progress=50,
+                    action_taken="Đang triển khai theo kế hoạch.",
+                )
         made += 1
     return made

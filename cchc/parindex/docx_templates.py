@@ -59,8 +59,14 @@ REPORT_COLUMNS = [  # landscape
 def loop_table(doc, columns: list[tuple[str, str, Any, float]], rows_var: str, size: float = 11) -> None:
     """The documents app's row-loop table with these column specs; ``is_group`` rows print in bold."""
     table = nd30.loop_table(
-        doc, [c[0] for c in columns], [c[3] for c in columns], f"row in {rows_var}", [c[1] for c in columns],
-        aligns=[c[2] for c in columns], size=size, group_flag="row.is_group",
+        doc,
+        [c[0] for c in columns],
+        [c[3] for c in columns],
+        f"row in {rows_var}",
+        [c[1] for c in columns],
+        aligns=[c[2] for c in columns],
+        size=size,
+        group_flag="row.is_group",
     )
     for row in table.rows:
         row.height = Cm(0.6)

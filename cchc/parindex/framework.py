@@ -31,9 +31,13 @@ DEMO_FRAMEWORK_FILE = DATA_DIR / "xa-2023-demo.yaml"
 _CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 _CRITERION_CODE = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
 _RULE_KEYS = {
-    RuleType.MANUAL: set(), RuleType.SURVEY: set(), RuleType.BONUS: set(),
-    RuleType.YES_NO: {"indicator"}, RuleType.THRESHOLDS: {"indicator", "steps", "else", "unit", "pro_rata"},
-    RuleType.PROPORTIONAL: {"indicator", "full_at", "unit"}, RuleType.DEDUCTION: {"indicator", "per", "unit"},
+    RuleType.MANUAL: set(),
+    RuleType.SURVEY: set(),
+    RuleType.BONUS: set(),
+    RuleType.YES_NO: {"indicator"},
+    RuleType.THRESHOLDS: {"indicator", "steps", "else", "unit", "pro_rata"},
+    RuleType.PROPORTIONAL: {"indicator", "full_at", "unit"},
+    RuleType.DEDUCTION: {"indicator", "per", "unit"},
     RuleType.PENALTY: {"indicator", "per", "unit"},
 }
 
@@ -60,8 +64,11 @@ class _Errors:
         self.lines = lines or {}
 
     def add(self, code: Any, field: str, value: Any, message: str) -> None:
-        self.items.append(CriterionError(code or None, field, "" if value is None else str(value), message,
-                                         self.lines.get(str(code or ""), "")))
+        self.items.append(
+            CriterionError(
+                code or None, field, "" if value is None else str(value), message, self.lines.get(str(code or ""), "")
+            )
+        )
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -129,16 +136,18 @@ def _parse_rule(errors: _Errors, code: str, max_points: Decimal | None, raw: Any
         return "", {}, ""
     rule_type = str(raw["type"])
     if rule_type not in RuleType.values:
-        errors.add(code, "rule.type", rule_type,
-                   "cách chấm không hợp lệ; dùng một trong: " + ", ".join(RuleType.values))
+        errors.add(
+            code, "rule.type", rule_type, "cách chấm không hợp lệ; dùng một trong: " + ", ".join(RuleType.values)
+        )
         return "", {}, ""
     rule = {k: v for k, v in raw.items() if k != "type"}
     for key in sorted(set(rule) - _RULE_KEYS[RuleType(rule_type)]):
         errors.add(code, f"rule.{key}", rule[key], f"cách chấm “{rule_type}” không dùng trường này.")
     indicator = str(rule.get("indicator") or "")
     if indicator and indicator not in indicators:
-        errors.add(code, "rule.indicator", indicator,
-                   "chỉ tiêu không có trong danh mục chỉ tiêu (cchc/data/indicators).")
+        errors.add(
+            code, "rule.indicator", indicator, "chỉ tiêu không có trong danh mục chỉ tiêu (cchc/data/indicators)."
+        )
     if rule_type == RuleType.THRESHOLDS:
         steps = rule.get("steps")
         if not isinstance(steps, list) or not steps:
@@ -200,8 +209,14 @@ def _parse_criterion(errors: _Errors, raw: Any, parent_code: str, seen: set[str]
         errors.add(code, key, raw[key], "trường không được hỗ trợ.")
     children_raw = raw.get("children")
     declared_max = _points(errors, code, "max", raw["max"]) if "max" in raw else None
-    item = ParsedCriterion(code, name, declared_max or Decimal(0), evidence=str(raw.get("evidence") or ""),
-                           responsible=str(raw.get("responsible") or ""), method=str(raw.get("method") or ""))
+    item = ParsedCriterion(
+        code,
+        name,
+        declared_max or Decimal(0),
+        evidence=str(raw.get("evidence") or ""),
+        responsible=str(raw.get("responsible") or ""),
+        method=str(raw.get("method") or ""),
+    )
     if children_raw is not None:
         if "rule" in raw:
             errors.add(code, "rule", raw["rule"], "tiêu chí có tiêu chí con không có quy tắc chấm riêng.")
@@ -211,10 +226,12 @@ def _parse_criterion(errors: _Errors, raw: Any, parent_code: str, seen: set[str]
         item.children = [c for c in (_parse_criterion(errors, ch, code, seen, indicators) for ch in children_raw) if c]
         total = sum((c.max_points for c in item.children if not c.outside_total), Decimal(0))
         if declared_max is not None and declared_max != total:
-            parts = " + ".join(f"{c.code}{_where(errors, c.code)}: {_fmt(c.max_points)}"
-                               for c in item.children if not c.outside_total)
-            errors.add(code, "max", raw["max"],
-                       f"điểm tối đa phải bằng tổng điểm các tiêu chí con: {parts} = {_fmt(total)}.")
+            parts = " + ".join(
+                f"{c.code}{_where(errors, c.code)}: {_fmt(c.max_points)}" for c in item.children if not c.outside_total
+            )
+            errors.add(
+                code, "max", raw["max"], f"điểm tối đa phải bằng tổng điểm các tiêu chí con: {parts} = {_fmt(total)}."
+            )
         item.max_points = total
         if all(c.outside_total for c in item.children):
             item.rule_type = RuleType.BONUS  # a group of bonus/penalty lines sits outside the 100 as a whole
@@ -292,16 +309,21 @@ def parse_framework(data: Any, lines: dict[str, str] | None = None) -> ParsedFra
         criteria = [c for c in (_parse_criterion(errors, r, "", seen, indicators) for r in raw_criteria) if c]
         main_total = sum((c.max_points for c in criteria if not c.outside_total), Decimal(0))
         if main_total != total and not errors.items:
-            errors.add(None, "criteria", _fmt(main_total),
-                       f"tổng điểm tối đa các lĩnh vực phải bằng {_fmt(total)} (không kể điểm thưởng, điểm trừ).")
+            errors.add(
+                None,
+                "criteria",
+                _fmt(main_total),
+                f"tổng điểm tối đa các lĩnh vực phải bằng {_fmt(total)} (không kể điểm thưởng, điểm trừ).",
+            )
     extra = _set_extras(errors, data)
     errors.raise_if_any()
     # The hash covers what scores (criteria, total, bands, level, year): the set's source, groups, calendar and
     # announcing decision are metadata that can be corrected on a set already used.
     scoring = {k: data.get(k) for k in ("code", "level", "year", "total", "bands", "criteria")}
     canonical = json.dumps(scoring, ensure_ascii=False, sort_keys=True, default=str)
-    return ParsedFramework(code, name, level, year, total, bands, criteria,
-                           hashlib.sha256(canonical.encode()).hexdigest(), **extra)
+    return ParsedFramework(
+        code, name, level, year, total, bands, criteria, hashlib.sha256(canonical.encode()).hexdigest(), **extra
+    )
 
 
 def _set_extras(errors: _Errors, data: dict) -> dict[str, Any]:
@@ -321,8 +343,12 @@ def _set_extras(errors: _Errors, data: dict) -> dict[str, Any]:
         errors.add(None, "announcement", announcement, "quyết định công bố kết quả cần number, date, issuer.")
         announcement = {}
     groups = parse_groups(data.get("groups"), lambda f, v, m: errors.add(None, f, v, m))
-    return {"source": str(source).strip(), "groups": groups, "calendar": calendar,
-            "announcement": {k: str(v) for k, v in announcement.items()}}
+    return {
+        "source": str(source).strip(),
+        "groups": groups,
+        "calendar": calendar,
+        "announcement": {k: str(v) for k, v in announcement.items()},
+    }
 
 
 def read_framework_file(path: Path | str) -> ParsedFramework:
@@ -346,10 +372,20 @@ def _save_criteria(framework: Framework, items: list[ParsedCriterion]) -> int:
         position += 1
         leaf = item.children is None
         criterion = Criterion.objects.create(
-            framework=framework, parent=parent, code=item.code, name=item.name, field_code=field_code or item.code,
-            depth=depth, position=position, max_points=item.max_points, is_leaf=leaf,
-            rule_type=item.rule_type if leaf or item.outside_total else "", rule=item.rule or {},
-            indicator=item.indicator, evidence_hint=item.evidence, responsible_hint=item.responsible,
+            framework=framework,
+            parent=parent,
+            code=item.code,
+            name=item.name,
+            field_code=field_code or item.code,
+            depth=depth,
+            position=position,
+            max_points=item.max_points,
+            is_leaf=leaf,
+            rule_type=item.rule_type if leaf or item.outside_total else "",
+            rule=item.rule or {},
+            indicator=item.indicator,
+            evidence_hint=item.evidence,
+            responsible_hint=item.responsible,
             method_text=item.method,
         )
         for child in item.children or []:
@@ -370,15 +406,29 @@ def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -
             result.unchanged = existing.criteria.count()
             if _update_metadata(existing, parsed):
                 result.details = {"metadata": 1}
-                audit.record(actor, "parindex.framework.metadata", existing, data={
-                    "code": existing.code, "groups": existing.groups, "calendar": existing.calendar})
+                audit.record(
+                    actor,
+                    "parindex.framework.metadata",
+                    existing,
+                    data={"code": existing.code, "groups": existing.groups, "calendar": existing.calendar},
+                )
             return result
         if existing is not None:
             used = existing.assessments.count()
             if used:
-                raise ImportRejected([CriterionError(None, "code", parsed.code, (
-                    f"bộ tiêu chí này đã có {used} đơn vị đánh giá nên không được sửa tại chỗ. "
-                    "Hãy nạp nội dung mới thành một bộ tiêu chí khác (đổi mã, ví dụ thêm “-v2”)."))])
+                raise ImportRejected(
+                    [
+                        CriterionError(
+                            None,
+                            "code",
+                            parsed.code,
+                            (
+                                f"bộ tiêu chí này đã có {used} đơn vị đánh giá nên không được sửa tại chỗ. "
+                                "Hãy nạp nội dung mới thành một bộ tiêu chí khác (đổi mã, ví dụ thêm “-v2”)."
+                            ),
+                        )
+                    ]
+                )
             existing.criteria.all().delete()
             framework = existing
         else:
@@ -395,8 +445,12 @@ def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -
             result.created = count
         else:
             result.updated = count
-        audit.record(actor, "parindex.framework.load", framework, data={
-            "code": framework.code, "criteria": count, "hash": parsed.content_hash, "file": source_file})
+        audit.record(
+            actor,
+            "parindex.framework.load",
+            framework,
+            data={"code": framework.code, "criteria": count, "hash": parsed.content_hash, "file": source_file},
+        )
     return result
 
 
@@ -408,10 +462,14 @@ def _flat(items: list[ParsedCriterion]):
 
 def _same_criteria(existing: Framework, parsed: ParsedFramework) -> bool:
     """The same criteria, points and rules (a set loaded before the hash left out the metadata)."""
-    have = [(c.code, c.name, c.max_points, c.rule_type if c.is_leaf or c.outside_total else "", c.rule or {})
-            for c in existing.criteria.order_by("position")]
-    new = [(i.code, i.name, i.max_points, i.rule_type if i.children is None or i.outside_total else "", i.rule or {})
-           for i in _flat(parsed.criteria)]
+    have = [
+        (c.code, c.name, c.max_points, c.rule_type if c.is_leaf or c.outside_total else "", c.rule or {})
+        for c in existing.criteria.order_by("position")
+    ]
+    new = [
+        (i.code, i.name, i.max_points, i.rule_type if i.children is None or i.outside_total else "", i.rule or {})
+        for i in _flat(parsed.criteria)
+    ]
     same = have == new and (existing.total, existing.bands, existing.year) == (parsed.total, parsed.bands, parsed.year)
     if same and existing.content_hash != parsed.content_hash:
         existing.content_hash = parsed.content_hash
@@ -425,8 +483,13 @@ def _update_metadata(framework: Framework, parsed: ParsedFramework) -> bool:
     framework.groups, framework.calendar = parsed.groups, parsed.calendar
     if parsed.announcement and not framework.announced_number:
         _announce(framework, parsed.announcement)
-    changed = before != (framework.name, framework.source_note, framework.groups, framework.calendar,
-                         framework.announced_number)
+    changed = before != (
+        framework.name,
+        framework.source_note,
+        framework.groups,
+        framework.calendar,
+        framework.announced_number,
+    )
     if changed:
         framework.save()
     return changed

@@ -36,12 +36,23 @@ class Framework(models.Model):
     bands = models.JSONField("xếp loại", default=list, blank=True)
     content_hash = models.CharField("mã băm nội dung", max_length=64)
     source_file = models.CharField("tệp nguồn", max_length=300, blank=True)
-    source_note = models.TextField("văn bản ban hành bộ tiêu chí", blank=True,
-                                   help_text="Số, ngày, cơ quan ban hành và nơi công bố của bộ tiêu chí")
-    groups = models.JSONField("nhóm xếp hạng", default=dict, blank=True,
-                              help_text="{by: former_district|unit_type|list, groups: [...]}; xem docs/parindex.md")
-    calendar = models.JSONField("lịch khắc phục", default=dict, blank=True,
-                                help_text="Thời hạn mặc định của các nhiệm vụ khắc phục (xem docs/parindex.md)")
+    source_note = models.TextField(
+        "văn bản ban hành bộ tiêu chí",
+        blank=True,
+        help_text="Số, ngày, cơ quan ban hành và nơi công bố của bộ tiêu chí",
+    )
+    groups = models.JSONField(
+        "nhóm xếp hạng",
+        default=dict,
+        blank=True,
+        help_text="{by: former_district|unit_type|list, groups: [...]}; xem docs/parindex.md",
+    )
+    calendar = models.JSONField(
+        "lịch khắc phục",
+        default=dict,
+        blank=True,
+        help_text="Thời hạn mặc định của các nhiệm vụ khắc phục (xem docs/parindex.md)",
+    )
     # Quyết định công bố kết quả Chỉ số CCHC: entered once per set, cited by every remediation plan.
     announced_number = models.CharField("số quyết định công bố kết quả", max_length=60, blank=True)
     announced_on = models.DateField("ngày quyết định công bố", null=True, blank=True)
@@ -221,8 +232,9 @@ class RemediationTask(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     responsible = models.CharField("đơn vị, người chủ trì", max_length=300, blank=True)
     deadline = models.DateField("thời hạn", null=True, blank=True)
-    deadline_text = models.CharField("thời gian thực hiện (ghi chữ)", max_length=100, blank=True,
-                                     help_text="Ví dụ: Hàng tháng, hàng quý")
+    deadline_text = models.CharField(
+        "thời gian thực hiện (ghi chữ)", max_length=100, blank=True, help_text="Ví dụ: Hàng tháng, hàng quý"
+    )
     note = models.CharField("ghi chú", max_length=300, blank=True)
     status = models.CharField("trạng thái", max_length=10, choices=TaskStatus.choices, default=TaskStatus.TODO)
     measure = models.TextField("giải pháp khắc phục", blank=True)

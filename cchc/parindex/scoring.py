@@ -87,8 +87,10 @@ def describe_rule(rule_type: str, rule: dict, max_points: Decimal) -> str:
         return f"Điểm thưởng ngoài 100 điểm, tối đa {format_number(max_points)} điểm"
     if rule_type == RuleType.PENALTY:
         if "per" in rule:
-            return (f"Điểm trừ ngoài 100 điểm: {format_number(Decimal(str(rule['per'])))} điểm mỗi lần, "
-                    f"tối đa {format_number(max_points)} điểm")
+            return (
+                f"Điểm trừ ngoài 100 điểm: {format_number(Decimal(str(rule['per'])))} điểm mỗi lần, "
+                f"tối đa {format_number(max_points)} điểm"
+            )
         return f"Điểm trừ ngoài 100 điểm, tối đa {format_number(max_points)} điểm"
     return f"Chấm trực tiếp, tối đa {format_number(max_points)} điểm"
 

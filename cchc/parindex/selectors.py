@@ -47,8 +47,12 @@ def auto_score(criterion: Criterion, score: Score | None, context: Any = None) -
         return AutoScore(None, None, "none", "")
     rule, max_points = criterion.rule, criterion.max_points
     if score is not None and score.assessment.status == Status.FINALISED and score.computed_note:
-        return AutoScore(score.computed_value, score.computed_score,
-                         "indicator" if criterion.indicator else "declared", score.computed_note)
+        return AutoScore(
+            score.computed_value,
+            score.computed_score,
+            "indicator" if criterion.indicator else "declared",
+            score.computed_note,
+        )
     if criterion.indicator:
         if context is None:
             return AutoScore(None, None, "indicator", "chưa có số liệu")
@@ -124,8 +128,15 @@ class FieldTotal:
     penalty: Decimal = ZERO
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "max": str(self.max_points), "obtained": str(self.obtained),
-                "lost": str(self.lost), "bonus": str(self.bonus), "penalty": str(self.penalty)}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "max": str(self.max_points),
+            "obtained": str(self.obtained),
+            "lost": str(self.lost),
+            "bonus": str(self.bonus),
+            "penalty": str(self.penalty),
+        }
 
 
 @dataclass
@@ -172,8 +183,13 @@ class Sheet:
         return ""
 
 
-def build_sheet(assessment: Assessment, context: Any = None, criteria: list[Criterion] | None = None,
-                scores: dict[int, Score] | None = None, evidence: dict[int, list[Evidence]] | None = None) -> Sheet:
+def build_sheet(
+    assessment: Assessment,
+    context: Any = None,
+    criteria: list[Criterion] | None = None,
+    scores: dict[int, Score] | None = None,
+    evidence: dict[int, list[Evidence]] | None = None,
+) -> Sheet:
     """Compute a unit's score sheet from its scores (and, for rules with an indicator, the live figures)."""
     framework = assessment.framework
     criteria = criteria if criteria is not None else criteria_of(framework)
@@ -214,8 +230,11 @@ def build_sheet(assessment: Assessment, context: Any = None, criteria: list[Crit
         line.max_points = sum((k.max_points for k in main), ZERO)
         for attr in ("self_points", "appraised_points", "obtained"):
             values = [getattr(k, attr) for k in main if not k.not_applicable]
-            setattr(line, attr, sum((v for v in values if v is not None), ZERO) if any(
-                v is not None for v in values) else None)
+            setattr(
+                line,
+                attr,
+                sum((v for v in values if v is not None), ZERO) if any(v is not None for v in values) else None,
+            )
         return line
 
     roots = [visit(c) for c in children[None]]
@@ -248,10 +267,15 @@ def build_sheet(assessment: Assessment, context: Any = None, criteria: list[Crit
     bonus = sum((f.bonus for f in fields), ZERO)
     penalty = sum((f.penalty for f in fields), ZERO)
     return Sheet(
-        assessment=assessment, lines=ordered, fields=fields,
+        assessment=assessment,
+        lines=ordered,
+        fields=fields,
         applicable_max=sum((f.max_points for f in fields), ZERO),
-        self_total=total("self_points"), appraised_total=total("appraised_points"),
-        bonus=bonus, penalty=penalty, basis="thẩm định" if official else "tự chấm",
+        self_total=total("self_points"),
+        appraised_total=total("appraised_points"),
+        bonus=bonus,
+        penalty=penalty,
+        basis="thẩm định" if official else "tự chấm",
     )
 
 
@@ -276,13 +300,22 @@ class Result:
         s = self.sheet
         a = s.assessment
         return {
-            "unit": a.unit.code, "unit_name": a.unit.name, "status": a.status,
+            "unit": a.unit.code,
+            "unit_name": a.unit.name,
+            "status": a.status,
             "self_total": None if s.self_total is None else str(s.self_total),
             "appraised_total": None if s.appraised_total is None else str(s.appraised_total),
-            "bonus": str(s.bonus), "penalty": str(s.penalty), "applicable_max": str(s.applicable_max),
-            "index": None if s.index is None else str(s.index), "rank": self.rank, "of": self.of,
-            "group": self.group or None, "group_rank": self.group_rank, "group_of": self.group_of,
-            "band": s.band(), "fields": [f.as_dict() for f in s.fields],
+            "bonus": str(s.bonus),
+            "penalty": str(s.penalty),
+            "applicable_max": str(s.applicable_max),
+            "index": None if s.index is None else str(s.index),
+            "rank": self.rank,
+            "of": self.of,
+            "group": self.group or None,
+            "group_rank": self.group_rank,
+            "group_of": self.group_of,
+            "band": s.band(),
+            "fields": [f.as_dict() for f in s.fields],
         }
 
 
@@ -368,8 +401,15 @@ class LostLine:
     criterion: Criterion
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "max": str(self.max_points), "obtained": str(self.obtained),
-                "lost": str(self.lost), "reason": self.reason, "kind": self.kind}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "max": str(self.max_points),
+            "obtained": str(self.obtained),
+            "lost": str(self.lost),
+            "reason": self.reason,
+            "kind": self.kind,
+        }
 
 
 @dataclass
@@ -394,14 +434,16 @@ def lost_points(sheet: Sheet) -> tuple[list[LostField], dict[str, Decimal]]:
             continue
         kind = "điểm trừ" if c.rule_type == RuleType.PENALTY else "tiêu chí"
         obtained = ZERO if c.rule_type == RuleType.PENALTY else (ln.obtained or ZERO)
-        by_field[c.field_code].append(LostLine(c.code, c.name, c.max_points, obtained, ln.lost, reason_for(ln),
-                                               kind, c))
+        by_field[c.field_code].append(
+            LostLine(c.code, c.name, c.max_points, obtained, ln.lost, reason_for(ln), kind, c)
+        )
     groups = [LostField(f, by_field.get(f.code, [])) for f in sheet.fields]
     grand = {
         "max": sum((f.max_points for f in sheet.fields), ZERO),
         "obtained": sum((f.obtained for f in sheet.fields), ZERO),
         "lost": sum((f.lost for f in sheet.fields), ZERO),
-        "bonus": sheet.bonus, "penalty": sheet.penalty,
+        "bonus": sheet.bonus,
+        "penalty": sheet.penalty,
         "total": sum((f.obtained for f in sheet.fields), ZERO) + sheet.bonus - sheet.penalty,
     }
     return groups, grand
@@ -460,8 +502,10 @@ def early_warnings(unit: Any, today: date | None = None) -> tuple[Framework | No
         now = figure_text(c.rule, v.value, c.rule_type)
         if projected != v.value:
             now += f" (cả năm theo nhịp hiện nay: {figure_text(c.rule, projected, c.rule_type)})"
-        message = (f"Tiêu chí {c.code} — {c.name}: số liệu năm {today.year} đến nay {now}; theo quy tắc "
-                   f"“{describe_rule(c.rule_type, c.rule, c.max_points)}” sẽ mất {format_number(losing)} điểm.")
+        message = (
+            f"Tiêu chí {c.code} — {c.name}: số liệu năm {today.year} đến nay {now}; theo quy tắc "
+            f"“{describe_rule(c.rule_type, c.rule, c.max_points)}” sẽ mất {format_number(losing)} điểm."
+        )
         found.append(Warning(c, v.value, projected, points, message))
     return framework, found
 
@@ -471,6 +515,10 @@ def last_reminder(assessment: Assessment) -> Any:
     """The latest “please draw up your remediation plan” sent to the unit (an audit row), or None."""
     from cchc.core.models import AuditEvent
 
-    return (AuditEvent.objects.filter(verb="parindex.plan.remind", object_type="parindex.assessment",
-                                      object_id=str(assessment.pk))
-            .order_by("-pk").first())
+    return (
+        AuditEvent.objects.filter(
+            verb="parindex.plan.remind", object_type="parindex.assessment", object_id=str(assessment.pk)
+        )
+        .order_by("-pk")
+        .first()
+    )

@@ -72,8 +72,9 @@ def start_assessment(actor: Any, framework: Framework, unit: OrgUnit) -> Assessm
     """Mở hồ sơ tự đánh giá của ``unit`` theo bộ tiêu chí (idempotent): one score row per sub-criterion."""
     _require(actor, scope.Action.EDIT, unit)
     if unit.level != framework.level:
-        raise ValidationError(f"Bộ tiêu chí “{framework.code}” dùng cho đơn vị cấp “{framework.level}”, "
-                              f"không dùng cho {unit.name}.")
+        raise ValidationError(
+            f"Bộ tiêu chí “{framework.code}” dùng cho đơn vị cấp “{framework.level}”, không dùng cho {unit.name}."
+        )
     year_start, year_end = date(framework.year, 1, 1), date(framework.year, 12, 31)
     if unit.valid_from > year_end or (unit.valid_to and unit.valid_to < year_start):
         raise ValidationError(f"{unit.name} không tồn tại trong năm {framework.year}.")
@@ -83,8 +84,7 @@ def start_assessment(actor: Any, framework: Framework, unit: OrgUnit) -> Assessm
         have = set(assessment.scores.values_list("criterion_id", flat=True))
         Score.objects.bulk_create([Score(assessment=assessment, criterion=c) for c in leaves if c.pk not in have])
         if created:
-            audit.record(actor, "parindex.assessment.start", assessment, unit=unit,
-                         data={"framework": framework.code})
+            audit.record(actor, "parindex.assessment.start", assessment, unit=unit, data={"framework": framework.code})
     return assessment
 
 
@@ -100,8 +100,9 @@ def _clean_points(criterion: Criterion, raw: Any, label: str) -> Decimal | None:
     except VietnameseParseError as exc:
         raise ValidationError(f"Tiêu chí {criterion.code}: {label} “{raw}” không phải là số.") from exc
     if value < 0 or value > criterion.max_points:
-        raise ValidationError(f"Tiêu chí {criterion.code}: {label} phải từ 0 đến "
-                              f"{format_number(criterion.max_points)} điểm.")
+        raise ValidationError(
+            f"Tiêu chí {criterion.code}: {label} phải từ 0 đến {format_number(criterion.max_points)} điểm."
+        )
     if value != value.quantize(Decimal("0.01")):
         raise ValidationError(f"Tiêu chí {criterion.code}: {label} chỉ có tối đa 2 chữ số thập phân.")
     return value
@@ -132,8 +133,9 @@ def save_score(actor: Any, score: Score, version: int, **changes: Any) -> Score:
     if set(changes) & set(SELF_FIELDS):
         _require(actor, scope.Action.EDIT, assessment.unit)
         if assessment.status not in (Status.DRAFT, Status.RETURNED):
-            raise ValidationError(f"Hồ sơ đang ở trạng thái “{assessment.get_status_display()}”; "
-                                  "không sửa được phần tự đánh giá.")
+            raise ValidationError(
+                f"Hồ sơ đang ở trạng thái “{assessment.get_status_display()}”; không sửa được phần tự đánh giá."
+            )
     if set(changes) & set(REVIEW_FIELDS):
         _require(actor, scope.Action.REVIEW, assessment.unit)
         if assessment.status != Status.SUBMITTED:
@@ -158,20 +160,31 @@ def save_score(actor: Any, score: Score, version: int, **changes: Any) -> Score:
             raise ConflictError(
                 f"Tiêu chí {criterion.code} vừa được {who} sửa lúc {when:%H:%M} {format_date(when)}. "
                 "Thay đổi của bạn chưa được lưu để không ghi đè lên thay đổi đó; hãy tải lại trang, "
-                "xem số liệu mới rồi nhập lại.")
+                "xem số liệu mới rồi nhập lại."
+            )
         old = {k: getattr(current, k) for k in cleaned}
         diff = {k: v for k, v in cleaned.items() if old[k] != v}
         if not diff:
             return current
         updated = Score.objects.filter(pk=score.pk, version=version).update(
-            **diff, version=F("version") + 1, updated_at=timezone.now(),
-            updated_by=actor if _is_user(actor) else None, updated_by_label=_label(actor))
+            **diff,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+            updated_by=actor if _is_user(actor) else None,
+            updated_by_label=_label(actor),
+        )
         if updated != 1:  # pragma: no cover - guarded by the row lock above; kept for databases without it
             raise ConflictError(f"Tiêu chí {criterion.code} vừa được người khác sửa; hãy tải lại trang.")
-        audit.record(actor, "parindex.score.save", current, unit=assessment.unit, data={
-            "criterion": criterion.code,
-            "changes": {k: {"old": _j(old[k]), "new": _j(v)} for k, v in diff.items()},
-        })
+        audit.record(
+            actor,
+            "parindex.score.save",
+            current,
+            unit=assessment.unit,
+            data={
+                "criterion": criterion.code,
+                "changes": {k: {"old": _j(old[k]), "new": _j(v)} for k, v in diff.items()},
+            },
+        )
     fresh = Score.objects.select_related("criterion", "assessment__unit", "assessment__framework").get(pk=score.pk)
     return fresh
 
@@ -201,9 +214,18 @@ def add_evidence(actor: Any, score: Score, title: str, url: str = "", file: Any 
         if file is not None:
             item.file = file
         item.save()
-        audit.record(actor, "parindex.evidence.add", item, unit=assessment.unit,
-                     data={"criterion": score.criterion.code, "title": item.title, "url": url,
-                           "file": item.file.name if item.file else ""})
+        audit.record(
+            actor,
+            "parindex.evidence.add",
+            item,
+            unit=assessment.unit,
+            data={
+                "criterion": score.criterion.code,
+                "title": item.title,
+                "url": url,
+                "file": item.file.name if item.file else "",
+            },
+        )
     return item
 
 
@@ -213,8 +235,13 @@ def remove_evidence(actor: Any, item: Evidence) -> None:
     if assessment.status not in (Status.DRAFT, Status.RETURNED):
         raise ValidationError("Hồ sơ đã gửi thẩm định; không xóa tài liệu kiểm chứng được.")
     with transaction.atomic():
-        audit.record(actor, "parindex.evidence.remove", item, unit=assessment.unit,
-                     data={"criterion": item.score.criterion.code, "title": item.title})
+        audit.record(
+            actor,
+            "parindex.evidence.remove",
+            item,
+            unit=assessment.unit,
+            data={"criterion": item.score.criterion.code, "title": item.title},
+        )
         item.delete()
 
 
@@ -232,14 +259,19 @@ def submission_problems(assessment: Assessment) -> list[str]:
         if line.self_points is None and c.rule_type not in (RuleType.BONUS, RuleType.PENALTY, RuleType.SURVEY):
             why = "chưa có số liệu, cần chấm điểm trực tiếp" if line.auto and line.auto.missing else "chưa chấm điểm"
             problems.append(f"Tiêu chí {c.code}: {why}.")
-        elif (line.self_points and _needs_evidence(c) and not line.evidence
-              and not (line.score and line.score.explanation)):
+        elif (
+            line.self_points
+            and _needs_evidence(c)
+            and not line.evidence
+            and not (line.score and line.score.explanation)
+        ):
             problems.append(f"Tiêu chí {c.code}: chưa có tài liệu kiểm chứng; cần giải trình lý do.")
         if _contradicts_figure(line):
             problems.append(
                 f"Tiêu chí {c.code}: điểm tự chấm {format_number(line.self_points)} khác điểm tính từ số liệu "
                 f"{figure_text(c.rule, line.auto.value, c.rule_type)} ({format_number(line.auto.score)} điểm); "
-                "sửa điểm tự chấm hoặc giải trình lý do.")
+                "sửa điểm tự chấm hoặc giải trình lý do."
+            )
     return problems
 
 
@@ -247,8 +279,15 @@ def _contradicts_figure(line: selectors.Line) -> bool:
     """A typed self-score that is not what the figure earns under the rule, with no explanation: the printed
     reason would contradict the score (the root of “93,65% yet 2/2,5 điểm”)."""
     auto, score = line.auto, line.score
-    return bool(auto and auto.value is not None and auto.score is not None and score is not None
-                and score.self_score is not None and score.self_score != auto.score and not score.explanation)
+    return bool(
+        auto
+        and auto.value is not None
+        and auto.score is not None
+        and score is not None
+        and score.self_score is not None
+        and score.self_score != auto.score
+        and not score.explanation
+    )
 
 
 def submit(actor: Any, assessment: Assessment) -> Assessment:
@@ -266,8 +305,13 @@ def submit(actor: Any, assessment: Assessment) -> Assessment:
                 Score.objects.filter(pk=line.score.pk).update(self_score=line.self_points, version=F("version") + 1)
         assessment.status, assessment.submitted_at = Status.SUBMITTED, timezone.now()
         assessment.save(update_fields=["status", "submitted_at"])
-        audit.record(actor, "parindex.assessment.submit", assessment, unit=assessment.unit,
-                     data={"self_total": str(sheet.self_total)})
+        audit.record(
+            actor,
+            "parindex.assessment.submit",
+            assessment,
+            unit=assessment.unit,
+            data={"self_total": str(sheet.self_total)},
+        )
     return assessment
 
 
@@ -293,8 +337,9 @@ def finalise(actor: Any, assessment: Assessment, accept_self_for_rest: bool = Fa
     if assessment.status != Status.SUBMITTED:
         raise ValidationError("Chỉ kết thúc thẩm định được hồ sơ đang chờ thẩm định.")
     sheet = selectors.build_sheet(assessment)
-    missing = [ln for ln in sheet.lines if ln.criterion.is_leaf and not ln.not_applicable
-               and ln.appraised_points is None]
+    missing = [
+        ln for ln in sheet.lines if ln.criterion.is_leaf and not ln.not_applicable and ln.appraised_points is None
+    ]
     if missing and not accept_self_for_rest:
         raise ValidationError([f"Tiêu chí {ln.code}: chưa có điểm thẩm định." for ln in missing])
     with transaction.atomic():
@@ -303,8 +348,11 @@ def finalise(actor: Any, assessment: Assessment, accept_self_for_rest: bool = Fa
                 continue
             fields: dict[str, Any] = {}
             if line.auto and line.auto.source != "none":
-                fields.update(computed_value=line.auto.value, computed_score=line.auto.score,
-                              computed_note=line.auto.note or "chưa có số liệu")
+                fields.update(
+                    computed_value=line.auto.value,
+                    computed_score=line.auto.score,
+                    computed_note=line.auto.note or "chưa có số liệu",
+                )
             if line in missing:
                 fields["appraised_score"] = line.self_points or Decimal(0)
             if fields:
@@ -313,9 +361,17 @@ def finalise(actor: Any, assessment: Assessment, accept_self_for_rest: bool = Fa
         assessment.finalised_by = actor if _is_user(actor) else None
         assessment.save(update_fields=["status", "finalised_at", "finalised_by"])
         final = selectors.build_sheet(Assessment.objects.get(pk=assessment.pk))
-        audit.record(actor, "parindex.assessment.finalise", assessment, unit=assessment.unit, data={
-            "appraised_total": str(final.appraised_total), "index": str(final.index),
-            "accepted_self_for": [ln.code for ln in missing]})
+        audit.record(
+            actor,
+            "parindex.assessment.finalise",
+            assessment,
+            unit=assessment.unit,
+            data={
+                "appraised_total": str(final.appraised_total),
+                "index": str(final.index),
+                "accepted_self_for": [ln.code for ln in missing],
+            },
+        )
     return assessment
 
 
@@ -333,8 +389,9 @@ class _Row:
     note: str
 
 
-def import_scores(source: Path | str | io.TextIOBase, framework: Framework, actor: Any,
-                  dry_run: bool = False) -> ImportResult:
+def import_scores(
+    source: Path | str | io.TextIOBase, framework: Framework, actor: Any, dry_run: bool = False
+) -> ImportResult:
     """Nạp điểm của các đơn vị đã chấm ở nơi khác (CSV: don_vi, ma_tieu_chi, diem_tu_cham, diem_tham_dinh,
     ghi_chu; either score may be empty). All rows or none; loading the same file twice changes nothing.
     A unit whose every applicable sub-criterion then has an appraised score gets its official result."""
@@ -344,8 +401,9 @@ def import_scores(source: Path | str | io.TextIOBase, framework: Framework, acto
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ("don_vi", "ma_tieu_chi") if c not in header]
     if missing or not any(c in header for c in ("diem_tu_cham", "diem_tham_dinh")):
-        errors.add(1, ", ".join(missing) or "diem_tu_cham", "",
-                   "thiếu cột; tệp cần các cột " + ", ".join(IMPORT_COLUMNS) + ".")
+        errors.add(
+            1, ", ".join(missing) or "diem_tu_cham", "", "thiếu cột; tệp cần các cột " + ", ".join(IMPORT_COLUMNS) + "."
+        )
         errors.raise_if_any()
     units = {u.code: u for u in OrgUnit.objects.all()}
     criteria = {c.code: c for c in framework.criteria.filter(is_leaf=True)}
@@ -362,8 +420,14 @@ def import_scores(source: Path | str | io.TextIOBase, framework: Framework, acto
         criterion = criteria.get(code)
         if criterion is None:
             is_parent = framework.criteria.filter(code=code).exists()
-            errors.add(i, "ma_tieu_chi", code, "là tiêu chí có tiêu chí con; chỉ nhập điểm tiêu chí thành phần."
-                       if is_parent else f"không có trong bộ tiêu chí {framework.code}.")
+            errors.add(
+                i,
+                "ma_tieu_chi",
+                code,
+                "là tiêu chí có tiêu chí con; chỉ nhập điểm tiêu chí thành phần."
+                if is_parent
+                else f"không có trong bộ tiêu chí {framework.code}.",
+            )
         key = (raw.get("don_vi", ""), code)
         if key in seen:
             errors.add(i, "ma_tieu_chi", code, f"trùng với dòng {seen[key]}.")
@@ -384,8 +448,9 @@ def import_scores(source: Path | str | io.TextIOBase, framework: Framework, acto
             scores[column] = number
         if errors.bad_rows and i in errors.bad_rows:
             continue
-        rows.append(_Row(i, unit, criterion, scores.get("diem_tu_cham"), scores.get("diem_tham_dinh"),
-                         raw.get("ghi_chu", "")))
+        rows.append(
+            _Row(i, unit, criterion, scores.get("diem_tu_cham"), scores.get("diem_tham_dinh"), raw.get("ghi_chu", ""))
+        )
     errors.raise_if_any()
     result = ImportResult(dry_run=dry_run)
     with transaction.atomic():
@@ -402,8 +467,9 @@ def import_scores(source: Path | str | io.TextIOBase, framework: Framework, acto
             if assessment.status == Status.FINALISED:
                 current = Score.objects.get(assessment=assessment, criterion=row.criterion)
                 if (current.self_score, current.appraised_score) != (
-                        row.self_score if row.self_score is not None else current.self_score,
-                        row.appraised if row.appraised is not None else current.appraised_score):
+                    row.self_score if row.self_score is not None else current.self_score,
+                    row.appraised if row.appraised is not None else current.appraised_score,
+                ):
                     errors.add(row.line, "don_vi", row.unit.code, "đơn vị đã có kết quả chính thức; không sửa điểm.")
                 else:
                     result.unchanged += 1
@@ -418,10 +484,16 @@ def import_scores(source: Path | str | io.TextIOBase, framework: Framework, acto
                 result.unchanged += 1
                 continue
             created = score.self_score is None and score.appraised_score is None
-            Score.objects.filter(pk=score.pk).update(**diff, version=F("version") + 1, updated_at=timezone.now(),
-                                                    updated_by_label=_label(actor))
-            audit.record(actor, "parindex.score.import", score, unit=row.unit, data={
-                "criterion": row.criterion.code, "row": row.line, "changes": {k: _j(v) for k, v in diff.items()}})
+            Score.objects.filter(pk=score.pk).update(
+                **diff, version=F("version") + 1, updated_at=timezone.now(), updated_by_label=_label(actor)
+            )
+            audit.record(
+                actor,
+                "parindex.score.import",
+                score,
+                unit=row.unit,
+                data={"criterion": row.criterion.code, "row": row.line, "changes": {k: _j(v) for k, v in diff.items()}},
+            )
             if created:
                 result.created += 1
             else:
@@ -461,20 +533,40 @@ def ensure_plan(actor: Any, assessment: Assessment) -> RemediationPlan:
                     continue
                 line.criterion.framework = assessment.framework
                 d = remediation_defaults(line.criterion)
-                task = RemediationTask.objects.create(plan=plan, criterion=line.criterion, responsible=d.responsible,
-                                                      measure=d.measure, deadline=d.deadline,
-                                                      deadline_text=d.deadline_text)
+                task = RemediationTask.objects.create(
+                    plan=plan,
+                    criterion=line.criterion,
+                    responsible=d.responsible,
+                    measure=d.measure,
+                    deadline=d.deadline,
+                    deadline_text=d.deadline_text,
+                )
                 new_tasks.append(task)
         if created or new_tasks:
-            audit.record(actor, "parindex.plan.tasks", plan, unit=assessment.unit,
-                         data={"added": [t.criterion.code for t in new_tasks]})
+            audit.record(
+                actor,
+                "parindex.plan.tasks",
+                plan,
+                unit=assessment.unit,
+                data={"added": [t.criterion.code for t in new_tasks]},
+            )
     for task in new_tasks:
         remediation_task_saved.send(RemediationTask, task=task, created=True)
     return plan
 
 
-TASK_FIELDS = ("responsible", "deadline", "deadline_text", "note", "status", "action_taken", "measure",
-               "result_evidence", "progress", "completed_on")
+TASK_FIELDS = (
+    "responsible",
+    "deadline",
+    "deadline_text",
+    "note",
+    "status",
+    "action_taken",
+    "measure",
+    "result_evidence",
+    "progress",
+    "completed_on",
+)
 
 
 def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any) -> RemediationTask:
@@ -518,14 +610,23 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
     with transaction.atomic():
         current = RemediationTask.objects.select_for_update().get(pk=task.pk)
         if current.version != version:
-            raise ConflictError(f"Nhiệm vụ khắc phục tiêu chí {task.criterion.code} vừa được người khác sửa. "
-                                "Thay đổi của bạn chưa được lưu; hãy tải lại trang rồi nhập lại.")
+            raise ConflictError(
+                f"Nhiệm vụ khắc phục tiêu chí {task.criterion.code} vừa được người khác sửa. "
+                "Thay đổi của bạn chưa được lưu; hãy tải lại trang rồi nhập lại."
+            )
         diff = {k: v for k, v in cleaned.items() if getattr(current, k) != v}
         if diff:
             RemediationTask.objects.filter(pk=task.pk).update(**diff, version=F("version") + 1)
-            audit.record(actor, "parindex.task.save", current, unit=unit, data={
-                "criterion": task.criterion.code, "changes": {k: _j(v) if not isinstance(v, date) else v.isoformat()
-                                                              for k, v in diff.items()}})
+            audit.record(
+                actor,
+                "parindex.task.save",
+                current,
+                unit=unit,
+                data={
+                    "criterion": task.criterion.code,
+                    "changes": {k: _j(v) if not isinstance(v, date) else v.isoformat() for k, v in diff.items()},
+                },
+            )
     fresh = RemediationTask.objects.select_related("criterion", "plan__assessment__unit").get(pk=task.pk)
     if diff:
         remediation_task_saved.send(RemediationTask, task=fresh, created=False)
@@ -534,12 +635,16 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
     return fresh
 
 
-def sync_task_from_plans(actor: Any, plans_task_ref: str, *, status: str, completed_on: date | None,
-                         evidence: str) -> RemediationTask | None:
+def sync_task_from_plans(
+    actor: Any, plans_task_ref: str, *, status: str, completed_on: date | None, evidence: str
+) -> RemediationTask | None:
     """What was recorded on the mirrored plans task (status, completion, evidence) written back to the
     remediation row; sends no ``remediation_task_saved`` so the two apps never echo each other."""
-    task = RemediationTask.objects.select_related("criterion", "plan__assessment__unit").filter(
-        plans_task_ref=plans_task_ref).first()
+    task = (
+        RemediationTask.objects.select_related("criterion", "plan__assessment__unit")
+        .filter(plans_task_ref=plans_task_ref)
+        .first()
+    )
     if task is None or status not in TaskStatus.values:
         return None
     changes: dict[str, Any] = {"status": status, "completed_on": completed_on if status == TaskStatus.DONE else None}
@@ -552,9 +657,17 @@ def sync_task_from_plans(actor: Any, plans_task_ref: str, *, status: str, comple
         return task
     with transaction.atomic():
         RemediationTask.objects.filter(pk=task.pk).update(**diff, version=F("version") + 1)
-        audit.record(actor, "parindex.task.sync", task, unit=task.plan.assessment.unit, data={
-            "criterion": task.criterion.code, "from": "plans",
-            "changes": {k: v.isoformat() if isinstance(v, date) else v for k, v in diff.items()}})
+        audit.record(
+            actor,
+            "parindex.task.sync",
+            task,
+            unit=task.plan.assessment.unit,
+            data={
+                "criterion": task.criterion.code,
+                "from": "plans",
+                "changes": {k: v.isoformat() if isinstance(v, date) else v for k, v in diff.items()},
+            },
+        )
     return RemediationTask.objects.get(pk=task.pk)
 
 
@@ -568,8 +681,7 @@ def update_plan(actor: Any, plan: RemediationPlan, **changes: Any) -> Remediatio
             setattr(plan, k, v)
         if diff:
             plan.save()
-            audit.record(actor, "parindex.plan.save", plan, unit=unit,
-                         data={k: str(v) for k, v in diff.items()})
+            audit.record(actor, "parindex.plan.save", plan, unit=unit, data={k: str(v) for k, v in diff.items()})
     return plan
 
 
@@ -608,9 +720,15 @@ def announce(actor: Any, framework: Framework, number: str, day: date, issuer: s
         old = {"number": framework.announced_number, "date": framework.announced_on, "issuer": framework.announced_by}
         framework.announced_number, framework.announced_on, framework.announced_by = number, day, issuer
         framework.save(update_fields=["announced_number", "announced_on", "announced_by"])
-        audit.record(actor, "parindex.framework.announce", framework, data={
-            "old": {k: str(v or "") for k, v in old.items()}, "new": {"number": number, "date": day.isoformat(),
-                                                                       "issuer": issuer}})
+        audit.record(
+            actor,
+            "parindex.framework.announce",
+            framework,
+            data={
+                "old": {k: str(v or "") for k, v in old.items()},
+                "new": {"number": number, "date": day.isoformat(), "issuer": issuer},
+            },
+        )
     return framework
 
 
@@ -625,8 +743,13 @@ def remind_plan(actor: Any, assessment: Assessment) -> None:
     if RemediationPlan.objects.filter(assessment=assessment).exists():
         raise ValidationError("Đơn vị đã lập kế hoạch khắc phục.")
     with transaction.atomic():
-        audit.record(actor, "parindex.plan.remind", assessment, unit=assessment.unit,
-                     data={"framework": assessment.framework.code})
+        audit.record(
+            actor,
+            "parindex.plan.remind",
+            assessment,
+            unit=assessment.unit,
+            data={"framework": assessment.framework.code},
+        )
 
 
 def can_review(user: Any, assessment: Assessment) -> bool:

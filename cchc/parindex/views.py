@@ -39,8 +39,9 @@ def index(request):
     for fw in Framework.objects.all():
         mine = list(selectors.assessments_for(fw, request.user))
         own = next((a for a in mine if unit and a.unit_id == unit.pk), None)
-        can_start = bool(unit and own is None and unit.level == fw.level
-                         and scope.can(request.user, scope.Action.EDIT, unit))
+        can_start = bool(
+            unit and own is None and unit.level == fw.level and scope.can(request.user, scope.Action.EDIT, unit)
+        )
         frameworks.append({"fw": fw, "assessments": mine, "own": own, "can_start": can_start})
     return render(request, "parindex/index.html", {"frameworks": frameworks, "unit": unit})
 
@@ -79,10 +80,18 @@ def results(request, code: str):
             avg = averages.get(f.code, Decimal(0))
             scale = f.max_points or Decimal(1)
             field_chart.append({"f": f, "avg": avg, "pct": f.obtained / scale * 100, "avg_pct": avg / scale * 100})
-    return render(request, "parindex/results.html", {
-        "fw": fw, "rows": rows, "chosen": chosen, "field_chart": field_chart, "top": top,
-        "official_count": sum(1 for r in everyone if r.sheet.official),
-    })
+    return render(
+        request,
+        "parindex/results.html",
+        {
+            "fw": fw,
+            "rows": rows,
+            "chosen": chosen,
+            "field_chart": field_chart,
+            "top": top,
+            "official_count": sum(1 for r in everyone if r.sheet.official),
+        },
+    )
 
 
 @login_required
@@ -114,8 +123,10 @@ def results_xlsx(request, code: str):
     from cchc.parindex.exports import results_xlsx as build
 
     fw = get_object_or_404(Framework, code=code)
-    response = HttpResponse(build(fw, selectors.results(fw, request.user)),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        build(fw, selectors.results(fw, request.user)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = attachment_header(f"ket-qua-chi-so-cchc-{fw.code}.xlsx")
     return response
 
@@ -133,11 +144,21 @@ def _screen(request, pk: int, template: str, review: bool):
     current = request.GET.get("linh-vuc") or (fields[0].code if fields else "")
     can_edit = scope.can(request.user, scope.Action.EDIT, a.unit) and a.status in (Status.DRAFT, Status.RETURNED)
     can_review = services.can_review(request.user, a)
-    return render(request, template, {
-        "a": a, "sheet": sheet, "fields": fields, "current": current, "lines": _field_lines(sheet, current),
-        "can_edit": can_edit, "can_review": can_review and a.status == Status.SUBMITTED,
-        "reviewer": can_review, "problems": services.submission_problems(a) if can_edit else [],
-    })
+    return render(
+        request,
+        template,
+        {
+            "a": a,
+            "sheet": sheet,
+            "fields": fields,
+            "current": current,
+            "lines": _field_lines(sheet, current),
+            "can_edit": can_edit,
+            "can_review": can_review and a.status == Status.SUBMITTED,
+            "reviewer": can_review,
+            "problems": services.submission_problems(a) if can_edit else [],
+        },
+    )
 
 
 @login_required
@@ -172,8 +193,9 @@ def save_score(request, pk: int, score_pk: int):
     for name in names:
         if name == "not_applicable":
             changes[name] = request.POST.get(name) == "on"
-        elif name == "declared_value" and not (takes_figure(score.criterion.rule_type, score.criterion.rule)
-                                                and not score.criterion.indicator):
+        elif name == "declared_value" and not (
+            takes_figure(score.criterion.rule_type, score.criterion.rule) and not score.criterion.indicator
+        ):
             continue
         elif name in request.POST:
             changes[name] = request.POST.get(name, "")
@@ -197,10 +219,18 @@ def save_score(request, pk: int, score_pk: int):
     fresh = Score.objects.select_related("criterion", "assessment__unit", "assessment__framework").get(pk=score.pk)
     line = _line_for(fresh)
     template = "parindex/_review_line.html" if review else "parindex/_self_line.html"
-    response = render(request, template, {
-        "a": fresh.assessment, "ln": line, "error": error, "saved": not error,
-        "can_edit": not review, "can_review": review,
-    })
+    response = render(
+        request,
+        template,
+        {
+            "a": fresh.assessment,
+            "ln": line,
+            "error": error,
+            "saved": not error,
+            "can_edit": not review,
+            "can_review": review,
+        },
+    )
     # A conflict or an invalid value still re-renders the row (with the newest data and the message),
     # so HTMX swaps it in; the status code tells scripts and tests what happened.
     response.status_code = 200 if status == 200 else status
@@ -214,22 +244,29 @@ def add_evidence(request, pk: int, score_pk: int):
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_pk, assessment=a)
     score.assessment = a
     try:
-        services.add_evidence(request.user, score, request.POST.get("title", ""), url=request.POST.get("url", ""),
-                              file=request.FILES.get("file"))
+        services.add_evidence(
+            request.user,
+            score,
+            request.POST.get("title", ""),
+            url=request.POST.get("url", ""),
+            file=request.FILES.get("file"),
+        )
         messages.success(request, f"Đã thêm tài liệu kiểm chứng cho tiêu chí {score.criterion.code}.")
     except ValidationError as exc:
         for m in _errors(exc):
             messages.error(request, m)
-    return redirect(reverse("parindex:assessment", args=[a.pk]) + f"?linh-vuc={score.criterion.field_code}"
-                    + f"#tc-{score.criterion.code}")
+    return redirect(
+        reverse("parindex:assessment", args=[a.pk])
+        + f"?linh-vuc={score.criterion.field_code}"
+        + f"#tc-{score.criterion.code}"
+    )
 
 
 @login_required
 @require_POST
 def remove_evidence(request, pk: int, evidence_pk: int):
     a = _assessment(request, pk, scope.Action.EDIT)
-    item = get_object_or_404(Evidence.objects.select_related("score__criterion"), pk=evidence_pk,
-                             score__assessment=a)
+    item = get_object_or_404(Evidence.objects.select_related("score__criterion"), pk=evidence_pk, score__assessment=a)
     item.score.assessment = a
     try:
         services.remove_evidence(request.user, item)
@@ -286,12 +323,17 @@ def _remediation_post(request, a: Assessment) -> None:
         raise PermissionDenied("Bạn không có quyền lập kế hoạch khắc phục cho đơn vị này.")
     if action == "create":
         services.ensure_plan(request.user, a)
-        messages.success(request, "Đã lập kế hoạch khắc phục: mỗi tiêu chí bị mất điểm là một nhiệm vụ, có giải pháp, "
-                                  "người chủ trì và thời hạn gợi ý (sửa được).")
+        messages.success(
+            request,
+            "Đã lập kế hoạch khắc phục: mỗi tiêu chí bị mất điểm là một nhiệm vụ, có giải pháp, "
+            "người chủ trì và thời hạn gợi ý (sửa được).",
+        )
     elif action == "plan":
         plan = services.ensure_plan(request.user, a)
-        changes = {k: request.POST.get(k, "").strip() for k in
-                   ("number", "signer", "report_number", "overall", "next_measures", "directing")}
+        changes = {
+            k: request.POST.get(k, "").strip()
+            for k in ("number", "signer", "report_number", "overall", "next_measures", "directing")
+        }
         for k in ("issued_on", "report_on"):
             raw = request.POST.get(k, "").strip()
             try:
@@ -325,13 +367,21 @@ def remediation(request, pk: int):
     facts = documents.facts_for(a) if a.status == Status.FINALISED else None
     tasks = list(plan.tasks.select_related("criterion")) if plan else []
     lost = {ln.criterion.pk: ln for ln in facts.lost_lines} if facts else {}
-    return render(request, "parindex/remediation.html", {
-        "a": a, "plan": plan, "facts": facts, "can_edit": can_edit, "statuses": services.TaskStatus.choices,
-        "cards": [{"t": t, "ln": lost.get(t.criterion_id)} for t in tasks],
-        "preview": list(facts.rows.values()) if facts and plan is None else [],
-        "reminder": selectors.last_reminder(a) if plan is None else None,
-        "can_remind": plan is None and services.can_review(request.user, a) and a.status == Status.FINALISED,
-    })
+    return render(
+        request,
+        "parindex/remediation.html",
+        {
+            "a": a,
+            "plan": plan,
+            "facts": facts,
+            "can_edit": can_edit,
+            "statuses": services.TaskStatus.choices,
+            "cards": [{"t": t, "ln": lost.get(t.criterion_id)} for t in tasks],
+            "preview": list(facts.rows.values()) if facts and plan is None else [],
+            "reminder": selectors.last_reminder(a) if plan is None else None,
+            "can_remind": plan is None and services.can_review(request.user, a) and a.status == Status.FINALISED,
+        },
+    )
 
 
 @login_required
@@ -339,13 +389,18 @@ def remediation(request, pk: int):
 def save_task(request, pk: int, task_pk: int):
     """Tự động lưu một ô của nhiệm vụ khắc phục (HTMX): returns the card with “Đã lưu” or the error."""
     a = _assessment(request, pk, scope.Action.EDIT)
-    task = get_object_or_404(RemediationTask.objects.select_related("criterion", "plan__assessment__unit"),
-                             pk=task_pk, plan__assessment=a)
+    task = get_object_or_404(
+        RemediationTask.objects.select_related("criterion", "plan__assessment__unit"), pk=task_pk, plan__assessment=a
+    )
     error, status = "", 200
     try:
         version = required_int(request.POST, "version")
-        task = services.update_task(request.user, task, version, **{
-            k: request.POST.get(k, "") for k in services.TASK_FIELDS if k in request.POST})
+        task = services.update_task(
+            request.user,
+            task,
+            version,
+            **{k: request.POST.get(k, "") for k in services.TASK_FIELDS if k in request.POST},
+        )
     except services.ConflictError as exc:
         error, status = " ".join(exc.messages), 409
         task = RemediationTask.objects.select_related("criterion").get(pk=task.pk)
@@ -361,9 +416,18 @@ def save_task(request, pk: int, task_pk: int):
             messages.success(request, f"Đã lưu nhiệm vụ khắc phục tiêu chí {task.criterion.code}.")
         return redirect(reverse("parindex:remediation", args=[a.pk]) + f"#nv-{task.pk}")
     lost = {ln.criterion.pk: ln for ln in documents.facts_for(a).lost_lines}
-    response = render(request, "parindex/_task_card.html", {
-        "a": a, "card": {"t": task, "ln": lost.get(task.criterion_id)}, "can_edit": True,
-        "statuses": services.TaskStatus.choices, "error": error, "saved": not error})
+    response = render(
+        request,
+        "parindex/_task_card.html",
+        {
+            "a": a,
+            "card": {"t": task, "ln": lost.get(task.criterion_id)},
+            "can_edit": True,
+            "statuses": services.TaskStatus.choices,
+            "error": error,
+            "saved": not error,
+        },
+    )
     response.status_code = status
     return response
 

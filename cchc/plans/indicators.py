@@ -16,8 +16,10 @@ from cchc.plans.models import Plan, PlanKind, PlanTask, TaskStatus
 def _keeps(units, span: Span) -> bool:
     """Plan figures exist for a unit that has a CCHC plan for the span's year in the product: without one,
     "0 nhiệm vụ" would be a false statement, so the figure is unknown until it is entered."""
-    plans = shared(("plans.unit_years",), lambda: set(
-        Plan.objects.filter(kind=PlanKind.CCHC).order_by().values_list("unit_id", "year")))
+    plans = shared(
+        ("plans.unit_years",),
+        lambda: set(Plan.objects.filter(kind=PlanKind.CCHC).order_by().values_list("unit_id", "year")),
+    )
     return any((getattr(u, "pk", u), span.end.year) in plans for u in units)
 
 

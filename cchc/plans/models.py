@@ -21,8 +21,12 @@ class Plan(models.Model):
 
     unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="cchc_plans", verbose_name="đơn vị")
     kind = models.CharField("loại kế hoạch", max_length=20, choices=PlanKind.choices, default=PlanKind.CCHC)
-    source_ref = models.CharField("nguồn", max_length=60, blank=True,
-                                  help_text="Bản ghi sinh ra kế hoạch này, ví dụ parindex:12 (kế hoạch khắc phục)")
+    source_ref = models.CharField(
+        "nguồn",
+        max_length=60,
+        blank=True,
+        help_text="Bản ghi sinh ra kế hoạch này, ví dụ parindex:12 (kế hoạch khắc phục)",
+    )
     year = models.PositiveSmallIntegerField("năm kế hoạch")
     symbol = models.CharField("số, ký hiệu", max_length=50, blank=True)
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)

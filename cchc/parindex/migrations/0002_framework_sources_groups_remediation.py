@@ -4,75 +4,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('parindex', '0001_initial'),
+        ("parindex", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='criterion',
-            name='method_text',
-            field=models.TextField(blank=True, verbose_name='phương pháp chấm (nguyên văn)'),
+            model_name="criterion",
+            name="method_text",
+            field=models.TextField(blank=True, verbose_name="phương pháp chấm (nguyên văn)"),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='announced_by',
-            field=models.CharField(blank=True, max_length=200, verbose_name='cơ quan ban hành quyết định công bố'),
+            model_name="framework",
+            name="announced_by",
+            field=models.CharField(blank=True, max_length=200, verbose_name="cơ quan ban hành quyết định công bố"),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='announced_number',
-            field=models.CharField(blank=True, max_length=60, verbose_name='số quyết định công bố kết quả'),
+            model_name="framework",
+            name="announced_number",
+            field=models.CharField(blank=True, max_length=60, verbose_name="số quyết định công bố kết quả"),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='announced_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày quyết định công bố'),
+            model_name="framework",
+            name="announced_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ngày quyết định công bố"),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='calendar',
-            field=models.JSONField(blank=True, default=dict, help_text='Thời hạn mặc định của các nhiệm vụ khắc phục (xem docs/parindex.md)', verbose_name='lịch khắc phục'),
+            model_name="framework",
+            name="calendar",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Thời hạn mặc định của các nhiệm vụ khắc phục (xem docs/parindex.md)",
+                verbose_name="lịch khắc phục",
+            ),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='groups',
-            field=models.JSONField(blank=True, default=dict, help_text='{by: former_district|unit_type|list, groups: [...]}; xem docs/parindex.md', verbose_name='nhóm xếp hạng'),
+            model_name="framework",
+            name="groups",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="{by: former_district|unit_type|list, groups: [...]}; xem docs/parindex.md",
+                verbose_name="nhóm xếp hạng",
+            ),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='source_note',
-            field=models.TextField(blank=True, help_text='Số, ngày, cơ quan ban hành và nơi công bố của bộ tiêu chí', verbose_name='văn bản ban hành bộ tiêu chí'),
+            model_name="framework",
+            name="source_note",
+            field=models.TextField(
+                blank=True,
+                help_text="Số, ngày, cơ quan ban hành và nơi công bố của bộ tiêu chí",
+                verbose_name="văn bản ban hành bộ tiêu chí",
+            ),
         ),
         migrations.AddField(
-            model_name='remediationplan',
-            name='directing',
-            field=models.TextField(blank=True, verbose_name='công tác chỉ đạo, triển khai'),
+            model_name="remediationplan",
+            name="directing",
+            field=models.TextField(blank=True, verbose_name="công tác chỉ đạo, triển khai"),
         ),
         migrations.AddField(
-            model_name='remediationtask',
-            name='completed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành'),
+            model_name="remediationtask",
+            name="completed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành"),
         ),
         migrations.AddField(
-            model_name='remediationtask',
-            name='measure',
-            field=models.TextField(blank=True, verbose_name='giải pháp khắc phục'),
+            model_name="remediationtask",
+            name="measure",
+            field=models.TextField(blank=True, verbose_name="giải pháp khắc phục"),
         ),
         migrations.AddField(
-            model_name='remediationtask',
-            name='progress',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='tiến độ (%)'),
+            model_name="remediationtask",
+            name="progress",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="tiến độ (%)"),
         ),
         migrations.AddField(
-            model_name='remediationtask',
-            name='result_evidence',
-            field=models.TextField(blank=True, verbose_name='tài liệu kiểm chứng kết quả khắc phục'),
+            model_name="remediationtask",
+            name="result_evidence",
+            field=models.TextField(blank=True, verbose_name="tài liệu kiểm chứng kết quả khắc phục"),
         ),
         migrations.AlterField(
-            model_name='criterion',
-            name='evidence_hint',
-            field=models.TextField(blank=True, verbose_name='tài liệu kiểm chứng'),
+            model_name="criterion",
+            name="evidence_hint",
+            field=models.TextField(blank=True, verbose_name="tài liệu kiểm chứng"),
         ),
     ]

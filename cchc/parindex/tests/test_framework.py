@@ -29,8 +29,16 @@ def test_demo_set_loads_with_100_points_in_8_fields(demo_set):
     main = sum((f.max_points for f in fields), Decimal(0))
     assert main == Decimal(100)
     leaves = Criterion.objects.filter(framework=demo_set, is_leaf=True)
-    assert {c.rule_type for c in leaves} == {"manual", "yes_no", "thresholds", "proportional", "deduction", "survey",
-                                            "bonus", "penalty"}
+    assert {c.rule_type for c in leaves} == {
+        "manual",
+        "yes_no",
+        "thresholds",
+        "proportional",
+        "deduction",
+        "survey",
+        "bonus",
+        "penalty",
+    }
     assert leaves.get(code="3.4.1").indicator == "dossiers.commune.on_time_rate"
     assert leaves.get(code="7.1.1.3").parent.parent.code == "7.1"
     assert demo_set.bands[0] == {"name": "Tốt", "min": "90"}
@@ -45,8 +53,10 @@ def test_parent_max_must_equal_sum_of_children():
     data = _data()
     data["criteria"][0]["max"] = 13
     errors = _errors(data)
-    assert any("Tiêu chí “1”, trường “max”" in e and "tổng điểm các tiêu chí con: 1.1: 2 + 1.2: 1" in e
-               and "= 12." in e for e in errors), errors
+    assert any(
+        "Tiêu chí “1”, trường “max”" in e and "tổng điểm các tiêu chí con: 1.1: 2 + 1.2: 1" in e and "= 12." in e
+        for e in errors
+    ), errors
 
 
 def test_errors_name_the_criterion_and_the_field():

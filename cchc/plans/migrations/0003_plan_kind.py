@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0002_task_position_bigint'),
+        ("plans", "0002_task_position_bigint"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='plan',
-            name='kind',
-            field=models.CharField(choices=[('cchc', 'Kế hoạch CCHC năm'), ('khac_phuc_chi_so', 'Kế hoạch khắc phục Chỉ số CCHC')], default='cchc', max_length=20, verbose_name='loại kế hoạch'),
+            model_name="plan",
+            name="kind",
+            field=models.CharField(
+                choices=[("cchc", "Kế hoạch CCHC năm"), ("khac_phuc_chi_so", "Kế hoạch khắc phục Chỉ số CCHC")],
+                default="cchc",
+                max_length=20,
+                verbose_name="loại kế hoạch",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='source_ref',
-            field=models.CharField(blank=True, help_text='Bản ghi sinh ra kế hoạch này, ví dụ parindex:12 (kế hoạch khắc phục)', max_length=60, verbose_name='nguồn'),
+            model_name="plan",
+            name="source_ref",
+            field=models.CharField(
+                blank=True,
+                help_text="Bản ghi sinh ra kế hoạch này, ví dụ parindex:12 (kế hoạch khắc phục)",
+                max_length=60,
+                verbose_name="nguồn",
+            ),
         ),
     ]

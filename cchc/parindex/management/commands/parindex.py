@@ -35,8 +35,9 @@ class Command(GroupCommand):
     help = "Chỉ số cải cách hành chính / PAR index: criteria sets, scores, results, remediation"
     subcommands = {
         "load-framework": "Nạp bộ tiêu chí từ phụ lục Excel/Word hoặc YAML / load a criteria set",
-        "import-scores": ("Nạp điểm từ tệp CSV / import scores "
-                          "(don_vi, ma_tieu_chi, diem_tu_cham, diem_tham_dinh, ghi_chu)"),
+        "import-scores": (
+            "Nạp điểm từ tệp CSV / import scores (don_vi, ma_tieu_chi, diem_tu_cham, diem_tham_dinh, ghi_chu)"
+        ),
         "announce": "Nhập quyết định công bố kết quả của bộ tiêu chí / the decision announcing the results",
         "results": "Kết quả, xếp hạng các đơn vị / results and ranking",
         "lost-points": "Các tiêu chí bị mất điểm của một đơn vị / lost-point analysis of a unit",
@@ -53,8 +54,16 @@ class Command(GroupCommand):
         parser.add_argument("--level", choices=["xa", "huyen", "tinh"], help="Cấp đơn vị được đánh giá")
         parser.add_argument("--year", type=int, help="Năm đánh giá")
 
-    def do_load_framework(self, file: str, dry_run: bool = False, code: str | None = None, name: str | None = None,
-                          level: str | None = None, year: int | None = None, **_: Any) -> None:
+    def do_load_framework(
+        self,
+        file: str,
+        dry_run: bool = False,
+        code: str | None = None,
+        name: str | None = None,
+        level: str | None = None,
+        year: int | None = None,
+        **_: Any,
+    ) -> None:
         from cchc.parindex.annex import read_any, tree_lines
         from cchc.parindex.framework import load_framework
 
@@ -98,8 +107,10 @@ class Command(GroupCommand):
             fw = services.announce(ACTOR, _framework(framework), number, parse_date(date), issuer)
         except (ValidationError, VietnameseParseError) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
-        self.stdout.write(f"Bộ tiêu chí {fw.code}: kết quả công bố tại Quyết định số {fw.announced_number} ngày "
-                          f"{fw.announced_on:%d/%m/%Y} của {fw.announced_by}.")
+        self.stdout.write(
+            f"Bộ tiêu chí {fw.code}: kết quả công bố tại Quyết định số {fw.announced_number} ngày "
+            f"{fw.announced_on:%d/%m/%Y} của {fw.announced_by}."
+        )
 
     def args_results(self, parser) -> None:
         parser.add_argument("--framework", required=True)
@@ -114,8 +125,10 @@ class Command(GroupCommand):
         self.stdout.write(f"{fw.name} ({fw.code})")
         grouped = bool(fw.groups)
         head = f"{'Nhóm':<18} {'Hạng nhóm':>9}  " if grouped else ""
-        self.stdout.write(f"{'Hạng':>6}  {head}{'Mã đơn vị':<14} {'Đơn vị':<26} {'Tự chấm':>8} {'Thẩm định':>9} "
-                          f"{'Chỉ số':>8}  Xếp loại")
+        self.stdout.write(
+            f"{'Hạng':>6}  {head}{'Mã đơn vị':<14} {'Đơn vị':<26} {'Tự chấm':>8} {'Thẩm định':>9} "
+            f"{'Chỉ số':>8}  Xếp loại"
+        )
         for r in rows:
             s = r.sheet
             rank = f"{r.rank}/{r.of}" if r.rank else "—"
@@ -127,7 +140,8 @@ class Command(GroupCommand):
                 f"{rank:>6}  {group}{r.assessment.unit.code:<14} {r.assessment.unit.name[:26]:<26} "
                 f"{format_number(s.self_total, empty='—'):>8} {format_number(s.appraised_total, empty='—'):>9} "
                 f"{format_percent(s.index, empty='—'):>8}  "
-                f"{s.band() if s.official else r.assessment.get_status_display()}")
+                f"{s.band() if s.official else r.assessment.get_status_display()}"
+            )
 
     def args_lost_points(self, parser) -> None:
         parser.add_argument("--framework", required=True)
@@ -139,25 +153,36 @@ class Command(GroupCommand):
         sheet = selectors.build_sheet(a)
         groups, grand = selectors.lost_points(sheet)
         if json:
-            self.write_json({
-                "framework": framework, "unit": a.unit.code, "unit_name": a.unit.name, "basis": sheet.basis,
-                "fields": [{**g.total.as_dict(), "criteria": [ln.as_dict() for ln in g.lines]} for g in groups],
-                "total": {k: str(v) for k, v in grand.items()},
-            })
+            self.write_json(
+                {
+                    "framework": framework,
+                    "unit": a.unit.code,
+                    "unit_name": a.unit.name,
+                    "basis": sheet.basis,
+                    "fields": [{**g.total.as_dict(), "criteria": [ln.as_dict() for ln in g.lines]} for g in groups],
+                    "total": {k: str(v) for k, v in grand.items()},
+                }
+            )
             return
         self.stdout.write(f"{a.unit.name} — {a.framework.code} (theo điểm {sheet.basis})")
         for g in groups:
             f = g.total
-            self.stdout.write(f"\n{f.code}. {f.name}: tối đa {format_number(f.max_points)}, đạt "
-                              f"{format_number(f.obtained)}, mất {format_number(f.lost)}"
-                              + (f", điểm trừ {format_number(f.penalty)}" if f.penalty else ""))
+            self.stdout.write(
+                f"\n{f.code}. {f.name}: tối đa {format_number(f.max_points)}, đạt "
+                f"{format_number(f.obtained)}, mất {format_number(f.lost)}"
+                + (f", điểm trừ {format_number(f.penalty)}" if f.penalty else "")
+            )
             for ln in g.lines:
-                self.stdout.write(f"  {ln.code:<9} tối đa {format_number(ln.max_points):>5}  đạt "
-                                  f"{format_number(ln.obtained):>5}  mất {format_number(ln.lost):>5}  {ln.name}"
-                                  + (f" — {ln.reason}" if ln.reason else ""))
-        self.stdout.write(f"\nTổng: tối đa {format_number(grand['max'])}, đạt {format_number(grand['obtained'])}, "
-                          f"mất {format_number(grand['lost'])}; điểm thưởng {format_number(grand['bonus'])}, "
-                          f"điểm trừ {format_number(grand['penalty'])}; tổng điểm {format_number(grand['total'])}.")
+                self.stdout.write(
+                    f"  {ln.code:<9} tối đa {format_number(ln.max_points):>5}  đạt "
+                    f"{format_number(ln.obtained):>5}  mất {format_number(ln.lost):>5}  {ln.name}"
+                    + (f" — {ln.reason}" if ln.reason else "")
+                )
+        self.stdout.write(
+            f"\nTổng: tối đa {format_number(grand['max'])}, đạt {format_number(grand['obtained'])}, "
+            f"mất {format_number(grand['lost'])}; điểm thưởng {format_number(grand['bonus'])}, "
+            f"điểm trừ {format_number(grand['penalty'])}; tổng điểm {format_number(grand['total'])}."
+        )
 
     def _doc_args(self, parser) -> None:
         parser.add_argument("--framework", required=True)
