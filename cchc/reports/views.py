@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.params import required_int
 from cchc.core.uploads import UploadKind, UploadRefused, check_upload
 from cchc.documents import approvals
@@ -386,6 +387,22 @@ def inbox(request):
     return render(request, "reports/inbox.html", {"reports": reports})
 
 
+def _status_xlsx(table):
+    """Tình hình gửi báo cáo as XLSX: one row per unit that must report."""
+    from django.utils import timezone
+
+    columns = [Column("Mã đơn vị", width=16), Column("Đơn vị", width=32), Column("Tình hình", width=16),
+               Column("Gửi lần đầu", Kind.DATE, 14), Column("Trạng thái", width=28)]
+    rows = [
+        (r.unit.code, r.unit.name, r.label,
+         timezone.localtime(r.report.first_submitted_at).date() if r.report and r.report.first_submitted_at else None,
+         r.report.get_status_display() if r.report else "Chưa có báo cáo")
+        for r in table.rows
+    ]
+    return table_download("Tình hình gửi báo cáo", columns, rows, title=f"TÌNH HÌNH GỬI BÁO CÁO — {table.period.name}",
+                          subtitle=table.parent.name)
+
+
 @login_required
 @require_GET
 def status(request):
@@ -393,6 +410,8 @@ def status(request):
     unit = _unit(request)
     period, error = _period(request.GET.get("ky", ""))
     table = selectors.submission_status(unit, period, user=request.user)
+    if wants_xlsx(request) and table.rows:
+        return _status_xlsx(table)
     chart = None
     if table.rows:
         chart = charts.bar_chart("Tình hình gửi báo cáo", ["Đúng hạn", "Muộn", "Chưa gửi"], [charts.Series(
