@@ -51,32 +51,17 @@ def to_csv(rows: list[dict[str, object]]) -> bytes:
 
 
 def to_xlsx(rows: list[dict[str, object]]) -> bytes:
-    """One sheet "So lieu": text cells protected against formula injection, figures as numbers."""
-    from openpyxl import Workbook
+    """One sheet "So lieu" through ``cchc.core.xlsx`` (text that looks like a formula is written as text,
+    unchanged; figures as numbers, so 1.5 reads back as one and a half)."""
+    from cchc.core.xlsx import Column, xlsx_bytes
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("So lieu")
-    ws.append(list(COLUMNS))
-    for r in rows:
-        value = r["gia_tri"]
-        number = int(value) if value == value.to_integral_value() else float(value)
-        ws.append(
-            [
-                safe_text(str(r["don_vi"])),
-                safe_text(str(r["ky"])),
-                safe_text(str(r["ma_chi_tieu"])),
-                number,
-                safe_text(str(r["ghi_chu"])),
-            ]
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    columns = [Column(c, width=w) for c, w in zip(COLUMNS, (16, 10, 40, 14, 40), strict=True)]
+    return xlsx_bytes("So lieu", columns, ([r[c] for c in COLUMNS] for r in rows))
 
 
 def safe_text(text: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula: "=1+1" is written "'=1+1" (OWASP CSV
-    injection); the importer reads it back without the quote. Local until cchc/core/xlsx.py exists."""
+    """A CSV cell that a spreadsheet will not run as a formula: "=1+1" is written "'=1+1" (OWASP CSV
+    injection); the importer reads it back without the quote."""
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

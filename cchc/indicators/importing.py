@@ -28,16 +28,18 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportRejected, RowError
+from cchc.core.models import AuditEvent
 from cchc.core.text import fold
 from cchc.core.uploads import UploadKind, check_upload
 from cchc.core.vnformat import format_date
 from cchc.dossiers.tabular import _cell, normalise_header
 from cchc.indicators.models import Indicator, IndicatorValue, Origin, Period
 from cchc.indicators.periods import PeriodCodeError, ensure_period, get_period
-from cchc.indicators.services import Actor, actor_label, clean_value, delete_value, entry_refusal, store_value
+from cchc.indicators.services import Actor, actor_label, clean_value, entry_refusal
 from cchc.org.models import OrgUnit
 
 COLUMNS = ("don_vi", "ky", "ma_chi_tieu", "gia_tri", "ghi_chu")
@@ -381,25 +383,12 @@ def import_rows(
         return plan(actor, rows, source_name, dry_run=True)
     with transaction.atomic():
         result = plan(actor, rows, source_name, dry_run=False)
-        for p in result.rows:
-            if p.action in (RowAction.UNCHANGED, RowAction.SKIP):
-                continue
-            period = ensure_period(p.period)
-            data = {"row": p.row, "source": source_name}
-            if p.action == RowAction.CLEAR:
-                delete_value(actor, p.unit, period, p.indicator, audit_data=data)
-            else:
-                store_value(
-                    actor,
-                    p.unit,
-                    period,
-                    p.indicator,
-                    p.value,
-                    p.note,
-                    origin=origin,
-                    origin_name=source_name,
-                    audit_data=data,
-                )
+        _apply(
+            actor,
+            [p for p in result.rows if p.action not in (RowAction.UNCHANGED, RowAction.SKIP)],
+            source_name,
+            origin,
+        )
         audit.record(
             actor,
             "indicators.figures_imported",
@@ -416,6 +405,77 @@ def import_rows(
             },
         )
     return result
+
+
+def _apply(actor: Actor, changes: list[PlannedRow], source_name: str, origin: Origin) -> None:
+    """Write the planned changes in bulk (a few statements for the whole file, not several per row), with
+    the same rows and audit rows as ``services.store_value`` / ``delete_value``; the caller holds the
+    transaction, and the existing figures are locked here."""
+    if not changes:
+        return
+    periods = {code: ensure_period(code) for code in {p.period.code for p in changes}}
+    existing = {
+        (v.unit_id, v.period_id, v.indicator_id): v
+        for v in IndicatorValue.objects.select_for_update().filter(
+            unit_id__in={p.unit.pk for p in changes},
+            period_id__in={p.pk for p in periods.values()},
+            indicator_id__in={p.indicator.pk for p in changes},
+        )
+    }
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label, now = actor_label(actor), timezone.now()
+    added, changed, removed, events = [], [], [], []
+    for p in changes:
+        period = periods[p.period.code]
+        row = existing.get((p.unit.pk, period.pk, p.indicator.pk))
+        data = {"period": period.code, "indicator": p.indicator.code, "row": p.row, "source": source_name}
+        if p.action == RowAction.CLEAR:
+            if row is not None:
+                removed.append(row.pk)
+                events.append((row, "indicators.value_cleared", {**data, "old": str(row.value)}))
+            continue
+        old = None if row is None else str(row.value)
+        if row is None:
+            row = IndicatorValue(unit=p.unit, period=period, indicator=p.indicator)
+            added.append(row)
+        else:
+            changed.append(row)
+        row.value, row.note, row.entered_by, row.entered_by_label = p.value, p.note, user, label
+        row.origin, row.origin_name, row.entered_at = origin, source_name[:255], now
+        events.append(
+            (
+                row,
+                "indicators.value_entered",
+                {
+                    **data,
+                    "old": old,
+                    "new": str(p.value),
+                    "note": p.note,
+                    "origin": str(origin),
+                    "origin_name": source_name,
+                },
+            )
+        )
+    IndicatorValue.objects.filter(pk__in=removed).delete()
+    IndicatorValue.objects.bulk_create(added, batch_size=500)
+    fields = ("value", "note", "entered_by", "entered_by_label", "origin", "origin_name", "entered_at")
+    for row in changed:  # one plain UPDATE each: bulk_update's CASE WHEN was ten times slower here
+        IndicatorValue.objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=user,
+                actor_label=label,
+                verb=verb,
+                object_type=IndicatorValue._meta.label_lower,
+                object_id=str(row.pk),
+                unit_id=row.unit_id,  # not row.unit: one query per changed row
+                data=data,
+            )
+            for row, verb, data in events
+        ],
+        batch_size=500,
+    )
 
 
 def import_file(

@@ -79,7 +79,7 @@ def test_export_download_is_a_get_that_writes_nothing(district_user, client, dem
     response = client.get(reverse("indicators:export"), {"don-vi": COMMUNE, "ky": "2026-NAM", "dinh-dang": "xlsx"})
     assert response.status_code == 200 and "so_lieu_000.00.61.H42_2026-NAM.xlsx" in response["Content-Disposition"]
     sheet = CalamineWorkbook.from_filelike(__import__("io").BytesIO(response.content)).get_sheet_by_index(0)
-    assert sheet.to_python()[1] == [COMMUNE, "2026-NAM", "legal.issued", 3.0, "'=SUM(A1)"]
+    assert sheet.to_python()[1] == [COMMUNE, "2026-NAM", "legal.issued", 3.0, "=SUM(A1)"]
     csv = client.get(reverse("indicators:export"), {"don-vi": COMMUNE, "ky": "2026-NAM"})
     assert csv.content.decode("utf-8-sig").splitlines()[1] == f"{COMMUNE};2026-NAM;legal.issued;3;'=SUM(A1)"
     assert AuditEvent.objects.count() == before
