@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from cchc.core.models import AuditEvent
@@ -17,11 +19,17 @@ def record(
     unit: Any = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit row. ``actor`` is a user, or a string such as ``"cchc org load"`` for the CLI."""
+    """Write one audit row. ``actor`` is a user or a SystemActor (``cchc.accounts.actors``).
+
+    For a model saved in this transaction, the old and new values of the fields it changed are added as
+    ``data["changes"]`` (captured by ``snapshot_before_save``)."""
     if isinstance(obj, tuple):
         object_type, object_id = obj
     else:
         object_type, object_id = obj._meta.label_lower, str(obj.pk)
+        changed = changes_of(obj)
+        if changed and "changes" not in (data or {}):
+            data = {**(data or {}), "changes": changed}  # every update says what it was before
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = actor.get_username() if user is not None else str(actor or "")
     return AuditEvent.objects.create(
@@ -33,3 +41,40 @@ def record(
         unit=unit,
         data=data or {},
     )
+
+
+# ---- old and new values of every update ------------------------------------------------------------------
+# Rows saved too often or holding no user's fact: no snapshot (one SELECT per save is the cost of the rest).
+NOT_SNAPSHOTTED = {"core.auditevent", "indicators.computedvalue", "dossiers.dossierstat", "sessions.session"}
+NOT_SNAPSHOTTED_APPS = {"jobs", "django_tasks_database", "axes", "admin", "contenttypes", "sessions"}
+
+
+def snapshot_before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **_: Any) -> None:
+    """pre_save receiver: keep the row as the database holds it, so that ``record`` can write old → new."""
+    meta = sender._meta
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if meta.app_label in NOT_SNAPSHOTTED_APPS or meta.label_lower in NOT_SNAPSHOTTED:
+        return
+    names = [f.attname for f in meta.concrete_fields]
+    instance.__dict__["_cchc_before"] = sender._default_manager.filter(pk=instance.pk).values(*names).first()
+
+
+def _plain(value: Any) -> Any:
+    try:
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    except TypeError:  # a file field, a custom type: its text
+        return str(value)
+
+
+def changes_of(obj: models.Model) -> dict[str, dict[str, Any]]:
+    """{field: {"old": …, "new": …}} of the fields an update changed (empty for a new row)."""
+    before = obj.__dict__.get("_cchc_before")
+    if not before:
+        return {}
+    out = {}
+    for name, old in before.items():
+        new = getattr(obj, name, old)
+        if old != new:
+            out[name] = {"old": _plain(old), "new": _plain(new)}
+    return out
