@@ -18,6 +18,11 @@ class CoreConfig(AppConfig):
         from cchc.core.audit_views import router as audit_router
 
         registry.register_api_router("/audit", audit_router)
+        from django.db.models.signals import pre_save
+
+        from cchc.core.audit import snapshot_before_save
+
+        pre_save.connect(snapshot_before_save, dispatch_uid="cchc-audit-before")
 
         registry.register_nav(registry.NavEntry("Việc cần làm", "core:home", order=0, desk=True))
         registry.register_todo(todo.setup_items)
