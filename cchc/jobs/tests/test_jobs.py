@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -154,16 +155,11 @@ def test_healthz_reports_database_cache_and_queue_lag(client, settings):
     body = client.get("/healthz").json()
     assert body["ok"] and body["database"]["ok"] and body["cache"]["ok"]
     assert body["queue"]["waiting"] == 1 and body["queue"]["lag_seconds"] >= 90
-    settings.CACHES = {
+    broken = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
-    from django.core.cache import caches
-
-    caches._settings = None  # the cache handler reads the new setting
-    try:
+    with override_settings(CACHES=broken):  # restored before the cache is emptied at the end of the test
         response = client.get("/healthz")
-    finally:
-        caches._settings = None
     assert response.status_code == 503 and response.json()["cache"]["ok"] is False
 
 
