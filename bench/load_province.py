@@ -247,6 +247,8 @@ def start_servers(count: int) -> tuple[list[str], list[subprocess.Popen]]:
             except OSError:
                 pass
             if time.monotonic() > deadline:
+                for proc in procs:  # leave nothing running behind
+                    _stop(proc)
                 raise SystemExit(f"{base} không khởi động được (xem {var}/serve-*.log)")
             time.sleep(0.5)
     return bases, procs
