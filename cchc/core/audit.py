@@ -78,3 +78,30 @@ def changes_of(obj: models.Model) -> dict[str, dict[str, Any]]:
         if old != new:
             out[name] = {"old": _plain(old), "new": _plain(new)}
     return out
+
+
+# ---- the detail of a row as people read it ---------------------------------------------------------------
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items()) or "(trống)"
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value) or "(trống)"
+    return str(value)
+
+
+def describe(data: dict[str, Any] | None) -> str:
+    """The detail of an audit row in plain words: ``trường: cũ → mới`` for each change, then the other
+    facts as ``khóa: giá trị`` (never a Python or JSON repr on a page or in a spreadsheet)."""
+    data = data or {}
+    parts = []
+    for name, change in (data.get("changes") or {}).items():
+        if isinstance(change, dict) and {"old", "new"} <= change.keys():
+            parts.append(f"{name}: {_text(change['old'])} → {_text(change['new'])}")
+        else:
+            parts.append(f"{name}: {_text(change)}")
+    parts += [f"{key}: {_text(value)}" for key, value in data.items() if key != "changes"]
+    return "; ".join(parts)

@@ -3,7 +3,6 @@ row) and reviewers (rows of the units they see). Filters: unit, user, object, da
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +17,7 @@ from ninja import Router, Schema
 
 from cchc.accounts import scope
 from cchc.accounts.models import Role
+from cchc.core.audit import describe
 from cchc.core.models import AuditEvent
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.core.xlsx import Column, Kind, xlsx_response
@@ -98,7 +98,7 @@ def _row(e: AuditEvent) -> tuple:
         e.object_type,
         e.object_id,
         e.unit.name if e.unit else "",
-        json.dumps(e.data, ensure_ascii=False, default=str),
+        describe(e.data),
     )
 
 
@@ -111,6 +111,8 @@ def audit_page(request):
     if request.GET.get("dinh_dang") == "xlsx" and not errors:
         return xlsx_response("nhat-ky-thay-doi.xlsx", "Nhật ký", COLUMNS, (_row(e) for e in qs.iterator()))
     page = Paginator(qs, 100).get_page(request.GET.get("trang"))
+    for event in page:
+        event.detail = describe(event.data)
     return render(request, "core/audit.html", {"page": page, "f": f, "errors": errors})
 
 
