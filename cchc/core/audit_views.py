@@ -17,6 +17,7 @@ from ninja import Router, Schema
 
 from cchc.accounts import scope
 from cchc.accounts.models import Role
+from cchc.api.schemas import ERRORS
 from cchc.core.audit import describe
 from cchc.core.models import AuditEvent
 from cchc.core.vnformat import VietnameseParseError, parse_date
@@ -130,7 +131,7 @@ class AuditOut(Schema):
     data: dict
 
 
-@router.get("/", response=list[AuditOut], summary="Nhật ký thay đổi (mới nhất trước, tối đa 500 dòng)")
+@router.get("/", response={200: list[AuditOut], **ERRORS}, summary="Nhật ký thay đổi (mới nhất trước, tối đa 500 dòng)")
 def audit_api(
     request, don_vi: str = "", nguoi: str = "", doi_tuong: str = "", tu: str = "", den: str = ""
 ) -> list[dict]:
@@ -139,6 +140,8 @@ def audit_api(
         from ninja.errors import HttpError
 
         raise HttpError(400, " ".join(errors))
+    if not getattr(request.user, "is_authenticated", False):
+        raise HttpError(401, "Cần đăng nhập hoặc khóa API.")
     qs = apply_filter(visible_events(request.user), f)[:MAX_API_ROWS]
     return [
         {

@@ -18,8 +18,9 @@ from cchc.accounts import scope
 from cchc.core.importing import ImportRejected
 from cchc.indicators import adding, exporting, importing, selectors, services, validation
 from cchc.indicators import periods as period_rules
-from cchc.indicators.models import Counts, Period, Rollup, Source, ValueType
+from cchc.indicators.models import Counts, Indicator, Period, Rollup, Source, ValueType
 from cchc.indicators.periods import PeriodCodeError, get_period
+from cchc.indicators.provenance import codes_to_names, readable_sources
 
 # A computed figure may be typed over (copied from the provincial one-stop system); ratios never.
 ENTERABLE = (Source.ENTERED, Source.COMPUTED)
@@ -50,20 +51,22 @@ def _unit_from(request, param: str = "don-vi"):
 def _rows(unit, period, user, context=None, warnings_by_code=None, errors_by_code=None):
     values = selectors.values_for(unit, period, context=context)
     can_edit = scope.can(user, scope.Action.EDIT, unit)
+    sources = readable_sources(values)
     groups: list[dict] = []
     for v in values:
         if not v.indicator.in_appendix and v.indicator.source not in ENTERABLE:
             continue
         if not groups or groups[-1]["code"] != v.indicator.group_code:
             groups.append({"code": v.indicator.group_code, "name": v.indicator.group_name, "rows": []})
-        groups[-1]["rows"].append(_row(v, can_edit, warnings_by_code, errors_by_code))
+        groups[-1]["rows"].append(_row(v, can_edit, warnings_by_code, errors_by_code, sources))
     return groups, can_edit
 
 
-def _row(v, can_edit, warnings_by_code=None, errors_by_code=None) -> dict:
+def _row(v, can_edit, warnings_by_code=None, errors_by_code=None, sources=None) -> dict:
     code = v.indicator.code
     return {
         "v": v,
+        "source": (sources or readable_sources([v])).get(code, ""),
         "editable": can_edit and v.indicator.source in ENTERABLE,
         "raw": "" if v.source != "entered" or v.value is None else _input_text(v),
         "warnings": (warnings_by_code or {}).get(code, []),
@@ -138,6 +141,8 @@ def analysis(request):
         error = f"Kỳ cuối {last.code} kết thúc trước khi kỳ đầu {first.code} bắt đầu."
     elif request.GET.get("tu-ky"):
         results = validation.analyse(unit, first, last, user=request.user)
+    names = dict(Indicator.objects.values_list("code", "name")) if results else {}
+    rule_texts = {r.rule.code: codes_to_names(r.rule.text, names, {}) for r in results}
     return render(
         request,
         "indicators/analysis.html",
@@ -145,7 +150,7 @@ def analysis(request):
             "unit": unit,
             "first": first,
             "last": last,
-            "results": results,
+            "results": [(r, rule_texts[r.rule.code]) for r in results],
             "error": error,
             "ran": bool(request.GET.get("tu-ky")) and not error,
             "period_choices": _period_choices(),

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core.vnformat import format_number
+from cchc.indicators.provenance import readable_source
 from cchc.parindex.models import Assessment, Criterion, Evidence, Framework, RuleType, Score, Status
 from cchc.parindex.scoring import AutoScore, describe_rule, figure_text, score_from_figure, takes_figure
 
@@ -59,7 +60,7 @@ def auto_score(criterion: Criterion, score: Score | None, context: Any = None) -
         v = context.value(score.assessment.unit_id, criterion.indicator)
         value = v.value
         source = "indicator"
-        provenance = v.source_text
+        provenance = readable_source(v, context)
     else:
         value = score.declared_value if score is not None else None
         source = "declared"

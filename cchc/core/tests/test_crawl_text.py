@@ -69,11 +69,7 @@ def test_visible_text_finder():
 
 # Pages found showing indicator codes when this test was written (issue 14), outside the desk's apps: listed
 # for their owners; the test fails once one is clean, so that it is removed from here.
-KNOWN_CODE_PAGES = {
-    r"^/chi-tieu/$": "indicators: the values page prints each indicator's code (documents.directives_issued)",
-    r"^/chi-tieu/kiem-tra/$": "indicators: the rule check names figures by code (dossiers.commune.received)",
-    r"^/chi-so-cchc/danh-gia/\d+/$": "parindex: the assessment prints the figures' codes (propaganda.plan_rate)",
-}
+KNOWN_CODE_PAGES: dict[str, str] = {}  # pattern → why a page may still show codes (none left)
 
 
 def test_no_page_shows_a_placeholder_a_code_or_a_repr(demo_db, client):  # noqa: F811

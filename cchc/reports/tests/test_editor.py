@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from cchc.accounts.models import Role
+from cchc.indicators import provenance
 from cchc.indicators.selectors import current_indicators
-from cchc.reports import editor_text, provenance, services
+from cchc.reports import editor_text, services
 from cchc.reports.models import ReportSection
 
 from .conftest import SON_TAY
