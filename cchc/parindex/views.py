@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.params import required_int
 from cchc.documents.rendering import DocumentError, docx_to_pdf
 from cchc.parindex import documents, selectors, services
@@ -307,7 +308,41 @@ def lost(request, pk: int):
     a = _assessment(request, pk)
     sheet = selectors.build_sheet(a)
     groups, grand = selectors.lost_points(sheet)
+    if wants_xlsx(request):
+        return _lost_points_xlsx(a, groups, grand)
     return render(request, "parindex/lost.html", {"a": a, "sheet": sheet, "groups": groups, "grand": grand})
+
+
+LOST_COLUMNS = (
+    Column("Mã", width=10),
+    Column("Lĩnh vực / tiêu chí", width=60),
+    Column("Tối đa", Kind.DECIMAL, 10),
+    Column("Đạt", Kind.DECIMAL, 10),
+    Column("Mất", Kind.DECIMAL, 10),
+    Column("Nguyên nhân", width=70),
+)
+
+
+def _lost_points_xlsx(a: Assessment, groups, grand):
+    """The lost-points table as shown: each field's total row, then its criteria, then the grand total."""
+
+    def rows():
+        for g in groups:
+            t = g.total
+            yield (t.code, t.name, t.max_points, t.obtained, t.lost, "")
+            for ln in g.lines:
+                penalty = ln.kind == "điểm trừ"
+                name = f"(Điểm trừ) {ln.name}" if penalty else ln.name
+                yield (ln.code, name, ln.max_points, None if penalty else ln.obtained, ln.lost, ln.reason)
+        yield ("", "Tổng cộng", grand["max"], grand["obtained"], grand["lost"], "")
+
+    return table_download(
+        "Điểm bị mất",
+        LOST_COLUMNS,
+        rows(),
+        title=f"Các tiêu chí bị mất điểm — {a.unit.name}, năm {a.framework.year}",
+        subtitle=f"Bộ tiêu chí {a.framework.name}",
+    )
 
 
 def _remediation_post(request, a: Assessment) -> None:

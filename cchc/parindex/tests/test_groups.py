@@ -73,3 +73,29 @@ def test_unit_type_and_listed_groups(demo_org):
     bad = []
     parse_groups({"by": "vung"}, lambda f, v, m: bad.append(f))
     assert bad == ["groups.by"]
+
+
+def test_lost_points_download_as_the_page_shows_them(demo_set, client, make_user):
+    """The lost-points table as XLSX: each field's total, its criteria with their reasons, the grand total —
+    the same figures as the page, read back with python-calamine."""
+    from cchc.org.models import OrgUnit
+
+    demo.run(lambda line: None)
+    a = next(r.assessment for r in selectors.results(demo_set) if r.sheet.index < 100)
+    client.force_login(make_user("tinh2", Role.PROVINCE_REVIEWER, OrgUnit.objects.get(code=demo.DEMO_PROVINCE)))
+    url = reverse("parindex:lost", args=[a.pk])
+    assert "tai=xlsx" in client.get(url).content.decode()
+    response = client.get(url + "?tai=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0)
+    rows = rows.to_python()
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "Mã")
+    assert rows[header] == ["Mã", "Lĩnh vực / tiêu chí", "Tối đa", "Đạt", "Mất", "Nguyên nhân"]
+    groups, grand = selectors.lost_points(selectors.build_sheet(a))
+    body = rows[header + 1 :]
+    lines = [ln for g in groups for ln in [g.total, *g.lines]]
+    assert len(body) == len(lines) + 1
+    for row, ln in zip(body, lines, strict=False):
+        assert row[0] == ln.code and float(row[4]) == float(ln.lost)
+    assert body[-1][1] == "Tổng cộng" and float(body[-1][4]) == float(grand["lost"]) > 0
+    assert any(row[5] for row in body[:-1])  # the reasons travel with the criteria
