@@ -6,19 +6,24 @@ token, CA made by the test and configured as a trust root) → sent to the provi
 checks the downloaded PDF on the upload check (valid), accepts; the same PDF with one byte changed shows
 "đã bị sửa".
 
-Before it, the desk's part that exists today: intake with a missing paper (form 02 offered) and a hand-over
-to the specialist and back. The late return with an apology letter and the kiosk rating are not walked here
-yet."""
+Before it, the desk's month: intake with a missing paper (form 02 offered), a hand-over to the specialist
+and back; the dossier runs late, the clerk issues the apology letter (form 04) with a new date, returns the
+result and the statistics count it late with an apology; the citizen rates it on the commune's kiosk and the
+rating counts in the commune's satisfaction figures."""
 
+import io
 import os
 import re
 import tempfile
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from cchc.accounts.models import Role
+from cchc.core.vnformat import format_date
 from cchc.documents.models import TrustedRoot
 from cchc.reports.models import Report, Status
 from conftest import TEST_PASSWORD
@@ -113,6 +118,107 @@ def _hand_over(page, **option):
         page.locator("form", has=page.locator("select[name=to]")).locator("button[type=submit]").click()
 
 
+def _make_overdue(dossier):
+    """Move the dossier's dates back through the ORM: the walk cannot wait the days a real delay takes.
+    Received 20 days ago, due 5 days ago; the daily figures are rebuilt as an import correction would."""
+    from cchc.dossiers import summary
+    from cchc.dossiers.models import EventKind
+
+    today = timezone.localdate()
+    received = today - timedelta(days=20)
+    received_at = dossier.received_at - timedelta(days=20) if dossier.received_at else None
+    dossier.received_on, dossier.received_at = received, received_at
+    dossier.due_on = dossier.original_due_on = today - timedelta(days=5)
+    dossier.save()
+    dossier.events.filter(kind=EventKind.RECEIVED).update(at=received_at or timezone.now() - timedelta(days=20))
+    summary.rebuild_units([dossier.unit_id])
+
+
+def _act(page, label: str, **fields) -> None:
+    """Open the step's panel on the dossier page, fill its fields (by the form's name) and send it."""
+    panel = page.locator("details.action", has=page.locator("summary", has_text=label))
+    panel.locator("summary").click()
+    for name, value in fields.items():
+        field = panel.locator(f"[name={name}]")
+        if name == "return_method":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    with page.expect_navigation():
+        panel.locator("button[type=submit]").click()
+
+
+def _late_return_with_apology(open_page, live_server):
+    """The dossier is overdue: it stands on the late list; the clerk issues the apology (form 04) with a new
+    date, prints it (the DOCX reads the new date back), returns the result; the dossier page and the
+    statistics count it late with an apology."""
+    import docx
+
+    from cchc.dossiers.models import Dossier, Outcome
+
+    dossier = Dossier.objects.get()
+    _make_overdue(dossier)
+    clerk = _login(open_page, live_server, "motcua.sontay")
+    clerk.goto(f"{live_server.url}/ho-so/tre-han-chua-xin-loi/")
+    assert dossier.code in clerk.locator("main").inner_text()
+    clerk.goto(f"{live_server.url}/ho-so/{dossier.pk}/")
+    assert clerk.locator(".badge.late").inner_text() == "Quá hạn"
+    new_due = timezone.localdate() + timedelta(days=3)
+    reason = "Hồ sơ cần xác minh thêm thông tin hộ tịch tại nơi đăng ký thường trú"
+    _act(clerk, "Xin lỗi, hẹn lại ngày trả", new_due_on=new_due.strftime("%d/%m/%Y"), note=reason)
+    dossier.refresh_from_db()
+    assert dossier.apology_on == timezone.localdate() and dossier.new_due_on == new_due
+    assert f"hẹn lại {new_due.strftime('%d/%m/%Y')}" in clerk.locator("dl.facts").inner_text()
+    with clerk.expect_download() as download:
+        clerk.locator("ul.forms li", has_text="mẫu 04").get_by_role("link", name="DOCX").click()
+    letter = "\n".join(p.text for p in docx.Document(io.BytesIO(download.value.path().read_bytes())).paragraphs)
+    assert format_date(new_due) in letter and reason in letter
+    _act(clerk, "Có kết quả")
+    _act(clerk, "Trả kết quả", return_method="truc_tiep")
+    dossier.refresh_from_db()
+    assert dossier.returned_on == timezone.localdate() and dossier.outcome == Outcome.LATE
+    clerk.goto(f"{live_server.url}/ho-so/tre-han-chua-xin-loi/")
+    assert dossier.code not in clerk.locator("main").inner_text()
+    clerk.goto(f"{live_server.url}/ho-so/thong-ke/?don_vi={SON_TAY}")
+    rows = clerk.locator("table.stats").first.locator("tbody tr")
+    # Label → figure, in the table's order ("— quá hạn" is both resolved late and pending overdue).
+    figures = [tuple(c.strip() for c in r.locator("td").all_inner_texts()) for r in rows.all()]
+    resolved = figures.index(("Đã giải quyết (trả kết quả)", "1"))
+    assert figures[resolved + 3] == ("— quá hạn", "1")
+    assert ("Văn bản xin lỗi đã gửi", "1") in figures and ("Quá hạn chưa xin lỗi", "0") in figures
+    return dossier
+
+
+def _kiosk_rating(open_page, live_server, dossier):
+    """The citizen types the dossier's number on the commune's kiosk and rates it; the rating is verified
+    (the install holds the dossier) and counts in the commune's satisfaction figures."""
+    from cchc.surveys.models import Rating
+
+    kiosk = open_page()
+    kiosk.goto(f"{live_server.url}/kiosk/{SON_TAY}/")
+    kiosk.click("[data-action=clear]")
+    for digit in dossier.code.removeprefix(f"{SON_TAY}-").replace("-", ""):
+        kiosk.click(f"[data-digit='{digit}']")
+    kiosk.click("#k-next")
+    kiosk.wait_for_selector("#step-questions:not([hidden])")
+    kiosk.click("fieldset[data-question=tong_the] button:text-is('Hài lòng')")
+    kiosk.click("fieldset[data-question=cong_chuc] button:text-is('Rất hài lòng')")
+    kiosk.fill("#k-comment", "Trả chậm nhưng có thư xin lỗi, cán bộ nhã nhặn.")
+    kiosk.click("#k-send")
+    kiosk.wait_for_selector("#step-done:not([hidden])")
+    # Polled from the test side: the kiosk's CSP forbids wait_for_function's in-page eval.
+    deadline = time.monotonic() + 15
+    while not Rating.objects.filter(dossier_code=dossier.code).exists():
+        assert time.monotonic() < deadline, "phiếu đánh giá chưa được lưu"
+        kiosk.wait_for_timeout(200)
+    rating = Rating.objects.get(dossier_code=dossier.code)
+    assert rating.verified and rating.satisfied and rating.unit.code == SON_TAY
+    clerk = _login(open_page, live_server, "motcua.sontay")
+    clerk.goto(f"{live_server.url}/khao-sat/?don_vi={SON_TAY}")
+    assert clerk.locator("#s-ballots").inner_text() == "1"
+    assert "Trả chậm nhưng có thư xin lỗi" in clerk.locator("main").inner_text()
+
+
 def test_month_end_to_end_with_the_report_signed_on_a_token(
     open_page, live_server, roles, soft_token, test_ca, monkeypatch, tmp_path, catalogue
 ):
@@ -120,6 +226,8 @@ def test_month_end_to_end_with_the_report_signed_on_a_token(
 
     ensure_catalogue()
     _intake_and_hand_over(open_page, live_server, roles)
+    dossier = _late_return_with_apology(open_page, live_server)
+    _kiosk_rating(open_page, live_server, dossier)
     TrustedRoot.objects.create(name="CA thử nghiệm của kiểm thử", pem=test_ca.pem.decode())
     monkeypatch.setenv("CCHC_PKCS11_LIB", soft_token.lib)
     monkeypatch.setenv("CCHC_PKCS11_TOKEN", soft_token.label)
