@@ -153,6 +153,21 @@ def apology():
     return doc
 
 
+def stop_notice():
+    """Mẫu 05: Thông báo dừng giải quyết hồ sơ — from the deciding agency to the applicant, like form 04."""
+    doc = nd30.new_document()
+    nd30.header_block(doc, extra_left="V/v dừng giải quyết hồ sơ")
+    nd30.para(doc, "Kính gửi: {{ dossier.applicant.name }}", align=CENTER, before=12, after=12)
+    _line(doc, "Ngày {{ dossier.received_date }}, {{ issuer.display }} tiếp nhận hồ sơ của ông/bà về "
+               "{{ dossier.procedure }}, thuộc lĩnh vực {{ dossier.field }}, mã hồ sơ {{ dossier.code }}.",
+          indent=True)
+    _line(doc, "Ngày {{ dossier.stopped_date }}, cơ quan giải quyết dừng giải quyết hồ sơ này, lý do: "
+               "{{ dossier.reason }}", indent=True)
+    _line(doc, "Xin thông báo để ông/bà được biết.", indent=True)
+    nd30.recipients_and_signature(doc)
+    return doc
+
+
 def control_slip():
     """Mẫu 06: Phiếu kiểm soát quá trình giải quyết hồ sơ — one row per hand-over."""
     doc = _form("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")
@@ -195,6 +210,7 @@ TEMPLATES: dict[str, Callable[[], object]] = {
     "mau-02-bo-sung": supplement_request,
     "mau-03-tu-choi": refusal,
     "mau-04-xin-loi": apology,
+    "mau-05-dung-giai-quyet": stop_notice,
     "mau-06-kiem-soat": control_slip,
     "mau-07-so-theo-doi": register,
 }

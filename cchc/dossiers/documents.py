@@ -20,6 +20,7 @@ FORMS = {
     "02": ("mau-02-bo-sung", "phieu-yeu-cau-bo-sung"),
     "03": ("mau-03-tu-choi", "phieu-tu-choi"),
     "04": ("mau-04-xin-loi", "van-ban-xin-loi"),
+    "05": ("mau-05-dung-giai-quyet", "thong-bao-dung-giai-quyet"),
     "06": ("mau-06-kiem-soat", "phieu-kiem-soat"),
 }
 ONE_STOP_KINDS = ("Bộ phận Một cửa", "Trung tâm Phục vụ hành chính công")
@@ -133,6 +134,11 @@ def form_context(
         )
         issuer = d.unit  # the deciding agency apologises, not the counter
         day = data["apology_on"] or today
+    elif number == "05":
+        data = selectors.stop_data(d)
+        day = data["stopped_at"].date() if data["stopped_at"] else today
+        dossier.update(stopped_date=format_date(day), reason=data["reason"])
+        issuer = d.unit  # the deciding agency stops the dossier, not the counter
     else:  # "06"
         data = selectors.control_slip_data(d)
         dossier.update(
@@ -220,13 +226,14 @@ FORM_LABELS = {
     "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)",
     "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)",
     "04": "Văn bản xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)",
+    "05": "Thông báo dừng giải quyết hồ sơ (mẫu 05)",
     "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06)",
 }
 
 
 def available_forms(d: Dossier) -> list[tuple[str, str]]:
     """The forms that apply to the dossier as it stands: 02 once a supplement was asked, 03 once refused,
-    04 once the apology was issued."""
+    04 once the apology was issued, 05 once the dossier was stopped."""
     kinds = set(d.events.values_list("kind", flat=True))
     wanted = ["01"]
     if EventKind.SUPPLEMENT_REQUESTED in kinds:
@@ -235,5 +242,7 @@ def available_forms(d: Dossier) -> list[tuple[str, str]]:
         wanted.append("03")
     if d.apology_on:
         wanted.append("04")
+    if EventKind.STOPPED in kinds:
+        wanted.append("05")
     wanted.append("06")
     return [(n, FORM_LABELS[n]) for n in wanted]

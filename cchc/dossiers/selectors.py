@@ -431,6 +431,12 @@ def refusal_data(dossier: Dossier) -> dict[str, Any]:
     }
 
 
+def stop_data(dossier: Dossier) -> dict[str, Any]:
+    """Mẫu 05 — Thông báo dừng giải quyết hồ sơ: when and why the deciding agency stopped."""
+    e = _event_data(dossier, EventKind.STOPPED)
+    return {"stopped_at": e and timezone.localtime(e.at), "reason": e.note if e else ""}
+
+
 def apology_data(dossier: Dossier) -> dict[str, Any]:
     """Mẫu 04 — Văn bản xin lỗi và hẹn lại ngày trả kết quả."""
     e = _event_data(dossier, EventKind.APOLOGY)

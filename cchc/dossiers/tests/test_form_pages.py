@@ -124,6 +124,24 @@ def test_every_form_fits_its_page_without_blanks(full_dossier, clerk, tmp_path):
     assert "Thời gian trả kết quả giải quyết hồ sơ: trong giờ làm việc, ngày" in text
 
 
+def test_stop_notice_form_05_fits_its_page(full_dossier, clerk, tmp_path):
+    """Form 05 (thông báo dừng giải quyết) exists once a dossier is stopped: one page, the reason and the
+    date of the stop printed, no blank placeholder."""
+    d = full_dossier.unit.dossiers.exclude(pk=full_dossier.pk).first()
+    assert "05" not in {n for n, _ in documents.available_forms(d)}
+    transition(clerk, d.pk, EventKind.STOPPED, at=at(2026, 3, 27, 9), note="Người nộp đề nghị dừng để bổ sung sau")
+    d.refresh_from_db()
+    assert "05" in {n for n, _ in documents.available_forms(d)}
+    name, data = documents.render_form(d, "05")
+    assert name.startswith("thong-bao-dung-giai-quyet-")
+    pages, text = _pdf(data, tmp_path, "05")
+    assert pages == 1, text
+    flat = " ".join(text.split())  # the layout wraps long lines
+    assert "lý do: Người nộp đề nghị dừng để bổ sung sau" in flat and "Ngày 27/03/2026, cơ quan" in flat, flat
+    for blank in BLANKS:
+        assert not blank.search(text), (blank.pattern, text)
+
+
 def test_register_form_07_fits_its_pages(full_dossier, clerk, tmp_path):
     _, data = documents.render_register(clerk, full_dossier.unit_id, date(2026, 3, 1), date(2026, 3, 31))
     pages, text = _pdf(data, tmp_path, "07")
