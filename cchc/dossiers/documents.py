@@ -84,9 +84,10 @@ def _common(d: Dossier) -> dict[str, Any]:
 def form_context(
     d: Dossier, number: str, *, base_url: str | None = None, actor: Any = "giấy tiếp nhận"
 ) -> tuple[str, dict[str, Any]]:
-    """The template and the context of form ``number`` for dossier ``d``. Form 01 issues the dossier's mã
-    tra cứu if it has none yet (imported dossiers) and prints it, with a QR code of the public lookup at
-    ``base_url`` (the site's public address; see ``cchc.core.siteurl.public_base_url``)."""
+    """The template and the context of form ``number`` for dossier ``d``. Form 01 prints the dossier's mã tra
+    cứu with a QR code of the public lookup at ``base_url`` (the site's public address; see
+    ``cchc.core.siteurl.public_base_url``). Printing never writes: an imported dossier without a key prints
+    "chưa cấp" until the clerk issues one (``services.issue_lookup_key``, a POST from the dossier page)."""
     template, _ = FORMS[number]
     today = timezone.localdate()
     counter = one_stop_unit(d.unit, d.received_on)
@@ -94,10 +95,9 @@ def form_context(
     extra: dict[str, Any] = {}
     issuer = counter
     if number == "01":
-        services.issue_lookup_key(d, actor=actor)
         data = selectors.receipt_data(d, base_url)
         dossier.update(
-            lookup_key=data["lookup_key"],
+            lookup_key=data["lookup_key"] or "chưa cấp (đề nghị Bộ phận Một cửa cấp)",
             lookup_page=data["lookup_page"],
             papers=data["papers"],
             processing_time=data["processing_time"],

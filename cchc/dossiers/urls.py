@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.dossier_detail, name="detail"),
     path("<int:pk>/buoc/<str:kind>/", views.dossier_action, name="action"),
     path("<int:pk>/mau/<str:number>/", views.dossier_form, name="form"),
+    path("<int:pk>/cap-ma-tra-cuu/", views.issue_key, name="issue_key"),
     path("so-theo-doi/", views.register_form, name="register"),
     path("thu-tuc/", views.procedure_list, name="procedures"),
     path("thu-tuc/moi/", views.procedure_edit, name="procedure_new"),

@@ -560,6 +560,16 @@ def dossier_form(request, pk: int, number: str):
 
 
 @login_required
+@require_POST
+def issue_key(request, pk: int):
+    """Cấp mã tra cứu for a dossier that has none (imported from the provincial system), then back to it."""
+    d = scope.access(Dossier.objects.select_related("unit"), request.user, scope.Action.EDIT, pk=pk)
+    services.issue_lookup_key(d, actor=request.user)
+    messages.success(request, "Đã cấp mã tra cứu; in lại giấy tiếp nhận (mẫu 01) để giao người nộp hồ sơ.")
+    return redirect("dossiers:detail", pk=d.pk)
+
+
+@login_required
 @require_GET
 def register_form(request):
     """Mẫu 07, Sổ theo dõi hồ sơ, of the current unit over ?tu=dd/mm/yyyy&den=dd/mm/yyyy."""

@@ -87,7 +87,29 @@ def test_key_is_compared_even_when_the_code_does_not_exist(dossier, monkeypatch)
     assert len(calls) == 2 and len(calls[0]) == len(calls[1])
 
 
-def test_imported_dossier_gets_its_key_when_the_receipt_is_printed(dossier, clerk):
+def test_printing_the_receipt_writes_nothing_the_clerk_issues_a_missing_key(dossier, clerk, client):
+    """A GET never writes: form 01 of an imported dossier prints "chưa cấp"; the clerk's POST issues the key."""
+    from django.urls import reverse
+
+    from cchc.dossiers import documents
+
+    Dossier.objects.filter(pk=dossier.pk).update(lookup_key="")  # as the import leaves it
+    dossier.refresh_from_db()
+    client.force_login(clerk)
+    events = AuditEvent.objects.count()
+    assert client.get(reverse("dossiers:form", args=[dossier.pk, "01"])).status_code == 200
+    assert Dossier.objects.get(pk=dossier.pk).lookup_key == "" and AuditEvent.objects.count() == events
+    assert documents.form_context(dossier, "01")[1]["dossier"]["lookup_key"].startswith("chưa cấp")
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert reverse("dossiers:issue_key", args=[dossier.pk]) in page
+    assert client.get(reverse("dossiers:issue_key", args=[dossier.pk])).status_code == 405
+    client.post(reverse("dossiers:issue_key", args=[dossier.pk]))
+    key = Dossier.objects.get(pk=dossier.pk).lookup_key
+    assert len(key) == 6 and AuditEvent.objects.filter(verb="dossiers.issue_lookup_key").count() == 1
+    assert documents.form_context(Dossier.objects.get(pk=dossier.pk), "01")[1]["dossier"]["lookup_key"] == key
+
+
+def test_imported_dossier_gets_its_key_when_the_clerk_issues_it(dossier, clerk):
     Dossier.objects.filter(pk=dossier.pk).update(lookup_key="")  # as the import leaves it
     dossier.refresh_from_db()
     assert lookup_dossier(dossier.code, "") is None
