@@ -112,6 +112,19 @@ def open_page(browser):
         context.close()
 
 
+def wait_for_js(page, expression: str, timeout_s: float = 10) -> None:
+    """Wait until ``expression`` is truthy in ``page``, polling from the test side: the product's CSP has no
+    'unsafe-eval', which Playwright's ``wait_for_function`` needs for its in-page predicate, while
+    ``page.evaluate`` (DevTools protocol) is not bound by the page's CSP."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Sau {timeout_s} s vẫn chưa đúng: {expression}")
+        page.wait_for_timeout(50)
+
+
 @pytest.fixture
 def page(open_page):
     return open_page()

@@ -14,7 +14,7 @@ from cchc.dossiers.models import Dossier
 from cchc.dossiers.services import compute_due
 from cchc.dossiers.tests.test_import import to_csv
 from cchc.dossiers.tests.test_views import CHART_ROWS
-from conftest import TEST_PASSWORD
+from conftest import TEST_PASSWORD, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
     page.goto(f"{live_server.url}/ho-so/tiep-nhan/")
     search = page.locator("#proc-q")
     # The cursor starts in the search box: the clerk types at once.
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'proc-q'")
+    wait_for_js(page, "document.activeElement && document.activeElement.id === 'proc-q'")
 
     # Search as you type (with diacritics, as the clerk types); ↓ walks the matches, Enter picks one.
     page.keyboard.type("khai sinh")
@@ -56,7 +56,7 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
     page.wait_for_selector(f"#proc-picked[data-code='{proc.code}']")
     assert page.locator("#id_procedure").input_value() == str(proc.pk)
     # The list closes and the cursor moves on once htmx has settled the pick (a moment after the swap).
-    page.wait_for_function(
+    wait_for_js(page,
         "document.getElementById('proc-options').innerHTML.trim() === ''"
         " && document.activeElement && document.activeElement.type === 'checkbox'"
     )
@@ -89,7 +89,7 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
     assert page.locator("#id_applicant_name_error").inner_text() == "Trường này là bắt buộc."
     assert page.locator("#id_applicant_name").get_attribute("aria-invalid") == "true"
     assert Dossier.objects.count() == 0
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_applicant_name'")
+    wait_for_js(page, "document.activeElement && document.activeElement.id === 'id_applicant_name'")
     assert page.locator("#proc-picked").get_attribute("data-code") == proc.code
     assert page.locator("#id_applicant_id_number").input_value() == "042095001234"
     assert [papers.nth(i).is_checked() for i in range(3)] == [False, True, True]
@@ -103,7 +103,7 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
     panel = page.locator("#missing-panel")
     first_paper = proc.papers.first().name
     assert "Hồ sơ còn thiếu 1 giấy tờ" in panel.inner_text() and first_paper in panel.inner_text()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'missing-guide'")
+    wait_for_js(page, "document.activeElement && document.activeElement.id === 'missing-guide'")
     with page.expect_download() as download:
         page.keyboard.press("Enter")  # prints the guidance slip (form 02), nothing received
     path = download.value.path()

@@ -11,6 +11,7 @@ from cchc.dossiers.services import transition
 from cchc.public import demo, figures
 from cchc.public.privacy import initials
 from cchc.public.tests.conftest import DEMO_COMMUNE
+from conftest import wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("CCHC_SCREENSHOT_DIR", tempfile.gettempdir())
@@ -72,7 +73,7 @@ def test_ready_list_turns_its_pages(tv, live_server, desk, catalogue, monkeypatc
     assert Dossier.objects.filter(unit=desk.unit, status=Status.RESULT_READY).count() > 2
     tv.goto(f"{live_server.url}/cong-khai/{DEMO_COMMUNE}/bang-dien-tu/?lam-moi=1")
     assert tv.locator(".b-pageno").inner_text() == "1"
-    tv.wait_for_function("document.querySelector('.b-pageno').textContent === '2'")
+    wait_for_js(tv, "document.querySelector('.b-pageno').textContent === '2'")
     visible = tv.locator("#b-content .b-page:not([hidden])")
     assert visible.count() == 1 and visible.get_attribute("data-page") == "1"
     shown = [li.is_visible() for li in tv.locator("#b-content li").all()]

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from cchc.public.tests.conftest import DEMO_COMMUNE
+from conftest import wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,7 @@ def test_citizen_finds_birth_registration_on_a_phone(phone, live_server, desk, c
     phone.locator("#cat-q").press_sequentially("dang ky khai sinh", delay=30)
     # htmx swaps the list in place (no page load) and puts the search in the address bar.
     phone.wait_for_url(re.compile(r"\?q=dang(\+|%20)ky(\+|%20)khai(\+|%20)sinh$"))
-    phone.wait_for_function("document.querySelectorAll('#cat-list .cat-name').length === 2")
+    wait_for_js(phone, "document.querySelectorAll('#cat-list .cat-name').length === 2")
     assert names.all_inner_texts() == ["Thủ tục đăng ký khai sinh", "Thủ tục đăng ký lại khai sinh"]
     assert phone.locator("#cat-q").input_value() == "dang ky khai sinh"  # the box was not reloaded
 
