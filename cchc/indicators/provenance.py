@@ -109,7 +109,8 @@ def unit_names_for(codes: Iterable[str]) -> dict[str, str]:
 def unit_codes_in(values: Iterable[ValueWithProvenance], texts: Iterable[str] = ()) -> set[str]:
     codes: set[str] = set()
     for v in values:
-        codes.update(v.detail.get("units") or [])
+        # computed figures list unit codes; roll-ups list {code, name, value} per child
+        codes.update(u["code"] if isinstance(u, dict) else u for u in v.detail.get("units") or [])
     for text in texts:
         codes.update(UNIT_CODE.findall(text or ""))
     return codes
