@@ -27,18 +27,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import dossiers_bench as gen  # noqa: E402  (sets up Django on its temporary folder or DATABASE_URL)
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+import dossiers_bench as gen
+from django.core.management import call_command
+from django.db import connection, reset_queries
 
-from cchc.dossiers.demo import PROCEDURES_FILE  # noqa: E402
-from cchc.dossiers.importer import import_dossiers  # noqa: E402
-from cchc.dossiers.services import import_procedures  # noqa: E402
-from cchc.dossiers.stats import stats, units_for  # noqa: E402
-from cchc.indicators.models import ComputedValue  # noqa: E402
-from cchc.indicators.periods import get_period  # noqa: E402
-from cchc.indicators.selectors import ValueContext, values_for  # noqa: E402
-from cchc.org.selectors import load_graph  # noqa: E402
+from cchc.dossiers.demo import PROCEDURES_FILE
+from cchc.dossiers.importer import import_dossiers
+from cchc.dossiers.services import import_procedures
+from cchc.dossiers.stats import stats, units_for
+from cchc.indicators.models import ComputedValue
+from cchc.indicators.periods import get_period
+from cchc.indicators.selectors import ValueContext, values_for
+from cchc.org.selectors import load_graph
 
 PERIOD = f"{gen.YEAR}-NAM"
 
