@@ -60,8 +60,13 @@ def catalogue(db):
 def make_user(db):
     def make(username: str, role: str = Role.COMMUNE_OFFICER, unit: OrgUnit | None = None, **extra):
         user, _ = create_user(
-            actor="test", username=username, role=role, unit=unit, password=TEST_PASSWORD,
-            must_change_password=extra.pop("must_change_password", False), **extra,
+            actor="test",
+            username=username,
+            role=role,
+            unit=unit,
+            password=TEST_PASSWORD,
+            must_change_password=extra.pop("must_change_password", False),
+            **extra,
         )
         return user
 
@@ -71,8 +76,14 @@ def make_user(db):
 # ---- real browser: Debian's Chromium driven by Playwright (never a downloaded browser) -----------------
 CHROMIUM = os.environ.get("CCHC_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server and Playwright's sync API share a thread

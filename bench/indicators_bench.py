@@ -128,8 +128,10 @@ def main() -> None:
     print(f"Đọc mọi chỉ tiêu của tỉnh, lạnh (tính + ghi cache): {cold:7.3f} s  ({len(values)} chỉ tiêu, {known} có số)")
     warm, values = _best(lambda: values_for(province, period), runs=5)
     received = next(v for v in values if v.code == "dossiers.commune.received")
-    print(f"Đọc mọi chỉ tiêu của tỉnh, ấm (từ cache):        {warm:7.3f} s  "
-          f"(cấp xã tiếp nhận {received.display}; mục tiêu < 0,3 s: {'đạt' if warm < 0.3 else 'CHƯA ĐẠT'})")
+    print(
+        f"Đọc mọi chỉ tiêu của tỉnh, ấm (từ cache):        {warm:7.3f} s  "
+        f"(cấp xã tiếp nhận {received.display}; mục tiêu < 0,3 s: {'đạt' if warm < 0.3 else 'CHƯA ĐẠT'})"
+    )
 
     ComputedValue.objects.all().delete()
     t = time.perf_counter()

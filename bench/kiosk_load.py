@@ -71,7 +71,10 @@ def prepare(env: dict) -> None:
 def start_server(env: dict, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [CCHC, "runserver", f"{HOST}:{port}", "--noreload", "--skip-checks"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -96,9 +99,12 @@ def plan(ratings: int, replay_share: float, race_share: float, seed: int) -> tup
         code = f"{UNIT}-{day:%y%m%d}-{n % 9000 + 1:04d}"
         payload = {
             "client_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            "dossier_code": code, "question_set": "sipas-2021",
-            "answers": {"tong_the": rng.choice(["rat_hai_long", "hai_long", "khong_hai_long"]),
-                        "cong_chuc": "hai_long"},
+            "dossier_code": code,
+            "question_set": "sipas-2021",
+            "answers": {
+                "tong_the": rng.choice(["rat_hai_long", "hai_long", "khong_hai_long"]),
+                "cong_chuc": "hai_long",
+            },
             "comment": "",
         }
         sent_ids[code] = {payload["client_id"]}
@@ -135,8 +141,12 @@ def fire(port: int, tasks: list[dict], clients: int, time_limit: float) -> tuple
             local.conn = conn
             started = time.perf_counter()
             try:
-                conn.request("POST", f"/kiosk/{UNIT}/gui/", body=body,
-                             headers={"Content-Type": "application/json", "Origin": origin})
+                conn.request(
+                    "POST",
+                    f"/kiosk/{UNIT}/gui/",
+                    body=body,
+                    headers={"Content-Type": "application/json", "Origin": origin},
+                )
                 response = conn.getresponse()
                 data = json.loads(response.read() or b"{}")
                 elapsed = time.perf_counter() - started
@@ -221,19 +231,27 @@ def one_round(label: str, env: dict, args: argparse.Namespace) -> dict:
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 1) if latencies else None,
     }
     problems = check(results, sent_ids, rows)
-    print(f"\n== {label}: {args.clients} client đồng thời, {len(tasks)} yêu cầu dự kiến "
-          f"({sum(t['kind'] == 'first' for t in tasks)} phiếu, {sum(t['kind'] == 'replay' for t in tasks)} gửi lại, "
-          f"{sum(t['kind'] == 'racer' for t in tasks)} tranh cùng mã) ==")
-    print(f"  thời gian {wall:.1f} s; {figures['requests']} yêu cầu; {figures['req_per_s']} yêu cầu/s; "
-          f"p50 {figures['p50_ms']} ms; p95 {figures['p95_ms']} ms")
+    print(
+        f"\n== {label}: {args.clients} client đồng thời, {len(tasks)} yêu cầu dự kiến "
+        f"({sum(t['kind'] == 'first' for t in tasks)} phiếu, {sum(t['kind'] == 'replay' for t in tasks)} gửi lại, "
+        f"{sum(t['kind'] == 'racer' for t in tasks)} tranh cùng mã) =="
+    )
+    print(
+        f"  thời gian {wall:.1f} s; {figures['requests']} yêu cầu; {figures['req_per_s']} yêu cầu/s; "
+        f"p50 {figures['p50_ms']} ms; p95 {figures['p95_ms']} ms"
+    )
     print(f"  trạng thái: {dict(statuses)}")
     print(f"  theo loại: {dict(sorted(kinds.items()))}")
-    print(f"  phiếu trong CSDL: {len(rows)}; hồ sơ khác nhau đã gửi: "
-          f"{len({r[0]['payload']['dossier_code'] for r in done})}")
+    print(
+        f"  phiếu trong CSDL: {len(rows)}; hồ sơ khác nhau đã gửi: "
+        f"{len({r[0]['payload']['dossier_code'] for r in done})}"
+    )
     ref = REFERENCE.get(label, {})
     if ref.get("req_per_s"):
-        print(f"  tham chiếu (máy 2 lõi): {ref['requests']} yêu cầu; {ref['req_per_s']} yêu cầu/s; "
-              f"p50 {ref['p50_ms']} ms; p95 {ref['p95_ms']} ms")
+        print(
+            f"  tham chiếu (máy 2 lõi): {ref['requests']} yêu cầu; {ref['req_per_s']} yêu cầu/s; "
+            f"p50 {ref['p50_ms']} ms; p95 {ref['p95_ms']} ms"
+        )
     if problems:
         print("  SAI:\n   - " + "\n   - ".join(problems))
     else:
@@ -254,8 +272,7 @@ def main() -> int:
     args = parser.parse_args()
 
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CCHC_DEMO"}}
-    base.update(CCHC_SURVEY_RATE_LIMIT="10000000/60", CCHC_DEBUG="0", CCHC_LOG_LEVEL="ERROR",
-                CCHC_ALLOWED_HOSTS=HOST)
+    base.update(CCHC_SURVEY_RATE_LIMIT="10000000/60", CCHC_DEBUG="0", CCHC_LOG_LEVEL="ERROR", CCHC_ALLOWED_HOSTS=HOST)
     ok = True
     with tempfile.TemporaryDirectory(prefix="cchc-kiosk-load-") as tmp:
         ok &= one_round("sqlite", {**base, "CCHC_VAR_DIR": tmp}, args)["ok"]
@@ -266,14 +283,24 @@ def main() -> int:
 
         parts = urlsplit(pg_url)
         name = f"cchc_kiosk_load_{os.getpid()}"
-        admin_url = urlunsplit((parts.scheme.replace("postgres", "postgresql", 1) if parts.scheme == "postgres"
-                                else parts.scheme, parts.netloc, "/postgres", "", ""))
+        admin_url = urlunsplit(
+            (
+                parts.scheme.replace("postgres", "postgresql", 1) if parts.scheme == "postgres" else parts.scheme,
+                parts.netloc,
+                "/postgres",
+                "",
+                "",
+            )
+        )
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         try:
             with tempfile.TemporaryDirectory(prefix="cchc-kiosk-load-") as tmp:
-                env = {**base, "CCHC_VAR_DIR": tmp,
-                       "DATABASE_URL": urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))}
+                env = {
+                    **base,
+                    "CCHC_VAR_DIR": tmp,
+                    "DATABASE_URL": urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")),
+                }
                 ok &= one_round("postgresql", env, args)["ok"]
         finally:
             with psycopg.connect(admin_url, autocommit=True) as conn:

@@ -47,15 +47,34 @@ def main() -> None:
         group = ["I", "II", "III", "IV", "V", "VI", "VII"][i * 7 // ROWS]
         value = Decimal(i * 37 % 100000)
         rows[f"r{i}"] = FigureRow(
-            code=f"r{i}", name=f"Chỉ tiêu thống kê số {i + 1} & <thử>", group_code=group, group_name=f"Nhóm {group}",
-            stt=str(i + 1), unit="Hồ sơ", value_type="integer", in_appendix=True, is_heading=False, value=value,
-            display=f"{int(value):,}".replace(",", "."), note="Ghi chú",
+            code=f"r{i}",
+            name=f"Chỉ tiêu thống kê số {i + 1} & <thử>",
+            group_code=group,
+            group_name=f"Nhóm {group}",
+            stt=str(i + 1),
+            unit="Hồ sơ",
+            value_type="integer",
+            in_appendix=True,
+            is_heading=False,
+            value=value,
+            display=f"{int(value):,}".replace(",", "."),
+            note="Ghi chú",
         )
     doc = ReportDocument(
-        unit, period, date(2021, 12, 14), "01/BC-UBND", "Báo cáo", "Kết quả thực hiện công tác CCHC năm 2021",
-        "Ủy ban nhân dân huyện Hương Sơn", ["Ủy ban nhân dân huyện Hương Sơn", "Lưu: VT"],
-        ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "Hoàng Văn Dũng", "Mở đầu.", "Kết thúc./.",
-        [{"key": "a", "heading": "I. CÔNG TÁC CHỈ ĐẠO", "text": "Nội dung.", "depth": 1}], rows,
+        unit,
+        period,
+        date(2021, 12, 14),
+        "01/BC-UBND",
+        "Báo cáo",
+        "Kết quả thực hiện công tác CCHC năm 2021",
+        "Ủy ban nhân dân huyện Hương Sơn",
+        ["Ủy ban nhân dân huyện Hương Sơn", "Lưu: VT"],
+        ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+        "Hoàng Văn Dũng",
+        "Mở đầu.",
+        "Kết thúc./.",
+        [{"key": "a", "heading": "I. CÔNG TÁC CHỈ ĐẠO", "text": "Nội dung.", "depth": 1}],
+        rows,
     )
     start = time.perf_counter()
     data = render_docx(doc)
@@ -77,8 +96,10 @@ def main() -> None:
     reference = time.perf_counter() - start
 
     print(f"Bảng {ROWS} dòng ({table_rows} dòng trong DOCX kể cả tiêu đề và dòng nhóm)")
-    print(f"  cchc reports (docxtpl, mẫu ND 30): {ours:.2f} s, {len(data) / 1e6:.1f} MB  "
-          f"{'ĐẠT' if ours < 10 else 'KHÔNG ĐẠT'} (< 10 s)")
+    print(
+        f"  cchc reports (docxtpl, mẫu ND 30): {ours:.2f} s, {len(data) / 1e6:.1f} MB  "
+        f"{'ĐẠT' if ours < 10 else 'KHÔNG ĐẠT'} (< 10 s)"
+    )
     print(f"  tham chiếu python-docx ghi thẳng:  {reference:.2f} s, {len(out.getvalue()) / 1e6:.1f} MB")
 
 

@@ -84,8 +84,10 @@ def main() -> None:
     print(f"  numpy busday_offset (tham chiếu) : {fmt(ref_s * 1000, 1):>8} ms  {fmt(round(N / ref_s)):>12} hạn/giây")
     print(f"  cchc add_working_days, từng ngày : {fmt(scalar_s * 1000, 0):>8} ms  (ước từ {fmt(scalar_sample)} dòng)")
     print(f"  Khớp với numpy trên {fmt(int(clean.sum()))} dòng: {'CÓ' if agree else 'KHÔNG'}")
-    print(f"  {fmt(differ)} dòng có thứ Bảy làm bù trong khoảng (numpy không biểu diễn được): "
-          + ("cchc ra hạn sớm hơn, đúng" if all_differ_by_the_saturday else "SAI LỆCH BẤT THƯỜNG"))
+    print(
+        f"  {fmt(differ)} dòng có thứ Bảy làm bù trong khoảng (numpy không biểu diễn được): "
+        + ("cchc ra hạn sớm hơn, đúng" if all_differ_by_the_saturday else "SAI LỆCH BẤT THƯỜNG")
+    )
     if not agree or not all_differ_by_the_saturday:
         raise SystemExit(1)
 

@@ -29,9 +29,7 @@ DEBUG = _env_bool("CCHC_DEBUG", False)
 SECRET_KEY = os.environ.get("CCHC_SECRET_KEY") or "cchc-demo-only-insecure-key-change-me-0123456789abcdef"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CCHC_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CCHC_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CCHC_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -199,6 +197,7 @@ CCHC_UPLOAD_RETENTION_DAYS = int(os.environ.get("CCHC_UPLOAD_RETENTION_DAYS", "9
 # The load balancer's health check may come over plain HTTP from the proxy itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
+
 
 # The cache holds what every app server must share (the public pages' rate limits): CCHC_CACHE_URL names it.
 # redis://host:6379/0 for a province's several app servers; unset = a table of the database (db://), shared by

@@ -30,9 +30,7 @@ def _demo_lookup_pair() -> tuple[str, str]:
     django.setup()
     from cchc.dossiers.models import Dossier
 
-    dossier = (
-        Dossier.objects.exclude(lookup_key="").filter(unit__code=UNIT).order_by("-received_on", "-code").first()
-    )
+    dossier = Dossier.objects.exclude(lookup_key="").filter(unit__code=UNIT).order_by("-received_on", "-code").first()
     if dossier is None:
         raise SystemExit("Không có hồ sơ nào có mã tra cứu: chạy `cchc demo` trước.")
     return dossier.code, dossier.lookup_key

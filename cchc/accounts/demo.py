@@ -28,7 +28,13 @@ def create_demo_users(out) -> None:
             continue
         unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
         create_user(
-            actor="cchc demo", username=username, role=role, unit=unit, full_name=full_name, job_title=title,
-            password=DEMO_PASSWORD, must_change_password=False,
+            actor="cchc demo",
+            username=username,
+            role=role,
+            unit=unit,
+            full_name=full_name,
+            job_title=title,
+            password=DEMO_PASSWORD,
+            must_change_password=False,
         )
         out(f"{username} / {DEMO_PASSWORD}: {Role(role).label}{f' — {unit.name}' if unit else ''}")

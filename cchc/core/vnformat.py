@@ -74,7 +74,7 @@ def format_date(value: date | datetime | None, empty: str = "") -> str:
 
 
 def format_date_long(value: date | datetime, padded: bool = True) -> str:
-    """"ngày 14 tháng 12 năm 2021"; with ``padded`` (ND 30) days under 10 and months 1-2 get a zero."""
+    """ "ngày 14 tháng 12 năm 2021"; with ``padded`` (ND 30) days under 10 and months 1-2 get a zero."""
     if padded:
         day = f"{value.day:02d}"
         month = f"{value.month:02d}" if value.month <= 2 else str(value.month)

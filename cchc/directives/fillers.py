@@ -12,7 +12,7 @@ from cchc.reports.fillers import register_filler
 
 @register_filler("directives.issued")
 def issued(unit: Any, period: Any) -> list[str]:
-    """"Quyết định số 140/QĐ-UBND ngày 28/08/2021 về kiện toàn bộ phận một cửa…", oldest first."""
+    """ "Quyết định số 140/QĐ-UBND ngày 28/08/2021 về kiện toàn bộ phận một cửa…", oldest first."""
     names = document_types()
     lines = []
     for doc in DirectiveDocument.objects.filter(unit=unit, issued_on__range=(period.start, period.end)).order_by(

@@ -35,7 +35,7 @@ def _place(unit: OrgUnit) -> str:
         return unit.place_name
     for prefix in ("Thị trấn ", "Xã ", "Phường ", "Đặc khu ", "Huyện ", "Thị xã ", "Quận ", "Thành phố ", "Tỉnh "):
         if unit.name.startswith(prefix):
-            return unit.name[len(prefix):]
+            return unit.name[len(prefix) :]
     return unit.name
 
 

@@ -120,8 +120,9 @@ def set_col_widths(table: Table, widths_cm: list[float]) -> None:
             cell.width = Cm(width)
 
 
-def cell_text(cell, text: str, *, size: float, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER,
-               first: bool = False) -> Paragraph:
+def cell_text(
+    cell, text: str, *, size: float, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER, first: bool = False
+) -> Paragraph:
     p = cell.paragraphs[0] if first else cell.add_paragraph()
     p.alignment = align
     if text:
@@ -258,8 +259,7 @@ def two_signatures(doc, left_title: str, right_title: str, left_name: str = "", 
     table = doc.add_table(rows=1, cols=2)
     borderless(table)
     set_col_widths(table, [8.0, 8.0])
-    for cell, title, name in zip(table.rows[0].cells, (left_title, right_title), (left_name, right_name),
-                                 strict=True):
+    for cell, title, name in zip(table.rows[0].cells, (left_title, right_title), (left_name, right_name), strict=True):
         cell_text(cell, title, size=13, bold=True, first=True)
         cell_text(cell, "(Ký và ghi rõ họ tên)", size=12, italic=True)
         for _ in range(3):

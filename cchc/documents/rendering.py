@@ -110,7 +110,8 @@ def render_docx(name: str | Path, context: dict[str, Any]) -> bytes:
     template = DocxTemplate(template_path(name))
     # docxtpl places images through the template object itself, so Image values are bound here.
     context = {
-        key: InlineImage(template, io.BytesIO(value.png), width=Mm(value.width_mm)) if isinstance(value, Image)
+        key: InlineImage(template, io.BytesIO(value.png), width=Mm(value.width_mm))
+        if isinstance(value, Image)
         else value
         for key, value in context.items()
     }
@@ -146,9 +147,19 @@ def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes:
         src.write_bytes(data)
         profile = Path(tmp) / "profile"
         result = subprocess.run(
-            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", tmp, str(src)],
-            capture_output=True, timeout=timeout, check=False,
+            [
+                binary,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(src),
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
         )
         pdf = Path(tmp) / "van-ban.pdf"
         if result.returncode != 0 or not pdf.exists():

@@ -40,9 +40,13 @@ CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALI
 
 def appendix_table(doc) -> None:
     table = nd30.loop_table(
-        doc, ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"], APPENDIX_WIDTHS_CM, "row in appendix.rows",
+        doc,
+        ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"],
+        APPENDIX_WIDTHS_CM,
+        "row in appendix.rows",
         ["{{ row.stt }}", "{{ row.name }}", "{{ row.unit }}", "{{ row.value }}", "{{ row.note }}"],
-        aligns=[CENTER, LEFT, CENTER, RIGHT, LEFT], group_flag="row.is_group",
+        aligns=[CENTER, LEFT, CENTER, RIGHT, LEFT],
+        group_flag="row.is_group",
     )
     for row in table.rows:
         row.height = Cm(0.6)
@@ -54,6 +58,7 @@ def appendix_table(doc) -> None:
 # received_date, due_time, due_date, sets, processing_time, result_place, book, line, papers [{name, kind,
 # count}], receiver, and per form: supplements [..], reason, new_due_date, old_due_date, handovers [..],
 # lookup_key and lookup_page (form 01: the mã tra cứu and the address of the public lookup).
+
 
 def _form(title: str):
     """A form's header carries no document number; the dossier code stands under the title."""
@@ -82,26 +87,38 @@ def receipt():
     doc = _form("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")
     nd30.para(doc, "Mã tra cứu: {{ dossier.lookup_key }}", size=13, bold=True, align=CENTER, after=6)
     nd30.para(doc, "{{ qr }}", align=CENTER)
-    nd30.para(doc, "Tra cứu tiến độ giải quyết hồ sơ: quét mã QR trên hoặc vào {{ dossier.lookup_page }}, nhập mã "
-                   "hồ sơ và mã tra cứu. Ông/bà giữ kín mã tra cứu.", size=11, italic=True, align=CENTER, after=3)
+    nd30.para(
+        doc,
+        "Tra cứu tiến độ giải quyết hồ sơ: quét mã QR trên hoặc vào {{ dossier.lookup_page }}, nhập mã "
+        "hồ sơ và mã tra cứu. Ông/bà giữ kín mã tra cứu.",
+        size=11,
+        italic=True,
+        align=CENTER,
+        after=3,
+    )
     nd30.para(doc, "Liên: {{ copy_label }}", size=12, italic=True, align=CENTER, after=6)
     _line(doc, "{{ issuer.display }} tiếp nhận hồ sơ của:")
     _applicant(doc)
     _line(doc, "Nội dung yêu cầu giải quyết: {{ dossier.procedure }}")
     nd30.para(doc, "Thành phần hồ sơ nộp gồm:", after=3)
-    nd30.loop_table(doc, ["STT", "Tên giấy tờ", "Bản chính / bản sao", "Số lượng"], [1.3, 9.7, 3.2, 2.3],
-                    "p in dossier.papers", ["{{ loop.index }}", "{{ p.name }}", "{{ p.kind }}", "{{ p.count }}"],
-                    aligns=[CENTER, LEFT, CENTER, CENTER])
+    nd30.loop_table(
+        doc,
+        ["STT", "Tên giấy tờ", "Bản chính / bản sao", "Số lượng"],
+        [1.3, 9.7, 3.2, 2.3],
+        "p in dossier.papers",
+        ["{{ loop.index }}", "{{ p.name }}", "{{ p.kind }}", "{{ p.count }}"],
+        aligns=[CENTER, LEFT, CENTER, CENTER],
+    )
     nd30.para(doc, "", size=6)
     _line(doc, "Số lượng hồ sơ: {{ dossier.sets }} (bộ)")
     _line(doc, "Thời gian giải quyết hồ sơ theo quy định là: {{ dossier.processing_time }}")
     _line(doc, "Thời gian nhận hồ sơ: {{ dossier.received_time }}, ngày {{ dossier.received_date }}")
-    _line(doc, "Thời gian trả kết quả giải quyết hồ sơ: {{ dossier.due_time }}, ngày {{ dossier.due_date }}",
-          bold=True)
+    _line(doc, "Thời gian trả kết quả giải quyết hồ sơ: {{ dossier.due_time }}, ngày {{ dossier.due_date }}", bold=True)
     _line(doc, "Đăng ký nhận kết quả tại: {{ dossier.result_place }}")
     _line(doc, "Vào Sổ theo dõi hồ sơ, Quyển số: {{ dossier.book }}, Số thứ tự: {{ dossier.line }}")
-    nd30.two_signatures(doc, "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "{{ dossier.applicant.name }}",
-                        "{{ dossier.receiver }}")
+    nd30.two_signatures(
+        doc, "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "{{ dossier.applicant.name }}", "{{ dossier.receiver }}"
+    )
     return doc
 
 
@@ -116,8 +133,11 @@ def supplement_request():
     _line(doc, "{{ loop.index }}. {{ item }}", indent=True)
     nd30.para(doc, "{%p endfor %}")
     _line(doc, "Lý do: {{ dossier.reason }}")
-    _line(doc, "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ {{ dossier.receiver }} "
-               "để được hướng dẫn. Thời gian giải quyết được tính lại từ khi nhận đủ hồ sơ.")
+    _line(
+        doc,
+        "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ {{ dossier.receiver }} "
+        "để được hướng dẫn. Thời gian giải quyết được tính lại từ khi nhận đủ hồ sơ.",
+    )
     nd30.two_signatures(doc, "", "NGƯỜI HƯỚNG DẪN", "", "{{ dossier.receiver }}")
     return doc
 
@@ -140,14 +160,25 @@ def apology():
     doc = nd30.new_document()
     nd30.header_block(doc, extra_left="V/v xin lỗi và hẹn lại ngày trả kết quả giải quyết hồ sơ")
     nd30.para(doc, "Kính gửi: {{ dossier.applicant.name }}", align=CENTER, before=12, after=12)
-    _line(doc, "Ngày {{ dossier.received_date }}, {{ issuer.display }} tiếp nhận giải quyết "
-               "hồ sơ của ông/bà thuộc lĩnh vực {{ dossier.field }}, mã hồ sơ {{ dossier.code }}; "
-               "thời gian hẹn trả kết quả giải quyết hồ sơ ngày {{ dossier.old_due_date }}.", indent=True)
-    _line(doc, "Tuy nhiên, đến nay, cơ quan giải quyết chưa trả kết quả giải quyết hồ sơ của ông/bà đúng hạn "
-               "theo quy định, lý do: {{ dossier.reason }}", indent=True)
-    _line(doc, "Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của ông/bà. {{ issuer.display }} "
-               "xin lỗi ông/bà và hẹn trả kết quả giải quyết hồ sơ vào ngày {{ dossier.new_due_date }}.",
-          indent=True)
+    _line(
+        doc,
+        "Ngày {{ dossier.received_date }}, {{ issuer.display }} tiếp nhận giải quyết "
+        "hồ sơ của ông/bà thuộc lĩnh vực {{ dossier.field }}, mã hồ sơ {{ dossier.code }}; "
+        "thời gian hẹn trả kết quả giải quyết hồ sơ ngày {{ dossier.old_due_date }}.",
+        indent=True,
+    )
+    _line(
+        doc,
+        "Tuy nhiên, đến nay, cơ quan giải quyết chưa trả kết quả giải quyết hồ sơ của ông/bà đúng hạn "
+        "theo quy định, lý do: {{ dossier.reason }}",
+        indent=True,
+    )
+    _line(
+        doc,
+        "Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của ông/bà. {{ issuer.display }} "
+        "xin lỗi ông/bà và hẹn trả kết quả giải quyết hồ sơ vào ngày {{ dossier.new_due_date }}.",
+        indent=True,
+    )
     _line(doc, "Xin trân trọng cảm ơn sự hợp tác của ông/bà!", indent=True)
     nd30.recipients_and_signature(doc)
     return doc
@@ -158,11 +189,17 @@ def stop_notice():
     doc = nd30.new_document()
     nd30.header_block(doc, extra_left="V/v dừng giải quyết hồ sơ")
     nd30.para(doc, "Kính gửi: {{ dossier.applicant.name }}", align=CENTER, before=12, after=12)
-    _line(doc, "Ngày {{ dossier.received_date }}, {{ issuer.display }} tiếp nhận hồ sơ của ông/bà về "
-               "{{ dossier.procedure }}, thuộc lĩnh vực {{ dossier.field }}, mã hồ sơ {{ dossier.code }}.",
-          indent=True)
-    _line(doc, "Ngày {{ dossier.stopped_date }}, cơ quan giải quyết dừng giải quyết hồ sơ này, lý do: "
-               "{{ dossier.reason }}", indent=True)
+    _line(
+        doc,
+        "Ngày {{ dossier.received_date }}, {{ issuer.display }} tiếp nhận hồ sơ của ông/bà về "
+        "{{ dossier.procedure }}, thuộc lĩnh vực {{ dossier.field }}, mã hồ sơ {{ dossier.code }}.",
+        indent=True,
+    )
+    _line(
+        doc,
+        "Ngày {{ dossier.stopped_date }}, cơ quan giải quyết dừng giải quyết hồ sơ này, lý do: {{ dossier.reason }}",
+        indent=True,
+    )
     _line(doc, "Xin thông báo để ông/bà được biết.", indent=True)
     nd30.recipients_and_signature(doc)
     return doc
@@ -175,10 +212,16 @@ def control_slip():
     _line(doc, "Nội dung yêu cầu giải quyết: {{ dossier.procedure }}")
     _line(doc, "Ngày nhận: {{ dossier.received_date }}    Ngày hẹn trả: {{ dossier.due_date }}")
     nd30.loop_table(
-        doc, ["Tên cơ quan", "Thời gian giao, nhận hồ sơ", "Kết quả giải quyết hồ sơ", "Ghi chú"],
-        [4.3, 5.2, 3.6, 3.4], "h in dossier.handovers",
-        ["{{ h.agency }}", "{{ h.when }}\nNgười giao: {{ h.giver }}\nNgười nhận: {{ h.taker }}", "{{ h.result }}",
-         "{{ h.note }}"],
+        doc,
+        ["Tên cơ quan", "Thời gian giao, nhận hồ sơ", "Kết quả giải quyết hồ sơ", "Ghi chú"],
+        [4.3, 5.2, 3.6, 3.4],
+        "h in dossier.handovers",
+        [
+            "{{ h.agency }}",
+            "{{ h.when }}\nNgười giao: {{ h.giver }}\nNgười nhận: {{ h.taker }}",
+            "{{ h.result }}",
+            "{{ h.note }}",
+        ],
         aligns=[LEFT, LEFT, CENTER, LEFT],
     )
     return doc
@@ -192,13 +235,34 @@ def register():
     nd30.para(doc, "Từ ngày {{ register.start }} đến ngày {{ register.end }}", italic=True, align=CENTER, after=6)
     nd30.loop_table(
         doc,
-        ["STT", "Mã hồ sơ", "Tên TTHC", "Tên cá nhân, tổ chức", "Địa chỉ, số điện thoại", "Ngày nhận",
-         "Ngày hẹn trả", "Ngày có kết quả", "Trả kết quả", "Ghi chú"],
+        [
+            "STT",
+            "Mã hồ sơ",
+            "Tên TTHC",
+            "Tên cá nhân, tổ chức",
+            "Địa chỉ, số điện thoại",
+            "Ngày nhận",
+            "Ngày hẹn trả",
+            "Ngày có kết quả",
+            "Trả kết quả",
+            "Ghi chú",
+        ],
         [1.0, 3.6, 5.0, 3.4, 3.8, 2.0, 2.0, 2.0, 2.2, 2.0],
         "d in register.rows",
-        ["{{ loop.index }}", "{{ d.code }}", "{{ d.procedure }}", "{{ d.applicant }}", "{{ d.contact }}",
-         "{{ d.received_date }}", "{{ d.due_date }}", "{{ d.result_date }}", "{{ d.returned }}", "{{ d.note }}"],
-        aligns=[CENTER, LEFT, LEFT, LEFT, LEFT, CENTER, CENTER, CENTER, LEFT, LEFT], size=10,
+        [
+            "{{ loop.index }}",
+            "{{ d.code }}",
+            "{{ d.procedure }}",
+            "{{ d.applicant }}",
+            "{{ d.contact }}",
+            "{{ d.received_date }}",
+            "{{ d.due_date }}",
+            "{{ d.result_date }}",
+            "{{ d.returned }}",
+            "{{ d.note }}",
+        ],
+        aligns=[CENTER, LEFT, LEFT, LEFT, LEFT, CENTER, CENTER, CENTER, LEFT, LEFT],
+        size=10,
     )
     return doc
 

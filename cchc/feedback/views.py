@@ -66,9 +66,19 @@ FEEDBACK_COLUMNS = (
 def _xlsx(items, today, unit):
     """Every feedback item of the filtered list (no 500-row cut) as XLSX."""
     rows = (
-        (i.received_on, i.channel_name, i.citizen_name,
-         i.content, i.responsible, i.deadline, i.forwarded_to, i.forwarded_on, i.answer, i.answered_on,
-         i.status_label(today))
+        (
+            i.received_on,
+            i.channel_name,
+            i.citizen_name,
+            i.content,
+            i.responsible,
+            i.deadline,
+            i.forwarded_to,
+            i.forwarded_on,
+            i.answer,
+            i.answered_on,
+            i.status_label(today),
+        )
         for i in items.order_by("-received_on", "-pk").iterator(chunk_size=2000)
     )
     title = f"PHẢN ÁNH, KIẾN NGHỊ — {unit.name}" if unit is not None else "PHẢN ÁNH, KIẾN NGHỊ"

@@ -22,11 +22,26 @@ from cchc.indicators.models import Indicator
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators" / "rules.yaml"
 
 OPERATORS = {
-    "=": "=", "==": "=", "≠": "≠", "!=": "≠", "<": "<", "≤": "≤", "<=": "≤", ">": ">", "≥": "≥", ">=": "≥",
+    "=": "=",
+    "==": "=",
+    "≠": "≠",
+    "!=": "≠",
+    "<": "<",
+    "≤": "≤",
+    "<=": "≤",
+    ">": ">",
+    "≥": "≥",
+    ">=": "≥",
     "both_or_neither": "both_or_neither",
 }
 OPERATOR_TEXT = {
-    "=": "=", "≠": "≠", "<": "<", "≤": "≤", ">": ">", "≥": "≥", "both_or_neither": "cùng có hoặc cùng trống",
+    "=": "=",
+    "≠": "≠",
+    "<": "<",
+    "≤": "≤",
+    ">": ">",
+    "≥": "≥",
+    "both_or_neither": "cùng có hoặc cùng trống",
 }
 IMPORTANCE = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
 MISSING = {
@@ -80,10 +95,16 @@ class RuleResult:
             return None if v is None else (int(v) if v == v.to_integral_value() else float(v))
 
         return {
-            "rule": self.rule.code, "status": self.status, "importance": self.rule.importance,
-            "expression": self.rule.text, "message": self.rule.message,
-            "left": num(self.left), "right": num(self.right), "reason": self.reason or None,
-            "unit": getattr(self.unit, "code", None), "unit_name": getattr(self.unit, "name", None),
+            "rule": self.rule.code,
+            "status": self.status,
+            "importance": self.rule.importance,
+            "expression": self.rule.text,
+            "message": self.rule.message,
+            "left": num(self.left),
+            "right": num(self.right),
+            "reason": self.reason or None,
+            "unit": getattr(self.unit, "code", None),
+            "unit_name": getattr(self.unit, "name", None),
             "period": getattr(self.period, "code", None),
             "values": {k: num(v) for k, v in self.values.items()},
         }
@@ -102,9 +123,7 @@ def _rule_lines(text: str) -> list[int]:
     return []
 
 
-def parse_rules(
-    text: str, indicators: dict[str, Indicator], errors: ErrorCollector, strict: bool = True
-) -> list[Rule]:
+def parse_rules(text: str, indicators: dict[str, Indicator], errors: ErrorCollector, strict: bool = True) -> list[Rule]:
     """Check a rules file against the catalogue; return its rules plus the generated ones.
 
     ``strict``: a code missing from the catalogue is an error (``cchc indicators check-rules``, tests);
@@ -146,8 +165,9 @@ def parse_rules(
             unknown_codes = unknown_codes or bool(unknown)
         operator = OPERATORS.get(str(raw.get("operator", "")).strip())
         if operator is None:
-            errors.add(line, "operator", raw.get("operator"),
-                "Phép so sánh phải là =, ≠, <, ≤, >, ≥ hoặc both_or_neither.")
+            errors.add(
+                line, "operator", raw.get("operator"), "Phép so sánh phải là =, ≠, <, ≤, >, ≥ hoặc both_or_neither."
+            )
             bad = True
         importance = raw.get("importance")
         if importance not in IMPORTANCE:
@@ -177,24 +197,45 @@ def generate_rules(indicators: dict[str, Indicator], settings: dict[str, Any]) -
     for ind in indicators.values():
         if ind.sum_of:
             part_names = "; ".join(f"“{indicators[c].name.lstrip('- ').rstrip(':.')}”" for c in ind.sum_of)
-            rules.append(Rule(
-                f"tong.{ind.code}", parse(ind.code, known), "=", parse(" + ".join(ind.sum_of), known),
-                totals.get("importance", "high"), totals.get("missing", "skip_if_all_missing"),
-                f"“{ind.name.rstrip(':.')}” phải bằng tổng các thành phần: {part_names}.", generated=True,
-            ))
+            rules.append(
+                Rule(
+                    f"tong.{ind.code}",
+                    parse(ind.code, known),
+                    "=",
+                    parse(" + ".join(ind.sum_of), known),
+                    totals.get("importance", "high"),
+                    totals.get("missing", "skip_if_all_missing"),
+                    f"“{ind.name.rstrip(':.')}” phải bằng tổng các thành phần: {part_names}.",
+                    generated=True,
+                )
+            )
         if ind.numerator and ind.denominator:
             numerator = parse(" + ".join(ind.numerator), known)
             denominator = parse(ind.denominator, known)
-            rules.append(Rule(
-                f"ty_le.{ind.code}.tu_so", numerator, "≤", denominator,
-                bounds.get("importance", "high"), bounds.get("missing", "skip_if_any_missing"),
-                f"Tử số của “{ind.name.lstrip('- ').rstrip('.')}” lớn hơn mẫu số: tỷ lệ vượt 100%.", generated=True,
-            ))
-            rules.append(Rule(
-                f"ty_le.{ind.code}.du_thanh_phan", numerator, "both_or_neither", denominator,
-                pairs.get("importance", "medium"), "treat_as_zero",
-                f"Cần đủ cả tử số và mẫu số để tính “{ind.name.lstrip('- ').rstrip('.')}”.", generated=True,
-            ))
+            rules.append(
+                Rule(
+                    f"ty_le.{ind.code}.tu_so",
+                    numerator,
+                    "≤",
+                    denominator,
+                    bounds.get("importance", "high"),
+                    bounds.get("missing", "skip_if_any_missing"),
+                    f"Tử số của “{ind.name.lstrip('- ').rstrip('.')}” lớn hơn mẫu số: tỷ lệ vượt 100%.",
+                    generated=True,
+                )
+            )
+            rules.append(
+                Rule(
+                    f"ty_le.{ind.code}.du_thanh_phan",
+                    numerator,
+                    "both_or_neither",
+                    denominator,
+                    pairs.get("importance", "medium"),
+                    "treat_as_zero",
+                    f"Cần đủ cả tử số và mẫu số để tính “{ind.name.lstrip('- ').rstrip('.')}”.",
+                    generated=True,
+                )
+            )
     return rules
 
 
@@ -216,8 +257,12 @@ def load_rules(indicators: dict[str, Indicator], path: Path = RULES_FILE) -> lis
 # ---- running ---------------------------------------------------------------------------------------
 def _compare(operator: str, left: Decimal, right: Decimal) -> bool:
     return {
-        "=": left == right, "≠": left != right, "<": left < right, "≤": left <= right,
-        ">": left > right, "≥": left >= right,
+        "=": left == right,
+        "≠": left != right,
+        "<": left < right,
+        "≤": left <= right,
+        ">": left > right,
+        "≥": left >= right,
     }[operator]
 
 

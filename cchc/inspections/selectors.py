@@ -30,8 +30,11 @@ def get_inspection(user, inspection_id: int, action: scope.Action = scope.Action
 
 def get_finding(user, finding_id: int, action: scope.Action = scope.Action.VIEW) -> Finding:
     return scope.access(
-        Finding.objects.select_related("inspection", "inspection__unit", "target"), user, action,
-        unit_field="inspection__unit", pk=finding_id,
+        Finding.objects.select_related("inspection", "inspection__unit", "target"),
+        user,
+        action,
+        unit_field="inspection__unit",
+        pk=finding_id,
     )
 
 

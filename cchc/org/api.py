@@ -34,8 +34,12 @@ class UnitDetailOut(UnitOut):
 
 
 def _node(node) -> dict:
-    return {"code": node.unit.code, "name": node.unit.name, "level": node.unit.level,
-            "children": [_node(c) for c in node.children]}
+    return {
+        "code": node.unit.code,
+        "name": node.unit.name,
+        "level": node.unit.level,
+        "children": [_node(c) for c in node.children],
+    }
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Đơn vị tồn tại vào một ngày")

@@ -69,7 +69,8 @@ class OrgGraph:
         children = [
             self.units[link.unit_id]
             for link in self._links_by_parent.get(unit_id, ())
-            if link.valid_from <= day and (link.valid_to is None or day <= link.valid_to)
+            if link.valid_from <= day
+            and (link.valid_to is None or day <= link.valid_to)
             and self.units[link.unit_id].is_valid_on(day)
         ]
         return sorted(children, key=_sort_key)

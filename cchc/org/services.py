@@ -33,10 +33,14 @@ CSV_COLUMNS = {
     "sap_nhap_vao": ("sap_nhap_vao", "sáp nhập vào", "merged_into"),
 }
 LEVEL_ALIASES = {
-    "tinh": Level.PROVINCE, "tỉnh": Level.PROVINCE,
-    "huyen": Level.DISTRICT, "huyện": Level.DISTRICT,
-    "xa": Level.COMMUNE, "xã": Level.COMMUNE,
-    "bo_phan": Level.SECTION, "bộ phận": Level.SECTION,
+    "tinh": Level.PROVINCE,
+    "tỉnh": Level.PROVINCE,
+    "huyen": Level.DISTRICT,
+    "huyện": Level.DISTRICT,
+    "xa": Level.COMMUNE,
+    "xã": Level.COMMUNE,
+    "bo_phan": Level.SECTION,
+    "bộ phận": Level.SECTION,
 }
 
 
@@ -192,14 +196,23 @@ def read_csv(path: Path, errors: ErrorCollector) -> OrgFile:
         spec = by_code.get(code)
         if spec is None:
             spec = by_code[code] = UnitSpec(
-                code=code, name=cell("ten_don_vi"), kind=cell("loai_hinh"),
-                level=_level(errors, rownum, "cap", cell("cap")), place_name=cell("dia_danh"),
-                valid_from=start, valid_to=end, row=rownum,
+                code=code,
+                name=cell("ten_don_vi"),
+                kind=cell("loai_hinh"),
+                level=_level(errors, rownum, "cap", cell("cap")),
+                place_name=cell("dia_danh"),
+                valid_from=start,
+                valid_to=end,
+                row=rownum,
             )
         else:
             if cell("ten_don_vi") != spec.name:
-                errors.add(rownum, "ten_don_vi", cell("ten_don_vi"),
-                           f"Mã {code} đã có ở dòng {spec.row} với tên khác (“{spec.name}”).")
+                errors.add(
+                    rownum,
+                    "ten_don_vi",
+                    cell("ten_don_vi"),
+                    f"Mã {code} đã có ở dòng {spec.row} với tên khác (“{spec.name}”).",
+                )
             spec.valid_from = min(spec.valid_from, start)
             spec.valid_to = None if end is None or spec.valid_to is None else max(spec.valid_to, end)
         if cell("ma_cap_tren"):
@@ -208,10 +221,17 @@ def read_csv(path: Path, errors: ErrorCollector) -> OrgFile:
             if end is None:
                 errors.add(rownum, "hieu_luc_den", "", "Đơn vị sáp nhập vào đơn vị khác phải có ngày hết hiệu lực.")
                 continue
-            lineage.append(LineageSpec(code, target, LineageKind.MERGE, date.fromordinal(end.toordinal() + 1),
-                                       "", rownum))
-    names = {"code": "ma_don_vi", "name": "ten_don_vi", "parent": "ma_cap_tren", "valid_to": "hieu_luc_den",
-             "from": "ma_don_vi", "to": "sap_nhap_vao"}
+            lineage.append(
+                LineageSpec(code, target, LineageKind.MERGE, date.fromordinal(end.toordinal() + 1), "", rownum)
+            )
+    names = {
+        "code": "ma_don_vi",
+        "name": "ten_don_vi",
+        "parent": "ma_cap_tren",
+        "valid_to": "hieu_luc_den",
+        "from": "ma_don_vi",
+        "to": "sap_nhap_vao",
+    }
     return OrgFile(list(by_code.values()), lineage, names)
 
 
@@ -248,8 +268,12 @@ def validate(org: OrgFile, errors: ErrorCollector) -> None:
         if not spec.name:
             errors.add(spec.row, org.name("name"), "", "Thiếu tên đơn vị.")
         if spec.valid_to is not None and spec.valid_to < spec.valid_from:
-            errors.add(spec.row, org.name("valid_to"), spec.valid_to.strftime("%d/%m/%Y"),
-                       "Ngày hết hiệu lực trước ngày bắt đầu.")
+            errors.add(
+                spec.row,
+                org.name("valid_to"),
+                spec.valid_to.strftime("%d/%m/%Y"),
+                "Ngày hết hiệu lực trước ngày bắt đầu.",
+            )
 
     existing = {u.code: u for u in OrgUnit.objects.filter(code__in=_parent_codes(org) - set(seen))}
     for spec in org.units:
@@ -258,14 +282,23 @@ def validate(org: OrgFile, errors: ErrorCollector) -> None:
         ordered = sorted(spec.links, key=lambda link: link.valid_from)
         for prev, nxt in pairwise(ordered):
             if prev.valid_to is None or prev.valid_to >= nxt.valid_from:
-                errors.add(nxt.row, org.name("parent"), nxt.parent_code,
-                           f"Hai thời kỳ trực thuộc của {spec.code} chồng lên nhau.")
+                errors.add(
+                    nxt.row,
+                    org.name("parent"),
+                    nxt.parent_code,
+                    f"Hai thời kỳ trực thuộc của {spec.code} chồng lên nhau.",
+                )
         for link in spec.links:
             _check_link(org, spec, link, seen.get(link.parent_code) or existing.get(link.parent_code), errors)
 
-    known = set(seen) | set(existing) | set(
-        OrgUnit.objects.filter(code__in={x.from_code for x in org.lineage} | {x.to_code for x in org.lineage})
-        .values_list("code", flat=True)
+    known = (
+        set(seen)
+        | set(existing)
+        | set(
+            OrgUnit.objects.filter(
+                code__in={x.from_code for x in org.lineage} | {x.to_code for x in org.lineage}
+            ).values_list("code", flat=True)
+        )
     )
     kinds = set(LineageKind.values)
     for item in org.lineage:
@@ -289,8 +322,12 @@ def _check_link(org: OrgFile, spec: UnitSpec, link: LinkSpec, parent: Any, error
     if not _covers(spec.valid_from, spec.valid_to, link.valid_from, link.valid_to):
         errors.add(link.row, field_name, link.parent_code, "Thời kỳ trực thuộc nằm ngoài thời gian tồn tại của đơn vị.")
     if not _covers(parent.valid_from, parent.valid_to, link.valid_from, link.valid_to):
-        errors.add(link.row, field_name, link.parent_code,
-                   f"Đơn vị cấp trên {link.parent_code} không tồn tại trong suốt thời kỳ trực thuộc.")
+        errors.add(
+            link.row,
+            field_name,
+            link.parent_code,
+            f"Đơn vị cấp trên {link.parent_code} không tồn tại trong suốt thời kỳ trực thuộc.",
+        )
     parent_rank, child_rank = LEVEL_RANK.get(parent.level, 9), LEVEL_RANK.get(spec.level, 9)
     both_sections = parent.level == spec.level == Level.SECTION
     if spec.level and parent.level and not (parent_rank < child_rank or both_sections):
@@ -355,21 +392,28 @@ def _write(org: OrgFile, result: ImportResult, actor: Any) -> None:
                 OrgUnitParent(unit=unit, parent_id=p, valid_from=f, valid_to=t) for p, f, t in wanted
             )
             links_changed += 1
-            audit.record(actor, "org.unit.reparent", unit, unit=unit,
-                         data={"links": [[p, str(f), str(t)] for p, f, t in wanted]})
+            audit.record(
+                actor, "org.unit.reparent", unit, unit=unit, data={"links": [[p, str(f), str(t)] for p, f, t in wanted]}
+            )
 
     lineage_changed = 0
     codes = {x.from_code for x in org.lineage} | {x.to_code for x in org.lineage}
     by_code = all_units | {u.code: u for u in OrgUnit.objects.filter(code__in=codes - set(all_units))}
     for item in org.lineage:
         row, created = UnitLineage.objects.get_or_create(
-            from_unit=by_code[item.from_code], to_unit=by_code[item.to_code],
+            from_unit=by_code[item.from_code],
+            to_unit=by_code[item.to_code],
             defaults={"kind": item.kind, "date": item.date, "basis": item.basis},
         )
         if created or (row.kind, row.date, row.basis) != (item.kind, item.date, item.basis):
             row.kind, row.date, row.basis = item.kind, item.date, item.basis
             row.save()
             lineage_changed += 1
-            audit.record(actor, "org.lineage.set", row, unit=row.to_unit,
-                         data={"from": item.from_code, "to": item.to_code, "kind": item.kind})
+            audit.record(
+                actor,
+                "org.lineage.set",
+                row,
+                unit=row.to_unit,
+                data={"from": item.from_code, "to": item.to_code, "kind": item.kind},
+            )
     result.details = {"parent_links_changed": links_changed, "lineage_changed": lineage_changed}

@@ -31,7 +31,10 @@ def get_plan(user, plan_id: int, action: scope.Action = scope.Action.VIEW) -> Pl
 
 def get_task(user, task_id: int, action: scope.Action = scope.Action.VIEW) -> PlanTask:
     return scope.access(
-        PlanTask.objects.select_related("plan", "plan__unit", "parent"), user, action, unit_field="plan__unit",
+        PlanTask.objects.select_related("plan", "plan__unit", "parent"),
+        user,
+        action,
+        unit_field="plan__unit",
         pk=task_id,
     )
 

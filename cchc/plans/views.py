@@ -85,13 +85,22 @@ TASK_COLUMNS = (
 def _tasks_xlsx(plan, rows, today):
     """The plan's tasks as the page lists them (filter kept), in outline order, as XLSX."""
     lines = (
-        (r.task.code, r.task.title, r.task.area_name, r.task.responsible, r.task.deadline,
-         r.task.get_status_display() + (" (quá hạn)" if r.is_leaf and r.task.is_overdue(today) else ""),
-         r.task.completed_on, r.task.evidence, r.task.assigned_by if r.task.assigned_by_higher else "")
+        (
+            r.task.code,
+            r.task.title,
+            r.task.area_name,
+            r.task.responsible,
+            r.task.deadline,
+            r.task.get_status_display() + (" (quá hạn)" if r.is_leaf and r.task.is_overdue(today) else ""),
+            r.task.completed_on,
+            r.task.evidence,
+            r.task.assigned_by if r.task.assigned_by_higher else "",
+        )
         for r in rows
     )
-    return table_download("Nhiệm vụ kế hoạch CCHC", TASK_COLUMNS, lines, title=str(plan).upper(),
-                          subtitle=plan.unit.name)
+    return table_download(
+        "Nhiệm vụ kế hoạch CCHC", TASK_COLUMNS, lines, title=str(plan).upper(), subtitle=plan.unit.name
+    )
 
 
 @login_required

@@ -18,7 +18,13 @@ class PublicConfig(AppConfig):
         from cchc.core import registry
         from cchc.public import indicators, signals  # noqa: F401  (computed indicators, desk → stale)
 
-        registry.register_nav(registry.NavEntry(
-            "Trang công khai", "public:index", order=95, visible=lambda user: user.is_authenticated, desk=True,
-        ))
+        registry.register_nav(
+            registry.NavEntry(
+                "Trang công khai",
+                "public:index",
+                order=95,
+                visible=lambda user: user.is_authenticated,
+                desk=True,
+            )
+        )
         registry.register_demo(registry.DemoStep("Trang công khai", _demo, order=90))

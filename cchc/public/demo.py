@@ -28,12 +28,36 @@ SEED = 20261123
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Thị Thu", "Minh", "Quang", "Thanh", "Thị Hồng", "Xuân"]
-GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Linh", "Long", "Mai",
-         "Nam", "Nga", "Phúc", "Quý", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vân", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quý",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Yến",
+]
 
 
 def _lower_kind(name: str) -> str:
-    """"Xã Sơn Tây" → "xã Sơn Tây", as it reads inside a sentence."""
+    """ "Xã Sơn Tây" → "xã Sơn Tây", as it reads inside a sentence."""
     kind, _, rest = name.partition(" ")
     return f"{kind.lower()} {rest}" if rest else name
 
@@ -58,8 +82,11 @@ def run(out) -> None:
         if unit is None:
             continue
         count = live_dossiers(unit)
-        out(f"{unit.name}: {count} hồ sơ minh họa 30 ngày làm việc gần nhất" if count
-            else f"{unit.name}: đã có hồ sơ minh họa gần đây")
+        out(
+            f"{unit.name}: {count} hồ sơ minh họa 30 ngày làm việc gần nhất"
+            if count
+            else f"{unit.name}: đã có hồ sơ minh họa gần đây"
+        )
 
 
 def _actor(unit: OrgUnit) -> Any:
@@ -98,8 +125,11 @@ def live_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None
         return 0
     cal = get_calendar_for_unit(unit, today)
     days = _working_days(cal, today, LIVE_WORKING_DAYS)
-    procs = [p for p in Procedure.objects.filter(level="xa").order_by("code")
-             if (p.valid_from is None or p.valid_from <= days[0]) and (p.valid_to is None or p.valid_to >= today)]
+    procs = [
+        p
+        for p in Procedure.objects.filter(level="xa").order_by("code")
+        if (p.valid_from is None or p.valid_from <= days[0]) and (p.valid_to is None or p.valid_to >= today)
+    ]
     if not procs:
         return 0
     weights = [12 if p.time_unit == "trong_ngay" else 6 if p.time_value <= 5 else 2 for p in procs]
@@ -127,11 +157,23 @@ def live_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None
                 received = at(day, rng.randrange(7, 11), rng.choice([0, 10, 25, 40, 55]))
                 if received.date() != day:
                     continue
-                d = receive(actor, unit=unit, procedure=proc, channel=channel, received_at=received,
-                            applicant=Applicant(name=name, phone=f"09{rng.randrange(10**7, 10**8)}"), note=LIVE_NOTE)
+                d = receive(
+                    actor,
+                    unit=unit,
+                    procedure=proc,
+                    channel=channel,
+                    received_at=received,
+                    applicant=Applicant(name=name, phone=f"09{rng.randrange(10**7, 10**8)}"),
+                    note=LIVE_NOTE,
+                )
                 made += 1
-                method = {Channel.POST: ReturnMethod.POST, Channel.ONLINE: ReturnMethod.ONLINE}.get(
-                    channel, ReturnMethod.COUNTER) if rng.random() < 0.5 else ReturnMethod.COUNTER
+                method = (
+                    {Channel.POST: ReturnMethod.POST, Channel.ONLINE: ReturnMethod.ONLINE}.get(
+                        channel, ReturnMethod.COUNTER
+                    )
+                    if rng.random() < 0.5
+                    else ReturnMethod.COUNTER
+                )
                 due, luck = d.due_on, rng.random()
                 if due < today:  # the deadline has passed
                     if luck < 0.72:  # early or on time
@@ -140,8 +182,14 @@ def live_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None
                         step(d, EventKind.RESULT_READY, ready, 13)
                         step(d, EventKind.RETURNED, ready, 15, return_method=method)
                     elif luck < 0.84:  # late, with an apology and a new date
-                        step(d, EventKind.APOLOGY, due, 9, new_due_on=cal.add_working_days(due, 3),
-                             note="Hồ sơ cần xác minh thêm tại thực địa.")
+                        step(
+                            d,
+                            EventKind.APOLOGY,
+                            due,
+                            9,
+                            new_due_on=cal.add_working_days(due, 3),
+                            note="Hồ sơ cần xác minh thêm tại thực địa.",
+                        )
                         late = min(cal.add_working_days(due, rng.randint(1, 2)), today)
                         step(d, EventKind.RESULT_READY, late, 10)
                         if late < today:
@@ -164,7 +212,11 @@ def live_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None
         # from the latest dossiers still being worked on within their deadline.
         ready_today = Dossier.objects.filter(unit=unit, note=LIVE_NOTE, result_ready_on=today).count()
         waiting = Dossier.objects.filter(
-            unit=unit, note=LIVE_NOTE, status=Status.PROCESSING, received_on__lt=today, due_on__gte=today,
+            unit=unit,
+            note=LIVE_NOTE,
+            status=Status.PROCESSING,
+            received_on__lt=today,
+            due_on__gte=today,
         ).order_by("-received_on", "-code")
         for d in waiting[: max(0, READY_TODAY - ready_today)]:
             step(d, EventKind.RESULT_READY, today, 8)

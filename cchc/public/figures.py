@@ -29,9 +29,11 @@ from cchc.workdays.calendar_engine import WEEKDAY_NAMES
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 # Sub-periods of a year on the chooser: "" is the whole year, then the calendar quarters and months of
 # periods.yaml (codes 2026-QUY4, 2026-T11), whose dates spec_for() gives.
-PARTS = [("", "Cả năm")] + [(f"QUY{q}", f"Quý {ROMAN[q]}") for q in range(1, 5)] + [
-    (f"T{m:02d}", f"Tháng {m}") for m in range(1, 13)
-]
+PARTS = (
+    [("", "Cả năm")]
+    + [(f"QUY{q}", f"Quý {ROMAN[q]}") for q in range(1, 5)]
+    + [(f"T{m:02d}", f"Tháng {m}") for m in range(1, 13)]
+)
 _PART = re.compile(r"^(QUY[1-4]|T(0[1-9]|1[0-2]))?$")
 
 
@@ -148,8 +150,9 @@ def published_desk_units(graph: OrgGraph | None = None) -> set[int]:
     return out
 
 
-def published_progress(unit_ids: list[int], start: date, end: date,
-                       published_units: set[int] | None = None) -> dict[str, Any]:
+def published_progress(
+    unit_ids: list[int], start: date, end: date, published_units: set[int] | None = None
+) -> dict[str, Any]:
     """Hồ sơ được công khai tiến độ: received in start…end by ``unit_ids`` that the citizen can follow
     online — a lookup key was printed on the receipt and the unit's public pages are published."""
     published_units = published_desk_units() if published_units is None else published_units
@@ -157,8 +160,11 @@ def published_progress(unit_ids: list[int], start: date, end: date,
         received=Count("pk"),
         published=Count("pk", filter=~Q(lookup_key="") & Q(unit_id__in=sorted(published_units))),
     )
-    return {"received": row["received"], "published": row["published"],
-            "rate": percent(row["published"], row["received"])}
+    return {
+        "received": row["received"],
+        "published": row["published"],
+        "rate": percent(row["published"], row["received"]),
+    }
 
 
 # ---- the results page ---------------------------------------------------------------------------------
@@ -172,10 +178,16 @@ def _width(value: int | float | Decimal | None, scale: int | float | Decimal) ->
 def _share_bars(row: dict[str, Any]) -> list[dict[str, Any]]:
     """Early / on time / late of the resolved dossiers, as segments of one 100% bar."""
     total = row["resolved"]
-    parts = [("som", "Trước hạn", row["resolved_early"]), ("dung", "Đúng hạn", row["resolved_on_time"]),
-             ("tre", "Quá hạn", row["resolved_late"])]
-    return [{"key": k, "label": label, "count": n, "width": _width(n, total), "share": percent(n, total)}
-            for k, label, n in parts if n]
+    parts = [
+        ("som", "Trước hạn", row["resolved_early"]),
+        ("dung", "Đúng hạn", row["resolved_on_time"]),
+        ("tre", "Quá hạn", row["resolved_late"]),
+    ]
+    return [
+        {"key": k, "label": label, "count": n, "width": _width(n, total), "share": percent(n, total)}
+        for k, label, n in parts
+        if n
+    ]
 
 
 def results(unit: OrgUnit, period: PublicPeriod) -> dict[str, Any]:
@@ -194,9 +206,16 @@ def results(unit: OrgUnit, period: PublicPeriod) -> dict[str, Any]:
     if len(period.months) > 1:
         for m_start, m_end in period.months:
             s = stats(units.ids, m_start, m_end)
-            months.append({"month": m_start.month, "year": m_start.year, "received": s["received"],
-                           "resolved": s["resolved"], "on_time_rate": s["on_time_rate"],
-                           "on_time": s["resolved_early"] + s["resolved_on_time"]})
+            months.append(
+                {
+                    "month": m_start.month,
+                    "year": m_start.year,
+                    "received": s["received"],
+                    "resolved": s["resolved"],
+                    "on_time_rate": s["on_time_rate"],
+                    "on_time": s["resolved_early"] + s["resolved_on_time"],
+                }
+            )
         top = max([m["received"] for m in months] + [m["resolved"] for m in months] + [0])
         for m in months:
             m["received_width"] = _width(m["received"], top)
@@ -205,8 +224,13 @@ def results(unit: OrgUnit, period: PublicPeriod) -> dict[str, Any]:
     progress = published_progress(units.ids, period.start, period.end, published_desk_units(graph))
     # A merged commune often keeps the name of one of the communes it was formed from.
     formed_from = [f"{u.name} (cũ)" if u.name == unit.name else u.name for u in units.formed_from]
-    return {"s": figures, "months": months, "formed_from": formed_from, "progress": progress,
-            "unit_count": len(units.ids)}
+    return {
+        "s": figures,
+        "months": months,
+        "formed_from": formed_from,
+        "progress": progress,
+        "unit_count": len(units.ids),
+    }
 
 
 # ---- the live board -----------------------------------------------------------------------------------
@@ -215,7 +239,7 @@ BOARD_PAGE = 5  # rows that fit one screen (1920×1080 or 1366×768) at a size r
 
 
 def weekday_date(day: date) -> str:
-    """"Thứ Hai, 23/11/2026"."""
+    """ "Thứ Hai, 23/11/2026"."""
     name = WEEKDAY_NAMES[day.weekday()]
     return f"{name[0].upper()}{name[1:]}, {format_date(day)}"
 
@@ -234,20 +258,26 @@ def board(unit: OrgUnit, today: date) -> dict[str, Any]:
     """What the screen of the one-stop desk shows: results waiting to be collected, today's counts and the
     month's on-time rate. No personal detail but the applicant's initials leaves this function."""
     ids = units_for(unit, today, today, True)
-    ready_qs = (Dossier.objects.filter(unit_id__in=ids, status=Status.RESULT_READY)
-                .select_related("procedure").order_by("-result_ready_on", "-pk"))
+    ready_qs = (
+        Dossier.objects.filter(unit_id__in=ids, status=Status.RESULT_READY)
+        .select_related("procedure")
+        .order_by("-result_ready_on", "-pk")
+    )
     total_ready = ready_qs.count()
-    ready = [{
-        "code": d.code,
-        # The unit prefix is the same on every row: the number after it is what people look for.
-        "prefix": d.code.partition("-")[0] + "-" if "-" in d.code else "",
-        "number": d.code.partition("-")[2] or d.code,
-        "initials": initials(d.applicant_name),
-        "procedure": short_procedure(d.procedure.name),
-        "ready_on": d.result_ready_on,
-        "today": d.result_ready_on == today,
-    } for d in ready_qs[:BOARD_LIMIT]]
-    pages = [ready[i:i + BOARD_PAGE] for i in range(0, len(ready), BOARD_PAGE)]
+    ready = [
+        {
+            "code": d.code,
+            # The unit prefix is the same on every row: the number after it is what people look for.
+            "prefix": d.code.partition("-")[0] + "-" if "-" in d.code else "",
+            "number": d.code.partition("-")[2] or d.code,
+            "initials": initials(d.applicant_name),
+            "procedure": short_procedure(d.procedure.name),
+            "ready_on": d.result_ready_on,
+            "today": d.result_ready_on == today,
+        }
+        for d in ready_qs[:BOARD_LIMIT]
+    ]
+    pages = [ready[i : i + BOARD_PAGE] for i in range(0, len(ready), BOARD_PAGE)]
     today_figures = stats(ids, today, today)
     month_start = today.replace(day=1)
     month = stats(units_for(unit, month_start, today, True), month_start, today)

@@ -17,7 +17,9 @@ class ServiceDesk(models.Model):
     address = models.CharField("địa chỉ", max_length=300)
     phone = models.CharField("điện thoại", max_length=40, blank=True)
     opening_hours = models.CharField(
-        "giờ tiếp nhận", max_length=300, blank=True,
+        "giờ tiếp nhận",
+        max_length=300,
+        blank=True,
         help_text="Ví dụ: Sáng 7h30-11h30, chiều 13h30-17h00, từ thứ Hai đến thứ Sáu và sáng thứ Bảy",
     )
     published = models.BooleanField("công khai", default=True, help_text="Bỏ chọn để tạm ẩn các trang công khai")

@@ -59,24 +59,33 @@ def ticks(top: Decimal, percent: bool) -> list[Decimal]:
 
 def _frame(title: str, labels: list[str], top: Decimal, percent: bool, body: list[str], series: list[Series]) -> str:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="{escape(title)}">', f'<title>{escape(title)}</title>',
-             f'<text x="{LEFT}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{LEFT}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
+    ]
     for value in ticks(top, percent):
         y = TOP + plot_h - plot_h * float(value / top)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="12" text-anchor="end">'
-                     f'{escape(_fmt(value, False) + ("%" if percent else ""))}</text>')
+        parts.append(
+            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="12" text-anchor="end">'
+            f"{escape(_fmt(value, False) + ('%' if percent else ''))}</text>"
+        )
     step = plot_w / max(len(labels), 1)
     for i, label in enumerate(labels):
         x = LEFT + step * (i + 0.5)
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="12" text-anchor="middle">'
-                     f'{escape(label[:22])}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="12" text-anchor="middle">'
+            f"{escape(label[:22])}</text>"
+        )
     parts.extend(body)
     for i, s in enumerate(series if len(series) > 1 else []):
         x = LEFT + i * 170
-        parts.append(f'<rect x="{x}" y="{HEIGHT - 18}" width="10" height="10" fill="{COLOURS[i % 4]}"/>'
-                     f'<text x="{x + 14}" y="{HEIGHT - 9}" font-size="12">{escape(s.name)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{HEIGHT - 18}" width="10" height="10" fill="{COLOURS[i % 4]}"/>'
+            f'<text x="{x + 14}" y="{HEIGHT - 9}" font-size="12">{escape(s.name)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -93,16 +102,21 @@ def bar_chart(title: str, labels: list[str], series: list[Series], *, percent: b
             value = s.values[i] if i < len(s.values) else None
             x = LEFT + step * i + step * 0.15 + bar_w * j
             if value is None:
-                body.append(f'<text x="{x + bar_w / 2:.1f}" y="{TOP + plot_h - 4}" font-size="9" '
-                            f'text-anchor="middle" fill="#888">—</text>')
+                body.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{TOP + plot_h - 4}" font-size="9" '
+                    f'text-anchor="middle" fill="#888">—</text>'
+                )
                 continue
             h = float(min(value, top) / top) * plot_h if top else 0
             y = TOP + plot_h - h
             label = escape(_fmt(value, percent))
-            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                        f'fill="{COLOURS[j % 4]}"><title>{escape(s.name)}: {label}</title></rect>')
-            body.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" font-size="11" text-anchor="middle">'
-                        f'{label}</text>')
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                f'fill="{COLOURS[j % 4]}"><title>{escape(s.name)}: {label}</title></rect>'
+            )
+            body.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" font-size="11" text-anchor="middle">{label}</text>'
+            )
     return mark_safe(_frame(title, labels, top, percent, body, series))
 
 
@@ -124,7 +138,9 @@ def line_chart(title: str, labels: list[str], series: list[Series], *, percent: 
             body.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS[j % 4]}" stroke-width="2"/>')
         for x, y, value in points:
             label = escape(_fmt(value, percent))
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COLOURS[j % 4]}">'
-                        f'<title>{escape(s.name)}: {label}</title></circle>'
-                        f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="11" text-anchor="middle">{label}</text>')
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COLOURS[j % 4]}">'
+                f"<title>{escape(s.name)}: {label}</title></circle>"
+                f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="11" text-anchor="middle">{label}</text>'
+            )
     return mark_safe(_frame(title, labels, top, percent, body, series))

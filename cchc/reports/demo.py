@@ -60,8 +60,11 @@ def _awaiting_leader(commune: OrgUnit, out) -> None:
         report = services.create_report(officer, commune, period)
     if report.status == Status.DRAFT:
         try:
-            services.request_signature(officer, report, "Kính trình đồng chí Chủ tịch xem xét, ký duyệt; số liệu "
-                                       "còn trống sẽ bổ sung khi có nguồn.")
+            services.request_signature(
+                officer,
+                report,
+                "Kính trình đồng chí Chủ tịch xem xét, ký duyệt; số liệu còn trống sẽ bổ sung khi có nguồn.",
+            )
         except ValidationError as exc:  # the demo's own figures fail a rule: leave the draft, say why
             out(f"{commune.name}: báo cáo {period.name} chưa trình ký được: {' '.join(exc.messages)}")
             return

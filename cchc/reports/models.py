@@ -52,12 +52,14 @@ class Report(models.Model):
     due_date = models.DateField("hạn gửi")
     first_submitted_at = models.DateTimeField("gửi lần đầu lúc", null=True, blank=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_by_label = models.CharField("người gửi", max_length=150, blank=True)
     reviewed_at = models.DateTimeField("thẩm định lúc", null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_by_label = models.CharField("người thẩm định", max_length=150, blank=True)
     review_comment = models.TextField("ý kiến thẩm định", blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
@@ -135,8 +137,14 @@ class ReportVersion(models.Model):
     upload_check = models.JSONField("kết quả soát tệp tải lên", default=dict, blank=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True, help_text="Trống khi chưa gửi cấp trên")
     submitted_by_label = models.CharField("người gửi", max_length=150, blank=True)
-    approval = models.ForeignKey("documents.Approval", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="report_versions", verbose_name="lần trình ký")
+    approval = models.ForeignKey(
+        "documents.Approval",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_versions",
+        verbose_name="lần trình ký",
+    )
     drafted_by_label = models.CharField("người trình", max_length=150, blank=True)
     approved_at = models.DateTimeField("ký duyệt lúc", null=True, blank=True)
     approved_by_label = models.CharField("lãnh đạo ký duyệt", max_length=150, blank=True)

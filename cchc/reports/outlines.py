@@ -124,16 +124,19 @@ def parse_outlines(text: str, indicator_codes: set[str] | None = None) -> Outlin
     for suffix in PERIOD_SUFFIXES:
         entry = names.get(suffix) if isinstance(names, dict) else None
         if not isinstance(entry, dict) or not entry.get("ten") or not entry.get("ky_toi"):
-            errors.add(_line(top.get("period_names")), f"period_names.{suffix}", "",
-                       "Thiếu cách gọi kỳ (ten, ky_toi).")
+            errors.add(_line(top.get("period_names")), f"period_names.{suffix}", "", "Thiếu cách gọi kỳ (ten, ky_toi).")
     columns = data.get("by_unit_columns") or []
     if not isinstance(columns, list):
         errors.add(_line(top.get("by_unit_columns")), "by_unit_columns", columns, "Phải là danh sách mã chỉ tiêu.")
         columns = []
     for col in columns:
         if indicator_codes is not None and str(col) not in indicator_codes:
-            errors.add(_line(top.get("by_unit_columns")), "by_unit_columns", col,
-                       "Mã chỉ tiêu không có trong danh mục chỉ tiêu.")
+            errors.add(
+                _line(top.get("by_unit_columns")),
+                "by_unit_columns",
+                col,
+                "Mã chỉ tiêu không có trong danh mục chỉ tiêu.",
+            )
     kinds: list[OutlineKind] = []
     kind_nodes = top.get("kinds")
     raw_kinds = data.get("kinds")
@@ -169,8 +172,12 @@ def parse_outlines(text: str, indicator_codes: set[str] | None = None) -> Outlin
         for level in levels:
             for p in periods:
                 if (level, p) in covered:
-                    errors.add(lines.get("periods", row), "periods", p,
-                               f"Cấp {level}, kỳ {p} đã có đề cương “{covered[(level, p)]}”.")
+                    errors.add(
+                        lines.get("periods", row),
+                        "periods",
+                        p,
+                        f"Cấp {level}, kỳ {p} đã có đề cương “{covered[(level, p)]}”.",
+                    )
                 covered[(level, p)] = code
         texts = {f: _text(raw.get(f)) for f in ("summary", "intro", "closing")}
         for f in ("summary", "closing"):
@@ -213,14 +220,26 @@ def parse_outlines(text: str, indicator_codes: set[str] | None = None) -> Outlin
                 errors.add(s_lines.get("fillers", s_row), "fillers", fillers, "Phải là danh sách tên nguồn điền sẵn.")
                 fillers = []
             sections.append(SectionSpec(key, heading, body, _text(s_raw.get("hint")), tuple(fillers)))
-        kinds.append(OutlineKind(code, _text(raw.get("name")) or code, levels, periods, texts["summary"],
-                                 texts["intro"], texts["closing"], recipients, tuple(sections)))
+        kinds.append(
+            OutlineKind(
+                code,
+                _text(raw.get("name")) or code,
+                levels,
+                periods,
+                texts["summary"],
+                texts["intro"],
+                texts["closing"],
+                recipients,
+                tuple(sections),
+            )
+        )
     errors.raise_if_any()
     return Outlines(version, {k: dict(v) for k, v in names.items()}, tuple(kinds), tuple(str(c) for c in columns))
 
 
-def _check_placeholders(text: str, codes: set[str] | None, errors: ErrorCollector, row: int | None,
-                        field_name: str) -> None:
+def _check_placeholders(
+    text: str, codes: set[str] | None, errors: ErrorCollector, row: int | None, field_name: str
+) -> None:
     for problem in placeholders.check(text, codes):
         errors.add(row, field_name, problem.name, problem.message)
 

@@ -93,7 +93,8 @@ def create_report(actor: Any, unit: OrgUnit, period: Period | str) -> Report:
     _require(actor, scope.Action.EDIT, unit)
     if unit.level not in (Level.COMMUNE, Level.DISTRICT, Level.PROVINCE):
         raise ValidationError(
-            f"{unit.name} không phải UBND cấp xã, huyện hoặc tỉnh nên không lập báo cáo CCHC định kỳ.")
+            f"{unit.name} không phải UBND cấp xã, huyện hoặc tỉnh nên không lập báo cáo CCHC định kỳ."
+        )
     if unit.valid_from > period.end or (unit.valid_to is not None and unit.valid_to < period.start):
         raise ValidationError(f"{unit.name} không tồn tại trong {period.name}.")
     if Report.objects.filter(unit=unit, period=period).exists():
@@ -104,11 +105,17 @@ def create_report(actor: Any, unit: OrgUnit, period: Period | str) -> Report:
     parent = parent_for_report(unit, period, graph)
     rollup = unit.level != Level.COMMUNE and has_reporting_children(unit, period, graph)
     report = Report.objects.create(
-        unit=unit, period=period, outline_code=kind.code, outline_version=outlines.version,
+        unit=unit,
+        period=period,
+        outline_code=kind.code,
+        outline_version=outlines.version,
         figures_from=FiguresFrom.ROLLUP if rollup else FiguresFrom.INDICATORS,
-        summary=kind.summary, addressee="{cap_tren.ten}" if parent is not None else "",
+        summary=kind.summary,
+        addressee="{cap_tren.ten}" if parent is not None else "",
         recipients=[r for r in kind.recipients if not (parent is None and "cap_tren" in r)] or ["Lưu: VT"],
-        intro=kind.intro, closing=kind.closing, due_date=period.due_date or period.end,
+        intro=kind.intro,
+        closing=kind.closing,
+        due_date=period.due_date or period.end,
         created_by_label=_label(actor),
     )
     for position, spec in enumerate(kind.sections):
@@ -116,10 +123,22 @@ def create_report(actor: Any, unit: OrgUnit, period: Period | str) -> Report:
         lines = fillers.fill_lines(spec.fillers, unit, period)
         if lines:
             text = "\n".join([t for t in [text] if t] + [f"- {line}" for line in lines])
-        ReportSection.objects.create(report=report, key=spec.key, position=position, heading=spec.heading,
-                                     text=text, hint=spec.hint, updated_by_label=_label(actor))
-    audit.record(actor, AuditVerb.CREATE, report, unit=unit,
-                 data={"period": period.code, "outline": kind.code, "figures_from": report.figures_from})
+        ReportSection.objects.create(
+            report=report,
+            key=spec.key,
+            position=position,
+            heading=spec.heading,
+            text=text,
+            hint=spec.hint,
+            updated_by_label=_label(actor),
+        )
+    audit.record(
+        actor,
+        AuditVerb.CREATE,
+        report,
+        unit=unit,
+        data={"period": period.code, "outline": kind.code, "figures_from": report.figures_from},
+    )
     return report
 
 
@@ -138,15 +157,23 @@ def save_section(actor: Any, section: ReportSection, text: str, revision: int) -
     _editable(report)
     text = (text or "").replace("\r\n", "\n").strip()
     updated = ReportSection.objects.filter(pk=section.pk, revision=revision).update(
-        text=text, revision=F("revision") + 1, updated_by_label=_label(actor), updated_at=timezone.now())
+        text=text, revision=F("revision") + 1, updated_by_label=_label(actor), updated_at=timezone.now()
+    )
     current = ReportSection.objects.get(pk=section.pk)
     if not updated:
         raise ConflictError(
             f"{current.updated_by_label} đã sửa mục “{current.heading}” lúc "
             f"{timezone.localtime(current.updated_at):%H:%M %d/%m/%Y}. Nội dung của bạn chưa được lưu: "
-            "hãy xem bản mới nhất rồi sửa lại.", current)
-    audit.record(actor, AuditVerb.SECTION_SAVE, report, unit=report.unit,
-                 data={"section": current.key, "revision": current.revision})
+            "hãy xem bản mới nhất rồi sửa lại.",
+            current,
+        )
+    audit.record(
+        actor,
+        AuditVerb.SECTION_SAVE,
+        report,
+        unit=report.unit,
+        data={"section": current.key, "revision": current.revision},
+    )
     return current
 
 
@@ -209,8 +236,11 @@ def pre_submit(report: Report) -> PreSubmit:
     check = check_submission(report.unit, report.period)
     rows, _ = report_rows(report)
     figures = figures_for(rows, context_figures(report.unit, report.period))
-    missing = [(placeholders.fill(s.heading, figures), code) for s in report.sections.all()
-               for code in placeholders.missing_in(s.text, figures)]
+    missing = [
+        (placeholders.fill(s.heading, figures), code)
+        for s in report.sections.all()
+        for code in placeholders.missing_in(s.text, figures)
+    ]
     return PreSubmit(check, missing, {code: row.name for code, row in rows.items()})
 
 
@@ -222,14 +252,21 @@ def _freeze(actor: Any, report: Report, checked: PreSubmit, comment: str, now: d
     doc = output.document_for(report, day=report.issued_on or today)
     doc.rows = readable_rows(report, doc.rows)  # the version keeps sources people can read
     return ReportVersion.objects.create(
-        report=report, number=report.version + 1, header=doc.header_json(),
-        sections=[{**s} for s in doc.sections], values={c: r.as_json() for c, r in doc.rows.items()},
-        by_unit=doc.by_unit, checks={
+        report=report,
+        number=report.version + 1,
+        header=doc.header_json(),
+        sections=[{**s} for s in doc.sections],
+        values={c: r.as_json() for c, r in doc.rows.items()},
+        by_unit=doc.by_unit,
+        checks={
             "blocking": [r.as_dict() for r in checked.check.blocking],
             "warnings": [r.as_dict() for r in checked.check.warnings],
             "errors": [r.as_dict() for r in checked.check.errors],
             "missing_figures": [list(m) for m in checked.missing_figures],
-        }, comment=comment, docx=output.render_docx(doc), drafted_by_label=_label(actor),
+        },
+        comment=comment,
+        docx=output.render_docx(doc),
+        drafted_by_label=_label(actor),
     )
 
 
@@ -244,8 +281,9 @@ def _checked_comment(report: Report, comment: str) -> tuple[PreSubmit, str]:
 
 
 @transaction.atomic
-def request_signature(actor: Any, report: Report, comment: str = "", *, lock_version: int | None = None,
-                      at: datetime | None = None) -> ReportVersion:
+def request_signature(
+    actor: Any, report: Report, comment: str = "", *, lock_version: int | None = None, at: datetime | None = None
+) -> ReportVersion:
     """Trình ký: validation first (a high-importance failure blocks, the others need a comment), then the
     content and figures are frozen into a new version — the leader approves exactly that — and the report
     waits in the leader's "Chờ ký duyệt" list."""
@@ -264,8 +302,13 @@ def request_signature(actor: Any, report: Report, comment: str = "", *, lock_ver
     report.status = Status.AWAITING_SIGN
     report.lock_version += 1
     report.save()
-    audit.record(actor, AuditVerb.REQUEST_SIGNATURE, report, unit=report.unit,
-                 data={"version": version.number, "approval": approval.pk, "comment": comment})
+    audit.record(
+        actor,
+        AuditVerb.REQUEST_SIGNATURE,
+        report,
+        unit=report.unit,
+        data={"version": version.number, "approval": approval.pk, "comment": comment},
+    )
     return version
 
 
@@ -288,8 +331,12 @@ def on_approved(actor: Any, report: Report, approval: Approval) -> None:
         report.issued_on = day
     if not report.signer_name and approval.decided_by_label:
         report.signer_name = approval.decided_by_label
-    version.header = {**version.header, "number": report.number, "day": report.issued_on.isoformat(),
-                      "signer": version.header.get("signer") or report.signer_name}
+    version.header = {
+        **version.header,
+        "number": report.number,
+        "day": report.issued_on.isoformat(),
+        "signer": version.header.get("signer") or report.signer_name,
+    }
     version.docx = output.render_docx(output.document_for(report, version))
     version.approved_at = approval.decided_at
     version.approved_by_label = approval.decided_by_label
@@ -338,18 +385,29 @@ def register_approval_kind() -> None:
 
     from cchc.reports import output
 
-    approvals.register_kind(approvals.ApprovalKind(
-        object_type=Report._meta.label_lower, label="Báo cáo CCHC",
-        load=lambda object_id: Report.objects.select_related("unit", "period").get(pk=object_id),
-        url=lambda report: reverse("reports:detail", args=[report.pk]),
-        on_approved=on_approved, on_returned=on_returned, pdf=approved_pdf,
-        file_name=lambda report: output.file_name(report, "pdf").replace(".pdf", "-da-ky.pdf"),
-    ))
+    approvals.register_kind(
+        approvals.ApprovalKind(
+            object_type=Report._meta.label_lower,
+            label="Báo cáo CCHC",
+            load=lambda object_id: Report.objects.select_related("unit", "period").get(pk=object_id),
+            url=lambda report: reverse("reports:detail", args=[report.pk]),
+            on_approved=on_approved,
+            on_returned=on_returned,
+            pdf=approved_pdf,
+            file_name=lambda report: output.file_name(report, "pdf").replace(".pdf", "-da-ky.pdf"),
+        )
+    )
 
 
 @transaction.atomic
-def submit_report(actor: Any, report: Report, comment: str = "", *, at: datetime | None = None,
-                  uploaded: tuple[str, bytes] | None = None) -> ReportVersion:
+def submit_report(
+    actor: Any,
+    report: Report,
+    comment: str = "",
+    *,
+    at: datetime | None = None,
+    uploaded: tuple[str, bytes] | None = None,
+) -> ReportVersion:
     """Gửi cấp trên the version the leader approved (and, when done, signed digitally).
 
     An officer cannot send a report the leader has not approved. The console (``actor`` a string such as
@@ -367,8 +425,10 @@ def submit_report(actor: Any, report: Report, comment: str = "", *, at: datetime
         _freeze(actor, report, checked, comment, now)
         report.version += 1
     elif report.status != Status.APPROVED:
-        raise ValidationError(f"Báo cáo đang ở trạng thái “{report.get_status_display()}”: phải được lãnh đạo "
-                              "ký duyệt trước khi gửi cấp trên.")
+        raise ValidationError(
+            f"Báo cáo đang ở trạng thái “{report.get_status_display()}”: phải được lãnh đạo "
+            "ký duyệt trước khi gửi cấp trên."
+        )
     version = report.versions.select_for_update().order_by("-number").first()
     if uploaded is not None:
         version.uploaded_name, version.uploaded = uploaded
@@ -384,11 +444,20 @@ def submit_report(actor: Any, report: Report, comment: str = "", *, at: datetime
     report.lock_version += 1
     report.save()
     approval = version.approval
-    audit.record(actor, AuditVerb.SUBMIT, report, unit=report.unit, data={
-        "version": version.number, "number": report.number, "late": report.is_late,
-        "warnings": len(version.checks.get("warnings", [])), "comment": version.comment,
-        "signed": bool(approval and approval.is_signed),
-    })
+    audit.record(
+        actor,
+        AuditVerb.SUBMIT,
+        report,
+        unit=report.unit,
+        data={
+            "version": version.number,
+            "number": report.number,
+            "late": report.is_late,
+            "warnings": len(version.checks.get("warnings", [])),
+            "comment": version.comment,
+            "signed": bool(approval and approval.is_signed),
+        },
+    )
     return version
 
 
@@ -449,6 +518,7 @@ def review_report(actor: Any, report: Report, decision: str, comment: str = "") 
         from cchc.documents.signing import verify_pdf
 
         data["signature"] = verify_pdf(signed).as_dict()
-    audit.record(actor, AuditVerb.ACCEPT if decision == "accept" else AuditVerb.RETURN, report, unit=report.unit,
-                 data=data)
+    audit.record(
+        actor, AuditVerb.ACCEPT if decision == "accept" else AuditVerb.RETURN, report, unit=report.unit, data=data
+    )
     return report

@@ -52,23 +52,33 @@ def report_items(user, unit) -> list[TodoItem]:
             name = period.name[:1].lower() + period.name[1:]
             if Report.objects.filter(unit=unit, period=period, status=Status.RETURNED).exists():
                 # Sent, then returned by the level above: the unit must correct it, it did not fail to send.
-                items.append(TodoItem(
-                    title=f"Báo cáo CCHC {name} bị cấp trên trả lại",
-                    detail=f"Sửa theo ý kiến của cấp trên rồi gửi lại (hạn gửi {format_date(period.due_date)}).",
-                    url=reverse("reports:index") + f"?ky={period.code}",
-                    severity="danger",
-                ))
+                items.append(
+                    TodoItem(
+                        title=f"Báo cáo CCHC {name} bị cấp trên trả lại",
+                        detail=f"Sửa theo ý kiến của cấp trên rồi gửi lại (hạn gửi {format_date(period.due_date)}).",
+                        url=reverse("reports:index") + f"?ky={period.code}",
+                        severity="danger",
+                    )
+                )
                 continue
-            items.append(TodoItem(
-                title=f"Báo cáo CCHC {name} {'đã quá hạn gửi' if late else 'sắp đến hạn gửi'}",
-                detail=f"Hạn gửi {format_date(period.due_date)}. Báo cáo gửi muộn hoặc thiếu bị trừ điểm Chỉ số CCHC.",
-                url=reverse("reports:index") + f"?ky={period.code}",
-                severity="danger" if late else "warning",
-            ))
+            items.append(
+                TodoItem(
+                    title=f"Báo cáo CCHC {name} {'đã quá hạn gửi' if late else 'sắp đến hạn gửi'}",
+                    detail=f"Hạn gửi {format_date(period.due_date)}. Báo cáo gửi muộn hoặc thiếu bị trừ điểm Chỉ số CCHC.",
+                    url=reverse("reports:index") + f"?ky={period.code}",
+                    severity="danger" if late else "warning",
+                )
+            )
     if user.is_reviewer:
         waiting = scope.scoped(Report.objects.filter(status=Status.SUBMITTED), user, scope.Action.REVIEW)
         count = waiting.exclude(unit=unit).count() if unit is not None else waiting.count()
         if count:
-            items.append(TodoItem(title="Báo cáo của đơn vị cấp dưới chờ tiếp nhận", url=reverse("reports:inbox"),
-                                  severity="info", count=count))
+            items.append(
+                TodoItem(
+                    title="Báo cáo của đơn vị cấp dưới chờ tiếp nhận",
+                    url=reverse("reports:inbox"),
+                    severity="info",
+                    count=count,
+                )
+            )
     return items

@@ -66,8 +66,11 @@ def preview_html(text: str, figures) -> str:
         else:
             css = "chip missing" if seg.figure.missing else "chip"
             title = seg.figure.source or seg.name
-            parts.append(format_html('<span class="{}" tabindex="0" title="{}" data-code="{}">{}</span>',
-                                     css, title, seg.name, seg.text))
+            parts.append(
+                format_html(
+                    '<span class="{}" tabindex="0" title="{}" data-code="{}">{}</span>', css, title, seg.name, seg.text
+                )
+            )
     # every part was escaped by format_html above, so the joined text is safe
     paragraphs = "".join(parts).split("\n")
     return format_html_join("", "<p>{}</p>", ((mark_safe(p),) for p in paragraphs if p.strip()))
@@ -82,11 +85,21 @@ def index(request):
     reports = selectors.reports_visible(request.user).filter(unit=unit).order_by("-period__start")
     current = reports.filter(period=period).first()
     table = selectors.submission_status(unit, period)
-    return render(request, "reports/index.html", {
-        "unit": unit, "period": period, "error": error, "reports": reports, "current": current,
-        "table": table, "can_edit": scope.can(request.user, scope.Action.EDIT, unit),
-        "period_choices": _period_choices(period), "inbox_count": selectors.inbox(request.user).count(),
-    })
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "unit": unit,
+            "period": period,
+            "error": error,
+            "reports": reports,
+            "current": current,
+            "table": table,
+            "can_edit": scope.can(request.user, scope.Action.EDIT, unit),
+            "period_choices": _period_choices(period),
+            "inbox_count": selectors.inbox(request.user).count(),
+        },
+    )
 
 
 @login_required
@@ -108,8 +121,12 @@ def create(request):
 
 def _section_item(section: ReportSection, figures, labels: editor_text.Labels) -> dict:
     """One section as the editor shows it: heading filled, text with names instead of codes, preview."""
-    return {"s": section, "heading": placeholders.fill(section.heading, figures),
-            "editor_text": editor_text.to_editor(section.text, labels), "preview": preview_html(section.text, figures)}
+    return {
+        "s": section,
+        "heading": placeholders.fill(section.heading, figures),
+        "editor_text": editor_text.to_editor(section.text, labels),
+        "preview": preview_html(section.text, figures),
+    }
 
 
 def _labels() -> editor_text.Labels:
@@ -126,19 +143,31 @@ def _detail_context(request, report: Report) -> dict:
     rows, by_unit, figures = _figures(report)
     labels = _labels()
     sections = [_section_item(s, figures, labels) for s in report.sections.all()]
-    header = {name: editor_text.to_editor(getattr(report, name), labels)
-              for name in ("summary", "addressee", "intro", "closing")}
+    header = {
+        name: editor_text.to_editor(getattr(report, name), labels)
+        for name in ("summary", "addressee", "intro", "closing")
+    }
     header["recipients"] = "\n".join(editor_text.to_editor(r, labels) for r in report.recipients)
     header["summary_filled"] = placeholders.fill(report.summary, figures)
     trend = selectors.trend(report.unit, report.period.year, until=report.period.end)
     chart_list = [
-        charts.line_chart("Tỷ lệ giải quyết đúng hạn theo kỳ", trend["labels"],
-                          [charts.Series("Đúng hạn và trước hạn", trend["on_time"])], percent=True),
-        charts.bar_chart("Hồ sơ tiếp nhận và đã giải quyết theo kỳ", trend["labels"],
-                         [charts.Series("Tiếp nhận", trend["received"]),
-                          charts.Series("Đã giải quyết", trend["resolved"])]),
-        charts.bar_chart("Tỷ lệ hồ sơ xử lý trực tuyến theo kỳ", trend["labels"],
-                         [charts.Series("Trực tuyến", trend["online"])], percent=True),
+        charts.line_chart(
+            "Tỷ lệ giải quyết đúng hạn theo kỳ",
+            trend["labels"],
+            [charts.Series("Đúng hạn và trước hạn", trend["on_time"])],
+            percent=True,
+        ),
+        charts.bar_chart(
+            "Hồ sơ tiếp nhận và đã giải quyết theo kỳ",
+            trend["labels"],
+            [charts.Series("Tiếp nhận", trend["received"]), charts.Series("Đã giải quyết", trend["resolved"])],
+        ),
+        charts.bar_chart(
+            "Tỷ lệ hồ sơ xử lý trực tuyến theo kỳ",
+            trend["labels"],
+            [charts.Series("Trực tuyến", trend["online"])],
+            percent=True,
+        ),
     ]
     if by_unit:
         from decimal import Decimal
@@ -146,26 +175,52 @@ def _detail_context(request, report: Report) -> dict:
         codes = list(selectors.load_outlines().by_unit_columns)
         code = selectors.dossier_codes(report.unit)["on_time"].replace("district", "commune")
         if code in codes:
-            chart_list.append(charts.bar_chart(
-                "Tỷ lệ giải quyết đúng hạn theo đơn vị", [u["name"] for u in by_unit],
-                [charts.Series("Đúng hạn", [None if u["raw"].get(code) is None else Decimal(u["raw"][code])
-                                             for u in by_unit])], percent=True))
+            chart_list.append(
+                charts.bar_chart(
+                    "Tỷ lệ giải quyết đúng hạn theo đơn vị",
+                    [u["name"] for u in by_unit],
+                    [
+                        charts.Series(
+                            "Đúng hạn",
+                            [None if u["raw"].get(code) is None else Decimal(u["raw"][code]) for u in by_unit],
+                        )
+                    ],
+                    percent=True,
+                )
+            )
     can_edit = report.is_editable and scope.can(request.user, scope.Action.EDIT, report.unit)
     approval = services.approval_for(report)
-    signed = next((v.approval for v in report.versions.exclude(approval=None).select_related("approval")
-                   .defer("docx", "uploaded").order_by("-number") if v.approval.is_signed), None)
+    signed = next(
+        (
+            v.approval
+            for v in report.versions.exclude(approval=None)
+            .select_related("approval")
+            .defer("docx", "uploaded")
+            .order_by("-number")
+            if v.approval.is_signed
+        ),
+        None,
+    )
     shown_version = report.versions.order_by("-number").defer("docx", "uploaded").first()
     return {
         "header": header,
-        "approval": approval, "signed_approval": signed, "last_version": shown_version,
+        "approval": approval,
+        "signed_approval": signed,
+        "last_version": shown_version,
         "verification": doc_views.verification_of(signed) if signed and not report.is_editable else None,
         "can_send": report.status == Status.APPROVED and scope.can(request.user, scope.Action.EDIT, report.unit),
         "can_sign": approval is not None and scope.can(request.user, scope.Action.SIGN, report.unit),
-        "report": report, "sections": sections, "appendix": selectors.appendix_rows(rows), "by_unit": by_unit,
-        "by_unit_headers": selectors.by_unit_headers() if by_unit else [], "charts": chart_list,
+        "report": report,
+        "sections": sections,
+        "appendix": selectors.appendix_rows(rows),
+        "by_unit": by_unit,
+        "by_unit_headers": selectors.by_unit_headers() if by_unit else [],
+        "charts": chart_list,
         "versions": report.versions.order_by("-number").defer("docx", "uploaded"),
-        "can_edit": can_edit, "can_review": _can_review(request.user, report),
-        "frozen": not report.is_editable, "rollup": report.figures_from == FiguresFrom.ROLLUP,
+        "can_edit": can_edit,
+        "can_review": _can_review(request.user, report),
+        "frozen": not report.is_editable,
+        "rollup": report.figures_from == FiguresFrom.ROLLUP,
     }
 
 
@@ -209,11 +264,19 @@ def section(request, pk: int):
     rows, _, figures = _figures(report)
     shown = conflict or sec
     unknown = [p.name for p in placeholders.check(text, set(rows))]
-    response = render(request, "reports/_section.html", {
-        "item": _section_item(shown, figures, labels), "can_edit": True, "error": error, "report": report,
-        "typed": request.POST.get("text", "") if conflict else None, "unknown": unknown,
-        "saved": status == 200,
-    })
+    response = render(
+        request,
+        "reports/_section.html",
+        {
+            "item": _section_item(shown, figures, labels),
+            "can_edit": True,
+            "error": error,
+            "report": report,
+            "typed": request.POST.get("text", "") if conflict else None,
+            "unknown": unknown,
+            "saved": status == 200,
+        },
+    )
     response.status_code = status
     return response
 
@@ -244,8 +307,12 @@ def submit(request, pk: int):
     error = ""
     if request.method == "POST":
         try:
-            version = services.request_signature(request.user, report, request.POST.get("comment", ""),
-                                                 lock_version=_int(request.POST.get("lock_version")))
+            version = services.request_signature(
+                request.user,
+                report,
+                request.POST.get("comment", ""),
+                lock_version=_int(request.POST.get("lock_version")),
+            )
             messages.success(request, f"Đã trình lãnh đạo ký duyệt (phiên bản {version.number}).")
             return redirect("reports:detail", pk=report.pk)
         except services.SubmissionBlocked:
@@ -259,11 +326,16 @@ def submit(request, pk: int):
     pre = services.pre_submit(report) if report.is_editable else None
     lines = {}
     if pre is not None:  # the rules' formulas with names, not codes
-        lines = {"blocking": [(r.rule.message, pre.readable(r.rule.text)) for r in pre.check.blocking],
-                 "warnings": [(r.rule.message, pre.readable(r.rule.text)) for r in pre.check.warnings]
-                 + [(r.rule.message, pre.readable(r.reason)) for r in pre.check.errors]}
-    return render(request, "reports/submit.html", {"report": report, "pre": pre, "error": error, "lines": lines,
-                                                   "comment": request.POST.get("comment", "")})
+        lines = {
+            "blocking": [(r.rule.message, pre.readable(r.rule.text)) for r in pre.check.blocking],
+            "warnings": [(r.rule.message, pre.readable(r.rule.text)) for r in pre.check.warnings]
+            + [(r.rule.message, pre.readable(r.reason)) for r in pre.check.errors],
+        }
+    return render(
+        request,
+        "reports/submit.html",
+        {"report": report, "pre": pre, "error": error, "lines": lines, "comment": request.POST.get("comment", "")},
+    )
 
 
 def _int(raw: str | None) -> int | None:
@@ -328,8 +400,15 @@ def figure_picker(request, pk: int):
         if figure is None or (row is not None and row.is_heading):
             continue
         if all(w in fold(label) for w in words):
-            found.append({"label": label, "token": f"[{label}]", "value": figure.display if not figure.missing
-                          else placeholders.missing_mark(), "missing": figure.missing, "source": figure.source})
+            found.append(
+                {
+                    "label": label,
+                    "token": f"[{label}]",
+                    "value": figure.display if not figure.missing else placeholders.missing_mark(),
+                    "missing": figure.missing,
+                    "source": figure.source,
+                }
+            )
         if len(found) >= 30:
             break
     return render(request, "reports/_figure_picker.html", {"found": found, "q": request.GET.get("q", "")})
@@ -391,16 +470,32 @@ def _status_xlsx(table):
     """Tình hình gửi báo cáo as XLSX: one row per unit that must report."""
     from django.utils import timezone
 
-    columns = [Column("Mã đơn vị", width=16), Column("Đơn vị", width=32), Column("Tình hình", width=16),
-               Column("Gửi lần đầu", Kind.DATE, 14), Column("Trạng thái", width=28)]
+    columns = [
+        Column("Mã đơn vị", width=16),
+        Column("Đơn vị", width=32),
+        Column("Tình hình", width=16),
+        Column("Gửi lần đầu", Kind.DATE, 14),
+        Column("Trạng thái", width=28),
+    ]
     rows = [
-        (r.unit.code, r.unit.name, r.label,
-         timezone.localtime(r.report.first_submitted_at).date() if r.report and r.report.first_submitted_at else None,
-         r.report.get_status_display() if r.report else "Chưa có báo cáo")
+        (
+            r.unit.code,
+            r.unit.name,
+            r.label,
+            timezone.localtime(r.report.first_submitted_at).date()
+            if r.report and r.report.first_submitted_at
+            else None,
+            r.report.get_status_display() if r.report else "Chưa có báo cáo",
+        )
         for r in table.rows
     ]
-    return table_download("Tình hình gửi báo cáo", columns, rows, title=f"TÌNH HÌNH GỬI BÁO CÁO — {table.period.name}",
-                          subtitle=table.parent.name)
+    return table_download(
+        "Tình hình gửi báo cáo",
+        columns,
+        rows,
+        title=f"TÌNH HÌNH GỬI BÁO CÁO — {table.period.name}",
+        subtitle=table.parent.name,
+    )
 
 
 @login_required
@@ -414,7 +509,20 @@ def status(request):
         return _status_xlsx(table)
     chart = None
     if table.rows:
-        chart = charts.bar_chart("Tình hình gửi báo cáo", ["Đúng hạn", "Muộn", "Chưa gửi"], [charts.Series(
-            "Số đơn vị", [table.count("on_time"), table.count("late"), table.count("missing")])])
-    return render(request, "reports/status.html", {"unit": unit, "period": period, "table": table, "error": error,
-                                                   "period_choices": _period_choices(period), "chart": chart})
+        chart = charts.bar_chart(
+            "Tình hình gửi báo cáo",
+            ["Đúng hạn", "Muộn", "Chưa gửi"],
+            [charts.Series("Số đơn vị", [table.count("on_time"), table.count("late"), table.count("missing")])],
+        )
+    return render(
+        request,
+        "reports/status.html",
+        {
+            "unit": unit,
+            "period": period,
+            "table": table,
+            "error": error,
+            "period_choices": _period_choices(period),
+            "chart": chart,
+        },
+    )

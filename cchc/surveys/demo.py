@@ -62,22 +62,32 @@ def run(out) -> None:
             code = f"{DEMO_UNIT}-{received:%y%m%d}-{seq_per_day[received]:04d}"
             factors = {
                 q.code: (overall if rng.random() < 0.8 else rng.choice(["rat_hai_long", "hai_long", "khong_hai_long"]))
-                for q in qset.questions if not q.overall
+                for q in qset.questions
+                if not q.overall
             }
             comment = rng.choice(["", "", "", "", "Cán bộ hướng dẫn tận tình.", "Nên có thêm ghế chờ."])
             at = timezone.make_aware(datetime.combine(day, time(8 + rng.randrange(9), rng.randrange(60))))
             if code in existing:  # every random draw above is made anyway, so a re-run stays identical
                 continue
             rating = Rating.objects.create(
-                dossier_code=code, unit=unit, kiosk_unit=unit if index % 10 else None,
-                client_id=uuid.uuid5(NAMESPACE, code), channel=Channel.KIOSK if index % 10 else Channel.LINK,
-                question_set=DEMO_SET, overall=overall, satisfied=overall != "khong_hai_long", comment=comment,
-                rated_at=at, rated_on=day,
+                dossier_code=code,
+                unit=unit,
+                kiosk_unit=unit if index % 10 else None,
+                client_id=uuid.uuid5(NAMESPACE, code),
+                channel=Channel.KIOSK if index % 10 else Channel.LINK,
+                question_set=DEMO_SET,
+                overall=overall,
+                satisfied=overall != "khong_hai_long",
+                comment=comment,
+                rated_at=at,
+                rated_on=day,
             )
             answers += [Answer(rating=rating, question=qset.overall.code, option=overall)]
             answers += [Answer(rating=rating, question=q, option=o) for q, o in factors.items()]
             created += 1
         Answer.objects.bulk_create(answers)
     total = Rating.objects.filter(unit=unit, rated_on__range=(PERIOD_START, PERIOD_END))
-    out(f"Khảo sát hài lòng: {created} phiếu mới; xã Sơn Tây kỳ 2021-NAM có {total.count()} phiếu, "
-        f"{total.filter(satisfied=True).count()} hài lòng.")
+    out(
+        f"Khảo sát hài lòng: {created} phiếu mới; xã Sơn Tây kỳ 2021-NAM có {total.count()} phiếu, "
+        f"{total.filter(satisfied=True).count()} hài lòng."
+    )

@@ -30,7 +30,11 @@ class QuestionSetChoice(models.Model):
     set_code = models.CharField("mã bộ câu hỏi", max_length=40)
     valid_from = models.DateField("dùng từ ngày")
     chosen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người chọn", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người chọn",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     chosen_at = models.DateTimeField("thời điểm chọn", auto_now_add=True)
@@ -52,12 +56,20 @@ class Rating(models.Model):
 
     dossier_code = models.CharField("mã hồ sơ", max_length=80)
     unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name="đơn vị của hồ sơ", on_delete=models.PROTECT, related_name="survey_ratings",
+        "org.OrgUnit",
+        verbose_name="đơn vị của hồ sơ",
+        on_delete=models.PROTECT,
+        related_name="survey_ratings",
         help_text="Đơn vị có mã ở đầu mã hồ sơ",
     )
     kiosk_unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name="nơi đánh giá", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text="Đơn vị đặt màn hình đánh giá (trống khi đánh giá qua đường dẫn)",
+        "org.OrgUnit",
+        verbose_name="nơi đánh giá",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Đơn vị đặt màn hình đánh giá (trống khi đánh giá qua đường dẫn)",
     )
     client_id = models.UUIDField("mã phiếu của thiết bị", help_text="Do trình duyệt tạo; gửi lại không tạo phiếu mới")
     channel = models.CharField("hình thức", max_length=10, choices=Channel.choices)

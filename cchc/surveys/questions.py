@@ -60,7 +60,11 @@ class QuestionSet:
             "name": self.name,
             "questions": [
                 {
-                    "code": q.code, "text": q.text, "short": q.short, "required": q.required, "overall": q.overall,
+                    "code": q.code,
+                    "text": q.text,
+                    "short": q.short,
+                    "required": q.required,
+                    "overall": q.overall,
                     "options": [{"code": o.code, "label": o.label, "satisfied": o.satisfied} for o in q.options],
                 }
                 for q in self.questions
@@ -92,16 +96,24 @@ def _load(path: str = str(QUESTIONS_FILE)) -> tuple[dict[str, QuestionSet], Doss
         for q in entry["questions"]:
             if q["scale"] not in scales:
                 raise QuestionFileError(f"Bộ “{entry['code']}”, câu “{q['code']}”: không có thang “{q['scale']}”.")
-            questions.append(Question(
-                code=str(q["code"]), text=str(q["text"]), short=str(q.get("short") or q["text"]),
-                options=scales[q["scale"]], required=bool(q.get("required", False)) or bool(q.get("overall")),
-                overall=bool(q.get("overall", False)),
-            ))
+            questions.append(
+                Question(
+                    code=str(q["code"]),
+                    text=str(q["text"]),
+                    short=str(q.get("short") or q["text"]),
+                    options=scales[q["scale"]],
+                    required=bool(q.get("required", False)) or bool(q.get("overall")),
+                    overall=bool(q.get("overall", False)),
+                )
+            )
         if sum(q.overall for q in questions) != 1:
             raise QuestionFileError(f"Bộ “{entry['code']}” phải có đúng một câu hỏi chung (overall: true).")
         sets[str(entry["code"])] = QuestionSet(
-            code=str(entry["code"]), name=str(entry["name"]), valid_from=date.fromisoformat(str(entry["valid_from"])),
-            default=bool(entry.get("default", False)), questions=tuple(questions),
+            code=str(entry["code"]),
+            name=str(entry["name"]),
+            valid_from=date.fromisoformat(str(entry["valid_from"])),
+            default=bool(entry.get("default", False)),
+            questions=tuple(questions),
         )
     if sum(s.default for s in sets.values()) != 1:
         raise QuestionFileError("Tệp bộ câu hỏi phải có đúng một bộ mặc định (default: true).")

@@ -191,18 +191,28 @@ def survey_results(unit: OrgUnit, start: date, end: date, comments: int = 20) ->
                 continue
             seen.add(question.code)
             per_option = {
-                o.code: sum(n for (s, q, opt), n in counts.items() if q == question.code and opt == o.code
-                            and (get_set(s) or qset).question(question.code) is not None)
+                o.code: sum(
+                    n
+                    for (s, q, opt), n in counts.items()
+                    if q == question.code and opt == o.code and (get_set(s) or qset).question(question.code) is not None
+                )
                 for o in question.options
             }
             answered = sum(per_option.values())
             sat = sum(n for code, n in per_option.items() if (question.option(code) or question.options[0]).satisfied)
-            result.questions.append(QuestionResult(
-                code=question.code, text=question.short, answered=answered, satisfied=sat,
-                rate=percent(sat, answered),
-                options=[(o.label, per_option[o.code], percent(per_option[o.code], answered), o.satisfied)
-                         for o in question.options],
-            ))
+            result.questions.append(
+                QuestionResult(
+                    code=question.code,
+                    text=question.short,
+                    answered=answered,
+                    satisfied=sat,
+                    rate=percent(sat, answered),
+                    options=[
+                        (o.label, per_option[o.code], percent(per_option[o.code], answered), o.satisfied)
+                        for o in question.options
+                    ],
+                )
+            )
     result.comments = [
         (timezone.localtime(r.rated_at).date(), r.dossier_code, r.comment)
         for r in ratings.exclude(comment="").order_by("-rated_at")[:comments]
@@ -227,10 +237,17 @@ def kiosk_panel(user, unit: OrgUnit | None):
     results = reverse("surveys:results")
     rate = format_percent(percent(satisfied, ballots)) if ballots else "chưa có phiếu"
     rows = [
-        HomeRow("Phiếu đánh giá hôm nay", month.filter(rated_on=today).count(),
-                f"{results}?tu={today:%d/%m/%Y}&den={today:%d/%m/%Y}"),
-        HomeRow(f"Phiếu tháng {today:%m/%Y}", ballots, f"{results}?tu={first:%d/%m/%Y}&den={today:%d/%m/%Y}",
-                detail=f"hài lòng {satisfied} phiếu ({rate})" if ballots else ""),
+        HomeRow(
+            "Phiếu đánh giá hôm nay",
+            month.filter(rated_on=today).count(),
+            f"{results}?tu={today:%d/%m/%Y}&den={today:%d/%m/%Y}",
+        ),
+        HomeRow(
+            f"Phiếu tháng {today:%m/%Y}",
+            ballots,
+            f"{results}?tu={first:%d/%m/%Y}&den={today:%d/%m/%Y}",
+            detail=f"hài lòng {satisfied} phiếu ({rate})" if ballots else "",
+        ),
     ]
     links = [("Mở màn hình đánh giá (ki-ốt)", reverse("kiosk:page", args=[serving.code]))]
     return HomePanel("Đánh giá sự hài lòng tại ki-ốt", rows, order=20, links=links)

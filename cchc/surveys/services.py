@@ -44,8 +44,11 @@ class FieldError:
     message: str
 
     def as_json(self) -> dict[str, str]:
-        return {"field": self.field, "label": FIELD_LABELS.get(self.field.split(".")[0], self.field),
-                "message": self.message}
+        return {
+            "field": self.field,
+            "label": FIELD_LABELS.get(self.field.split(".")[0], self.field),
+            "message": self.message,
+        }
 
 
 class RatingInvalid(ValueError):
@@ -67,7 +70,8 @@ class SubmitResult:
         data: dict[str, Any] = {"status": self.status, "message": self.message}
         if self.rating is not None:
             data.update(
-                client_id=str(self.rating.client_id), dossier_code=self.rating.dossier_code,
+                client_id=str(self.rating.client_id),
+                dossier_code=self.rating.dossier_code,
                 satisfied=self.rating.satisfied,
                 rated_at=timezone.localtime(self.rating.rated_at).isoformat(timespec="seconds"),
             )
@@ -86,15 +90,15 @@ def check_dossier_code(code: Any, accepted: list[OrgUnit] | None, today: date | 
         raise RatingInvalid([FieldError("dossier_code", "Chưa nhập mã hồ sơ.")])
     match = fmt.pattern.match(text)
     if not match:
-        raise RatingInvalid([FieldError(
-            "dossier_code", f"Mã hồ sơ “{text[:60]}” không đúng dạng (ví dụ: {fmt.example})."
-        )])
+        raise RatingInvalid(
+            [FieldError("dossier_code", f"Mã hồ sơ “{text[:60]}” không đúng dạng (ví dụ: {fmt.example}).")]
+        )
     try:
         received = datetime.strptime(match["date"], fmt.date_format).date()
     except ValueError:
-        raise RatingInvalid([FieldError(
-            "dossier_code", f"Mã hồ sơ “{text}” có ngày tiếp nhận “{match['date']}” không có thật."
-        )]) from None
+        raise RatingInvalid(
+            [FieldError("dossier_code", f"Mã hồ sơ “{text}” có ngày tiếp nhận “{match['date']}” không có thật.")]
+        ) from None
     today = today or timezone.localdate()
     if received > today:
         raise RatingInvalid([FieldError("dossier_code", f"Mã hồ sơ “{text}” có ngày tiếp nhận sau hôm nay.")])
@@ -110,9 +114,9 @@ def check_dossier_code(code: Any, accepted: list[OrgUnit] | None, today: date | 
     if status is not None and not status.exists:
         raise RatingInvalid([FieldError("dossier_code", f"Không tìm thấy hồ sơ có mã “{text}”.")])
     if status is not None and not status.finished:
-        raise RatingInvalid([FieldError(
-            "dossier_code", f"Hồ sơ “{text}” chưa giải quyết xong; ông/bà đánh giá khi nhận kết quả."
-        )])
+        raise RatingInvalid(
+            [FieldError("dossier_code", f"Hồ sơ “{text}” chưa giải quyết xong; ông/bà đánh giá khi nhận kết quả.")]
+        )
     return text, unit
 
 
@@ -149,14 +153,18 @@ def _clean(payload: Any, accepted: list[OrgUnit] | None, now: datetime) -> dict[
             elif option in (None, ""):
                 continue
             elif question.option(str(option)) is None:
-                errors.append(FieldError(
-                    f"answers.{code}", f"Câu “{question.short}”: trả lời “{str(option)[:40]}” không có trong thang."
-                ))
+                errors.append(
+                    FieldError(
+                        f"answers.{code}", f"Câu “{question.short}”: trả lời “{str(option)[:40]}” không có trong thang."
+                    )
+                )
             else:
                 picked[question.code] = str(option)
         for question in qset.questions:
-            if question.required and question.code not in picked and not any(
-                e.field == f"answers.{question.code}" for e in errors
+            if (
+                question.required
+                and question.code not in picked
+                and not any(e.field == f"answers.{question.code}" for e in errors)
             ):
                 errors.append(FieldError(f"answers.{question.code}", f"Chưa trả lời câu “{question.short}”."))
         clean["answers"] = picked
@@ -173,9 +181,9 @@ def _clean(payload: Any, accepted: list[OrgUnit] | None, now: datetime) -> dict[
     if raw_time:
         parsed = parse_datetime(str(raw_time)) if isinstance(raw_time, str) else None
         if parsed is None:
-            errors.append(FieldError(
-                "rated_at", f"Thời điểm đánh giá “{str(raw_time)[:40]}” không đúng dạng ISO 8601."
-            ))
+            errors.append(
+                FieldError("rated_at", f"Thời điểm đánh giá “{str(raw_time)[:40]}” không đúng dạng ISO 8601.")
+            )
         else:
             if timezone.is_naive(parsed):
                 parsed = timezone.make_aware(parsed)
@@ -189,8 +197,13 @@ def _clean(payload: Any, accepted: list[OrgUnit] | None, now: datetime) -> dict[
 
 # ---- writing ------------------------------------------------------------------------------------
 def submit_rating(
-    payload: Any, *, channel: str, kiosk_unit: OrgUnit | None = None, fixed_code: str | None = None,
-    now: datetime | None = None, device: Any = None,
+    payload: Any,
+    *,
+    channel: str,
+    kiosk_unit: OrgUnit | None = None,
+    fixed_code: str | None = None,
+    now: datetime | None = None,
+    device: Any = None,
 ) -> SubmitResult:
     """Ghi một phiếu đánh giá.
 
@@ -224,11 +237,19 @@ def submit_rating(
     try:
         with transaction.atomic():
             rating = Rating.objects.create(
-                dossier_code=clean["dossier_code"], unit=clean["unit"], kiosk_unit=kiosk_unit,
-                client_id=clean["client_id"], channel=channel, question_set=qset.code, overall=overall,
-                satisfied=qset.overall.option(overall).satisfied, comment=clean.get("comment", ""),
-                rated_at=clean["rated_at"], rated_on=timezone.localtime(clean["rated_at"]).date(),
-                verified=fixed_code is not None or device is not None
+                dossier_code=clean["dossier_code"],
+                unit=clean["unit"],
+                kiosk_unit=kiosk_unit,
+                client_id=clean["client_id"],
+                channel=channel,
+                question_set=qset.code,
+                overall=overall,
+                satisfied=qset.overall.option(overall).satisfied,
+                comment=clean.get("comment", ""),
+                rated_at=clean["rated_at"],
+                rated_on=timezone.localtime(clean["rated_at"]).date(),
+                verified=fixed_code is not None
+                or device is not None
                 or selectors.dossier_status(clean["dossier_code"]) is not None,
             )
             Answer.objects.bulk_create(
@@ -252,9 +273,9 @@ def _existing(client_id: uuid.UUID, dossier_code: str) -> SubmitResult | None:
     if by_client is not None:
         if by_client.dossier_code != dossier_code:
             # The same browser id reused for another dossier: a broken client, not a replay.
-            raise RatingInvalid([FieldError(
-                "client_id", f"Mã phiếu của thiết bị đã dùng cho hồ sơ khác ({by_client.dossier_code})."
-            )])
+            raise RatingInvalid(
+                [FieldError("client_id", f"Mã phiếu của thiết bị đã dùng cho hồ sơ khác ({by_client.dossier_code}).")]
+            )
         return SubmitResult("replay", by_client, THANKS_MESSAGE)
     if rows:
         return SubmitResult("duplicate", None, DUPLICATE_MESSAGE)
@@ -291,10 +312,15 @@ def choose_question_set(actor: Any, unit: OrgUnit, set_code: str, valid_from: da
     chosen_by = actor if getattr(actor, "pk", None) else None  # the CLI and the demo act as a string
     with transaction.atomic():
         choice, created = QuestionSetChoice.objects.update_or_create(
-            unit=unit, valid_from=valid_from, defaults={"set_code": set_code, "chosen_by": chosen_by},
+            unit=unit,
+            valid_from=valid_from,
+            defaults={"set_code": set_code, "chosen_by": chosen_by},
         )
-        audit.record(actor, "surveys.choose_question_set", choice, unit=unit,
-                     data={"set_code": set_code, "valid_from": valid_from.isoformat(), "created": created})
+        audit.record(
+            actor,
+            "surveys.choose_question_set",
+            choice,
+            unit=unit,
+            data={"set_code": set_code, "valid_from": valid_from.isoformat(), "created": created},
+        )
     return choice
-
-

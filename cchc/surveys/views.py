@@ -120,22 +120,30 @@ def kiosk(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = _kiosk_unit(unit_code)
     graph = load_graph()
     serving = selectors.serving_unit(unit, graph)
-    return _render_rating_page(request, unit=serving, config={
-        "mode": "kiosk",
-        "unit": unit.code,
-        "prefixes": selectors.code_prefixes(unit, graph),
-        "submitUrl": reverse("kiosk:submit", args=[unit.code]),
-        "checkUrl": reverse("kiosk:check", args=[unit.code]),
-        "questionSet": selectors.question_set_for(serving).as_json(),
-        "resetSeconds": _reset_seconds(),
-        "prefill": (request.GET.get("ma") or "").strip().upper()[:80],
-    })
+    return _render_rating_page(
+        request,
+        unit=serving,
+        config={
+            "mode": "kiosk",
+            "unit": unit.code,
+            "prefixes": selectors.code_prefixes(unit, graph),
+            "submitUrl": reverse("kiosk:submit", args=[unit.code]),
+            "checkUrl": reverse("kiosk:check", args=[unit.code]),
+            "questionSet": selectors.question_set_for(serving).as_json(),
+            "resetSeconds": _reset_seconds(),
+            "prefill": (request.GET.get("ma") or "").strip().upper()[:80],
+        },
+    )
 
 
 def _render_rating_page(request: HttpRequest, unit: OrgUnit, config: dict, status: int = 200) -> HttpResponse:
     fmt = dossier_code_format()
-    config = {**config, "codePattern": fmt.pattern.pattern.replace("(?P<", "(?<"), "example": fmt.example,
-              "duplicateMessage": services.DUPLICATE_MESSAGE}
+    config = {
+        **config,
+        "codePattern": fmt.pattern.pattern.replace("(?P<", "(?<"),
+        "example": fmt.example,
+        "duplicateMessage": services.DUPLICATE_MESSAGE,
+    }
     return render(request, "surveys/kiosk.html", {"unit": unit, "config": config}, status=status)
 
 
@@ -185,8 +193,10 @@ def kiosk_check(request: HttpRequest, unit_code: str) -> JsonResponse:
         result = services.check_code(request.GET.get("ma"), unit)
     except services.RatingInvalid as exc:
         return _invalid(exc)
-    return JsonResponse({"status": result.status, "message": result.message, **result.extra},
-                        status=409 if result.status == "duplicate" else 200)
+    return JsonResponse(
+        {"status": result.status, "message": result.message, **result.extra},
+        status=409 if result.status == "duplicate" else 200,
+    )
 
 
 # ---- the public link on the receipt ---------------------------------------------------------------
@@ -211,17 +221,21 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(exc.errors[0].message) from None
     serving = selectors.serving_unit(unit)
     rated = Rating.objects.filter(dossier_code=code).exists()
-    return _render_rating_page(request, unit=serving, config={
-        "mode": "link",
-        "unit": unit.code,
-        "prefixes": [unit.code],
-        "submitUrl": reverse("kiosk:link_submit", args=[token]),
-        "checkUrl": "",
-        "questionSet": selectors.question_set_for(serving).as_json(),
-        "resetSeconds": 0,
-        "prefill": code,
-        "alreadyRated": rated,
-    })
+    return _render_rating_page(
+        request,
+        unit=serving,
+        config={
+            "mode": "link",
+            "unit": unit.code,
+            "prefixes": [unit.code],
+            "submitUrl": reverse("kiosk:link_submit", args=[token]),
+            "checkUrl": "",
+            "questionSet": selectors.question_set_for(serving).as_json(),
+            "resetSeconds": 0,
+            "prefill": code,
+            "alreadyRated": rated,
+        },
+    )
 
 
 @csrf_exempt
@@ -288,13 +302,21 @@ def results(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request) and not errors:
         return _ratings_xlsx(unit, start, end)
     data = selectors.survey_results(unit, start, end)
-    return render(request, "surveys/results.html", {
-        "unit": unit, "data": data, "period": period, "errors": errors,
-        "start_text": format_date(start), "end_text": format_date(end),
-        "channels": dict(Channel.choices),
-        "can_edit": can(request.user, Action.EDIT, unit),
-        "kiosk_url": reverse("kiosk:page", args=[selectors.serving_unit(unit).code]),
-    })
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "unit": unit,
+            "data": data,
+            "period": period,
+            "errors": errors,
+            "start_text": format_date(start),
+            "end_text": format_date(end),
+            "channels": dict(Channel.choices),
+            "can_edit": can(request.user, Action.EDIT, unit),
+            "kiosk_url": reverse("kiosk:page", args=[selectors.serving_unit(unit).code]),
+        },
+    )
 
 
 RATING_COLUMNS = (
@@ -317,13 +339,23 @@ def _ratings_xlsx(unit: OrgUnit, start, end) -> HttpResponse:
         return option.label if option is not None else r.overall
 
     rows = (
-        (r.rated_on, r.dossier_code, channels.get(r.channel, r.channel), overall_label(r),
-         "Có" if r.satisfied else "Không", r.comment)
+        (
+            r.rated_on,
+            r.dossier_code,
+            channels.get(r.channel, r.channel),
+            overall_label(r),
+            "Có" if r.satisfied else "Không",
+            r.comment,
+        )
         for r in selectors.subtree_ratings(unit, start, end).order_by("rated_on", "pk").iterator(chunk_size=2000)
     )
-    return table_download("Phiếu đánh giá hài lòng", RATING_COLUMNS, rows,
-                          title=f"PHIẾU ĐÁNH GIÁ SỰ HÀI LÒNG — {unit.name}",
-                          subtitle=f"từ {format_date(start)} đến {format_date(end)}")
+    return table_download(
+        "Phiếu đánh giá hài lòng",
+        RATING_COLUMNS,
+        rows,
+        title=f"PHIẾU ĐÁNH GIÁ SỰ HÀI LÒNG — {unit.name}",
+        subtitle=f"từ {format_date(start)} đến {format_date(end)}",
+    )
 
 
 @login_required
@@ -350,11 +382,17 @@ def question_sets_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Đã chọn bộ câu hỏi từ ngày {format_date(valid_from)}.")
                 return redirect("surveys:question_sets")
-    return render(request, "surveys/question_sets.html", {
-        "unit": unit, "errors": errors, "sets": list(question_sets().values()),
-        "choices": selectors.question_set_choices(unit),
-        "current": selectors.question_set_for(unit),
-        "can_edit": can(request.user, Action.EDIT, unit),
-        "today": format_date(timezone.localdate()),
-        "kiosk_url": reverse("kiosk:page", args=[unit.code]),
-    })
+    return render(
+        request,
+        "surveys/question_sets.html",
+        {
+            "unit": unit,
+            "errors": errors,
+            "sets": list(question_sets().values()),
+            "choices": selectors.question_set_choices(unit),
+            "current": selectors.question_set_for(unit),
+            "can_edit": can(request.user, Action.EDIT, unit),
+            "today": format_date(timezone.localdate()),
+            "kiosk_url": reverse("kiosk:page", args=[unit.code]),
+        },
+    )

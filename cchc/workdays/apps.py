@@ -32,13 +32,15 @@ def _todo(user, unit) -> list:
     today = timezone.localdate()
     if today.month < 10 or not can_manage(user) or Notice.objects.filter(year=today.year + 1).exists():
         return []
-    return [TodoItem(
-        title=f"Chưa nạp thông báo nghỉ lễ năm {today.year + 1}",
-        detail="Hạn giải quyết hồ sơ sang năm đang tính theo Bộ luật Lao động (dự kiến). "
-               "Khi có thông báo, nạp bằng lệnh cchc calendar load-notices.",
-        url=reverse("workdays:year") + f"?nam={today.year + 1}",
-        severity="warning",
-    )]
+    return [
+        TodoItem(
+            title=f"Chưa nạp thông báo nghỉ lễ năm {today.year + 1}",
+            detail="Hạn giải quyết hồ sơ sang năm đang tính theo Bộ luật Lao động (dự kiến). "
+            "Khi có thông báo, nạp bằng lệnh cchc calendar load-notices.",
+            url=reverse("workdays:year") + f"?nam={today.year + 1}",
+            severity="warning",
+        )
+    ]
 
 
 class WorkdaysConfig(AppConfig):

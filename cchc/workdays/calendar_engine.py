@@ -48,14 +48,16 @@ class DayInfo:
     estimated: bool = False
 
     def sentence(self) -> str:
-        """"26/04/2025 (thứ Bảy) là ngày làm việc: …" — what the CLI and the page print."""
+        """ "26/04/2025 (thứ Bảy) là ngày làm việc: …" — what the CLI and the page print."""
         verdict = "là ngày làm việc" if self.working else "là ngày nghỉ"
         text = f"{format_date(self.day)} ({WEEKDAY_NAMES[self.day.weekday()]}) {verdict}: {self.reason}"
         if self.basis:
             text += f" — căn cứ: {self.basis}"
         if self.estimated:
-            text += (f". Lưu ý: năm {self.day.year} chưa có thông báo nghỉ lễ chính thức, "
-                     "lịch tính theo Bộ luật Lao động (dự kiến)")
+            text += (
+                f". Lưu ý: năm {self.day.year} chưa có thông báo nghỉ lễ chính thức, "
+                "lịch tính theo Bộ luật Lao động (dự kiến)"
+            )
         return text + "."
 
 
@@ -211,8 +213,14 @@ class WorkCalendar:
 
     def extra_working_days_array(self) -> np.ndarray:
         """Weekly rest days that are working days (Saturdays worked)."""
-        return np.array(sorted(e.day for e in self._special.values() if e.kind == WORK and e.day.weekday()
-                               in self.weekly_rest and self._working[(e.day - self.start).days]), dtype="datetime64[D]")
+        return np.array(
+            sorted(
+                e.day
+                for e in self._special.values()
+                if e.kind == WORK and e.day.weekday() in self.weekly_rest and self._working[(e.day - self.start).days]
+            ),
+            dtype="datetime64[D]",
+        )
 
 
 def to_datetime64(days: Iterable[date]) -> np.ndarray:

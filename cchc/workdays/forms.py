@@ -25,9 +25,7 @@ class OverrideForm(forms.Form):
     kind = forms.ChoiceField(label="Loại", choices=DayKind.choices, widget=forms.RadioSelect)
     name = forms.CharField(label="Tên", max_length=255)
     note = forms.CharField(label="Ghi chú, căn cứ", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    province = forms.ModelChoiceField(
-        label="Áp dụng cho", queryset=None, required=False, empty_label="Toàn quốc"
-    )
+    province = forms.ModelChoiceField(label="Áp dụng cho", queryset=None, required=False, empty_label="Toàn quốc")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

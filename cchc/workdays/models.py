@@ -16,7 +16,8 @@ class Notice(models.Model):
     year = models.PositiveSmallIntegerField("năm", unique=True)
     basis = models.TextField("căn cứ", blank=True)
     source = models.CharField(
-        "nguồn nạp", max_length=255,
+        "nguồn nạp",
+        max_length=255,
         help_text="“shipped” = tệp có sẵn cchc/data/workdays/notices.yaml; còn lại: tên tệp quản trị nạp",
     )
     loaded_at = models.DateTimeField("nạp lúc", auto_now=True)
@@ -56,8 +57,13 @@ class Override(models.Model):
 
     day = models.DateField("ngày")
     province = models.ForeignKey(
-        "org.OrgUnit", verbose_name="tỉnh áp dụng", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text="Để trống: áp dụng toàn quốc",
+        "org.OrgUnit",
+        verbose_name="tỉnh áp dụng",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Để trống: áp dụng toàn quốc",
     )
     kind = models.CharField("loại", max_length=4, choices=DayKind.choices)
     name = models.CharField("tên", max_length=255)

@@ -68,7 +68,7 @@ def lunar_new_year(year: int) -> date:
 
 
 def lunar_label(day: date) -> str:
-    """"mùng 1 tháng Giêng", "29 tháng Chạp": the lunar date as people say it."""
+    """ "mùng 1 tháng Giêng", "29 tháng Chạp": the lunar date as people say it."""
     lunar = solar_to_lunar(day, time_zone=7.0)
     month = {1: "Giêng", 12: "Chạp"}.get(lunar.month, str(lunar.month))
     prefix = "mùng " if lunar.day <= 10 else ""

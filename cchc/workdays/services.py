@@ -166,8 +166,12 @@ def _read_days(errors: ErrorCollector, spec: YearSpec, items: Any, kind: str, wh
         d = first
         while d <= last:
             if d.year != spec.year:
-                errors.add(line, f"{entry}.{'date' if first == last else 'from'}", format_date(d),
-                           f"Ngày không thuộc năm {spec.year}.")
+                errors.add(
+                    line,
+                    f"{entry}.{'date' if first == last else 'from'}",
+                    format_date(d),
+                    f"Ngày không thuộc năm {spec.year}.",
+                )
                 break
             spec.days.append(DaySpec(d, kind, name, basis, _text(item, "source"), exchange, line, entry))
             d += timedelta(days=1)
@@ -179,19 +183,31 @@ def _check_year(errors: ErrorCollector, spec: YearSpec, where: str) -> None:
     for d in spec.days:
         other = by_day.get(d.day)
         if other is not None:
-            errors.add(d.line, f"{d.where}", format_date(d.day),
-                       f"Ngày {format_date(d.day)} đã có ở mục {other.where} (dòng {other.line}).")
+            errors.add(
+                d.line,
+                f"{d.where}",
+                format_date(d.day),
+                f"Ngày {format_date(d.day)} đã có ở mục {other.where} (dòng {other.line}).",
+            )
             continue
         by_day[d.day] = d
         if d.kind == DayKind.WORK and d.day.weekday() not in law.weekly_rest:
-            errors.add(d.line, f"{d.where}.date", format_date(d.day),
-                       "Ngày làm việc bù phải là ngày nghỉ hằng tuần (thứ Bảy hoặc Chủ nhật).")
+            errors.add(
+                d.line,
+                f"{d.where}.date",
+                format_date(d.day),
+                "Ngày làm việc bù phải là ngày nghỉ hằng tuần (thứ Bảy hoặc Chủ nhật).",
+            )
     for d in spec.days:
         if d.kind == DayKind.WORK and d.exchange_for is not None:
             target = by_day.get(d.exchange_for)
             if target is None or target.kind != DayKind.OFF:
-                errors.add(d.line, f"{d.where}.in_exchange_for", format_date(d.exchange_for),
-                           "Ngày được nghỉ đổi lại phải có trong danh sách ngày nghỉ (days_off) của năm.")
+                errors.add(
+                    d.line,
+                    f"{d.where}.in_exchange_for",
+                    format_date(d.exchange_for),
+                    "Ngày được nghỉ đổi lại phải có trong danh sách ngày nghỉ (days_off) của năm.",
+                )
     # The law's own holidays must all be there: a notice that forgets 2/9 is a typo, not a decision.
     try:
         anchors = anchor_days(spec.year)
@@ -200,8 +216,12 @@ def _check_year(errors: ErrorCollector, spec: YearSpec, where: str) -> None:
     for anchor in anchors:
         found = by_day.get(anchor.day)
         if found is None or found.kind != DayKind.OFF:
-            errors.add(spec.line, f"{where}.days_off", format_date(anchor.day),
-                       f"Thiếu ngày lễ luật định: {anchor.name} {format_date(anchor.day)} ({anchor.basis}).")
+            errors.add(
+                spec.line,
+                f"{where}.days_off",
+                format_date(anchor.day),
+                f"Thiếu ngày lễ luật định: {anchor.name} {format_date(anchor.day)} ({anchor.basis}).",
+            )
 
 
 def _wanted_rows(spec: YearSpec) -> list[tuple]:
@@ -252,11 +272,17 @@ def load_notices_file(
                 NoticeDay(notice=notice, day=d, kind=k, name=n, basis=b, source_note=s, exchange_for=x)
                 for d, k, n, b, s, x in wanted
             )
-            audit.record(actor, verb, notice, data={
-                "year": spec.year, "source": source,
-                "days_off": sum(1 for w in wanted if w[1] == DayKind.OFF),
-                "working_days": [format_date(w[0]) for w in wanted if w[1] == DayKind.WORK],
-            })
+            audit.record(
+                actor,
+                verb,
+                notice,
+                data={
+                    "year": spec.year,
+                    "source": source,
+                    "days_off": sum(1 for w in wanted if w[1] == DayKind.OFF),
+                    "working_days": [format_date(w[0]) for w in wanted if w[1] == DayKind.WORK],
+                },
+            )
         if result.created or result.updated:
             bump_version()
         result.details = {"years": len(specs)}
@@ -316,13 +342,19 @@ def _clean(day: date, kind: str, name: str, province: OrgUnit | None, exclude_pk
 
 
 def _audit_data(o: Override) -> dict:
-    return {"day": format_date(o.day), "kind": o.kind, "name": o.name, "note": o.note,
-            "province": o.province.code if o.province else None}
+    return {
+        "day": format_date(o.day),
+        "kind": o.kind,
+        "name": o.name,
+        "note": o.note,
+        "province": o.province.code if o.province else None,
+    }
 
 
 @transaction.atomic
-def create_override(actor: Any, *, day: date, kind: str, name: str, note: str = "",
-                    province: OrgUnit | None = None) -> Override:
+def create_override(
+    actor: Any, *, day: date, kind: str, name: str, note: str = "", province: OrgUnit | None = None
+) -> Override:
     """Thêm điều chỉnh lịch (ngày nghỉ hoặc ngày làm việc), toàn quốc hoặc cho một tỉnh."""
     _require_manager(actor)
     values = _clean(day, kind, name, province)
@@ -333,8 +365,9 @@ def create_override(actor: Any, *, day: date, kind: str, name: str, note: str = 
 
 
 @transaction.atomic
-def update_override(actor: Any, override: Override, *, day: date, kind: str, name: str, note: str = "",
-                    province: OrgUnit | None = None) -> Override:
+def update_override(
+    actor: Any, override: Override, *, day: date, kind: str, name: str, note: str = "", province: OrgUnit | None = None
+) -> Override:
     _require_manager(actor)
     values = _clean(day, kind, name, province, exclude_pk=override.pk)
     before = _audit_data(override)
@@ -343,8 +376,13 @@ def update_override(actor: Any, override: Override, *, day: date, kind: str, nam
     override.note = note.strip()
     override.save()
     bump_version()
-    audit.record(actor, "workdays.override.update", override, unit=province,
-                 data={"before": before, "after": _audit_data(override)})
+    audit.record(
+        actor,
+        "workdays.override.update",
+        override,
+        unit=province,
+        data={"before": before, "after": _audit_data(override)},
+    )
     return override
 
 

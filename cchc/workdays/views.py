@@ -37,7 +37,9 @@ def year_view(request):
         else:
             error = f"Năm “{raw}” nằm ngoài phạm vi lịch ({cal.first_year}-{cal.last_year})."
     context = {
-        "cal": cal, "year": year, "error": error,
+        "cal": cal,
+        "year": year,
+        "error": error,
         "years": range(cal.first_year, cal.last_year + 1),
         "days_off": _rows(cal.days_off(year), cal),
         "worked": _rows(cal.working_weekend_days(year), cal),
@@ -81,8 +83,7 @@ def overrides(request):
         else:
             messages.success(request, f"Đã thêm điều chỉnh: {o}.")
             return redirect("workdays:overrides")
-    return render(request, "workdays/overrides.html",
-                  {"form": form, "overrides": selectors.overrides_list()})
+    return render(request, "workdays/overrides.html", {"form": form, "overrides": selectors.overrides_list()})
 
 
 @login_required
@@ -90,8 +91,13 @@ def overrides(request):
 def override_edit(request, pk: int):
     _require_manager(request.user)
     o = get_object_or_404(Override, pk=pk)
-    initial = {"day": o.day.strftime("%d/%m/%Y"), "kind": o.kind, "name": o.name, "note": o.note,
-               "province": o.province}
+    initial = {
+        "day": o.day.strftime("%d/%m/%Y"),
+        "kind": o.kind,
+        "name": o.name,
+        "note": o.note,
+        "province": o.province,
+    }
     form = OverrideForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

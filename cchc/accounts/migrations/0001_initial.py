@@ -8,44 +8,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('org', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='họ và tên')),
-                ('job_title', models.CharField(blank=True, max_length=150, verbose_name='chức vụ')),
-                ('role', models.CharField(choices=[('system_admin', 'Quản trị hệ thống'), ('province_reviewer', 'Chuyên viên Sở Nội vụ (thẩm định cấp tỉnh)'), ('district_reviewer', 'Chuyên viên Phòng Nội vụ huyện (dữ liệu trước 7/2025)'), ('commune_officer', 'Công chức phụ trách CCHC'), ('one_stop_clerk', 'Công chức Bộ phận Một cửa'), ('leader', 'Lãnh đạo (xem, ký duyệt)')], default='commune_officer', max_length=30, verbose_name='vai trò')),
-                ('must_change_password', models.BooleanField(default=True, help_text='Mật khẩu do quản trị đặt phải được đổi ở lần đăng nhập đầu', verbose_name='phải đổi mật khẩu')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='org.orgunit', verbose_name='đơn vị')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("full_name", models.CharField(blank=True, max_length=150, verbose_name="họ và tên")),
+                ("job_title", models.CharField(blank=True, max_length=150, verbose_name="chức vụ")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("system_admin", "Quản trị hệ thống"),
+                            ("province_reviewer", "Chuyên viên Sở Nội vụ (thẩm định cấp tỉnh)"),
+                            ("district_reviewer", "Chuyên viên Phòng Nội vụ huyện (dữ liệu trước 7/2025)"),
+                            ("commune_officer", "Công chức phụ trách CCHC"),
+                            ("one_stop_clerk", "Công chức Bộ phận Một cửa"),
+                            ("leader", "Lãnh đạo (xem, ký duyệt)"),
+                        ],
+                        default="commune_officer",
+                        max_length=30,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "must_change_password",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Mật khẩu do quản trị đặt phải được đổi ở lần đăng nhập đầu",
+                        verbose_name="phải đổi mật khẩu",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="org.orgunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người dùng',
-                'verbose_name_plural': 'người dùng',
-                'constraints': [models.CheckConstraint(condition=models.Q(('role', 'system_admin'), ('unit__isnull', False), _connector='OR'), name='accounts_user_unit_required_except_admin')],
+                "verbose_name": "người dùng",
+                "verbose_name_plural": "người dùng",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("role", "system_admin"), ("unit__isnull", False), _connector="OR"),
+                        name="accounts_user_unit_required_except_admin",
+                    )
+                ],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
     ]

@@ -20,10 +20,12 @@ HUONG_SON, DUC_THO_TOWN, PROVINCE = "000.00.21.H42", "000.11.22.H42", "000.00.00
 @pytest.fixture
 def other_province(demo_org):
     """A second province with one commune, outside every demo user's scope but the administrator's."""
-    province = OrgUnit.objects.create(code="T2", name="Tỉnh Khác", kind="Tỉnh", level=Level.PROVINCE,
-                                      valid_from=date(2000, 1, 1))
-    commune = OrgUnit.objects.create(code="T2.X1", name="Xã Khác", kind="Xã", level=Level.COMMUNE,
-                                     valid_from=date(2000, 1, 1))
+    province = OrgUnit.objects.create(
+        code="T2", name="Tỉnh Khác", kind="Tỉnh", level=Level.PROVINCE, valid_from=date(2000, 1, 1)
+    )
+    commune = OrgUnit.objects.create(
+        code="T2.X1", name="Xã Khác", kind="Xã", level=Level.COMMUNE, valid_from=date(2000, 1, 1)
+    )
     OrgUnitParent.objects.create(unit=commune, parent=province, valid_from=date(2000, 1, 1))
     return commune
 

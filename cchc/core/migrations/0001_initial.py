@@ -6,33 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='thời điểm')),
-                ('actor_label', models.CharField(blank=True, help_text='Tên đăng nhập, hoặc lệnh cchc khi chạy từ dòng lệnh', max_length=150, verbose_name='người thực hiện')),
-                ('verb', models.CharField(max_length=60, verbose_name='thao tác')),
-                ('object_type', models.CharField(max_length=60, verbose_name='loại đối tượng')),
-                ('object_id', models.CharField(max_length=64, verbose_name='mã đối tượng')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='chi tiết')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="thời điểm")),
+                (
+                    "actor_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Tên đăng nhập, hoặc lệnh cchc khi chạy từ dòng lệnh",
+                        max_length=150,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                ("verb", models.CharField(max_length=60, verbose_name="thao tác")),
+                ("object_type", models.CharField(max_length=60, verbose_name="loại đối tượng")),
+                ("object_id", models.CharField(max_length=64, verbose_name="mã đối tượng")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="chi tiết")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhật ký thay đổi',
-                'verbose_name_plural': 'nhật ký thay đổi',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audite_object__bbabc4_idx')],
+                "verbose_name": "nhật ký thay đổi",
+                "verbose_name_plural": "nhật ký thay đổi",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="core_audite_object__bbabc4_idx")],
             },
         ),
     ]

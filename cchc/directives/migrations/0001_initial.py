@@ -6,66 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('org', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DirectiveDocument',
+            name="DirectiveDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('symbol', models.CharField(max_length=60, verbose_name='số, ký hiệu')),
-                ('number', models.PositiveIntegerField(verbose_name='số')),
-                ('type_code', models.CharField(blank=True, max_length=10, verbose_name='loại văn bản')),
-                ('body', models.CharField(max_length=60, verbose_name='cơ quan, đơn vị soạn thảo')),
-                ('issued_on', models.DateField(verbose_name='ngày ban hành')),
-                ('summary', models.CharField(max_length=1000, verbose_name='trích yếu')),
-                ('signer', models.CharField(blank=True, max_length=200, verbose_name='người ký')),
-                ('file', models.FileField(blank=True, upload_to='directives/%Y/', verbose_name='tệp văn bản')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='directive_documents', to='org.orgunit', verbose_name='đơn vị ban hành')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("symbol", models.CharField(max_length=60, verbose_name="số, ký hiệu")),
+                ("number", models.PositiveIntegerField(verbose_name="số")),
+                ("type_code", models.CharField(blank=True, max_length=10, verbose_name="loại văn bản")),
+                ("body", models.CharField(max_length=60, verbose_name="cơ quan, đơn vị soạn thảo")),
+                ("issued_on", models.DateField(verbose_name="ngày ban hành")),
+                ("summary", models.CharField(max_length=1000, verbose_name="trích yếu")),
+                ("signer", models.CharField(blank=True, max_length=200, verbose_name="người ký")),
+                ("file", models.FileField(blank=True, upload_to="directives/%Y/", verbose_name="tệp văn bản")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="directive_documents",
+                        to="org.orgunit",
+                        verbose_name="đơn vị ban hành",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản chỉ đạo, điều hành',
-                'verbose_name_plural': 'văn bản chỉ đạo, điều hành',
-                'ordering': ['-issued_on', '-number'],
+                "verbose_name": "văn bản chỉ đạo, điều hành",
+                "verbose_name_plural": "văn bản chỉ đạo, điều hành",
+                "ordering": ["-issued_on", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceLink',
+            name="EvidenceLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64)),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_links', to='directives.directivedocument')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_id", models.CharField(max_length=64)),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "content_type",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence_links",
+                        to="directives.directivedocument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tài liệu kiểm chứng',
-                'verbose_name_plural': 'tài liệu kiểm chứng',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "tài liệu kiểm chứng",
+                "verbose_name_plural": "tài liệu kiểm chứng",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='directivedocument',
-            index=models.Index(fields=['unit', 'issued_on'], name='directives__unit_id_afdb8b_idx'),
+            model_name="directivedocument",
+            index=models.Index(fields=["unit", "issued_on"], name="directives__unit_id_afdb8b_idx"),
         ),
         migrations.AddIndex(
-            model_name='evidencelink',
-            index=models.Index(fields=['content_type', 'object_id'], name='directives__content_8e3798_idx'),
+            model_name="evidencelink",
+            index=models.Index(fields=["content_type", "object_id"], name="directives__content_8e3798_idx"),
         ),
         migrations.AddConstraint(
-            model_name='evidencelink',
-            constraint=models.UniqueConstraint(fields=('document', 'content_type', 'object_id'), name='directives_one_link_per_target'),
+            model_name="evidencelink",
+            constraint=models.UniqueConstraint(
+                fields=("document", "content_type", "object_id"), name="directives_one_link_per_target"
+            ),
         ),
     ]

@@ -5,27 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NumberRegister',
+            name="NumberRegister",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('register', models.CharField(max_length=10, verbose_name='sổ')),
-                ('last_number', models.PositiveIntegerField(default=0, verbose_name='số cuối đã cấp')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='number_registers', to='org.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("register", models.CharField(max_length=10, verbose_name="sổ")),
+                ("last_number", models.PositiveIntegerField(default=0, verbose_name="số cuối đã cấp")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="number_registers", to="org.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sổ đăng ký số văn bản',
-                'verbose_name_plural': 'sổ đăng ký số văn bản',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'year', 'register'), name='documents_one_register')],
+                "verbose_name": "sổ đăng ký số văn bản",
+                "verbose_name_plural": "sổ đăng ký số văn bản",
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "year", "register"), name="documents_one_register")
+                ],
             },
         ),
     ]

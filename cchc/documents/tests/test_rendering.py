@@ -16,10 +16,14 @@ SON_TAY, SON_TAY_ONE_STOP = "000.16.21.H42", "001.16.21.H42"
 
 def _context(unit, **extra):
     header = official_header(
-        unit, date(2021, 12, 14), number="303/BC-UBND", title="Báo cáo",
+        unit,
+        date(2021, 12, 14),
+        number="303/BC-UBND",
+        title="Báo cáo",
         summary="Kết quả thực hiện công tác cải cách hành chính năm 2021",
         recipients=["UBND huyện Hương Sơn", "Phòng Nội vụ huyện", "Lưu: VT, VP-TK"],
-        sign=Signature(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "Hoàng Văn Dũng"), addressee="UBND huyện Hương Sơn",
+        sign=Signature(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "Hoàng Văn Dũng"),
+        addressee="UBND huyện Hương Sơn",
     )
     body = [
         {"kind": "heading", "text": "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"},
@@ -51,15 +55,28 @@ def test_report_renders_the_nd30_frame(demo_org):
     doc = Document(io.BytesIO(data))
     texts = _texts(doc)
     for expected in [
-        "ỦY BAN NHÂN DÂN", "XÃ SƠN TÂY", "Số: 303/BC-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc", "Sơn Tây, ngày 14 tháng 12 năm 2021", "BÁO CÁO",
-        "Kết quả thực hiện công tác cải cách hành chính năm 2021", "Kính gửi: UBND huyện Hương Sơn",
-        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "Nơi nhận:", "- UBND huyện Hương Sơn;", "- Lưu: VT, VP-TK.",
-        "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Hoàng Văn Dũng", "Phối hợp A & B <thử>.",
+        "ỦY BAN NHÂN DÂN",
+        "XÃ SƠN TÂY",
+        "Số: 303/BC-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Sơn Tây, ngày 14 tháng 12 năm 2021",
+        "BÁO CÁO",
+        "Kết quả thực hiện công tác cải cách hành chính năm 2021",
+        "Kính gửi: UBND huyện Hương Sơn",
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH",
+        "Nơi nhận:",
+        "- UBND huyện Hương Sơn;",
+        "- Lưu: VT, VP-TK.",
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Hoàng Văn Dũng",
+        "Phối hợp A & B <thử>.",
     ]:
         assert expected in texts, expected
     assert not any("{{" in t or "{%" in t for t in texts)
     section = doc.sections[0]
+
     def mm(length):  # Word stores twentieths of a point: compare to the millimetre
         return round(length.mm)
 
@@ -85,8 +102,11 @@ def test_appendix_is_a_landscape_table_with_group_rows(demo_org):
     table = doc.tables[-1]
     body = [[c.text for c in row.cells] for row in table.rows]
     assert body[0] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]
-    assert body[1:] == [["I", "CÔNG TÁC CHỈ ĐẠO", "", "", ""], ["1", "Số hồ sơ tiếp nhận", "Hồ sơ", "54.647", ""],
-                        ["2", "Tỷ lệ đúng hạn", "%", "96,90%", "x"]]
+    assert body[1:] == [
+        ["I", "CÔNG TÁC CHỈ ĐẠO", "", "", ""],
+        ["1", "Số hồ sơ tiếp nhận", "Hồ sơ", "54.647", ""],
+        ["2", "Tỷ lệ đúng hạn", "%", "96,90%", "x"],
+    ]
     assert table.rows[1].cells[1].paragraphs[0].runs[0].bold
     assert not table.rows[2].cells[1].paragraphs[0].runs[0].bold
 

@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0001_initial'),
+        ("dossiers", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='dossierstat',
-            name='dossier_stat_key',
+            model_name="dossierstat",
+            name="dossier_stat_key",
         ),
         migrations.AddConstraint(
-            model_name='dossierstat',
-            constraint=models.UniqueConstraint(fields=('grain', 'day', 'unit_id', 'field_id', 'channel'), name='dossier_stat_key'),
+            model_name="dossierstat",
+            constraint=models.UniqueConstraint(
+                fields=("grain", "day", "unit_id", "field_id", "channel"), name="dossier_stat_key"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0002_dossierstat_key_day_first'),
+        ("dossiers", "0002_dossierstat_key_day_first"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dossier',
-            name='lookup_key',
-            field=models.CharField(blank=True, default='', max_length=8, verbose_name='mã tra cứu'),
+            model_name="dossier",
+            name="lookup_key",
+            field=models.CharField(blank=True, default="", max_length=8, verbose_name="mã tra cứu"),
         ),
     ]

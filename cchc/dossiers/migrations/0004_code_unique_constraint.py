@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0003_lookup_key'),
-        ('org', '0001_initial'),
+        ("dossiers", "0003_lookup_key"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dossier',
-            name='code',
-            field=models.CharField(max_length=80, verbose_name='mã hồ sơ'),
+            model_name="dossier",
+            name="code",
+            field=models.CharField(max_length=80, verbose_name="mã hồ sơ"),
         ),
         migrations.AddConstraint(
-            model_name='dossier',
-            constraint=models.UniqueConstraint(fields=('code',), name='dossier_code_unique'),
+            model_name="dossier",
+            constraint=models.UniqueConstraint(fields=("code",), name="dossier_code_unique"),
         ),
     ]

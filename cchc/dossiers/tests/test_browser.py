@@ -56,9 +56,10 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
     page.wait_for_selector(f"#proc-picked[data-code='{proc.code}']")
     assert page.locator("#id_procedure").input_value() == str(proc.pk)
     # The list closes and the cursor moves on once htmx has settled the pick (a moment after the swap).
-    wait_for_js(page,
+    wait_for_js(
+        page,
         "document.getElementById('proc-options').innerHTML.trim() === ''"
-        " && document.activeElement && document.activeElement.type === 'checkbox'"
+        " && document.activeElement && document.activeElement.type === 'checkbox'",
     )
 
     # The checklist (every paper ticked to start with) and the appointment date the dossier would get.

@@ -33,8 +33,14 @@ def test_receipt_and_apology_forms_carry_the_dossiers_facts(catalogue, clerk, de
     assert len(doc.inline_shapes) == 1  # the QR code of the dossier code
     assert client.get(f"/ho-so/{d.pk}/mau/04/").status_code == 404  # no apology yet
 
-    transition(clerk, d.pk, EventKind.APOLOGY, at=at(2025, 3, 12), note="Chờ xác minh nguồn gốc đất",
-               new_due_on=d.due_on.replace(day=18))
+    transition(
+        clerk,
+        d.pk,
+        EventKind.APOLOGY,
+        at=at(2025, 3, 12),
+        note="Chờ xác minh nguồn gốc đất",
+        new_due_on=d.due_on.replace(day=18),
+    )
     text, _ = _docx_text(client.get(f"/ho-so/{d.pk}/mau/04/"))
     assert "ỦY BAN NHÂN DÂN" in text and "XÃ SƠN TÂY" in text  # the deciding agency apologises
     assert "Chờ xác minh nguồn gốc đất" in text and "18/03/2025" in text

@@ -55,7 +55,11 @@ def test_a_dossier_received_or_moved_at_the_counter_refreshes_cached_figures(sma
     assert value_of(U, "2025-6T", "dossiers.commune.resolved").value is not None
     at = timezone.make_aware(datetime(2025, 3, 10, 9, 0))
     dossier = services.receive(
-        clerk, unit=small, procedure=catalogue["1.004884"], applicant=services.Applicant("Lê Thị Hoa"), received_at=at,
+        clerk,
+        unit=small,
+        procedure=catalogue["1.004884"],
+        applicant=services.Applicant("Lê Thị Hoa"),
+        received_at=at,
     )
     assert value_of(U, "2025-Q1", "dossiers.commune.received").value == Decimal(7)
     resolved_before = value_of(U, "2025-6T", "dossiers.commune.resolved").value

@@ -5,38 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeedbackItem',
+            name="FeedbackItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField(verbose_name='ngày tiếp nhận')),
-                ('channel', models.CharField(max_length=30, verbose_name='hình thức tiếp nhận')),
-                ('citizen_name', models.CharField(max_length=300, verbose_name='cá nhân, tổ chức phản ánh')),
-                ('citizen_contact', models.CharField(blank=True, max_length=300, verbose_name='địa chỉ, điện thoại')),
-                ('content', models.TextField(verbose_name='nội dung phản ánh, kiến nghị')),
-                ('about_admin_rule', models.BooleanField(default=True, verbose_name='về quy định hành chính')),
-                ('responsible', models.CharField(blank=True, max_length=300, verbose_name='bộ phận, người xử lý')),
-                ('deadline', models.DateField(verbose_name='hạn xử lý')),
-                ('forwarded_to', models.CharField(blank=True, max_length=300, verbose_name='chuyển đến cơ quan')),
-                ('forwarded_on', models.DateField(blank=True, null=True, verbose_name='ngày chuyển')),
-                ('answer', models.TextField(blank=True, verbose_name='kết quả xử lý, trả lời')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='ngày trả lời')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback_items', to='org.orgunit', verbose_name='đơn vị tiếp nhận')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("received_on", models.DateField(verbose_name="ngày tiếp nhận")),
+                ("channel", models.CharField(max_length=30, verbose_name="hình thức tiếp nhận")),
+                ("citizen_name", models.CharField(max_length=300, verbose_name="cá nhân, tổ chức phản ánh")),
+                ("citizen_contact", models.CharField(blank=True, max_length=300, verbose_name="địa chỉ, điện thoại")),
+                ("content", models.TextField(verbose_name="nội dung phản ánh, kiến nghị")),
+                ("about_admin_rule", models.BooleanField(default=True, verbose_name="về quy định hành chính")),
+                ("responsible", models.CharField(blank=True, max_length=300, verbose_name="bộ phận, người xử lý")),
+                ("deadline", models.DateField(verbose_name="hạn xử lý")),
+                ("forwarded_to", models.CharField(blank=True, max_length=300, verbose_name="chuyển đến cơ quan")),
+                ("forwarded_on", models.DateField(blank=True, null=True, verbose_name="ngày chuyển")),
+                ("answer", models.TextField(blank=True, verbose_name="kết quả xử lý, trả lời")),
+                ("answered_on", models.DateField(blank=True, null=True, verbose_name="ngày trả lời")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback_items",
+                        to="org.orgunit",
+                        verbose_name="đơn vị tiếp nhận",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phản ánh, kiến nghị',
-                'verbose_name_plural': 'phản ánh, kiến nghị',
-                'ordering': ['-received_on', '-pk'],
-                'indexes': [models.Index(fields=['unit', 'received_on'], name='feedback_fe_unit_id_29162c_idx')],
+                "verbose_name": "phản ánh, kiến nghị",
+                "verbose_name_plural": "phản ánh, kiến nghị",
+                "ordering": ["-received_on", "-pk"],
+                "indexes": [models.Index(fields=["unit", "received_on"], name="feedback_fe_unit_id_29162c_idx")],
             },
         ),
     ]

@@ -6,119 +6,212 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueVersion',
+            name="CatalogueVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='phiên bản')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='tên')),
-                ('checksum', models.CharField(max_length=64, verbose_name='mã băm nội dung')),
-                ('content', models.JSONField(verbose_name='nội dung')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='nạp lúc')),
-                ('loaded_by', models.CharField(blank=True, max_length=150, verbose_name='người nạp')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(unique=True, verbose_name="phiên bản")),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="tên")),
+                ("checksum", models.CharField(max_length=64, verbose_name="mã băm nội dung")),
+                ("content", models.JSONField(verbose_name="nội dung")),
+                ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="nạp lúc")),
+                ("loaded_by", models.CharField(blank=True, max_length=150, verbose_name="người nạp")),
             ],
             options={
-                'verbose_name': 'phiên bản danh mục chỉ tiêu',
-                'verbose_name_plural': 'phiên bản danh mục chỉ tiêu',
-                'ordering': ['-version'],
+                "verbose_name": "phiên bản danh mục chỉ tiêu",
+                "verbose_name_plural": "phiên bản danh mục chỉ tiêu",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=100, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=500, verbose_name='tên chỉ tiêu')),
-                ('group_code', models.CharField(max_length=10, verbose_name='nhóm')),
-                ('group_name', models.CharField(max_length=300, verbose_name='tên nhóm')),
-                ('position', models.PositiveIntegerField(verbose_name='thứ tự')),
-                ('stt', models.CharField(blank=True, max_length=10, verbose_name='STT')),
-                ('unit_label', models.CharField(blank=True, max_length=100, verbose_name='đơn vị tính')),
-                ('printed_unit', models.CharField(blank=True, help_text='Khi bản gốc in khác đơn vị tính (để trống)', max_length=100, null=True, verbose_name='đơn vị tính in')),
-                ('value_type', models.CharField(blank=True, choices=[('integer', 'Số nguyên'), ('decimal', 'Số thập phân'), ('percent', 'Tỷ lệ phần trăm'), ('boolean', 'Có/Không'), ('enum', 'Lựa chọn')], max_length=10, verbose_name='kiểu số liệu')),
-                ('rollup', models.CharField(choices=[('sum', 'Cộng'), ('ratio', 'Tỷ lệ của các tổng'), ('any', 'Có nếu một đơn vị có'), ('all', 'Có nếu mọi đơn vị có'), ('none', 'Không cộng dồn')], default='none', max_length=10, verbose_name='cộng dồn')),
-                ('source', models.CharField(choices=[('entered', 'Nhập tay'), ('computed', 'Tính từ dữ liệu nghiệp vụ'), ('ratio', 'Tính từ các thành phần'), ('heading', 'Dòng tiêu đề')], max_length=10, verbose_name='nguồn')),
-                ('function', models.CharField(blank=True, max_length=100, verbose_name='hàm tính')),
-                ('numerator', models.JSONField(blank=True, default=list, verbose_name='tử số')),
-                ('denominator', models.CharField(blank=True, max_length=100, verbose_name='mẫu số')),
-                ('sum_of', models.JSONField(blank=True, default=list, verbose_name='tổng của')),
-                ('choices', models.JSONField(blank=True, default=dict, verbose_name='các lựa chọn')),
-                ('in_appendix', models.BooleanField(default=True, verbose_name='in trong phụ lục')),
-                ('introduced_in', models.PositiveIntegerField(verbose_name='có từ phiên bản')),
-                ('retired_in', models.PositiveIntegerField(blank=True, null=True, verbose_name='bỏ từ phiên bản')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=100, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=500, verbose_name="tên chỉ tiêu")),
+                ("group_code", models.CharField(max_length=10, verbose_name="nhóm")),
+                ("group_name", models.CharField(max_length=300, verbose_name="tên nhóm")),
+                ("position", models.PositiveIntegerField(verbose_name="thứ tự")),
+                ("stt", models.CharField(blank=True, max_length=10, verbose_name="STT")),
+                ("unit_label", models.CharField(blank=True, max_length=100, verbose_name="đơn vị tính")),
+                (
+                    "printed_unit",
+                    models.CharField(
+                        blank=True,
+                        help_text="Khi bản gốc in khác đơn vị tính (để trống)",
+                        max_length=100,
+                        null=True,
+                        verbose_name="đơn vị tính in",
+                    ),
+                ),
+                (
+                    "value_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("integer", "Số nguyên"),
+                            ("decimal", "Số thập phân"),
+                            ("percent", "Tỷ lệ phần trăm"),
+                            ("boolean", "Có/Không"),
+                            ("enum", "Lựa chọn"),
+                        ],
+                        max_length=10,
+                        verbose_name="kiểu số liệu",
+                    ),
+                ),
+                (
+                    "rollup",
+                    models.CharField(
+                        choices=[
+                            ("sum", "Cộng"),
+                            ("ratio", "Tỷ lệ của các tổng"),
+                            ("any", "Có nếu một đơn vị có"),
+                            ("all", "Có nếu mọi đơn vị có"),
+                            ("none", "Không cộng dồn"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="cộng dồn",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("entered", "Nhập tay"),
+                            ("computed", "Tính từ dữ liệu nghiệp vụ"),
+                            ("ratio", "Tính từ các thành phần"),
+                            ("heading", "Dòng tiêu đề"),
+                        ],
+                        max_length=10,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                ("function", models.CharField(blank=True, max_length=100, verbose_name="hàm tính")),
+                ("numerator", models.JSONField(blank=True, default=list, verbose_name="tử số")),
+                ("denominator", models.CharField(blank=True, max_length=100, verbose_name="mẫu số")),
+                ("sum_of", models.JSONField(blank=True, default=list, verbose_name="tổng của")),
+                ("choices", models.JSONField(blank=True, default=dict, verbose_name="các lựa chọn")),
+                ("in_appendix", models.BooleanField(default=True, verbose_name="in trong phụ lục")),
+                ("introduced_in", models.PositiveIntegerField(verbose_name="có từ phiên bản")),
+                ("retired_in", models.PositiveIntegerField(blank=True, null=True, verbose_name="bỏ từ phiên bản")),
             ],
             options={
-                'verbose_name': 'chỉ tiêu',
-                'verbose_name_plural': 'chỉ tiêu',
-                'ordering': ['position'],
+                "verbose_name": "chỉ tiêu",
+                "verbose_name_plural": "chỉ tiêu",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='mã kỳ')),
-                ('kind', models.CharField(max_length=30, verbose_name='loại kỳ')),
-                ('name', models.CharField(max_length=100, verbose_name='tên kỳ')),
-                ('year', models.PositiveIntegerField(verbose_name='năm')),
-                ('start', models.DateField(verbose_name='từ ngày')),
-                ('end', models.DateField(verbose_name='đến ngày')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='hạn gửi báo cáo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="mã kỳ")),
+                ("kind", models.CharField(max_length=30, verbose_name="loại kỳ")),
+                ("name", models.CharField(max_length=100, verbose_name="tên kỳ")),
+                ("year", models.PositiveIntegerField(verbose_name="năm")),
+                ("start", models.DateField(verbose_name="từ ngày")),
+                ("end", models.DateField(verbose_name="đến ngày")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="hạn gửi báo cáo")),
             ],
             options={
-                'verbose_name': 'kỳ số liệu',
-                'verbose_name_plural': 'kỳ số liệu',
-                'ordering': ['start', 'end', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='indicators_period_interval')],
+                "verbose_name": "kỳ số liệu",
+                "verbose_name_plural": "kỳ số liệu",
+                "ordering": ["start", "end", "code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gte", models.F("start"))), name="indicators_period_interval"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='số liệu')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('entered_by_label', models.CharField(max_length=150, verbose_name='người nhập')),
-                ('entered_at', models.DateTimeField(auto_now=True, verbose_name='nhập lúc')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='indicators.indicator')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicator_values', to='org.orgunit')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='indicators.period')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="số liệu")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("entered_by_label", models.CharField(max_length=150, verbose_name="người nhập")),
+                ("entered_at", models.DateTimeField(auto_now=True, verbose_name="nhập lúc")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="values", to="indicators.indicator"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="indicator_values", to="org.orgunit"
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="values", to="indicators.period"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu nhập tay',
-                'verbose_name_plural': 'số liệu nhập tay',
-                'indexes': [models.Index(fields=['period', 'unit'], name='indicators__period__709f5a_idx')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'period', 'indicator'), name='indicators_one_value')],
+                "verbose_name": "số liệu nhập tay",
+                "verbose_name_plural": "số liệu nhập tay",
+                "indexes": [models.Index(fields=["period", "unit"], name="indicators__period__709f5a_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "period", "indicator"), name="indicators_one_value")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ComputedValue',
+            name="ComputedValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, null=True, verbose_name='số liệu')),
-                ('function', models.CharField(max_length=100, verbose_name='hàm tính')),
-                ('inputs', models.JSONField(default=dict, verbose_name='đầu vào')),
-                ('computed_at', models.DateTimeField(verbose_name='tính lúc')),
-                ('stale', models.BooleanField(default=False, verbose_name='cần tính lại')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.orgunit')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.indicator')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.period')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, null=True, verbose_name="số liệu")),
+                ("function", models.CharField(max_length=100, verbose_name="hàm tính")),
+                ("inputs", models.JSONField(default=dict, verbose_name="đầu vào")),
+                ("computed_at", models.DateTimeField(verbose_name="tính lúc")),
+                ("stale", models.BooleanField(default=False, verbose_name="cần tính lại")),
+                (
+                    "unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.orgunit"),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="indicators.indicator"
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="indicators.period"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu tính toán',
-                'verbose_name_plural': 'số liệu tính toán',
-                'indexes': [models.Index(fields=['period', 'unit'], name='indicators__period__0da6fc_idx')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'period', 'indicator'), name='indicators_one_computed')],
+                "verbose_name": "số liệu tính toán",
+                "verbose_name_plural": "số liệu tính toán",
+                "indexes": [models.Index(fields=["period", "unit"], name="indicators__period__0da6fc_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "period", "indicator"), name="indicators_one_computed")
+                ],
             },
         ),
     ]

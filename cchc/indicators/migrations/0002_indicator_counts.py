@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0001_initial'),
+        ("indicators", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='counts',
-            field=models.CharField(choices=[('own', 'Của riêng đơn vị (kể cả bộ phận, phòng ban)'), ('area', 'Của cả địa bàn (mọi đơn vị trực thuộc)')], default='area', help_text='own: bản ghi của chính đơn vị và các bộ phận của nó; area: của mọi đơn vị trên địa bàn', max_length=10, verbose_name='phạm vi số liệu'),
+            model_name="indicator",
+            name="counts",
+            field=models.CharField(
+                choices=[
+                    ("own", "Của riêng đơn vị (kể cả bộ phận, phòng ban)"),
+                    ("area", "Của cả địa bàn (mọi đơn vị trực thuộc)"),
+                ],
+                default="area",
+                help_text="own: bản ghi của chính đơn vị và các bộ phận của nó; area: của mọi đơn vị trên địa bàn",
+                max_length=10,
+                verbose_name="phạm vi số liệu",
+            ),
         ),
     ]

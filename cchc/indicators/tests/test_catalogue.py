@@ -87,11 +87,15 @@ groups:
 
 
 def test_errors_name_row_and_field_and_nothing_is_saved(no_catalogue, tmp_path):
-    bad = SMALL.format(version=1, y_name="Y", extra="""\
+    bad = SMALL.format(
+        version=1,
+        y_name="Y",
+        extra="""\
   - {code: a.rate, name: "Tỷ lệ", unit: "%", type: percent, rollup: ratio, source: entered}
   - {code: a.flag, name: "Cờ", unit: "Có", type: boolean, rollup: any, source: entered}
   - {code: a.z, name: "Z", unit: "Hồ sơ", type: integer, rollup: sum, source: entered, sum_of: [a.x, a.missing]}
-""")
+""",
+    )
     with pytest.raises(ImportRejected) as exc:
         load_catalogue(_write(tmp_path, bad))
     messages = [str(e) for e in exc.value.errors]
@@ -129,10 +133,15 @@ def test_values_keep_their_indicator_after_a_new_version(demo_org, tmp_path):
     first = shipped_version() + 1
     load_catalogue(_write(tmp_path, SMALL.format(version=first, y_name="Y", extra="")))
     enter_value("test", demo_org["000.16.21.H42"], "2021-NAM", "a.x", 4)
-    load_catalogue(_write(tmp_path, SMALL.format(version=first + 1, y_name="Y", extra="").replace(
-        '  - {code: a.x, name: "X", unit: "Hồ sơ", type: integer, rollup: sum, source: entered}\n', ""
-    ).replace("sum_of: [a.x, a.y]", "sum_of: [a.y, a.y2]") + (
-        '  - {code: a.y2, name: "Y2", unit: "Hồ sơ", type: integer, rollup: sum, source: entered}\n')))
+    load_catalogue(
+        _write(
+            tmp_path,
+            SMALL.format(version=first + 1, y_name="Y", extra="")
+            .replace('  - {code: a.x, name: "X", unit: "Hồ sơ", type: integer, rollup: sum, source: entered}\n', "")
+            .replace("sum_of: [a.x, a.y]", "sum_of: [a.y, a.y2]")
+            + ('  - {code: a.y2, name: "Y2", unit: "Hồ sơ", type: integer, rollup: sum, source: entered}\n'),
+        )
+    )
     row = IndicatorValue.objects.get()
     assert row.indicator.code == "a.x" and row.value == 4
 

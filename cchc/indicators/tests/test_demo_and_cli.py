@@ -65,11 +65,18 @@ def test_cli_values_text_and_json(demo_values):
     assert "I. CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH CCHC" in text
     assert "Tỷ lệ thực hiện nhiệm vụ tuyên truyền theo kế hoạch [%]: 83,33%" in text
     assert "Nhập tay: cchc demo" in text and "Chưa có số liệu: chưa có nguồn số liệu" in text
-    assert "Có thực hiện tuyên truyền CCHC thường xuyên thông qua các cuộc họp, hội nghị, hội thi, hội diễn, ... " \
-           "[Có = 1 Không = 0]: 1 (Có)" in text
+    assert (
+        "Có thực hiện tuyên truyền CCHC thường xuyên thông qua các cuộc họp, hội nghị, hội thi, hội diễn, ... "
+        "[Có = 1 Không = 0]: 1 (Có)" in text
+    )
     data = json.loads(_run("values", "--unit", PROVINCE, "--period", "2024-NAM", "--json"))
-    assert data["period"] == {"code": "2024-NAM", "name": "Năm 2024", "start": "2023-12-15", "end": "2024-12-14",
-                              "due_date": "2024-12-20"}
+    assert data["period"] == {
+        "code": "2024-NAM",
+        "name": "Năm 2024",
+        "start": "2023-12-15",
+        "end": "2024-12-14",
+        "due_date": "2024-12-20",
+    }
     by_code = {v["code"]: v for v in data["values"]}
     # an area figure adds up the communes' entries; an own figure of the province is not theirs
     assert by_code["leaders.commune_ppc"]["value"] == 3 and by_code["leaders.commune_ppc"]["source"] == "rollup"
@@ -87,8 +94,9 @@ def test_cli_validate_and_period(demo_values):
     assert text.rstrip().endswith("Tìm thấy 1 sai lệch.")
     none = _run("validate", "--unit", PROVINCE, "--from-period", "2021-Q1", "--to-period", "2021-NAM")
     assert none.rstrip().endswith("Không có sai lệch nào.")
-    data = json.loads(_run("validate", "--unit", PROVINCE, "--from-period", "2024-Q1", "--to-period", "2024-NAM",
-                           "--json"))
+    data = json.loads(
+        _run("validate", "--unit", PROVINCE, "--from-period", "2024-Q1", "--to-period", "2024-NAM", "--json")
+    )
     assert data["count"] == 1 and data["results"][0]["rule"] == "tong.discipline.total"
     assert _run("period", "2021-Q3").strip() == (
         "2021-Q3: Quý III năm 2021, từ 15/06/2021 đến 14/09/2021, hạn báo cáo 20/09/2021."

@@ -17,12 +17,18 @@ def rule(left, op, right, missing="skip_if_any_missing", importance="high"):
 @pytest.mark.parametrize(
     ("op", "left", "right", "passed"),
     [
-        ("=", 3, 3, True), ("=", 3, 4, False),
-        ("≠", 3, 4, True), ("≠", 3, 3, False),
-        ("<", 3, 4, True), ("<", 4, 4, False),
-        ("≤", 4, 4, True), ("≤", 5, 4, False),
-        (">", 5, 4, True), (">", 4, 4, False),
-        ("≥", 4, 4, True), ("≥", 3, 4, False),
+        ("=", 3, 3, True),
+        ("=", 3, 4, False),
+        ("≠", 3, 4, True),
+        ("≠", 3, 3, False),
+        ("<", 3, 4, True),
+        ("<", 4, 4, False),
+        ("≤", 4, 4, True),
+        ("≤", 5, 4, False),
+        (">", 5, 4, True),
+        (">", 4, 4, False),
+        ("≥", 4, 4, True),
+        ("≥", 3, 4, False),
     ],
 )
 def test_every_comparison_operator(op, left, right, passed):
@@ -98,8 +104,10 @@ rules:
     errors = ErrorCollector()
     parse_rules(text, current_indicators(), errors, strict=True)
     messages = [str(e) for e in errors.errors]
-    assert "Dòng 3, cột “right” (giá trị “plan.tasks_plannned”): Mã chỉ tiêu không có trong danh mục: " \
-           "plan.tasks_plannned." in messages
+    assert (
+        "Dòng 3, cột “right” (giá trị “plan.tasks_plannned”): Mã chỉ tiêu không có trong danh mục: "
+        "plan.tasks_plannned." in messages
+    )
     assert any(m.startswith("Dòng 9, cột “left”") for m in messages)
     assert any(m.startswith("Dòng 9, cột “operator”") for m in messages)
     assert any(m.startswith("Dòng 9, cột “importance”") for m in messages)

@@ -155,7 +155,9 @@ def test_mark_stale_reaches_ancestors_of_that_day(demo_org, catalogue, events):
     store.append((SON_TAY, date(2024, 7, 1)))
     mark_stale(demo_org[SON_TAY], date(2024, 7, 1))
     assert set(ComputedValue.objects.filter(stale=True).values_list("unit__code", flat=True)) == {
-        SON_TAY, DISTRICT, PROVINCE,
+        SON_TAY,
+        DISTRICT,
+        PROVINCE,
     }
     assert value_of(PROVINCE, "2024-NAM", "dossiers.commune.received").value == 2
     assert value_of(DISTRICT, "2024-NAM", "dossiers.commune.received").value == 2
@@ -234,6 +236,7 @@ def test_ratio_of_sums_at_the_province(demo_org, catalogue, computed):
     def part(index):
         def compute(units, span):
             return sum(figures.get(u.code, (0, 0))[index] for u in units)
+
         return compute
 
     computed("dossiers.commune_resolved", part(0))

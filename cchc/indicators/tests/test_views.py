@@ -30,23 +30,37 @@ def test_index_shows_the_table_with_entry_forms(officer, client, demo_org):
 
 def test_htmx_entry_returns_the_row_with_rule_warnings(officer, client, demo_org):
     url = reverse("indicators:enter")
-    client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "legal.issued", "so-lieu": "3"},
-                HTTP_HX_REQUEST="true")
-    response = client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "legal.issued_on_schedule",
-                                 "so-lieu": "5", "ghi-chu": "sổ theo dõi"}, HTTP_HX_REQUEST="true")
+    client.post(
+        url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "legal.issued", "so-lieu": "3"}, HTTP_HX_REQUEST="true"
+    )
+    response = client.post(
+        url,
+        {
+            "don-vi": SON_TAY,
+            "ky": "2021-NAM",
+            "chi-tieu": "legal.issued_on_schedule",
+            "so-lieu": "5",
+            "ghi-chu": "sổ theo dõi",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert response.status_code == 200 and html.strip().startswith("<tr id=")
     assert 'class="warning"' in html and "Số VBQPPL ban hành đúng tiến độ lớn hơn số VBQPPL đã ban hành" in html
     assert IndicatorValue.objects.get(indicator__code="legal.issued_on_schedule").note == "sổ theo dõi"
-    bad = client.post(url, {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "legal.issued_on_schedule",
-                            "so-lieu": "abc"}, HTTP_HX_REQUEST="true")
+    bad = client.post(
+        url,
+        {"don-vi": SON_TAY, "ky": "2021-NAM", "chi-tieu": "legal.issued_on_schedule", "so-lieu": "abc"},
+        HTTP_HX_REQUEST="true",
+    )
     assert 'class="error"' in bad.content.decode() and "không phải là một số" in bad.content.decode()
 
 
 def test_another_commune_is_404(officer, client):
     assert client.get(reverse("indicators:index"), {"don-vi": SON_NINH}).status_code == 404
-    response = client.post(reverse("indicators:enter"), {"don-vi": SON_NINH, "ky": "2021-NAM",
-                                                         "chi-tieu": "legal.issued", "so-lieu": "3"})
+    response = client.post(
+        reverse("indicators:enter"), {"don-vi": SON_NINH, "ky": "2021-NAM", "chi-tieu": "legal.issued", "so-lieu": "3"}
+    )
     assert response.status_code == 404
     assert not IndicatorValue.objects.exists()
 
@@ -57,8 +71,9 @@ def test_analysis_page_for_a_reviewer(demo_org, make_user, client, catalogue):
     enter_demo_values(lambda line: None)
     reviewer = make_user("sonoivu", Role.PROVINCE_REVIEWER, demo_org["000.00.01.H42"])
     client.force_login(reviewer)
-    response = client.get(reverse("indicators:analysis"),
-                          {"don-vi": "000.00.00.H42", "tu-ky": "2021-Q1", "den-ky": "2024-NAM"})
+    response = client.get(
+        reverse("indicators:analysis"), {"don-vi": "000.00.00.H42", "tu-ky": "2021-Q1", "den-ky": "2024-NAM"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Tìm thấy 1 sai lệch" in html and "Xã Sơn Tây" in html and "3 = 2" in html

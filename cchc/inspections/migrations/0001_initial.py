@@ -5,69 +5,127 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='tên cuộc kiểm tra')),
-                ('plan_ref', models.CharField(blank=True, help_text='Ví dụ: Kế hoạch số 33/KH-UBND ngày 16/03/2021', max_length=300, verbose_name='kế hoạch kiểm tra')),
-                ('start_on', models.DateField(verbose_name='ngày bắt đầu')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='ngày kết thúc')),
-                ('conclusion', models.TextField(blank=True, verbose_name='kết luận')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cchc_inspections', to='org.orgunit', verbose_name='đơn vị kiểm tra')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=500, verbose_name="tên cuộc kiểm tra")),
+                (
+                    "plan_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Kế hoạch số 33/KH-UBND ngày 16/03/2021",
+                        max_length=300,
+                        verbose_name="kế hoạch kiểm tra",
+                    ),
+                ),
+                ("start_on", models.DateField(verbose_name="ngày bắt đầu")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="ngày kết thúc")),
+                ("conclusion", models.TextField(blank=True, verbose_name="kết luận")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cchc_inspections",
+                        to="org.orgunit",
+                        verbose_name="đơn vị kiểm tra",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cuộc kiểm tra CCHC',
-                'verbose_name_plural': 'cuộc kiểm tra CCHC',
-                'ordering': ['-start_on', '-pk'],
+                "verbose_name": "cuộc kiểm tra CCHC",
+                "verbose_name_plural": "cuộc kiểm tra CCHC",
+                "ordering": ["-start_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='InspectedUnit',
+            name="InspectedUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='tên đơn vị')),
-                ('kind', models.CharField(choices=[('phong_ban', 'Phòng ban, bộ phận'), ('truc_thuoc', 'Đơn vị trực thuộc'), ('ubnd_xa', 'UBND cấp xã')], max_length=20, verbose_name='loại')),
-                ('inspected_on', models.DateField(verbose_name='ngày kiểm tra')),
-                ('org_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit', verbose_name='đơn vị trong danh mục')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='inspections.inspection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=300, verbose_name="tên đơn vị")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("phong_ban", "Phòng ban, bộ phận"),
+                            ("truc_thuoc", "Đơn vị trực thuộc"),
+                            ("ubnd_xa", "UBND cấp xã"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("inspected_on", models.DateField(verbose_name="ngày kiểm tra")),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="đơn vị trong danh mục",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="targets", to="inspections.inspection"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị được kiểm tra',
-                'verbose_name_plural': 'đơn vị được kiểm tra',
-                'ordering': ['inspected_on', 'name'],
+                "verbose_name": "đơn vị được kiểm tra",
+                "verbose_name_plural": "đơn vị được kiểm tra",
+                "ordering": ["inspected_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('found_on', models.DateField(verbose_name='ngày phát hiện')),
-                ('description', models.TextField(verbose_name='vấn đề phát hiện')),
-                ('remedy', models.TextField(blank=True, verbose_name='yêu cầu khắc phục')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='hạn khắc phục')),
-                ('fixed_on', models.DateField(blank=True, null=True, verbose_name='ngày khắc phục xong')),
-                ('fix_note', models.TextField(blank=True, verbose_name='kết quả khắc phục')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='findings', to='inspections.inspectedunit', verbose_name='đơn vị')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='inspections.inspection')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("found_on", models.DateField(verbose_name="ngày phát hiện")),
+                ("description", models.TextField(verbose_name="vấn đề phát hiện")),
+                ("remedy", models.TextField(blank=True, verbose_name="yêu cầu khắc phục")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="hạn khắc phục")),
+                ("fixed_on", models.DateField(blank=True, null=True, verbose_name="ngày khắc phục xong")),
+                ("fix_note", models.TextField(blank=True, verbose_name="kết quả khắc phục")),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="findings",
+                        to="inspections.inspectedunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="inspections.inspection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vấn đề phát hiện qua kiểm tra',
-                'verbose_name_plural': 'vấn đề phát hiện qua kiểm tra',
-                'ordering': ['found_on', 'pk'],
+                "verbose_name": "vấn đề phát hiện qua kiểm tra",
+                "verbose_name_plural": "vấn đề phát hiện qua kiểm tra",
+                "ordering": ["found_on", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='inspectedunit',
-            constraint=models.UniqueConstraint(fields=('inspection', 'name'), name='inspections_target_once'),
+            model_name="inspectedunit",
+            constraint=models.UniqueConstraint(fields=("inspection", "name"), name="inspections_target_once"),
         ),
     ]

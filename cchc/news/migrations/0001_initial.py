@@ -5,47 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NewsItem',
+            name="NewsItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('tin', 'Tin'), ('bai', 'Bài viết'), ('phong_su', 'Phóng sự')], default='tin', max_length=10, verbose_name='loại')),
-                ('title', models.CharField(max_length=500, verbose_name='tiêu đề')),
-                ('published_on', models.DateField(verbose_name='ngày đăng')),
-                ('channel', models.CharField(choices=[('trang_don_vi', 'Trang thông tin điện tử của đơn vị (chuyên mục CCHC)'), ('chuyen_trang_tinh', 'Chuyên trang CCHC của tỉnh'), ('truyen_thanh', 'Đài truyền thanh'), ('mang_xa_hoi', 'Mạng xã hội (Zalo, Facebook…)'), ('bao_dai', 'Báo, đài khác')], default='trang_don_vi', max_length=30, verbose_name='nơi đăng')),
-                ('link', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn')),
-                ('author', models.CharField(blank=True, max_length=200, verbose_name='tác giả')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='news_items', to='org.orgunit', verbose_name='đơn vị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("tin", "Tin"), ("bai", "Bài viết"), ("phong_su", "Phóng sự")],
+                        default="tin",
+                        max_length=10,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="tiêu đề")),
+                ("published_on", models.DateField(verbose_name="ngày đăng")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("trang_don_vi", "Trang thông tin điện tử của đơn vị (chuyên mục CCHC)"),
+                            ("chuyen_trang_tinh", "Chuyên trang CCHC của tỉnh"),
+                            ("truyen_thanh", "Đài truyền thanh"),
+                            ("mang_xa_hoi", "Mạng xã hội (Zalo, Facebook…)"),
+                            ("bao_dai", "Báo, đài khác"),
+                        ],
+                        default="trang_don_vi",
+                        max_length=30,
+                        verbose_name="nơi đăng",
+                    ),
+                ),
+                ("link", models.URLField(blank=True, max_length=500, verbose_name="đường dẫn")),
+                ("author", models.CharField(blank=True, max_length=200, verbose_name="tác giả")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="news_items",
+                        to="org.orgunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tin, bài',
-                'verbose_name_plural': 'tin, bài',
-                'ordering': ['-published_on', '-pk'],
-                'indexes': [models.Index(fields=['unit', 'published_on'], name='news_newsit_unit_id_52fafe_idx')],
+                "verbose_name": "tin, bài",
+                "verbose_name_plural": "tin, bài",
+                "ordering": ["-published_on", "-pk"],
+                "indexes": [models.Index(fields=["unit", "published_on"], name="news_newsit_unit_id_52fafe_idx")],
             },
         ),
         migrations.CreateModel(
-            name='NewsQuota',
+            name="NewsQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('per_month', models.PositiveSmallIntegerField(verbose_name='số tin, bài mỗi tháng')),
-                ('basis', models.CharField(blank=True, max_length=300, verbose_name='căn cứ')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='news_quotas', to='org.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("per_month", models.PositiveSmallIntegerField(verbose_name="số tin, bài mỗi tháng")),
+                ("basis", models.CharField(blank=True, max_length=300, verbose_name="căn cứ")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="news_quotas", to="org.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu tin, bài',
-                'verbose_name_plural': 'chỉ tiêu tin, bài',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'year'), name='news_one_quota_per_year')],
+                "verbose_name": "chỉ tiêu tin, bài",
+                "verbose_name_plural": "chỉ tiêu tin, bài",
+                "constraints": [models.UniqueConstraint(fields=("unit", "year"), name="news_one_quota_per_year")],
             },
         ),
     ]

@@ -5,63 +5,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Theo TT 10/2016/TT-BTTTT', max_length=40, unique=True, verbose_name='mã định danh')),
-                ('name', models.CharField(max_length=200, verbose_name='tên đơn vị')),
-                ('kind', models.CharField(help_text='Tỉnh, Huyện, Thị xã, Xã, Phường, Đặc khu, Bộ phận Một cửa…', max_length=60, verbose_name='loại hình')),
-                ('level', models.CharField(choices=[('tinh', 'Cấp tỉnh'), ('huyen', 'Cấp huyện'), ('xa', 'Cấp xã'), ('bo_phan', 'Cơ quan, bộ phận trực thuộc')], max_length=10, verbose_name='cấp')),
-                ('place_name', models.CharField(blank=True, help_text='Dùng ở dòng địa danh, ngày tháng của văn bản', max_length=100, verbose_name='địa danh')),
-                ('valid_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, help_text='Ngày cuối còn tồn tại', null=True, verbose_name='hiệu lực đến')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Theo TT 10/2016/TT-BTTTT", max_length=40, unique=True, verbose_name="mã định danh"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên đơn vị")),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="Tỉnh, Huyện, Thị xã, Xã, Phường, Đặc khu, Bộ phận Một cửa…",
+                        max_length=60,
+                        verbose_name="loại hình",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("tinh", "Cấp tỉnh"),
+                            ("huyen", "Cấp huyện"),
+                            ("xa", "Cấp xã"),
+                            ("bo_phan", "Cơ quan, bộ phận trực thuộc"),
+                        ],
+                        max_length=10,
+                        verbose_name="cấp",
+                    ),
+                ),
+                (
+                    "place_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Dùng ở dòng địa danh, ngày tháng của văn bản",
+                        max_length=100,
+                        verbose_name="địa danh",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="hiệu lực từ")),
+                (
+                    "valid_to",
+                    models.DateField(
+                        blank=True, help_text="Ngày cuối còn tồn tại", null=True, verbose_name="hiệu lực đến"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị',
-                'verbose_name_plural': 'đơn vị',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='org_unit_valid_interval')],
+                "verbose_name": "đơn vị",
+                "verbose_name_plural": "đơn vị",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                        ),
+                        name="org_unit_valid_interval",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrgUnitParent',
+            name="OrgUnitParent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='từ ngày')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='đến ngày')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='child_links', to='org.orgunit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_links', to='org.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("valid_from", models.DateField(verbose_name="từ ngày")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="đến ngày")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="child_links", to="org.orgunit"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="parent_links", to="org.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quan hệ trực thuộc',
-                'verbose_name_plural': 'quan hệ trực thuộc',
-                'ordering': ['unit__code', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'valid_from'), name='org_parent_one_link_per_start'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='org_parent_valid_interval')],
+                "verbose_name": "quan hệ trực thuộc",
+                "verbose_name_plural": "quan hệ trực thuộc",
+                "ordering": ["unit__code", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "valid_from"), name="org_parent_one_link_per_start"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                        ),
+                        name="org_parent_valid_interval",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitLineage',
+            name="UnitLineage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('merge', 'Sáp nhập, hợp nhất vào'), ('split', 'Chia tách thành'), ('rename', 'Đổi tên, tổ chức lại thành')], max_length=10, verbose_name='hình thức')),
-                ('date', models.DateField(verbose_name='ngày có hiệu lực')),
-                ('basis', models.CharField(blank=True, help_text='Nghị quyết, quyết định', max_length=200, verbose_name='căn cứ')),
-                ('from_unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successor_links', to='org.orgunit')),
-                ('to_unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessor_links', to='org.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("merge", "Sáp nhập, hợp nhất vào"),
+                            ("split", "Chia tách thành"),
+                            ("rename", "Đổi tên, tổ chức lại thành"),
+                        ],
+                        max_length=10,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="ngày có hiệu lực")),
+                (
+                    "basis",
+                    models.CharField(
+                        blank=True, help_text="Nghị quyết, quyết định", max_length=200, verbose_name="căn cứ"
+                    ),
+                ),
+                (
+                    "from_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="successor_links", to="org.orgunit"
+                    ),
+                ),
+                (
+                    "to_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="predecessor_links", to="org.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế thừa đơn vị',
-                'verbose_name_plural': 'kế thừa đơn vị',
-                'ordering': ['date', 'from_unit__code'],
-                'constraints': [models.UniqueConstraint(fields=('from_unit', 'to_unit'), name='org_lineage_unique_pair')],
+                "verbose_name": "kế thừa đơn vị",
+                "verbose_name_plural": "kế thừa đơn vị",
+                "ordering": ["date", "from_unit__code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("from_unit", "to_unit"), name="org_lineage_unique_pair")
+                ],
             },
         ),
     ]

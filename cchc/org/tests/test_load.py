@@ -33,8 +33,9 @@ def test_dry_run_saves_nothing():
 def test_a_changed_row_updates_its_unit(tmp_path):
     load_org_file(DEMO_ORG_FILE)
     changed = tmp_path / "org.yaml"
-    changed.write_text(DEMO_ORG_FILE.read_text(encoding="utf-8").replace("name: Xã Sơn Tây", "name: Xã Sơn Tây Mới"),
-                       encoding="utf-8")
+    changed.write_text(
+        DEMO_ORG_FILE.read_text(encoding="utf-8").replace("name: Xã Sơn Tây", "name: Xã Sơn Tây Mới"), encoding="utf-8"
+    )
     result = load_org_file(changed)
     assert (result.created, result.updated) == (0, 1)
     assert OrgUnit.objects.get(code="000.16.21.H42").name == "Xã Sơn Tây Mới"

@@ -37,8 +37,6 @@ def test_tree_after_the_reform_has_no_district_and_merged_communes(demo_org):
     assert selectors.ancestors_on(demo_org[SON_TAY], AFTER) == [demo_org[PROVINCE]]
 
 
-
-
 def test_reform_boundary_days(demo_org):
     son_tay = demo_org[SON_TAY]
     assert selectors.ancestors_on(son_tay, date(2025, 6, 30))[0] == demo_org[HUONG_SON]

@@ -7,176 +7,335 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True, verbose_name='mã bộ tiêu chí')),
-                ('name', models.CharField(max_length=300, verbose_name='tên')),
-                ('level', models.CharField(max_length=10, verbose_name='cấp đơn vị được đánh giá')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm đánh giá')),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('100'), max_digits=7, verbose_name='tổng điểm tối đa')),
-                ('bands', models.JSONField(blank=True, default=list, verbose_name='xếp loại')),
-                ('content_hash', models.CharField(max_length=64, verbose_name='mã băm nội dung')),
-                ('source_file', models.CharField(blank=True, max_length=300, verbose_name='tệp nguồn')),
-                ('loaded_at', models.DateTimeField(auto_now=True, verbose_name='nạp lúc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=60, unique=True, verbose_name="mã bộ tiêu chí")),
+                ("name", models.CharField(max_length=300, verbose_name="tên")),
+                ("level", models.CharField(max_length=10, verbose_name="cấp đơn vị được đánh giá")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm đánh giá")),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("100"), max_digits=7, verbose_name="tổng điểm tối đa"
+                    ),
+                ),
+                ("bands", models.JSONField(blank=True, default=list, verbose_name="xếp loại")),
+                ("content_hash", models.CharField(max_length=64, verbose_name="mã băm nội dung")),
+                ("source_file", models.CharField(blank=True, max_length=300, verbose_name="tệp nguồn")),
+                ("loaded_at", models.DateTimeField(auto_now=True, verbose_name="nạp lúc")),
             ],
             options={
-                'verbose_name': 'bộ tiêu chí Chỉ số CCHC',
-                'verbose_name_plural': 'bộ tiêu chí Chỉ số CCHC',
-                'ordering': ['-year', 'code'],
+                "verbose_name": "bộ tiêu chí Chỉ số CCHC",
+                "verbose_name_plural": "bộ tiêu chí Chỉ số CCHC",
+                "ordering": ["-year", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, verbose_name='mã tiêu chí')),
-                ('name', models.CharField(max_length=500, verbose_name='tên tiêu chí')),
-                ('field_code', models.CharField(help_text='Mã của lĩnh vực (cấp 1) chứa tiêu chí', max_length=30, verbose_name='lĩnh vực')),
-                ('depth', models.PositiveSmallIntegerField(default=0)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('max_points', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='điểm tối đa')),
-                ('is_leaf', models.BooleanField(default=False)),
-                ('rule_type', models.CharField(blank=True, choices=[('manual', 'Chấm điểm trực tiếp'), ('yes_no', 'Có / không'), ('thresholds', 'Theo mức'), ('proportional', 'Theo tỷ lệ'), ('deduction', 'Trừ điểm theo lần vi phạm'), ('survey', 'Điểm điều tra xã hội học'), ('bonus', 'Điểm thưởng (ngoài 100 điểm)'), ('penalty', 'Điểm trừ (ngoài 100 điểm)')], max_length=20, verbose_name='cách chấm')),
-                ('rule', models.JSONField(blank=True, default=dict, verbose_name='quy tắc chấm')),
-                ('indicator', models.CharField(blank=True, max_length=100, verbose_name='chỉ tiêu số liệu')),
-                ('evidence_hint', models.CharField(blank=True, max_length=500, verbose_name='tài liệu kiểm chứng')),
-                ('responsible_hint', models.CharField(blank=True, max_length=200, verbose_name='bộ phận tham mưu')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='parindex.criterion')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='parindex.framework')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=30, verbose_name="mã tiêu chí")),
+                ("name", models.CharField(max_length=500, verbose_name="tên tiêu chí")),
+                (
+                    "field_code",
+                    models.CharField(
+                        help_text="Mã của lĩnh vực (cấp 1) chứa tiêu chí", max_length=30, verbose_name="lĩnh vực"
+                    ),
+                ),
+                ("depth", models.PositiveSmallIntegerField(default=0)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("max_points", models.DecimalField(decimal_places=2, max_digits=7, verbose_name="điểm tối đa")),
+                ("is_leaf", models.BooleanField(default=False)),
+                (
+                    "rule_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("manual", "Chấm điểm trực tiếp"),
+                            ("yes_no", "Có / không"),
+                            ("thresholds", "Theo mức"),
+                            ("proportional", "Theo tỷ lệ"),
+                            ("deduction", "Trừ điểm theo lần vi phạm"),
+                            ("survey", "Điểm điều tra xã hội học"),
+                            ("bonus", "Điểm thưởng (ngoài 100 điểm)"),
+                            ("penalty", "Điểm trừ (ngoài 100 điểm)"),
+                        ],
+                        max_length=20,
+                        verbose_name="cách chấm",
+                    ),
+                ),
+                ("rule", models.JSONField(blank=True, default=dict, verbose_name="quy tắc chấm")),
+                ("indicator", models.CharField(blank=True, max_length=100, verbose_name="chỉ tiêu số liệu")),
+                ("evidence_hint", models.CharField(blank=True, max_length=500, verbose_name="tài liệu kiểm chứng")),
+                ("responsible_hint", models.CharField(blank=True, max_length=200, verbose_name="bộ phận tham mưu")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="parindex.criterion",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="criteria", to="parindex.framework"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tiêu chí',
-                'verbose_name_plural': 'tiêu chí',
-                'ordering': ['framework', 'position'],
+                "verbose_name": "tiêu chí",
+                "verbose_name_plural": "tiêu chí",
+                "ordering": ["framework", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Đang tự đánh giá'), ('submitted', 'Đã gửi thẩm định'), ('returned', 'Trả lại để giải trình'), ('finalised', 'Đã có kết quả chính thức')], default='draft', max_length=12, verbose_name='trạng thái')),
-                ('return_note', models.TextField(blank=True, verbose_name='yêu cầu giải trình')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finalised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='par_assessments', to='org.orgunit')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='parindex.framework')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang tự đánh giá"),
+                            ("submitted", "Đã gửi thẩm định"),
+                            ("returned", "Trả lại để giải trình"),
+                            ("finalised", "Đã có kết quả chính thức"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("return_note", models.TextField(blank=True, verbose_name="yêu cầu giải trình")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "finalised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="par_assessments", to="org.orgunit"
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="assessments", to="parindex.framework"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hồ sơ đánh giá Chỉ số CCHC',
-                'verbose_name_plural': 'hồ sơ đánh giá Chỉ số CCHC',
-                'ordering': ['framework', 'unit__code'],
+                "verbose_name": "hồ sơ đánh giá Chỉ số CCHC",
+                "verbose_name_plural": "hồ sơ đánh giá Chỉ số CCHC",
+                "ordering": ["framework", "unit__code"],
             },
         ),
         migrations.CreateModel(
-            name='RemediationPlan',
+            name="RemediationPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=40, verbose_name='số, ký hiệu')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='ngày ban hành')),
-                ('signer', models.CharField(blank=True, max_length=150, verbose_name='người ký')),
-                ('report_number', models.CharField(blank=True, max_length=40, verbose_name='số báo cáo kết quả khắc phục')),
-                ('report_on', models.DateField(blank=True, null=True, verbose_name='ngày báo cáo')),
-                ('overall', models.TextField(blank=True, verbose_name='đánh giá chung')),
-                ('next_measures', models.TextField(blank=True, verbose_name='giải pháp tiếp theo')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('assessment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='remediation_plan', to='parindex.assessment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(blank=True, max_length=40, verbose_name="số, ký hiệu")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="ngày ban hành")),
+                ("signer", models.CharField(blank=True, max_length=150, verbose_name="người ký")),
+                (
+                    "report_number",
+                    models.CharField(blank=True, max_length=40, verbose_name="số báo cáo kết quả khắc phục"),
+                ),
+                ("report_on", models.DateField(blank=True, null=True, verbose_name="ngày báo cáo")),
+                ("overall", models.TextField(blank=True, verbose_name="đánh giá chung")),
+                ("next_measures", models.TextField(blank=True, verbose_name="giải pháp tiếp theo")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="remediation_plan",
+                        to="parindex.assessment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế hoạch khắc phục',
-                'verbose_name_plural': 'kế hoạch khắc phục',
+                "verbose_name": "kế hoạch khắc phục",
+                "verbose_name_plural": "kế hoạch khắc phục",
             },
         ),
         migrations.CreateModel(
-            name='RemediationTask',
+            name="RemediationTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('responsible', models.CharField(blank=True, max_length=300, verbose_name='đơn vị, người chủ trì')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='thời hạn')),
-                ('deadline_text', models.CharField(blank=True, help_text='Ví dụ: Hàng tháng, hàng quý', max_length=100, verbose_name='thời gian thực hiện (ghi chữ)')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú')),
-                ('status', models.CharField(choices=[('todo', 'Chưa thực hiện'), ('doing', 'Đang thực hiện'), ('done', 'Đã hoàn thành')], default='todo', max_length=10, verbose_name='trạng thái')),
-                ('action_taken', models.TextField(blank=True, verbose_name='kết quả khắc phục')),
-                ('plans_task_ref', models.CharField(blank=True, max_length=40)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parindex.criterion')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='parindex.remediationplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("responsible", models.CharField(blank=True, max_length=300, verbose_name="đơn vị, người chủ trì")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="thời hạn")),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Hàng tháng, hàng quý",
+                        max_length=100,
+                        verbose_name="thời gian thực hiện (ghi chữ)",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("todo", "Chưa thực hiện"), ("doing", "Đang thực hiện"), ("done", "Đã hoàn thành")],
+                        default="todo",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("action_taken", models.TextField(blank=True, verbose_name="kết quả khắc phục")),
+                ("plans_task_ref", models.CharField(blank=True, max_length=40)),
+                ("version", models.PositiveIntegerField(default=0)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parindex.criterion"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="parindex.remediationplan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ khắc phục',
-                'verbose_name_plural': 'nhiệm vụ khắc phục',
-                'ordering': ['criterion__position'],
+                "verbose_name": "nhiệm vụ khắc phục",
+                "verbose_name_plural": "nhiệm vụ khắc phục",
+                "ordering": ["criterion__position"],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('declared_value', models.DecimalField(blank=True, decimal_places=4, max_digits=15, null=True, verbose_name='số liệu kê khai')),
-                ('declared_text', models.TextField(blank=True, verbose_name='thuyết minh số liệu')),
-                ('explanation', models.TextField(blank=True, verbose_name='giải trình (khi thiếu tài liệu kiểm chứng)')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='điểm tự chấm')),
-                ('appraised_score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='điểm thẩm định')),
-                ('comment', models.TextField(blank=True, verbose_name='ý kiến thẩm định')),
-                ('not_applicable', models.BooleanField(default=False, verbose_name='không áp dụng')),
-                ('computed_value', models.DecimalField(blank=True, decimal_places=4, max_digits=15, null=True)),
-                ('computed_score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True)),
-                ('computed_note', models.CharField(blank=True, max_length=300)),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by_label', models.CharField(blank=True, max_length=150)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='parindex.assessment')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='parindex.criterion')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "declared_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=15, null=True, verbose_name="số liệu kê khai"
+                    ),
+                ),
+                ("declared_text", models.TextField(blank=True, verbose_name="thuyết minh số liệu")),
+                (
+                    "explanation",
+                    models.TextField(blank=True, verbose_name="giải trình (khi thiếu tài liệu kiểm chứng)"),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="điểm tự chấm"
+                    ),
+                ),
+                (
+                    "appraised_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="điểm thẩm định"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="ý kiến thẩm định")),
+                ("not_applicable", models.BooleanField(default=False, verbose_name="không áp dụng")),
+                ("computed_value", models.DecimalField(blank=True, decimal_places=4, max_digits=15, null=True)),
+                ("computed_score", models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True)),
+                ("computed_note", models.CharField(blank=True, max_length=300)),
+                ("version", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by_label", models.CharField(blank=True, max_length=150)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="scores", to="parindex.assessment"
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="scores", to="parindex.criterion"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điểm tiêu chí',
-                'verbose_name_plural': 'điểm tiêu chí',
+                "verbose_name": "điểm tiêu chí",
+                "verbose_name_plural": "điểm tiêu chí",
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='tên tài liệu')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn')),
-                ('file', models.FileField(blank=True, upload_to='parindex/evidence/%Y/', verbose_name='tệp')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('score', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='parindex.score')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300, verbose_name="tên tài liệu")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="đường dẫn")),
+                ("file", models.FileField(blank=True, upload_to="parindex/evidence/%Y/", verbose_name="tệp")),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "score",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="parindex.score"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tài liệu kiểm chứng',
-                'verbose_name_plural': 'tài liệu kiểm chứng',
-                'ordering': ['added_at', 'pk'],
+                "verbose_name": "tài liệu kiểm chứng",
+                "verbose_name_plural": "tài liệu kiểm chứng",
+                "ordering": ["added_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='parindex_criterion_code'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(fields=("framework", "code"), name="parindex_criterion_code"),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('framework', 'unit'), name='parindex_assessment_unit'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(fields=("framework", "unit"), name="parindex_assessment_unit"),
         ),
         migrations.AddConstraint(
-            model_name='remediationtask',
-            constraint=models.UniqueConstraint(fields=('plan', 'criterion'), name='parindex_task_criterion'),
+            model_name="remediationtask",
+            constraint=models.UniqueConstraint(fields=("plan", "criterion"), name="parindex_task_criterion"),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('assessment', 'criterion'), name='parindex_score_criterion'),
+            model_name="score",
+            constraint=models.UniqueConstraint(fields=("assessment", "criterion"), name="parindex_score_criterion"),
         ),
     ]

@@ -6,65 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm kế hoạch')),
-                ('symbol', models.CharField(blank=True, max_length=50, verbose_name='số, ký hiệu')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='ngày ban hành')),
-                ('title', models.CharField(max_length=500, verbose_name='trích yếu')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cchc_plans', to='org.orgunit', verbose_name='đơn vị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm kế hoạch")),
+                ("symbol", models.CharField(blank=True, max_length=50, verbose_name="số, ký hiệu")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="ngày ban hành")),
+                ("title", models.CharField(max_length=500, verbose_name="trích yếu")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cchc_plans",
+                        to="org.orgunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế hoạch CCHC',
-                'verbose_name_plural': 'kế hoạch CCHC',
-                'ordering': ['-year', 'unit__code', 'symbol'],
+                "verbose_name": "kế hoạch CCHC",
+                "verbose_name_plural": "kế hoạch CCHC",
+                "ordering": ["-year", "unit__code", "symbol"],
             },
         ),
         migrations.CreateModel(
-            name='PlanTask',
+            name="PlanTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='số thứ tự')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('area', models.CharField(max_length=40, verbose_name='lĩnh vực')),
-                ('title', models.CharField(max_length=1000, verbose_name='nội dung')),
-                ('responsible', models.CharField(blank=True, max_length=300, verbose_name='người, bộ phận thực hiện')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='thời hạn')),
-                ('status', models.CharField(choices=[('chua_thuc_hien', 'Chưa thực hiện'), ('dang_thuc_hien', 'Đang thực hiện'), ('hoan_thanh', 'Hoàn thành')], default='chua_thuc_hien', max_length=20, verbose_name='trạng thái')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('evidence', models.TextField(blank=True, verbose_name='kết quả, minh chứng')),
-                ('assigned_by_higher', models.BooleanField(default=False, verbose_name='nhiệm vụ cấp trên giao')),
-                ('assigned_by', models.CharField(blank=True, max_length=300, verbose_name='văn bản giao nhiệm vụ')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='plans.plantask')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.plan')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20, verbose_name="số thứ tự")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("area", models.CharField(max_length=40, verbose_name="lĩnh vực")),
+                ("title", models.CharField(max_length=1000, verbose_name="nội dung")),
+                ("responsible", models.CharField(blank=True, max_length=300, verbose_name="người, bộ phận thực hiện")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="thời hạn")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("chua_thuc_hien", "Chưa thực hiện"),
+                            ("dang_thuc_hien", "Đang thực hiện"),
+                            ("hoan_thanh", "Hoàn thành"),
+                        ],
+                        default="chua_thuc_hien",
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành")),
+                ("evidence", models.TextField(blank=True, verbose_name="kết quả, minh chứng")),
+                ("assigned_by_higher", models.BooleanField(default=False, verbose_name="nhiệm vụ cấp trên giao")),
+                ("assigned_by", models.CharField(blank=True, max_length=300, verbose_name="văn bản giao nhiệm vụ")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="plans.plantask",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="plans.plan"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ kế hoạch CCHC',
-                'verbose_name_plural': 'nhiệm vụ kế hoạch CCHC',
-                'ordering': ['plan', 'position'],
+                "verbose_name": "nhiệm vụ kế hoạch CCHC",
+                "verbose_name_plural": "nhiệm vụ kế hoạch CCHC",
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('unit', 'year', 'symbol'), name='plans_one_symbol_per_year'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(fields=("unit", "year", "symbol"), name="plans_one_symbol_per_year"),
         ),
         migrations.AddConstraint(
-            model_name='plantask',
-            constraint=models.UniqueConstraint(fields=('plan', 'code'), name='plans_task_code_unique'),
+            model_name="plantask",
+            constraint=models.UniqueConstraint(fields=("plan", "code"), name="plans_task_code_unique"),
         ),
     ]

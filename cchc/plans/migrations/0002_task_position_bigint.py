@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='plantask',
-            name='position',
+            model_name="plantask",
+            name="position",
             field=models.PositiveBigIntegerField(default=0),
         ),
     ]

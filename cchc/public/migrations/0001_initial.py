@@ -5,28 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceDesk',
+            name="ServiceDesk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Ví dụ: Bộ phận Một cửa UBND xã Sơn Tây', max_length=200, verbose_name='tên')),
-                ('address', models.CharField(max_length=300, verbose_name='địa chỉ')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='điện thoại')),
-                ('opening_hours', models.CharField(blank=True, help_text='Ví dụ: Sáng 7h30-11h30, chiều 13h30-17h00, từ thứ Hai đến thứ Sáu và sáng thứ Bảy', max_length=300, verbose_name='giờ tiếp nhận')),
-                ('published', models.BooleanField(default=True, help_text='Bỏ chọn để tạm ẩn các trang công khai', verbose_name='công khai')),
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='service_desk', to='org.orgunit', verbose_name='đơn vị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Ví dụ: Bộ phận Một cửa UBND xã Sơn Tây", max_length=200, verbose_name="tên"
+                    ),
+                ),
+                ("address", models.CharField(max_length=300, verbose_name="địa chỉ")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="điện thoại")),
+                (
+                    "opening_hours",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Sáng 7h30-11h30, chiều 13h30-17h00, từ thứ Hai đến thứ Sáu và sáng thứ Bảy",
+                        max_length=300,
+                        verbose_name="giờ tiếp nhận",
+                    ),
+                ),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=True, help_text="Bỏ chọn để tạm ẩn các trang công khai", verbose_name="công khai"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_desk",
+                        to="org.orgunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nơi tiếp nhận hồ sơ',
-                'verbose_name_plural': 'nơi tiếp nhận hồ sơ',
+                "verbose_name": "nơi tiếp nhận hồ sơ",
+                "verbose_name_plural": "nơi tiếp nhận hồ sơ",
             },
         ),
     ]

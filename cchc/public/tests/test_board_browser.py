@@ -40,7 +40,14 @@ def test_board_on_a_tv_refreshes_and_survives_the_network_dropping(tv, live_serv
     assert tv.evaluate("document.documentElement.scrollWidth") <= 1920
     assert tv.locator("#b-date").is_visible() and tv.locator("#b-date").bounding_box()["x"] < 1920
     assert tv.locator("#b-date").inner_text().split(", ")[0] in (
-        "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+        "Thứ Hai",
+        "Thứ Ba",
+        "Thứ Tư",
+        "Thứ Năm",
+        "Thứ Sáu",
+        "Thứ Bảy",
+        "Chủ nhật",
+    )
 
     # 2. A result becomes ready at the desk: the screen shows it within a few seconds, without a reload.
     before = int(tv.locator("#b-ready-count").inner_text().replace(".", ""))

@@ -25,7 +25,10 @@ pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 URL = "/cong-khai/tra-cuu/"
 APPLICANT = Applicant(
-    "Nguyễn Văn An", "042090001234", address="Thôn Trung Lưu, xã Sơn Tây", phone="0912345678",
+    "Nguyễn Văn An",
+    "042090001234",
+    address="Thôn Trung Lưu, xã Sơn Tây",
+    phone="0912345678",
     email="an.nguyen@example.vn",
 )
 PERSONAL = ("Nguyễn Văn An", "042090001234", "Trung Lưu", "0912345678", "an.nguyen@example.vn")
@@ -42,16 +45,26 @@ def clerk(demo_org, make_user):
 
 @pytest.fixture
 def dossier(catalogue, clerk, demo_org):
-    return receive(clerk, unit=demo_org[DEMO_COMMUNE], procedure=catalogue["1.004873"], applicant=APPLICANT,
-                   received_at=at(2025, 3, 10, 8, 15))
+    return receive(
+        clerk,
+        unit=demo_org[DEMO_COMMUNE],
+        procedure=catalogue["1.004873"],
+        applicant=APPLICANT,
+        received_at=at(2025, 3, 10, 8, 15),
+    )
 
 
 @pytest.fixture
 def other_unit_dossier(catalogue, demo_org, make_user):
     """A dossier of Xã Sơn Giang, another commune."""
     other = make_user("motcua2", Role.ONE_STOP_CLERK, demo_org["000.00.62.H42"])
-    return receive(other, unit=demo_org["000.00.62.H42"], procedure=catalogue["1.004873"],
-                   applicant=Applicant("Trần Thị Bình"), received_at=at(2025, 7, 10))
+    return receive(
+        other,
+        unit=demo_org["000.00.62.H42"],
+        procedure=catalogue["1.004873"],
+        applicant=Applicant("Trần Thị Bình"),
+        received_at=at(2025, 7, 10),
+    )
 
 
 def _neutral(body: str) -> str:
@@ -178,15 +191,19 @@ def test_form_posts_without_a_referrer(dossier):
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
-    response = browser.post(URL, {"ma": dossier.code, "khoa": dossier.lookup_key}, HTTP_ORIGIN="null",
-                            secure=True)
+    response = browser.post(URL, {"ma": dossier.code, "khoa": dossier.lookup_key}, HTTP_ORIGIN="null", secure=True)
     assert response.status_code == 200 and dossier.procedure.name in response.content.decode()
     assert "csrftoken" not in response.cookies  # the page sets no cookie at all
 
 
 def test_every_failure_gives_the_same_answer(dossier, other_unit_dossier, catalogue, clerk, demo_org, client):
-    second = receive(clerk, unit=demo_org[DEMO_COMMUNE], procedure=catalogue["1.004873"],
-                     applicant=Applicant("Lê Văn Cường"), received_at=at(2025, 3, 10, 9, 0))
+    second = receive(
+        clerk,
+        unit=demo_org[DEMO_COMMUNE],
+        procedure=catalogue["1.004873"],
+        applicant=Applicant("Lê Văn Cường"),
+        received_at=at(2025, 3, 10, 9, 0),
+    )
     attempts = {
         "no key": (dossier.code, ""),
         "wrong key": (dossier.code, "ABCDEF" if dossier.lookup_key != "ABCDEF" else "ABCDEG"),
@@ -242,8 +259,14 @@ def test_limit_comes_from_the_setting(dossier, client, settings):
 
 # ---- what the steps read -------------------------------------------------------------------------------
 def test_handover_apology_and_notes(dossier, clerk, demo_org):
-    transition(clerk, dossier.pk, EventKind.HANDOVER, at=at(2025, 3, 11), to_unit=demo_org["000.00.01.H42"],
-               note="Gọi chị Lan 0987654321 trước khi chuyển")
+    transition(
+        clerk,
+        dossier.pk,
+        EventKind.HANDOVER,
+        at=at(2025, 3, 11),
+        to_unit=demo_org["000.00.01.H42"],
+        note="Gọi chị Lan 0987654321 trước khi chuyển",
+    )
     progress = lookup_dossier(dossier.code, dossier.lookup_key, today=date(2025, 3, 12))
     assert progress.step == "Đang giải quyết" and "Sở Nội vụ tỉnh Hà Tĩnh" in progress.step_detail
     assert progress.timeliness == "Trong hạn" and progress.late is False
@@ -251,8 +274,14 @@ def test_handover_apology_and_notes(dossier, clerk, demo_org):
     assert "0987654321" not in repr(progress) and "motcua" not in repr(progress)
 
     late_day, new_due = dossier.due_on + timedelta(days=1), dossier.due_on + timedelta(days=7)
-    transition(clerk, dossier.pk, EventKind.APOLOGY, at=datetime.combine(late_day, datetime.min.time(), VN),
-               note="Chờ xác minh", new_due_on=new_due)
+    transition(
+        clerk,
+        dossier.pk,
+        EventKind.APOLOGY,
+        at=datetime.combine(late_day, datetime.min.time(), VN),
+        note="Chờ xác minh",
+        new_due_on=new_due,
+    )
     progress = lookup_dossier(dossier.code, dossier.lookup_key, today=late_day)
     assert progress.new_due_on == new_due and progress.due_on == dossier.due_on
     assert progress.timeliness == "Đã quá hạn" and progress.late is True
@@ -284,12 +313,18 @@ def test_refused_dossier_does_not_show_the_reason(dossier, clerk):
 
 def test_imported_dossier_timeline_comes_from_its_dates(dossier):
     dossier.events.all().delete()  # the import writes no step log
-    Dossier.objects.filter(pk=dossier.pk).update(status="da_tra", result_ready_on=date(2025, 3, 11),
-                                                 returned_on=date(2025, 3, 12), closed_on=date(2025, 3, 12),
-                                                 outcome="som", return_method="truc_tiep")
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status="da_tra",
+        result_ready_on=date(2025, 3, 11),
+        returned_on=date(2025, 3, 12),
+        closed_on=date(2025, 3, 12),
+        outcome="som",
+        return_method="truc_tiep",
+    )
     progress = lookup_dossier(dossier.code, dossier.lookup_key)
     assert [(s.on, s.label) for s in progress.steps] == [
-        (date(2025, 3, 10), "Tiếp nhận hồ sơ"), (date(2025, 3, 11), "Có kết quả giải quyết"),
+        (date(2025, 3, 10), "Tiếp nhận hồ sơ"),
+        (date(2025, 3, 11), "Có kết quả giải quyết"),
         (date(2025, 3, 12), "Trả kết quả"),
     ]
 

@@ -20,9 +20,13 @@ SHOTS = os.environ.get("CCHC_SCREENSHOT_DIR", tempfile.gettempdir())
 
 def test_citizen_scans_the_receipt_then_mistypes_the_key(phone, live_server, desk, catalogue, demo_org, make_user):
     clerk = make_user("motcua", Role.ONE_STOP_CLERK, demo_org["001.16.21.H42"])
-    d = receive(clerk, unit=demo_org[DEMO_COMMUNE], procedure=catalogue["1.004873"],
-                applicant=Applicant("Nguyễn Văn An", "042090001234", phone="0912345678"),
-                received_at=datetime(2025, 3, 10, 8, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    d = receive(
+        clerk,
+        unit=demo_org[DEMO_COMMUNE],
+        procedure=catalogue["1.004873"],
+        applicant=Applicant("Nguyễn Văn An", "042090001234", phone="0912345678"),
+        received_at=datetime(2025, 3, 10, 8, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
     qr_link = receipt_data(d, live_server.url)["qr_text"]
 
     phone.goto(qr_link)

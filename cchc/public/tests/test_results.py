@@ -42,10 +42,24 @@ def test_default_is_the_year_to_date_and_the_figures_are_those_of_stats(client, 
     start = date(today.year, 1, 1)
     expected = stats(units_for(live.unit, start, today, True), start, today)
     shown = response.context["s"]
-    for key in ("received", "online", "carried_over", "resolved", "resolved_early", "resolved_on_time",
-                "resolved_late", "on_time_rate", "pending", "pending_within_deadline", "pending_overdue",
-                "apologies", "late_without_apology", "closed_other"):
+    for key in (
+        "received",
+        "online",
+        "carried_over",
+        "resolved",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "on_time_rate",
+        "pending",
+        "pending_within_deadline",
+        "pending_overdue",
+        "apologies",
+        "late_without_apology",
+        "closed_other",
+    ):
         assert shown[key] == expected[key], key
+
     def rows(data: list[dict]) -> list[tuple]:
         return [(r["name"], r["received"], r["resolved"], r["resolved_late"], r["on_time_rate"]) for r in data]
 
@@ -79,11 +93,14 @@ def test_a_month_and_a_quarter(client, live):
     assert f"Quý {figures.ROMAN[quarter]} năm {today.year}" in response.content.decode()
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"nam": "abc"}, "Năm “abc” không hợp lệ."),
-    ({"nam": "2026", "ky": "T13"}, "không hợp lệ"),
-    ({"nam": "2999"}, "Chưa có số liệu năm 2999"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"nam": "abc"}, "Năm “abc” không hợp lệ."),
+        ({"nam": "2026", "ky": "T13"}, "không hợp lệ"),
+        ({"nam": "2999"}, "Chưa có số liệu năm 2999"),
+    ],
+)
 def test_a_bad_period_is_named_and_the_year_to_date_shown(client, live, query, message):
     response = client.get(_url(**query))
     assert response.status_code == 200
@@ -94,8 +111,11 @@ def test_a_bad_period_is_named_and_the_year_to_date_shown(client, live, query, m
 def test_a_merged_commune_shows_the_communes_it_was_formed_from_before_the_merger(client, demo_org, catalogue):
     ServiceDesk.objects.create(unit=demo_org[SON_GIANG], name="Trung tâm Sơn Giang", address="Sơn Giang")
     old = demo_org[MERGED_AWAY]  # Xã Sơn Lâm, merged into Sơn Giang on 1/7/2025
-    proc = next(p for p in catalogue.values() if p.level == "xa" and p.valid_to is None
-                and (p.valid_from is None or p.valid_from < date(2024, 1, 1)))
+    proc = next(
+        p
+        for p in catalogue.values()
+        if p.level == "xa" and p.valid_to is None and (p.valid_from is None or p.valid_from < date(2024, 1, 1))
+    )
     receive("test", unit=old, procedure=proc, applicant=Applicant("Trần Văn Cũ"), received_at=_at(date(2024, 5, 6)))
     response = client.get(_url(SON_GIANG, nam="2024"))
     assert response.status_code == 200
@@ -117,8 +137,16 @@ def test_unpublished_unit_has_no_results_and_a_merged_code_moves(client, demo_or
 def month_of_dossiers(desk, catalogue):
     """Three dossiers received in May 2026 by Xã Sơn Tây; one has no lookup key (imported, never printed)."""
     proc = next(p for p in catalogue.values() if p.level == "xa" and p.valid_to is None)
-    made = [receive("test", unit=desk.unit, procedure=proc, applicant=Applicant(f"Người {i}"),
-                    received_at=_at(date(2026, 5, 4 + i))) for i in range(3)]
+    made = [
+        receive(
+            "test",
+            unit=desk.unit,
+            procedure=proc,
+            applicant=Applicant(f"Người {i}"),
+            received_at=_at(date(2026, 5, 4 + i)),
+        )
+        for i in range(3)
+    ]
     Dossier.objects.filter(pk=made[0].pk).update(lookup_key="")
     return made
 
@@ -154,10 +182,14 @@ def test_the_results_page_shows_the_published_progress(client, month_of_dossiers
 
 
 def test_figures_count_late_with_apology(client, desk, catalogue):
-    proc = next(p for p in catalogue.values() if p.level == "xa" and p.time_unit == "ngay" and p.time_value >= 3
-                and p.valid_to is None)
-    d = receive("test", unit=desk.unit, procedure=proc, applicant=Applicant("Lê Văn Trễ"),
-                received_at=_at(date(2026, 3, 2)))
+    proc = next(
+        p
+        for p in catalogue.values()
+        if p.level == "xa" and p.time_unit == "ngay" and p.time_value >= 3 and p.valid_to is None
+    )
+    d = receive(
+        "test", unit=desk.unit, procedure=proc, applicant=Applicant("Lê Văn Trễ"), received_at=_at(date(2026, 3, 2))
+    )
     transition("test", d.pk, EventKind.APOLOGY, at=_at(d.due_on), new_due_on=date(2026, 4, 30), note="Chậm")
     transition("test", d.pk, EventKind.RESULT_READY, at=_at(date(2026, 4, 20)))
     transition("test", d.pk, EventKind.RETURNED, at=_at(date(2026, 4, 21)), return_method=ReturnMethod.COUNTER)

@@ -46,9 +46,16 @@ def board(request: HttpRequest, desk: ServiceDesk) -> HttpResponse:
     refresh = refresh_seconds(request)
     # Printed on the screen for people to type: the address citizens reach, without the scheme.
     lookup = public_base_url(request).split("://", 1)[-1] + reverse("public:lookup")
-    return render(request, "public/board.html", {
-        **_context(desk), "refresh": refresh, "page_seconds": min(PAGE_SECONDS, refresh), "lookup_address": lookup,
-    })
+    return render(
+        request,
+        "public/board.html",
+        {
+            **_context(desk),
+            "refresh": refresh,
+            "page_seconds": min(PAGE_SECONDS, refresh),
+            "lookup_address": lookup,
+        },
+    )
 
 
 @require_GET

@@ -28,9 +28,7 @@ from cchc.public import selectors
 from cchc.public.models import ServiceDesk
 
 RATE_LIMIT_DEFAULT = "30/900"
-NOT_FOUND = (
-    "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này. Ông/bà kiểm tra lại hai mã in trên giấy tiếp nhận."
-)
+NOT_FOUND = "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này. Ông/bà kiểm tra lại hai mã in trên giấy tiếp nhận."
 MAX_TYPED = 100  # longer than any code or key: echoed back into the form, nothing more
 
 

@@ -24,7 +24,17 @@ def results(request: HttpRequest, desk: ServiceDesk) -> HttpResponse:
     except figures.PeriodChoiceError as exc:
         error, period = str(exc), figures.choose_period(None, None, today, first)
     data = figures.results(unit, period)
-    return render(request, "public/results.html", {
-        "desk": desk, "section": "results", "period": period, "error": error, "today": today,
-        "years": list(range(today.year, first - 1, -1)), "parts": figures.PARTS, **data,
-    })
+    return render(
+        request,
+        "public/results.html",
+        {
+            "desk": desk,
+            "section": "results",
+            "period": period,
+            "error": error,
+            "today": today,
+            "years": list(range(today.year, first - 1, -1)),
+            "parts": figures.PARTS,
+            **data,
+        },
+    )

@@ -6,111 +6,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
-        ('org', '0001_initial'),
+        ("indicators", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outline_code', models.CharField(max_length=50, verbose_name='đề cương')),
-                ('outline_version', models.PositiveIntegerField(verbose_name='phiên bản tệp đề cương')),
-                ('figures_from', models.CharField(choices=[('indicators', 'Số liệu chỉ tiêu của đơn vị'), ('rollup', 'Tổng hợp báo cáo đã gửi của đơn vị trực thuộc')], max_length=12, verbose_name='nguồn số liệu')),
-                ('number', models.CharField(blank=True, help_text='Cấp khi gửi báo cáo', max_length=50, verbose_name='số, ký hiệu')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='ngày ban hành')),
-                ('title', models.CharField(default='Báo cáo', max_length=50, verbose_name='tên loại')),
-                ('summary', models.CharField(max_length=500, verbose_name='trích yếu')),
-                ('addressee', models.CharField(blank=True, max_length=300, verbose_name='kính gửi')),
-                ('recipients', models.JSONField(default=list, verbose_name='nơi nhận')),
-                ('signer_authority', models.CharField(default='TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH', max_length=200, verbose_name='thẩm quyền ký')),
-                ('signer_name', models.CharField(blank=True, max_length=150, verbose_name='người ký')),
-                ('intro', models.TextField(blank=True, verbose_name='đoạn mở đầu')),
-                ('closing', models.TextField(blank=True, verbose_name='đoạn kết')),
-                ('status', models.CharField(choices=[('draft', 'Dự thảo'), ('submitted', 'Đã gửi, chờ tiếp nhận'), ('accepted', 'Đã tiếp nhận'), ('returned', 'Bị trả lại')], default='draft', max_length=10, verbose_name='trạng thái')),
-                ('version', models.PositiveIntegerField(default=0, verbose_name='số phiên bản đã gửi')),
-                ('lock_version', models.PositiveIntegerField(default=0, verbose_name='phiên bản chỉnh sửa')),
-                ('due_date', models.DateField(verbose_name='hạn gửi')),
-                ('first_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lần đầu lúc')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lúc')),
-                ('submitted_by_label', models.CharField(blank=True, max_length=150, verbose_name='người gửi')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='thẩm định lúc')),
-                ('reviewed_by_label', models.CharField(blank=True, max_length=150, verbose_name='người thẩm định')),
-                ('review_comment', models.TextField(blank=True, verbose_name='ý kiến thẩm định')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('created_by_label', models.CharField(blank=True, max_length=150, verbose_name='người tạo')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='indicators.period')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cchc_reports', to='org.orgunit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("outline_code", models.CharField(max_length=50, verbose_name="đề cương")),
+                ("outline_version", models.PositiveIntegerField(verbose_name="phiên bản tệp đề cương")),
+                (
+                    "figures_from",
+                    models.CharField(
+                        choices=[
+                            ("indicators", "Số liệu chỉ tiêu của đơn vị"),
+                            ("rollup", "Tổng hợp báo cáo đã gửi của đơn vị trực thuộc"),
+                        ],
+                        max_length=12,
+                        verbose_name="nguồn số liệu",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, help_text="Cấp khi gửi báo cáo", max_length=50, verbose_name="số, ký hiệu"
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="ngày ban hành")),
+                ("title", models.CharField(default="Báo cáo", max_length=50, verbose_name="tên loại")),
+                ("summary", models.CharField(max_length=500, verbose_name="trích yếu")),
+                ("addressee", models.CharField(blank=True, max_length=300, verbose_name="kính gửi")),
+                ("recipients", models.JSONField(default=list, verbose_name="nơi nhận")),
+                (
+                    "signer_authority",
+                    models.CharField(
+                        default="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", max_length=200, verbose_name="thẩm quyền ký"
+                    ),
+                ),
+                ("signer_name", models.CharField(blank=True, max_length=150, verbose_name="người ký")),
+                ("intro", models.TextField(blank=True, verbose_name="đoạn mở đầu")),
+                ("closing", models.TextField(blank=True, verbose_name="đoạn kết")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Dự thảo"),
+                            ("submitted", "Đã gửi, chờ tiếp nhận"),
+                            ("accepted", "Đã tiếp nhận"),
+                            ("returned", "Bị trả lại"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, verbose_name="số phiên bản đã gửi")),
+                ("lock_version", models.PositiveIntegerField(default=0, verbose_name="phiên bản chỉnh sửa")),
+                ("due_date", models.DateField(verbose_name="hạn gửi")),
+                ("first_submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi lần đầu lúc")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi lúc")),
+                ("submitted_by_label", models.CharField(blank=True, max_length=150, verbose_name="người gửi")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="thẩm định lúc")),
+                ("reviewed_by_label", models.CharField(blank=True, max_length=150, verbose_name="người thẩm định")),
+                ("review_comment", models.TextField(blank=True, verbose_name="ý kiến thẩm định")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("created_by_label", models.CharField(blank=True, max_length=150, verbose_name="người tạo")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="indicators.period"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cchc_reports", to="org.orgunit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo CCHC',
-                'verbose_name_plural': 'báo cáo CCHC',
-                'ordering': ['-period__start', 'unit__code'],
+                "verbose_name": "báo cáo CCHC",
+                "verbose_name_plural": "báo cáo CCHC",
+                "ordering": ["-period__start", "unit__code"],
             },
         ),
         migrations.CreateModel(
-            name='ReportSection',
+            name="ReportSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60, verbose_name='mã mục')),
-                ('position', models.PositiveIntegerField(verbose_name='thứ tự')),
-                ('heading', models.CharField(max_length=300, verbose_name='tiêu đề')),
-                ('text', models.TextField(blank=True, verbose_name='nội dung')),
-                ('hint', models.CharField(blank=True, max_length=500, verbose_name='gợi ý')),
-                ('revision', models.PositiveIntegerField(default=0, verbose_name='lần sửa')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='sửa lúc')),
-                ('updated_by_label', models.CharField(blank=True, max_length=150, verbose_name='người sửa')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='reports.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=60, verbose_name="mã mục")),
+                ("position", models.PositiveIntegerField(verbose_name="thứ tự")),
+                ("heading", models.CharField(max_length=300, verbose_name="tiêu đề")),
+                ("text", models.TextField(blank=True, verbose_name="nội dung")),
+                ("hint", models.CharField(blank=True, max_length=500, verbose_name="gợi ý")),
+                ("revision", models.PositiveIntegerField(default=0, verbose_name="lần sửa")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="sửa lúc")),
+                ("updated_by_label", models.CharField(blank=True, max_length=150, verbose_name="người sửa")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="reports.report"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mục báo cáo',
-                'verbose_name_plural': 'mục báo cáo',
-                'ordering': ['report', 'position'],
+                "verbose_name": "mục báo cáo",
+                "verbose_name_plural": "mục báo cáo",
+                "ordering": ["report", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ReportVersion',
+            name="ReportVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='phiên bản')),
-                ('header', models.JSONField(verbose_name='phần đầu, chữ ký, nơi nhận')),
-                ('sections', models.JSONField(verbose_name='nội dung đã điền số liệu')),
-                ('values', models.JSONField(verbose_name='số liệu (mọi chỉ tiêu, kèm nguồn gốc)')),
-                ('by_unit', models.JSONField(default=list, verbose_name='số liệu theo đơn vị (báo cáo tổng hợp)')),
-                ('checks', models.JSONField(default=dict, verbose_name='kết quả kiểm tra khi gửi')),
-                ('comment', models.TextField(blank=True, verbose_name='giải trình khi gửi')),
-                ('docx', models.BinaryField(verbose_name='tệp DOCX')),
-                ('uploaded_name', models.CharField(blank=True, max_length=200, verbose_name='tên tệp do đơn vị tải lên')),
-                ('uploaded', models.BinaryField(blank=True, null=True, verbose_name='tệp do đơn vị tải lên')),
-                ('upload_check', models.JSONField(blank=True, default=dict, verbose_name='kết quả soát tệp tải lên')),
-                ('submitted_at', models.DateTimeField(verbose_name='gửi lúc')),
-                ('submitted_by_label', models.CharField(max_length=150, verbose_name='người gửi')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='reports.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(verbose_name="phiên bản")),
+                ("header", models.JSONField(verbose_name="phần đầu, chữ ký, nơi nhận")),
+                ("sections", models.JSONField(verbose_name="nội dung đã điền số liệu")),
+                ("values", models.JSONField(verbose_name="số liệu (mọi chỉ tiêu, kèm nguồn gốc)")),
+                ("by_unit", models.JSONField(default=list, verbose_name="số liệu theo đơn vị (báo cáo tổng hợp)")),
+                ("checks", models.JSONField(default=dict, verbose_name="kết quả kiểm tra khi gửi")),
+                ("comment", models.TextField(blank=True, verbose_name="giải trình khi gửi")),
+                ("docx", models.BinaryField(verbose_name="tệp DOCX")),
+                (
+                    "uploaded_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="tên tệp do đơn vị tải lên"),
+                ),
+                ("uploaded", models.BinaryField(blank=True, null=True, verbose_name="tệp do đơn vị tải lên")),
+                ("upload_check", models.JSONField(blank=True, default=dict, verbose_name="kết quả soát tệp tải lên")),
+                ("submitted_at", models.DateTimeField(verbose_name="gửi lúc")),
+                ("submitted_by_label", models.CharField(max_length=150, verbose_name="người gửi")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="reports.report"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiên bản báo cáo đã gửi',
-                'verbose_name_plural': 'phiên bản báo cáo đã gửi',
-                'ordering': ['report', 'number'],
+                "verbose_name": "phiên bản báo cáo đã gửi",
+                "verbose_name_plural": "phiên bản báo cáo đã gửi",
+                "ordering": ["report", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('unit', 'period'), name='reports_one_per_unit_period'),
+            model_name="report",
+            constraint=models.UniqueConstraint(fields=("unit", "period"), name="reports_one_per_unit_period"),
         ),
         migrations.AddConstraint(
-            model_name='reportsection',
-            constraint=models.UniqueConstraint(fields=('report', 'key'), name='reports_one_section_per_key'),
+            model_name="reportsection",
+            constraint=models.UniqueConstraint(fields=("report", "key"), name="reports_one_section_per_key"),
         ),
         migrations.AddConstraint(
-            model_name='reportversion',
-            constraint=models.UniqueConstraint(fields=('report', 'number'), name='reports_one_version_number'),
+            model_name="reportversion",
+            constraint=models.UniqueConstraint(fields=("report", "number"), name="reports_one_version_number"),
         ),
     ]

@@ -20,8 +20,9 @@ def test_shipped_outlines_load_and_cover_every_level_and_period():
 
 def test_a_broken_outline_is_refused_with_line_and_field():
     text = OUTLINES_FILE.read_text(encoding="utf-8")
-    broken = text.replace("{dossiers.commune.received} hồ sơ, giải quyết và trả",
-                          "{dossiers.commune.nhan} hồ sơ, và", 1)
+    broken = text.replace(
+        "{dossiers.commune.received} hồ sơ, giải quyết và trả", "{dossiers.commune.nhan} hồ sơ, và", 1
+    )
     broken = broken.replace("levels: [tinh]", "levels: [quan]", 1)
     with pytest.raises(ImportRejected) as info:
         parse_outlines(broken, catalogue_codes())
@@ -48,10 +49,14 @@ kinds:
 
 
 def test_placeholders_are_substituted_safely():
-    figures = {"a.b": placeholders.Figure("54.647", "nguồn"), "ky_toi.ten": placeholders.Figure("năm 2022"),
-               "c.d": placeholders.Figure("", missing=True)}
+    figures = {
+        "a.b": placeholders.Figure("54.647", "nguồn"),
+        "ky_toi.ten": placeholders.Figure("năm 2022"),
+        "c.d": placeholders.Figure("", missing=True),
+    }
     text = "Tiếp nhận {a.b} hồ sơ; {c.d}; {khong.co} giữ nguyên; {__import__('os')}; KỲ {KY_TOI.TEN}"
     assert placeholders.fill(text, figures) == (
-        "Tiếp nhận 54.647 hồ sơ; …; {khong.co} giữ nguyên; {__import__('os')}; KỲ NĂM 2022")
+        "Tiếp nhận 54.647 hồ sơ; …; {khong.co} giữ nguyên; {__import__('os')}; KỲ NĂM 2022"
+    )
     assert placeholders.missing_in(text, figures) == ["c.d"]
     assert [p.name for p in placeholders.check("{ky.sai} {a.b}", {"a.b"})] == ["ky.sai"]

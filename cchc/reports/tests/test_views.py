@@ -20,12 +20,17 @@ def test_pages_create_autosave_submit_review_download(client, demo_values, make_
     detail = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert 'class="chip"' in detail and "<svg" in detail and "Phụ lục" in detail
     section = report.sections.get(key="kien-nghi")
-    saved = client.post(reverse("reports:section", args=[section.pk]),
-                        {"text": "Đề nghị huyện hỗ trợ máy tính.", "revision": section.revision},
-                        HTTP_HX_REQUEST="true")
+    saved = client.post(
+        reverse("reports:section", args=[section.pk]),
+        {"text": "Đề nghị huyện hỗ trợ máy tính.", "revision": section.revision},
+        HTTP_HX_REQUEST="true",
+    )
     assert saved.status_code == 200 and "Đã lưu" in saved.content.decode()
-    stale = client.post(reverse("reports:section", args=[section.pk]),
-                        {"text": "Bản cũ", "revision": section.revision}, HTTP_HX_REQUEST="true")
+    stale = client.post(
+        reverse("reports:section", args=[section.pk]),
+        {"text": "Bản cũ", "revision": section.revision},
+        HTTP_HX_REQUEST="true",
+    )
     assert stale.status_code == 409 and "Nội dung của bạn chưa được lưu" in stale.content.decode()
     assert client.get(reverse("reports:submit", args=[report.pk])).status_code == 200
     asked = client.post(reverse("reports:submit", args=[report.pk]), {"comment": "Số liệu thử"})
@@ -36,8 +41,9 @@ def test_pages_create_autosave_submit_review_download(client, demo_values, make_
     client.force_login(leader)
     approval = Approval.objects.get()
     assert "Xã Sơn Tây" in client.get(reverse("documents:pending")).content.decode()
-    client.post(reverse("documents:decide", args=[approval.pk]),
-                {"decision": "approve", "lock_version": approval.lock_version})
+    client.post(
+        reverse("documents:decide", args=[approval.pk]), {"decision": "approve", "lock_version": approval.lock_version}
+    )
     client.force_login(officer)
     assert "Gửi cấp trên" in client.get(reverse("reports:submit", args=[report.pk])).content.decode()
     sent = client.post(reverse("reports:submit", args=[report.pk]))

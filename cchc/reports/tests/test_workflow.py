@@ -72,9 +72,16 @@ def _leader(unit):
 
     found = get_user_model().objects.filter(role=Role.LEADER, unit=unit).first()
     if found is None:
-        found, _ = create_user(actor="test", username=f"lanhdao-{unit.pk}", role=Role.LEADER, unit=unit,
-                               password="Mat-khau-thu-nghiem-2026", full_name="Hoàng Văn Dũng",
-                               job_title="Chủ tịch UBND xã", must_change_password=False)
+        found, _ = create_user(
+            actor="test",
+            username=f"lanhdao-{unit.pk}",
+            role=Role.LEADER,
+            unit=unit,
+            password="Mat-khau-thu-nghiem-2026",
+            full_name="Hoàng Văn Dũng",
+            job_title="Chủ tịch UBND xã",
+            must_change_password=False,
+        )
     return found
 
 
@@ -91,10 +98,19 @@ def test_annual_report_end_to_end(officer, demo_values):
 
     doc = Document(io.BytesIO(bytes(version.docx)))
     texts = _texts(doc)
-    for expected in ["ỦY BAN NHÂN DÂN", "XÃ SƠN TÂY", f"Số: {report.number}", "BÁO CÁO",
-                     "Sơn Tây, ngày 14 tháng 12 năm 2021", "Kính gửi: Ủy ban nhân dân huyện Hương Sơn",
-                     "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "V. ĐỀ XUẤT, KIẾN NGHỊ", "IV. NHIỆM VỤ TRỌNG TÂM NĂM 2022",
-                     "Nơi nhận:", "PHỤ LỤC"]:
+    for expected in [
+        "ỦY BAN NHÂN DÂN",
+        "XÃ SƠN TÂY",
+        f"Số: {report.number}",
+        "BÁO CÁO",
+        "Sơn Tây, ngày 14 tháng 12 năm 2021",
+        "Kính gửi: Ủy ban nhân dân huyện Hương Sơn",
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH",
+        "V. ĐỀ XUẤT, KIẾN NGHỊ",
+        "IV. NHIỆM VỤ TRỌNG TÂM NĂM 2022",
+        "Nơi nhận:",
+        "PHỤ LỤC",
+    ]:
         assert expected in texts, expected
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "Kế hoạch đào tạo, bồi dưỡng 8 lượt cán bộ, công chức; đã đào tạo, bồi dưỡng 8 lượt" in body
@@ -108,7 +124,14 @@ def test_annual_report_end_to_end(officer, demo_values):
     groups = {v.indicator.group_code for v in shown}
     assert len(rows) == len(shown) + len(groups)
     assert [r[0] for r in rows if r[0] in {"I", "II", "III", "IV", "V", "VI", "VII"}] == [
-        "I", "II", "III", "IV", "V", "VI", "VII"]
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "VII",
+    ]
     by_name = [r for r in rows if r[0] not in groups]
     for row, v in zip(by_name, shown, strict=True):
         assert row[1] == v.indicator.name
@@ -134,8 +157,9 @@ def test_annual_report_end_to_end(officer, demo_values):
     assert planned[3].value == 8 and planned[3].number_format == "#,##0"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-                    reason="LibreOffice chưa cài")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None, reason="LibreOffice chưa cài"
+)
 def test_pdf_is_made_with_libreoffice(officer, demo_values, tmp_path):
     report = services.create_report(officer, demo_values[SON_TAY], "2021-NAM")
     pdf = output.render_pdf(output.document_for(report))
@@ -168,9 +192,14 @@ def _rule_between_entered(importance):
 
     indicators = current_indicators()
     for rule in load_rules(indicators):
-        if (rule.importance == importance and rule.operator == "≤" and len(rule.left.codes) == 1
-                and len(rule.right.codes) == 1 and len(rule.codes) == 2
-                and all(indicators[c].is_entered for c in rule.codes)):
+        if (
+            rule.importance == importance
+            and rule.operator == "≤"
+            and len(rule.left.codes) == 1
+            and len(rule.right.codes) == 1
+            and len(rule.codes) == 2
+            and all(indicators[c].is_entered for c in rule.codes)
+        ):
             return rule.left.codes[0], rule.right.codes[0]
     raise AssertionError(f"no {importance} rule between two entered indicators")
 
@@ -247,8 +276,9 @@ def test_two_officers_never_overwrite_each_other(officer, demo_values, make_user
 def test_status_rates_before_and_after_the_2025_reform(demo_values, make_user):
     officer_tay = make_user("xa-son-tay", Role.COMMUNE_OFFICER, demo_values[SON_TAY])
     _historic(demo_values[SON_LAM], "2021-NAM", _aware(2021, 12, 14, 9))
-    _submit(officer_tay, services.create_report(officer_tay, demo_values[SON_TAY], "2021-NAM"),
-            at=_aware(2021, 12, 14, 9))
+    _submit(
+        officer_tay, services.create_report(officer_tay, demo_values[SON_TAY], "2021-NAM"), at=_aware(2021, 12, 14, 9)
+    )
     from cchc.indicators.periods import get_period
 
     district, province = demo_values[HUONG_SON], demo_values[PROVINCE]

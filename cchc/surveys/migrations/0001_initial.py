@@ -6,86 +6,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dossier_code', models.CharField(max_length=80, verbose_name='mã hồ sơ')),
-                ('client_id', models.UUIDField(help_text='Do trình duyệt tạo; gửi lại không tạo phiếu mới', verbose_name='mã phiếu của thiết bị')),
-                ('channel', models.CharField(choices=[('kiosk', 'Màn hình tại Bộ phận Một cửa'), ('link', 'Đường dẫn trên giấy tiếp nhận')], max_length=10, verbose_name='hình thức')),
-                ('question_set', models.CharField(max_length=40, verbose_name='bộ câu hỏi')),
-                ('overall', models.CharField(max_length=40, verbose_name='mức hài lòng chung')),
-                ('satisfied', models.BooleanField(help_text='Rất hài lòng hoặc hài lòng ở câu hỏi chung', verbose_name='hài lòng')),
-                ('comment', models.TextField(blank=True, max_length=1000, verbose_name='ý kiến khác')),
-                ('rated_at', models.DateTimeField(help_text='Giờ trên thiết bị khi người dân bấm gửi', verbose_name='thời điểm đánh giá')),
-                ('rated_on', models.DateField(db_index=True, help_text='Ngày (giờ Việt Nam) dùng để tính theo kỳ', verbose_name='ngày đánh giá')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='thời điểm máy chủ nhận')),
-                ('kiosk_unit', models.ForeignKey(blank=True, help_text='Đơn vị đặt màn hình đánh giá (trống khi đánh giá qua đường dẫn)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit', verbose_name='nơi đánh giá')),
-                ('unit', models.ForeignKey(help_text='Đơn vị có mã ở đầu mã hồ sơ', on_delete=django.db.models.deletion.PROTECT, related_name='survey_ratings', to='org.orgunit', verbose_name='đơn vị của hồ sơ')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dossier_code", models.CharField(max_length=80, verbose_name="mã hồ sơ")),
+                (
+                    "client_id",
+                    models.UUIDField(
+                        help_text="Do trình duyệt tạo; gửi lại không tạo phiếu mới",
+                        verbose_name="mã phiếu của thiết bị",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("kiosk", "Màn hình tại Bộ phận Một cửa"), ("link", "Đường dẫn trên giấy tiếp nhận")],
+                        max_length=10,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("question_set", models.CharField(max_length=40, verbose_name="bộ câu hỏi")),
+                ("overall", models.CharField(max_length=40, verbose_name="mức hài lòng chung")),
+                (
+                    "satisfied",
+                    models.BooleanField(
+                        help_text="Rất hài lòng hoặc hài lòng ở câu hỏi chung", verbose_name="hài lòng"
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, max_length=1000, verbose_name="ý kiến khác")),
+                (
+                    "rated_at",
+                    models.DateTimeField(
+                        help_text="Giờ trên thiết bị khi người dân bấm gửi", verbose_name="thời điểm đánh giá"
+                    ),
+                ),
+                (
+                    "rated_on",
+                    models.DateField(
+                        db_index=True,
+                        help_text="Ngày (giờ Việt Nam) dùng để tính theo kỳ",
+                        verbose_name="ngày đánh giá",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="thời điểm máy chủ nhận")),
+                (
+                    "kiosk_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Đơn vị đặt màn hình đánh giá (trống khi đánh giá qua đường dẫn)",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="nơi đánh giá",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        help_text="Đơn vị có mã ở đầu mã hồ sơ",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_ratings",
+                        to="org.orgunit",
+                        verbose_name="đơn vị của hồ sơ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiếu đánh giá',
-                'verbose_name_plural': 'phiếu đánh giá',
-                'ordering': ['-rated_at'],
+                "verbose_name": "phiếu đánh giá",
+                "verbose_name_plural": "phiếu đánh giá",
+                "ordering": ["-rated_at"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.CharField(max_length=40, verbose_name='câu hỏi')),
-                ('option', models.CharField(max_length=40, verbose_name='trả lời')),
-                ('rating', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.rating', verbose_name='phiếu')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.CharField(max_length=40, verbose_name="câu hỏi")),
+                ("option", models.CharField(max_length=40, verbose_name="trả lời")),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="surveys.rating",
+                        verbose_name="phiếu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'câu trả lời',
-                'verbose_name_plural': 'câu trả lời',
+                "verbose_name": "câu trả lời",
+                "verbose_name_plural": "câu trả lời",
             },
         ),
         migrations.CreateModel(
-            name='QuestionSetChoice',
+            name="QuestionSetChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('set_code', models.CharField(max_length=40, verbose_name='mã bộ câu hỏi')),
-                ('valid_from', models.DateField(verbose_name='dùng từ ngày')),
-                ('chosen_at', models.DateTimeField(auto_now_add=True, verbose_name='thời điểm chọn')),
-                ('chosen_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người chọn')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='survey_question_sets', to='org.orgunit', verbose_name='đơn vị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("set_code", models.CharField(max_length=40, verbose_name="mã bộ câu hỏi")),
+                ("valid_from", models.DateField(verbose_name="dùng từ ngày")),
+                ("chosen_at", models.DateTimeField(auto_now_add=True, verbose_name="thời điểm chọn")),
+                (
+                    "chosen_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người chọn",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_question_sets",
+                        to="org.orgunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bộ câu hỏi của đơn vị',
-                'verbose_name_plural': 'bộ câu hỏi của đơn vị',
-                'ordering': ['unit', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'valid_from'), name='surveys_one_set_per_unit_and_day')],
+                "verbose_name": "bộ câu hỏi của đơn vị",
+                "verbose_name_plural": "bộ câu hỏi của đơn vị",
+                "ordering": ["unit", "-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "valid_from"), name="surveys_one_set_per_unit_and_day")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='rating',
-            index=models.Index(fields=['unit', 'rated_on'], name='surveys_rating_unit_day'),
+            model_name="rating",
+            index=models.Index(fields=["unit", "rated_on"], name="surveys_rating_unit_day"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('dossier_code',), name='surveys_one_rating_per_dossier'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(fields=("dossier_code",), name="surveys_one_rating_per_dossier"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('client_id',), name='surveys_rating_client_id_unique'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(fields=("client_id",), name="surveys_rating_client_id_unique"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['kiosk', 'link'])), name='surveys_rating_channel'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["kiosk", "link"])), name="surveys_rating_channel"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('rating', 'question'), name='surveys_one_answer_per_question'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(fields=("rating", "question"), name="surveys_one_answer_per_question"),
         ),
     ]

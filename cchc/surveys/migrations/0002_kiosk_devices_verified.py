@@ -6,34 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('surveys', '0001_initial'),
+        ("org", "0001_initial"),
+        ("surveys", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rating',
-            name='verified',
-            field=models.BooleanField(default=True, help_text='Phiếu từ màn hình đã đăng ký, từ đường dẫn ký số, hoặc của hồ sơ đã có trong hệ thống. Phiếu gửi ẩn danh cho mã hồ sơ chưa có được giữ riêng và chỉ được tính khi hồ sơ đó có trong hệ thống.', verbose_name='được tính vào số liệu'),
+            model_name="rating",
+            name="verified",
+            field=models.BooleanField(
+                default=True,
+                help_text="Phiếu từ màn hình đã đăng ký, từ đường dẫn ký số, hoặc của hồ sơ đã có trong hệ thống. Phiếu gửi ẩn danh cho mã hồ sơ chưa có được giữ riêng và chỉ được tính khi hồ sơ đó có trong hệ thống.",
+                verbose_name="được tính vào số liệu",
+            ),
         ),
         migrations.CreateModel(
-            name='KioskDevice',
+            name="KioskDevice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Ví dụ: Máy tính bảng quầy số 1', max_length=120, verbose_name='tên thiết bị')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='mã băm khóa thiết bị')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ngày đăng ký')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='thu hồi lúc')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='lần gửi phiếu gần nhất')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='người đăng ký')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.orgunit', verbose_name='đơn vị đặt màn hình')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Ví dụ: Máy tính bảng quầy số 1", max_length=120, verbose_name="tên thiết bị"
+                    ),
+                ),
+                (
+                    "token_hash",
+                    models.CharField(editable=False, max_length=64, unique=True, verbose_name="mã băm khóa thiết bị"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="ngày đăng ký")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="thu hồi lúc")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="lần gửi phiếu gần nhất")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người đăng ký",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.orgunit",
+                        verbose_name="đơn vị đặt màn hình",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'màn hình đánh giá đã đăng ký',
-                'verbose_name_plural': 'màn hình đánh giá đã đăng ký',
+                "verbose_name": "màn hình đánh giá đã đăng ký",
+                "verbose_name_plural": "màn hình đánh giá đã đăng ký",
             },
         ),
     ]

@@ -21,8 +21,9 @@ def _post(client, unit_code, payload, ip, token=None):
     headers = {"HTTP_ORIGIN": "http://testserver", "REMOTE_ADDR": ip}
     if token:
         headers["HTTP_X_CCHC_KIOSK"] = token
-    return client.post(reverse("kiosk:submit", args=[unit_code]), json.dumps(payload),
-                       content_type="application/json", **headers)
+    return client.post(
+        reverse("kiosk:submit", args=[unit_code]), json.dumps(payload), content_type="application/json", **headers
+    )
 
 
 def _figures(unit):
@@ -58,15 +59,17 @@ def test_registered_device_counts_revoked_does_not(client, demo_org, rating_payl
     late = _post(client, SON_TAY, rating_payload(code=f"{SON_TAY}-{day:%y%m%d}-0002"), "198.51.100.1", token)
     assert late.status_code == 201 and not Rating.objects.get(dossier_code__endswith="-0002").verified
     assert _figures(unit)[0] == before[0] + 1
-    assert device.token_hash != token and token not in json.dumps(list(devices.KioskDevice.objects.values()),
-                                                                   default=str)
+    assert device.token_hash != token and token not in json.dumps(
+        list(devices.KioskDevice.objects.values()), default=str
+    )
 
 
 def test_anonymous_posts_per_unit_are_capped(client, demo_org, rating_payload, settings):
     settings.CCHC_KIOSK_UNIT_RATE_LIMIT = "5/3600"
     day = timezone.localdate() - timedelta(days=1)
-    codes = [_post(client, SON_TAY, rating_payload(code=f"{SON_TAY}-{day:%y%m%d}-{i:04d}"), f"192.0.2.{i}")
-             for i in range(7)]
+    codes = [
+        _post(client, SON_TAY, rating_payload(code=f"{SON_TAY}-{day:%y%m%d}-{i:04d}"), f"192.0.2.{i}") for i in range(7)
+    ]
     assert [r.status_code for r in codes] == [201] * 5 + [429] * 2
     assert "Retry-After" in codes[-1]
 
@@ -80,10 +83,13 @@ def test_kept_apart_rating_counts_once_its_dossier_exists(registered, demo_org, 
     unit = demo_org[SON_TAY]
     day = timezone.localdate() - timedelta(days=3)
     code = f"{SON_TAY}-{day:%y%m%d}-0042"
-    services.submit_rating(rating_payload(code=code), channel=Channel.KIOSK, kiosk_unit=unit,
-                           device=object() if registered else None)
+    services.submit_rating(
+        rating_payload(code=code), channel=Channel.KIOSK, kiosk_unit=unit, device=object() if registered else None
+    )
     before = _figures(unit)[0]
-    csv = ("ma_ho_so,don_vi,ma_thu_tuc,kenh,ngay_tiep_nhan,ngay_tra_ket_qua\n"
-           f"{code},{SON_TAY},1.004873,truc_tiep,{day:%d/%m/%Y} 08:00,{day:%d/%m/%Y}\n")
+    csv = (
+        "ma_ho_so,don_vi,ma_thu_tuc,kenh,ngay_tiep_nhan,ngay_tra_ket_qua\n"
+        f"{code},{SON_TAY},1.004873,truc_tiep,{day:%d/%m/%Y} 08:00,{day:%d/%m/%Y}\n"
+    )
     import_dossiers("hs.csv", actor="test", content=csv.encode())
     assert _figures(unit)[0] == before + (0 if registered else 1)

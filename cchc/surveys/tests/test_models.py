@@ -14,8 +14,14 @@ SON_TAY = "000.16.21.H42"
 
 def _rating(unit, code: str, client_id: uuid.UUID | None = None) -> Rating:
     return Rating.objects.create(
-        dossier_code=code, unit=unit, client_id=client_id or uuid.uuid4(), channel=Channel.KIOSK,
-        question_set="sipas-2021", overall="hai_long", satisfied=True, rated_at=timezone.now(),
+        dossier_code=code,
+        unit=unit,
+        client_id=client_id or uuid.uuid4(),
+        channel=Channel.KIOSK,
+        question_set="sipas-2021",
+        overall="hai_long",
+        satisfied=True,
+        rated_at=timezone.now(),
         rated_on=date(2021, 3, 4),
     )
 
@@ -39,7 +45,13 @@ def test_client_id_is_unique_too(demo_org):
 def test_channel_is_checked_by_the_database(demo_org):
     with pytest.raises(IntegrityError), transaction.atomic():
         Rating.objects.create(
-            dossier_code=f"{SON_TAY}-210304-0003", unit=demo_org[SON_TAY], client_id=uuid.uuid4(), channel="fax",
-            question_set="sipas-2021", overall="hai_long", satisfied=True, rated_at=timezone.now(),
+            dossier_code=f"{SON_TAY}-210304-0003",
+            unit=demo_org[SON_TAY],
+            client_id=uuid.uuid4(),
+            channel="fax",
+            question_set="sipas-2021",
+            overall="hai_long",
+            satisfied=True,
+            rated_at=timezone.now(),
             rated_on=date(2021, 3, 4),
         )

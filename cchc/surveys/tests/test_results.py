@@ -47,9 +47,15 @@ def test_district_counts_its_communes_as_the_tree_stood(demo_ratings):
     assert selectors.survey_results(district, date(2020, 12, 15), date(2021, 12, 14)).ballots == 226
     unit = demo_ratings[SON_TAY]
     Rating.objects.create(
-        dossier_code=f"{SON_TAY}-250801-0001", unit=unit, client_id=uuid.uuid4(), channel=Channel.KIOSK,
-        question_set="sipas-2021", overall="hai_long", satisfied=True,
-        rated_at=timezone.make_aware(datetime.combine(date(2025, 8, 2), time(9))), rated_on=date(2025, 8, 2),
+        dossier_code=f"{SON_TAY}-250801-0001",
+        unit=unit,
+        client_id=uuid.uuid4(),
+        channel=Channel.KIOSK,
+        question_set="sipas-2021",
+        overall="hai_long",
+        satisfied=True,
+        rated_at=timezone.make_aware(datetime.combine(date(2025, 8, 2), time(9))),
+        rated_on=date(2025, 8, 2),
     )
     span = (date(2024, 12, 15), date(2025, 12, 14))
     assert selectors.survey_results(unit, *span).ballots == 1

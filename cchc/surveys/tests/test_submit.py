@@ -206,7 +206,7 @@ def test_public_link_rates_the_dossier_it_was_printed_for(client, demo_org, rati
     rating = Rating.objects.get()
     assert rating.channel == Channel.LINK and rating.kiosk_unit is None and rating.unit.code == SON_TAY
     assert post(client, submit, rating_payload()).status_code == 409
-    assert "alreadyRated\": true" in client.get(link).content.decode()
+    assert 'alreadyRated": true' in client.get(link).content.decode()
 
 
 def test_forged_link_is_404(client, demo_org, rating_payload):
@@ -224,8 +224,9 @@ def test_service_replays_even_if_the_rules_changed_since(demo_org, rating_payloa
     assert again.status == "replay" and again.rating.client_id == uuid.UUID(payload["client_id"])
 
 
-def test_a_recorded_dossier_is_rated_only_once_its_result_is_ready(client, demo_org, submit_url, rating_payload,
-                                                                    make_user):
+def test_a_recorded_dossier_is_rated_only_once_its_result_is_ready(
+    client, demo_org, submit_url, rating_payload, make_user
+):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -239,8 +240,13 @@ def test_a_recorded_dossier_is_rated_only_once_its_result_is_ready(client, demo_
     from cchc.dossiers.models import Procedure
 
     at = datetime(2025, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    d = receive(clerk, unit=demo_org[SON_TAY], procedure=Procedure.objects.get(code="1.004873"),
-                applicant=Applicant("Nguyễn Văn An", "042090001234"), received_at=at)
+    d = receive(
+        clerk,
+        unit=demo_org[SON_TAY],
+        procedure=Procedure.objects.get(code="1.004873"),
+        applicant=Applicant("Nguyễn Văn An", "042090001234"),
+        received_at=at,
+    )
     assert selectors.dossier_status(d.code) == selectors.DossierStatus(exists=True, finished=False)
     refused = post(client, submit_url, rating_payload(code=d.code))
     assert refused.status_code == 400 and "chưa giải quyết xong" in refused.json()["message"]

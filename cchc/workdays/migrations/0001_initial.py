@@ -6,79 +6,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarVersion',
+            name="CalendarVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=0)),
-                ('token', models.CharField(blank=True, default='', max_length=32)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveBigIntegerField(default=0)),
+                ("token", models.CharField(blank=True, default="", max_length=32)),
             ],
             options={
-                'verbose_name': 'phiên bản lịch',
-                'verbose_name_plural': 'phiên bản lịch',
+                "verbose_name": "phiên bản lịch",
+                "verbose_name_plural": "phiên bản lịch",
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='năm')),
-                ('basis', models.TextField(blank=True, verbose_name='căn cứ')),
-                ('source', models.CharField(help_text='“shipped” = tệp có sẵn cchc/data/workdays/notices.yaml; còn lại: tên tệp quản trị nạp', max_length=255, verbose_name='nguồn nạp')),
-                ('loaded_at', models.DateTimeField(auto_now=True, verbose_name='nạp lúc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="năm")),
+                ("basis", models.TextField(blank=True, verbose_name="căn cứ")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="“shipped” = tệp có sẵn cchc/data/workdays/notices.yaml; còn lại: tên tệp quản trị nạp",
+                        max_length=255,
+                        verbose_name="nguồn nạp",
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now=True, verbose_name="nạp lúc")),
             ],
             options={
-                'verbose_name': 'thông báo nghỉ lễ',
-                'verbose_name_plural': 'thông báo nghỉ lễ',
-                'ordering': ['year'],
+                "verbose_name": "thông báo nghỉ lễ",
+                "verbose_name_plural": "thông báo nghỉ lễ",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeDay',
+            name="NoticeDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='ngày')),
-                ('kind', models.CharField(choices=[('off', 'Ngày nghỉ'), ('work', 'Ngày làm việc')], max_length=4, verbose_name='loại')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('basis', models.CharField(blank=True, max_length=500, verbose_name='căn cứ pháp lý')),
-                ('source_note', models.CharField(blank=True, max_length=500, verbose_name='nguồn đối chiếu')),
-                ('exchange_for', models.DateField(blank=True, null=True, verbose_name='đổi cho ngày')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='workdays.notice')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="ngày")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("off", "Ngày nghỉ"), ("work", "Ngày làm việc")], max_length=4, verbose_name="loại"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("basis", models.CharField(blank=True, max_length=500, verbose_name="căn cứ pháp lý")),
+                ("source_note", models.CharField(blank=True, max_length=500, verbose_name="nguồn đối chiếu")),
+                ("exchange_for", models.DateField(blank=True, null=True, verbose_name="đổi cho ngày")),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="days", to="workdays.notice"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ngày trong thông báo',
-                'verbose_name_plural': 'ngày trong thông báo',
-                'ordering': ['day'],
-                'constraints': [models.UniqueConstraint(fields=('notice', 'day'), name='workdays_noticeday_unique_day')],
+                "verbose_name": "ngày trong thông báo",
+                "verbose_name_plural": "ngày trong thông báo",
+                "ordering": ["day"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("notice", "day"), name="workdays_noticeday_unique_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Override',
+            name="Override",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='ngày')),
-                ('kind', models.CharField(choices=[('off', 'Ngày nghỉ'), ('work', 'Ngày làm việc')], max_length=4, verbose_name='loại')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú, căn cứ')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='sửa lúc')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('province', models.ForeignKey(blank=True, help_text='Để trống: áp dụng toàn quốc', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.orgunit', verbose_name='tỉnh áp dụng')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="ngày")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("off", "Ngày nghỉ"), ("work", "Ngày làm việc")], max_length=4, verbose_name="loại"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú, căn cứ")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="sửa lúc")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Để trống: áp dụng toàn quốc",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.orgunit",
+                        verbose_name="tỉnh áp dụng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điều chỉnh lịch làm việc',
-                'verbose_name_plural': 'điều chỉnh lịch làm việc',
-                'ordering': ['day', 'province_id'],
-                'constraints': [models.UniqueConstraint(fields=('province', 'day'), name='workdays_override_unique_province_day'), models.UniqueConstraint(condition=models.Q(('province__isnull', True)), fields=('day',), name='workdays_override_unique_national_day')],
+                "verbose_name": "điều chỉnh lịch làm việc",
+                "verbose_name_plural": "điều chỉnh lịch làm việc",
+                "ordering": ["day", "province_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("province", "day"), name="workdays_override_unique_province_day"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("province__isnull", True)),
+                        fields=("day",),
+                        name="workdays_override_unique_national_day",
+                    ),
+                ],
             },
         ),
     ]

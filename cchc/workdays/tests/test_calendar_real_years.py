@@ -45,8 +45,9 @@ def test_2025_saturday_26_4_worked_for_friday_2_5():
     cal = get_calendar()
     assert cal.is_working_day(d("26/04/2025"))
     assert not cal.is_working_day(d("02/05/2025"))
-    assert off_weekdays(cal, "26/04/2025", "04/05/2025") == [d(x) for x in (
-        "27/04/2025", "30/04/2025", "01/05/2025", "02/05/2025", "03/05/2025", "04/05/2025")]
+    assert off_weekdays(cal, "26/04/2025", "04/05/2025") == [
+        d(x) for x in ("27/04/2025", "30/04/2025", "01/05/2025", "02/05/2025", "03/05/2025", "04/05/2025")
+    ]
     info = cal.explain(d("26/04/2025"))
     assert info.working and info.source == "notice" and "02/05/2025" in info.reason
     # The worked Saturday counts: 3 working days after Friday 25/04/2025 are 26/04, 28/04, 29/04.
@@ -57,8 +58,9 @@ def test_2024_saturday_4_5_worked_for_monday_29_4():
     cal = get_calendar()
     assert cal.is_working_day(d("04/05/2024"))
     assert [e.day for e in cal.working_weekend_days(2024)] == [d("04/05/2024")]
-    assert off_weekdays(cal, "27/04/2024", "01/05/2024") == [d(x) for x in (
-        "27/04/2024", "28/04/2024", "29/04/2024", "30/04/2024", "01/05/2024")]
+    assert off_weekdays(cal, "27/04/2024", "01/05/2024") == [
+        d(x) for x in ("27/04/2024", "28/04/2024", "29/04/2024", "30/04/2024", "01/05/2024")
+    ]
     assert cal.is_working_day(d("02/05/2024"))
 
 
@@ -70,7 +72,8 @@ def test_national_day_with_its_adjacent_day(holiday, adjacent):
     assert names[d(adjacent)] == "Quốc khánh (ngày liền kề)"
     around = [d(holiday) + timedelta(n) for n in (-4, -3, -2, 2, 3, 4)]
     assert [cal.is_working_day(x) for x in around if x.weekday() < 5 and x != d(adjacent)] == [
-        True for x in around if x.weekday() < 5 and x != d(adjacent)]
+        True for x in around if x.weekday() < 5 and x != d(adjacent)
+    ]
 
 
 def test_2_9_2020_was_one_day_only():
@@ -84,8 +87,9 @@ def test_hung_kings_on_a_weekend_is_compensated():
     # 10/3 âm lịch 2022 = Sunday 10/04/2022 → Monday 11/04 off.
     assert not cal.is_working_day(d("11/04/2022")) and cal.is_working_day(d("12/04/2022"))
     # 2023: Saturday 29/04 (Giỗ Tổ), Sunday 30/04 → Tuesday 2/5 and Wednesday 3/5 off (Monday 1/5 is 1/5).
-    assert off_weekdays(cal, "28/04/2023", "04/05/2023") == [d(x) for x in (
-        "29/04/2023", "30/04/2023", "01/05/2023", "02/05/2023", "03/05/2023")]
+    assert off_weekdays(cal, "28/04/2023", "04/05/2023") == [
+        d(x) for x in ("29/04/2023", "30/04/2023", "01/05/2023", "02/05/2023", "03/05/2023")
+    ]
     # 2026: Sunday 26/04 → Monday 27/04.
     assert not cal.is_working_day(d("27/04/2026")) and cal.is_working_day(d("28/04/2026"))
 

@@ -21,8 +21,12 @@ def test_is_working_day_says_why(capsys):
     out = run(capsys, "is-working-day", "2025-04-26")
     assert out.startswith("26/04/2025 (thứ Bảy) là ngày làm việc: làm việc bù cho thứ Sáu 02/05/2025")
     assert run(capsys, "is-working-day", "02/05/2025").startswith(
-        "02/05/2025 (thứ Sáu) là ngày nghỉ: Nghỉ hoán đổi (làm bù thứ Bảy 26/04/2025)")
-    assert run(capsys, "is-working-day", "2025-04-27") == "27/04/2025 (Chủ nhật) là ngày nghỉ: ngày nghỉ hằng tuần (Chủ nhật).\n"
+        "02/05/2025 (thứ Sáu) là ngày nghỉ: Nghỉ hoán đổi (làm bù thứ Bảy 26/04/2025)"
+    )
+    assert (
+        run(capsys, "is-working-day", "2025-04-27")
+        == "27/04/2025 (Chủ nhật) là ngày nghỉ: ngày nghỉ hằng tuần (Chủ nhật).\n"
+    )
 
 
 def test_holidays_lists_the_days_off_with_their_names(capsys):
@@ -33,8 +37,11 @@ def test_holidays_lists_the_days_off_with_their_names(capsys):
     assert "01/09/2025  thứ Hai   Quốc khánh (ngày liền kề)" in lines
     assert "02/05/2025  thứ Sáu   Nghỉ hoán đổi (làm bù thứ Bảy 26/04/2025)" in lines
     assert sum("Nghỉ Tết Nguyên đán Ất Tỵ" in line for line in lines) == 9
-    assert lines[-3:] == ["Ngày làm việc bù năm 2025:", "26/04/2025  thứ Bảy   Làm việc bù cho thứ Sáu 02/05/2025",
-                          "Tổng số ngày làm việc trong năm: 250."]
+    assert lines[-3:] == [
+        "Ngày làm việc bù năm 2025:",
+        "26/04/2025  thứ Bảy   Làm việc bù cho thứ Sáu 02/05/2025",
+        "Tổng số ngày làm việc trong năm: 250.",
+    ]
 
 
 def test_bad_input_is_a_vietnamese_error():

@@ -63,28 +63,42 @@ def test_an_admin_adds_2027_and_it_stops_being_estimated(tmp_path):
     assert cal.last_year == 2028  # the range grows with the notices
     again = load_notices_file(path, actor="test")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
-    assert AuditEvent.objects.filter(verb="workdays.notice.create", object_id=str(Notice.objects.get(year=2027).pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            verb="workdays.notice.create", object_id=str(Notice.objects.get(year=2027).pk)
+        ).count()
+        == 1
+    )
     # After the next migrate the admin's 2027 is kept, the shipped years stay as they are.
     assert load_shipped_notices().unchanged == 7
     assert Notice.objects.get(year=2027).source == "notices-2027.yaml"
 
 
 def test_a_bad_file_is_rejected_with_line_and_field_and_nothing_saved(tmp_path):
-    bad = (GOOD_2027
-           .replace("{date: 16/04/2027, name: Giỗ Tổ Hùng Vương, basis: BLLĐ 2019 Điều 112}",
-                    "{date: 31/02/2027, name: Giỗ Tổ Hùng Vương, basis: BLLĐ 2019 Điều 112}")
-           .replace("{date: 30/04/2027, name: Ngày Chiến thắng, basis: BLLĐ 2019 Điều 112}",
-                    "{date: 30/04/2027, name: Ngày Chiến thắng}")
-           .replace("{date: 11/12/2027, name: Làm", "{date: 10/12/2027, name: Làm"))
+    bad = (
+        GOOD_2027.replace(
+            "{date: 16/04/2027, name: Giỗ Tổ Hùng Vương, basis: BLLĐ 2019 Điều 112}",
+            "{date: 31/02/2027, name: Giỗ Tổ Hùng Vương, basis: BLLĐ 2019 Điều 112}",
+        )
+        .replace(
+            "{date: 30/04/2027, name: Ngày Chiến thắng, basis: BLLĐ 2019 Điều 112}",
+            "{date: 30/04/2027, name: Ngày Chiến thắng}",
+        )
+        .replace("{date: 11/12/2027, name: Làm", "{date: 10/12/2027, name: Làm")
+    )
     path = write(tmp_path, bad)
     before = (Notice.objects.count(), NoticeDay.objects.count(), CalendarVersion.objects.get(pk=1).token)
     with pytest.raises(ImportRejected) as caught:
         load_notices_file(path)
     messages = [str(e) for e in caught.value.errors]
-    assert "Dòng 7, cột “năm 2027.days_off[3].date” (giá trị “31/02/2027”): Ngày “31/02/2027” không tồn tại." in messages
+    assert (
+        "Dòng 7, cột “năm 2027.days_off[3].date” (giá trị “31/02/2027”): Ngày “31/02/2027” không tồn tại." in messages
+    )
     assert "Dòng 8, cột “năm 2027.days_off[4].basis”: Thiếu căn cứ pháp lý (basis)." in messages
-    assert any(m.startswith("Dòng 16, cột “năm 2027.working_days[1].date” (giá trị “10/12/2027”): Ngày làm việc bù phải là")
-               for m in messages)
+    assert any(
+        m.startswith("Dòng 16, cột “năm 2027.working_days[1].date” (giá trị “10/12/2027”): Ngày làm việc bù phải là")
+        for m in messages
+    )
     assert any("Thiếu ngày lễ luật định: Giỗ Tổ Hùng Vương 16/04/2027" in m for m in messages)
     assert caught.value.total == 4
     assert (Notice.objects.count(), NoticeDay.objects.count(), CalendarVersion.objects.get(pk=1).token) == before
@@ -92,9 +106,12 @@ def test_a_bad_file_is_rejected_with_line_and_field_and_nothing_saved(tmp_path):
 
 def test_a_changed_year_replaces_that_year_only(tmp_path):
     load_notices_file(write(tmp_path, GOOD_2027))
-    changed = GOOD_2027.replace("      - {date: 31/12/2027, name: Nghỉ hoán đổi, basis: Thông báo thử nghiệm}\n", "").replace(
+    changed = GOOD_2027.replace(
+        "      - {date: 31/12/2027, name: Nghỉ hoán đổi, basis: Thông báo thử nghiệm}\n", ""
+    ).replace(
         "    working_days:\n      - {date: 11/12/2027, name: Làm việc bù cho thứ Sáu 31/12/2027, in_exchange_for: 31/12/2027, basis: Thông báo thử nghiệm}\n",
-        "    working_days: []\n")
+        "    working_days: []\n",
+    )
     result = load_notices_file(write(tmp_path, changed, "v2.yaml"))
     assert (result.created, result.updated) == (0, 1)
     cal = get_calendar()

@@ -82,12 +82,15 @@ def test_pages(client, make_user, admin, demo_org):
     due = client.get(reverse("workdays:due_date"), {"ngay": "24/01/2025", "so_ngay": "3"}, HTTP_HX_REQUEST="true")
     assert "Ngày hẹn trả: 05/02/2025" in due.content.decode()
     assert client.get(reverse("workdays:overrides")).status_code == 403
-    assert client.post(reverse("workdays:overrides"), {"day": "07/03/2025", "kind": "off", "name": "x"}).status_code == 403
+    assert (
+        client.post(reverse("workdays:overrides"), {"day": "07/03/2025", "kind": "off", "name": "x"}).status_code == 403
+    )
     assert not Override.objects.exists()
 
     client.force_login(admin)
-    response = client.post(reverse("workdays:overrides"),
-                           {"day": "07/03/2025", "kind": "off", "name": "Nghỉ do bão", "note": "Công điện"})
+    response = client.post(
+        reverse("workdays:overrides"), {"day": "07/03/2025", "kind": "off", "name": "Nghỉ do bão", "note": "Công điện"}
+    )
     assert response.status_code == 302
     o = Override.objects.get()
     assert o.created_by == admin and o.province is None
@@ -95,7 +98,10 @@ def test_pages(client, make_user, admin, demo_org):
     assert "Ngày “31/02/2025” không tồn tại." in bad.content.decode()
     edit = reverse("workdays:override_edit", args=[o.pk])
     assert "07/03/2025" in client.get(edit).content.decode()
-    assert client.post(edit, {"day": "07/03/2025", "kind": "off", "name": "Nghỉ do bão số 3", "note": ""}).status_code == 302
+    assert (
+        client.post(edit, {"day": "07/03/2025", "kind": "off", "name": "Nghỉ do bão số 3", "note": ""}).status_code
+        == 302
+    )
     assert Override.objects.get().name == "Nghỉ do bão số 3"
     assert "Điều chỉnh lịch làm việc của địa phương" in client.get(reverse("workdays:overrides")).content.decode()
     dup = client.post(reverse("workdays:overrides"), {"day": "07/03/2025", "kind": "work", "name": "y"})

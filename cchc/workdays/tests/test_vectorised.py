@@ -41,8 +41,11 @@ def test_agrees_with_numpy_busday_offset():
     # the day itself when it is a business day, n-1 from the next one otherwise. It knows no worked Saturday,
     # so compare where none lies in between.
     reference = np.busday_offset(start, n, roll="forward", busdaycal=busdays)
-    reference = np.where(np.is_busday(start, busdaycal=busdays), reference,
-                         np.busday_offset(start, n - 1, roll="forward", busdaycal=busdays))
+    reference = np.where(
+        np.is_busday(start, busdaycal=busdays),
+        reference,
+        np.busday_offset(start, n - 1, roll="forward", busdaycal=busdays),
+    )
     clean = ~np.any((extra[None, :] >= start[:, None]) & (extra[None, :] <= mine[:, None]), axis=1)
     assert clean.sum() > 3000
     assert np.array_equal(mine[clean], reference[clean])

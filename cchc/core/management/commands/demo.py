@@ -13,11 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="Chạy cả khi CCHC_DEMO chưa bật (tạo tài khoản với mật khẩu minh họa!) / run outside demo mode",
         )
         parser.add_argument(
-            "--background", action="store_true",
+            "--background",
+            action="store_true",
             help="Giao cho tiến trình xử lý nền (cchc worker), theo dõi tại /cong-viec/<số>/ / queue it as a job",
         )
 

@@ -44,8 +44,9 @@ class Command(GroupCommand):
     def args_build(self, parser) -> None:
         _unit_period_args(parser)
         parser.add_argument("--out", required=True, help="Tệp ra (.docx, .xlsx, .pdf) / output file")
-        parser.add_argument("--create", action="store_true",
-                            help="Tạo dự thảo nếu chưa có / create the draft if the unit has none")
+        parser.add_argument(
+            "--create", action="store_true", help="Tạo dự thảo nếu chưa có / create the draft if the unit has none"
+        )
 
     def do_build(self, *, unit: str, period: str, out: str, create: bool = False, **_) -> None:
         u, p = _unit(unit), _period(period)
@@ -90,13 +91,15 @@ class Command(GroupCommand):
         self.stdout.write(
             f"Đã gửi {table.submitted}/{table.expected} ({format_percent(table.submitted_rate)}); "
             f"đúng hạn {table.count('on_time')}/{table.expected} ({format_percent(table.on_time_rate)}); "
-            f"muộn {table.count('late')}; chưa gửi {table.count('missing')}.")
+            f"muộn {table.count('late')}; chưa gửi {table.count('missing')}."
+        )
 
     def args_rollup(self, parser) -> None:
         _unit_period_args(parser)
         parser.add_argument("--json", action="store_true")
-        parser.add_argument("--create", action="store_true",
-                            help="Tạo báo cáo tổng hợp (dự thảo) / create the rolled-up draft report")
+        parser.add_argument(
+            "--create", action="store_true", help="Tạo báo cáo tổng hợp (dự thảo) / create the rolled-up draft report"
+        )
 
     def do_rollup(self, *, unit: str, period: str, json: bool = False, create: bool = False, **_) -> None:
         u, p = _unit(unit), _period(period)
@@ -104,19 +107,38 @@ class Command(GroupCommand):
         if create and not Report.objects.filter(unit=u, period=p).exists():
             services.create_report("cchc report rollup", u, p)
         if json:
-            self.write_json({
-                "unit": u.code, "period": p.code,
-                "units": [{"code": f.unit.code, "name": f.unit.name, "state": f.state,
-                           "version": f.version.number if f.version else None} for f in by_unit],
-                "values": {c: {"value": None if r.value is None else str(r.value), "display": r.display,
-                               "source": r.source} for c, r in rows.items() if not r.is_heading},
-            })
+            self.write_json(
+                {
+                    "unit": u.code,
+                    "period": p.code,
+                    "units": [
+                        {
+                            "code": f.unit.code,
+                            "name": f.unit.name,
+                            "state": f.state,
+                            "version": f.version.number if f.version else None,
+                        }
+                        for f in by_unit
+                    ],
+                    "values": {
+                        c: {
+                            "value": None if r.value is None else str(r.value),
+                            "display": r.display,
+                            "source": r.source,
+                        }
+                        for c, r in rows.items()
+                        if not r.is_heading
+                    },
+                }
+            )
             return
         sent = [f for f in by_unit if f.version]
         self.stdout.write(f"{u.name} — {p.name}: tổng hợp từ {len(sent)}/{len(by_unit)} báo cáo đã gửi.")
         for f in by_unit:
-            self.stdout.write(f"  {f.unit.code}  {f.unit.name:<30} "
-                              + (f"phiên bản {f.version.number}" if f.version else "chưa có số liệu đã gửi"))
+            self.stdout.write(
+                f"  {f.unit.code}  {f.unit.name:<30} "
+                + (f"phiên bản {f.version.number}" if f.version else "chưa có số liệu đã gửi")
+            )
         for row in rows.values():
             if row.in_appendix and not row.is_heading and row.value is not None:
                 self.stdout.write(f"  {row.code:<45} {row.display:>14}   {row.source[:90]}")

@@ -83,12 +83,26 @@ class Command(GroupCommand):
             raise CommandError(str(exc)) from exc
         estimated = year in cal.estimated_years
         if json:
-            self.write_json({
-                "year": year, "estimated": estimated, "working_days": cal.working_day_count(year),
-                "days_off": [{"date": e.day.isoformat(), "name": e.name, "basis": e.basis, "source": e.source,
-                              "weekly_rest": e.day.weekday() in cal.weekly_rest} for e in off],
-                "working_weekend_days": [{"date": e.day.isoformat(), "name": e.name, "basis": e.basis} for e in worked],
-            })
+            self.write_json(
+                {
+                    "year": year,
+                    "estimated": estimated,
+                    "working_days": cal.working_day_count(year),
+                    "days_off": [
+                        {
+                            "date": e.day.isoformat(),
+                            "name": e.name,
+                            "basis": e.basis,
+                            "source": e.source,
+                            "weekly_rest": e.day.weekday() in cal.weekly_rest,
+                        }
+                        for e in off
+                    ],
+                    "working_weekend_days": [
+                        {"date": e.day.isoformat(), "name": e.name, "basis": e.basis} for e in worked
+                    ],
+                }
+            )
             return
         head = f"Ngày nghỉ lễ, Tết năm {year} ({cal.label})"
         if estimated:
@@ -108,5 +122,9 @@ class Command(GroupCommand):
 
     def do_load_notices(self, *, file, dry_run=False, **_):
         result = services.load_notices_file(file, dry_run=dry_run)
-        self.stdout.write(result.summary().replace("thêm mới", "năm mới").replace(
-            "cập nhật", "năm cập nhật").replace("không đổi", "năm không đổi"))
+        self.stdout.write(
+            result.summary()
+            .replace("thêm mới", "năm mới")
+            .replace("cập nhật", "năm cập nhật")
+            .replace("không đổi", "năm không đổi")
+        )
