@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (expected Vietnamese messages are kept whole, to be compared exactly)
+
 """`cchc calendar …` prints exactly what the issue asks for."""
 
 import pytest

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (expected Vietnamese messages are kept whole, to be compared exactly)
+
 """Local overrides: they change results at once, in every process, and only an administrator edits them."""
 
 from datetime import date
