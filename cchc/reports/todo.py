@@ -65,8 +65,7 @@ def report_items(user, unit) -> list[TodoItem]:
                 TodoItem(
                     title=f"Báo cáo CCHC {name} {'đã quá hạn gửi' if late else 'sắp đến hạn gửi'}",
                     detail=(
-                        f"Hạn gửi {format_date(period.due_date)}. "
-                        "Báo cáo gửi muộn hoặc thiếu bị trừ điểm Chỉ số CCHC."
+                        f"Hạn gửi {format_date(period.due_date)}. Báo cáo gửi muộn hoặc thiếu bị trừ điểm Chỉ số CCHC."
                     ),
                     url=reverse("reports:index") + f"?ky={period.code}",
                     severity="danger" if late else "warning",

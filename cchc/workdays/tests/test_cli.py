@@ -1,4 +1,3 @@
-
 """`cchc calendar …` prints exactly what the issue asks for."""
 
 import pytest

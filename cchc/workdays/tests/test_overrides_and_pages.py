@@ -1,4 +1,3 @@
-
 """Local overrides: they change results at once, in every process, and only an administrator edits them."""
 
 from datetime import date
