@@ -50,6 +50,7 @@ run: install assets
 
 test: install-test assets system-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
