@@ -148,7 +148,13 @@ def submitted_version(report: Report | None) -> ReportVersion | None:
 
 
 def version_rows(version: ReportVersion) -> dict[str, FigureRow]:
-    return {code: FigureRow.from_json(data) for code, data in version.values.items()}
+    """The frozen figures in appendix order. PostgreSQL's jsonb does not keep the order of an object's keys,
+    so the order is the catalogue's (codes it no longer has keep their stored order, at the end)."""
+    values = version.values
+    positions = dict(Indicator.objects.filter(code__in=list(values)).values_list("code", "position"))
+    stored = {code: i for i, code in enumerate(values)}
+    ordered = sorted(values, key=lambda c: (c not in positions, positions.get(c, 0), stored[c]))
+    return {code: FigureRow.from_json(values[code]) for code in ordered}
 
 
 def rollup_rows(
