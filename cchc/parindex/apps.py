@@ -15,3 +15,6 @@ class ParindexConfig(AppConfig):
         registry.register_todo(early_warning_items)
         registry.register_todo(remediation_items)
         registry.register_demo(registry.DemoStep("Chỉ số CCHC", demo.run, order=70))
+        from cchc.parindex.services import register_approval_kind
+
+        register_approval_kind()

@@ -759,3 +759,56 @@ def can_review(user: Any, assessment: Assessment) -> bool:
 def ensure_reviewer(user: Any, assessment: Assessment) -> None:
     if not can_review(user, assessment):
         raise PermissionDenied("Bạn không có quyền thẩm định hồ sơ của đơn vị này.")
+
+
+# ---- sign-off of the remediation plan (cchc.documents.approvals) ----------------------------------------
+def request_plan_approval(actor: Any, plan: RemediationPlan, note: str = "") -> Any:
+    """Trình ký: the plan goes to the unit's leader, who approves (and signs) it or returns it."""
+    from cchc.documents import approvals
+
+    a = plan.assessment
+    return approvals.request_approval(
+        actor,
+        plan,
+        unit=a.unit,
+        title=f"Kế hoạch khắc phục Chỉ số CCHC năm {a.framework.year} — {a.unit.name}",
+        note=note,
+    )
+
+
+def _plan_approved(actor: Any, plan: RemediationPlan, approval: Any) -> None:
+    """On approval the plan carries its signer and date (kept if the officer typed them)."""
+    changes = {}
+    if not plan.signer:
+        changes["signer"] = getattr(actor, "display_name", "") or str(actor)
+    if not plan.issued_on:
+        changes["issued_on"] = timezone.localdate()
+    if changes:
+        for k, v in changes.items():
+            setattr(plan, k, v)
+        plan.save(update_fields=list(changes))
+        audit.record(actor, "parindex.plan.approved", plan, unit=plan.assessment.unit, data={"approval": approval.pk})
+
+
+def register_approval_kind() -> None:
+    """The remediation plan is approved and signed like a report (called from AppConfig.ready)."""
+    from django.urls import reverse
+
+    from cchc.documents import approvals
+    from cchc.documents.rendering import docx_to_pdf
+    from cchc.parindex.documents import plan_docx
+
+    approvals.register_kind(
+        approvals.ApprovalKind(
+            object_type=RemediationPlan._meta.label_lower,
+            label="Kế hoạch khắc phục Chỉ số CCHC",
+            load=lambda object_id: RemediationPlan.objects.select_related(
+                "assessment__unit", "assessment__framework"
+            ).get(pk=object_id),
+            url=lambda plan: reverse("parindex:remediation", args=[plan.assessment_id]),
+            on_approved=_plan_approved,
+            on_returned=lambda actor, plan, approval: None,  # the plan stays editable; the comment is shown
+            pdf=lambda plan: docx_to_pdf(plan_docx(plan.assessment)),
+            file_name=lambda plan: f"ke-hoach-khac-phuc-{plan.assessment.unit.code}-da-ky.pdf",
+        )
+    )

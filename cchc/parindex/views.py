@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.accounts import scope
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.params import required_int
+from cchc.documents import approvals
 from cchc.documents.rendering import DocumentError, docx_to_pdf
 from cchc.parindex import documents, selectors, services
 from cchc.parindex.models import Assessment, Evidence, Framework, RemediationPlan, RemediationTask, Score, Status
@@ -377,6 +378,10 @@ def _remediation_post(request, a: Assessment) -> None:
                 raise ValidationError(str(exc)) from exc
         services.update_plan(request.user, plan, **changes)
         messages.success(request, "Đã lưu thông tin kế hoạch, báo cáo.")
+    elif action == "approval":
+        plan = services.ensure_plan(request.user, a)
+        services.request_plan_approval(request.user, plan, request.POST.get("note", ""))
+        messages.success(request, "Đã trình lãnh đạo ký duyệt kế hoạch khắc phục.")
     elif action == "number":
         plan = services.ensure_plan(request.user, a)
         kind = "BC" if request.POST.get("kind") == "BC" else "KH"
@@ -415,6 +420,7 @@ def remediation(request, pk: int):
             "preview": list(facts.rows.values()) if facts and plan is None else [],
             "reminder": selectors.last_reminder(a) if plan is None else None,
             "can_remind": plan is None and services.can_review(request.user, a) and a.status == Status.FINALISED,
+            "approval": approvals.current(plan) if plan else None,
         },
     )
 

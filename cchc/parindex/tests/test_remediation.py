@@ -291,3 +291,39 @@ def test_reviewer_enters_the_announcing_decision_on_the_results_page(demo_set, d
     assert (demo_set.announced_number, demo_set.announced_on) == ("9/QĐ-UBND", date(2024, 3, 1))
     response = client.post(url, {"number": "9/QĐ-UBND", "date": "31/02/2024", "issuer": "X"}, follow=True)
     assert "Ngày ban hành" in response.content.decode()
+
+
+def test_the_plan_goes_to_the_leader_like_a_report(demo_set, demo_org, make_user, client):
+    """Trình ký → the leader's list → returned with a comment → sent again → approved: the plan then carries
+    its signer and date, and its PDF is what the leader signs (cchc.documents.approvals)."""
+    from django.urls import reverse
+
+    from cchc.accounts.models import Role
+    from cchc.documents import approvals
+
+    a = _finalised(demo_set, demo_org[SON_TAY])
+    officer = make_user("canbo.kp", Role.COMMUNE_OFFICER, demo_org[SON_TAY])
+    leader = make_user("lanhdao.kp", Role.LEADER, demo_org[SON_TAY])
+    client.force_login(officer)
+    url = reverse("parindex:remediation", args=[a.pk])
+    assert client.post(url, {"action": "create"}).status_code == 302
+    assert "Kế hoạch chưa trình lãnh đạo ký duyệt" in client.get(url).content.decode()
+    client.post(url, {"action": "approval", "note": "Kính trình"})
+    plan = a.remediation_plan
+    first = approvals.current(plan)
+    assert first.state == "pending" and first.title.startswith("Kế hoạch khắc phục Chỉ số CCHC")
+    assert list(approvals.pending_for(leader)) == [first]
+    with pytest.raises(ValidationError):
+        services.request_plan_approval(officer, plan)  # already waiting
+    approvals.decide(leader, first, "return", "Bổ sung thời hạn mục 3.4.1")
+    assert "Bổ sung thời hạn mục 3.4.1" in client.get(url).content.decode()
+    client.post(url, {"action": "approval"})
+    second = approvals.current(plan)
+    assert second.round == 2
+    approvals.decide(leader, second, "approve")
+    plan.refresh_from_db()
+    assert plan.signer and plan.issued_on is not None
+    assert approvals.kind_of(second).pdf(plan)[:5] == b"%PDF-"
+    reviewer = make_user("tinh.kp", Role.PROVINCE_REVIEWER, demo_org["000.00.00.H42"])
+    with pytest.raises(Exception):  # noqa: B017 — a reviewer above never asks the commune's leader
+        services.request_plan_approval(reviewer, plan)
