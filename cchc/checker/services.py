@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from cchc.checker import checks
 from cchc.checker.checks import SEVERITY_ORDER, Context, Finding, Period
+from cchc.checker.checks.years import header_text
 from cchc.checker.figures import DATE_LONG, Figure, extract
 from cchc.checker.reading import Document, ReadError, read_document
 from cchc.indicators.periods import spec_for
@@ -57,18 +58,8 @@ class CheckResult:
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-def _header_text(doc: Document) -> str:
-    lines = []
-    for u in doc.units[:25]:
-        if u.heading and u.section and u.section[0] in ("I", "1"):
-            break
-        if u.table is None:
-            lines.append(u.text)
-    return "\n".join(lines)
-
-
 def detect_kind(doc: Document) -> str:
-    head = _header_text(doc)
+    head = header_text(doc)
     for word, kind in (("BÁO CÁO", "báo cáo"), ("KẾ HOẠCH", "kế hoạch")):
         if re.search(rf"^\s*{word}\s*$", head, re.MULTILINE):
             return kind
@@ -91,7 +82,7 @@ def detect_date(doc: Document) -> date | None:
 
 def detect_period(doc: Document, doc_date: date | None = None) -> Period | None:
     """Kỳ báo cáo from the title: "quý III năm 2021", "6 tháng đầu năm 2021", "năm 2021"."""
-    head = _header_text(doc)
+    head = header_text(doc)
     if re.search(r"khắc phục", head, re.IGNORECASE):
         # a remediation report names the year of the index it remedies ("Chỉ số CCHC năm 2022"), not a reporting
         # period with cut-off dates: no period, rather than a wrong one
