@@ -155,11 +155,18 @@ def refusal():
     return doc
 
 
+def _letter_to_applicant(subject: str):
+    """A letter of the deciding agency to the applicant (forms 04 and 05): ND 30 header with its subject line,
+    then "Kính gửi" the applicant."""
+    doc = nd30.new_document()
+    nd30.header_block(doc, extra_left=subject)
+    nd30.para(doc, "Kính gửi: {{ dossier.applicant.name }}", align=CENTER, before=12, after=12)
+    return doc
+
+
 def apology():
     """Mẫu 04: Văn bản xin lỗi và hẹn lại ngày trả kết quả."""
-    doc = nd30.new_document()
-    nd30.header_block(doc, extra_left="V/v xin lỗi và hẹn lại ngày trả kết quả giải quyết hồ sơ")
-    nd30.para(doc, "Kính gửi: {{ dossier.applicant.name }}", align=CENTER, before=12, after=12)
+    doc = _letter_to_applicant("V/v xin lỗi và hẹn lại ngày trả kết quả giải quyết hồ sơ")
     _line(
         doc,
         "Ngày {{ dossier.received_date }}, {{ issuer.display }} tiếp nhận giải quyết "
@@ -186,9 +193,7 @@ def apology():
 
 def stop_notice():
     """Mẫu 05: Thông báo dừng giải quyết hồ sơ — from the deciding agency to the applicant, like form 04."""
-    doc = nd30.new_document()
-    nd30.header_block(doc, extra_left="V/v dừng giải quyết hồ sơ")
-    nd30.para(doc, "Kính gửi: {{ dossier.applicant.name }}", align=CENTER, before=12, after=12)
+    doc = _letter_to_applicant("V/v dừng giải quyết hồ sơ")
     _line(
         doc,
         "Ngày {{ dossier.received_date }}, {{ issuer.display }} tiếp nhận hồ sơ của ông/bà về "
