@@ -68,6 +68,27 @@ class Procedure(models.Model):
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
 
+    # What the QĐ 766/QĐ-TTg service-quality index reads of a procedure (cchc.index766). Every one may be
+    # unknown (NULL / empty): a component with nothing known reads "no data", never 0.
+    announced_in = models.CharField("quyết định công bố", max_length=120, blank=True, help_text="Số, ký hiệu")
+    announced_on = models.DateField("ngày quyết định công bố", null=True, blank=True)
+    basis_effective_on = models.DateField(
+        "ngày văn bản quy định có hiệu lực",
+        null=True,
+        blank=True,
+        help_text="Ngày có hiệu lực của văn bản quy phạm pháp luật quy định thủ tục",
+    )
+    published_on = models.DateField("ngày công khai", null=True, blank=True, help_text="Trên Cổng DVC, tại Một cửa")
+    published_complete = models.BooleanField("công khai đủ nội dung", null=True, blank=True)
+    has_fee = models.BooleanField("có phí, lệ phí", null=True, blank=True)
+    online_payment = models.BooleanField("có thanh toán trực tuyến", null=True, blank=True)
+    population_data_linked = models.BooleanField(
+        "khai thác CSDL quốc gia về dân cư",
+        null=True,
+        blank=True,
+        help_text="Thủ tục đã kết nối, khai thác dữ liệu dân cư",
+    )
+
     class Meta:
         ordering = ["field__name", "name"]
         verbose_name = "thủ tục hành chính"
@@ -215,6 +236,27 @@ class Dossier(models.Model):
     # type: "nguyen van thu" finds "Nguyễn Văn Thu". Written by the services with the name.
     applicant_folded = models.CharField("tên người nộp (không dấu)", max_length=200, blank=True, default="")
     note = models.TextField("ghi chú", blank=True)
+
+    # What the QĐ 766/QĐ-TTg service-quality index reads of a dossier (cchc.index766). NULL is "not known"
+    # (an import without the column): components over unknown dossiers read "no data", never 0.
+    supplement_requests = models.PositiveSmallIntegerField(
+        "số lần yêu cầu bổ sung", null=True, blank=True, help_text="Hơn một lần thì hồ sơ tính là trễ hạn"
+    )
+    fee_due = models.PositiveBigIntegerField("phí, lệ phí phải nộp (đồng)", null=True, blank=True)
+    paid_online = models.BooleanField("đã thanh toán trực tuyến", null=True, blank=True)
+    e_result = models.BooleanField("có kết quả điện tử", null=True, blank=True)
+    digitised = models.BooleanField("thành phần hồ sơ đã số hóa", null=True, blank=True)
+    reused_data = models.BooleanField("tái sử dụng dữ liệu đã số hóa", null=True, blank=True)
+    e_certified_copy = models.BooleanField("chứng thực bản sao điện tử", null=True, blank=True)
+    stored_in_repository = models.BooleanField(
+        "kết quả lưu vào Kho dữ liệu",
+        null=True,
+        blank=True,
+        help_text="Kho quản lý dữ liệu điện tử của tổ chức, cá nhân",
+    )
+    vneid_authenticated = models.BooleanField("tài khoản định danh VNeID", null=True, blank=True)
+    synced_to_portal = models.BooleanField("đã đồng bộ lên Cổng DVC quốc gia", null=True, blank=True)
+
     row_hash = models.CharField(max_length=32, blank=True, help_text="Dấu vân tay dòng nhập, để nạp lại không đổi gì")
     import_job = models.ForeignKey(
         "ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False

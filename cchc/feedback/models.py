@@ -7,6 +7,14 @@ from django.db import models
 from cchc.feedback.rules import channel_name
 
 
+class Handling(models.TextChoices):
+    """Cách xử lý phản ánh, kiến nghị: each has its own deadline in working days (cchc/data/feedback/rules.yaml)."""
+
+    HANDLE = "xu_ly", "Xem xét, xử lý"
+    REFUSE = "tu_choi", "Từ chối tiếp nhận"
+    ASK_MORE = "bo_sung", "Đề nghị bổ sung thông tin"
+
+
 class FeedbackItem(models.Model):
     """Phản ánh, kiến nghị của cá nhân, tổ chức: received, handled by a unit, forwarded or answered."""
 
@@ -25,6 +33,10 @@ class FeedbackItem(models.Model):
     forwarded_on = models.DateField("ngày chuyển", null=True, blank=True)
     answer = models.TextField("kết quả xử lý, trả lời", blank=True)
     answered_on = models.DateField("ngày trả lời", null=True, blank=True)
+    handling = models.CharField("cách xử lý", max_length=8, choices=Handling.choices, default=Handling.HANDLE)
+    # The answer's rating by the person who sent it (QĐ 766: hài lòng với việc xử lý phản ánh); NULL: not rated.
+    satisfied = models.BooleanField("hài lòng với kết quả xử lý", null=True, blank=True)
+    dossier_code = models.CharField("mã hồ sơ liên quan", max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
