@@ -5,9 +5,11 @@ A tokenizer and a recursive-descent parser; nothing is ever handed to ``eval``. 
     expr    := term (("+" | "-") term)*
     term    := unary (("*" | "/") unary)*
     unary   := "-" unary | primary
-    primary := NUMBER | CODE | "(" expr ")"
+    primary := NUMBER | FUNC "(" expr ("," expr)* ")" | CODE | "(" expr ")"
 
-A CODE is an indicator code (``dossiers.commune.received``): letters, digits, ``_`` and ``.``,
+FUNC is ``min`` or ``max`` (added for the QĐ 766 index formulas, cchc.index766:
+``min(max, max * ratio / 0.8)``); a name is a function only when "(" follows it, so ``max`` alone is still
+a code. A CODE is an indicator code (``dossiers.commune.received``): letters, digits, ``_`` and ``.``,
 starting with a letter. Numbers use a dot for decimals (``0.5``), as in every data file.
 """
 
@@ -28,7 +30,7 @@ class EvaluationError(ArithmeticError):
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # NUMBER | CODE | OP | LPAREN | RPAREN | END
+    kind: str  # NUMBER | CODE | OP | LPAREN | RPAREN | COMMA | END
     text: str
     pos: int
 
@@ -67,6 +69,9 @@ def tokenize(text: str) -> list[Token]:
         elif ch == ")":
             tokens.append(Token("RPAREN", ch, i))
             i += 1
+        elif ch == ",":
+            tokens.append(Token("COMMA", ch, i))
+            i += 1
         else:
             raise ExpressionError(f"Ký tự không hợp lệ “{ch}” ở vị trí {i + 1}.")
     tokens.append(Token("END", "", n))
@@ -96,7 +101,17 @@ class BinOp:
     right: Node
 
 
-Node = Num | Ref | Neg | BinOp
+@dataclass(frozen=True)
+class Call:
+    """min(a, b, …) or max(a, b, …)."""
+
+    name: str
+    args: tuple[Node, ...]
+
+
+Node = Num | Ref | Neg | BinOp | Call
+
+FUNCTIONS = {"min": min, "max": max}
 
 
 class _Parser:
@@ -149,6 +164,8 @@ class _Parser:
             return Num(Decimal(token.text))
         if token.kind == "CODE":
             self.advance()
+            if self.current.kind == "LPAREN" and token.text in FUNCTIONS:
+                return self.call(token.text)
             return Ref(token.text)
         if token.kind == "LPAREN":
             self.advance()
@@ -160,6 +177,17 @@ class _Parser:
         if token.kind == "END":
             raise ExpressionError("Biểu thức kết thúc giữa chừng (thiếu số hoặc mã chỉ tiêu ở cuối).")
         raise ExpressionError(f"Không mong đợi “{token.text}” ở vị trí {token.pos + 1}.")
+
+    def call(self, name: str) -> Node:
+        self.advance()  # "("
+        args = [self.expr()]
+        while self.current.kind == "COMMA":
+            self.advance()
+            args.append(self.expr())
+        if self.current.kind != "RPAREN":
+            raise ExpressionError(f"Thiếu dấu “)” của hàm {name} ở vị trí {self.current.pos + 1}.")
+        self.advance()
+        return Call(name, tuple(args))
 
 
 @dataclass(frozen=True)
@@ -194,6 +222,9 @@ def _codes(node: Node) -> Iterable[str]:
     elif isinstance(node, BinOp):
         yield from _codes(node.left)
         yield from _codes(node.right)
+    elif isinstance(node, Call):
+        for arg in node.args:
+            yield from _codes(arg)
 
 
 def evaluate(node: Node, values: Mapping[str, Decimal | None], missing_as_zero: bool = True) -> Decimal | None:
@@ -208,6 +239,9 @@ def evaluate(node: Node, values: Mapping[str, Decimal | None], missing_as_zero: 
     if isinstance(node, Neg):
         inner = evaluate(node.operand, values, missing_as_zero)
         return None if inner is None else -inner
+    if isinstance(node, Call):
+        args = [evaluate(arg, values, missing_as_zero) for arg in node.args]
+        return None if any(a is None for a in args) else FUNCTIONS[node.name](args)
     left = evaluate(node.left, values, missing_as_zero)
     right = evaluate(node.right, values, missing_as_zero)
     if left is None or right is None:

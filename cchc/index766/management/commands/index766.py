@@ -1,0 +1,180 @@
+"""cchc index766: the QĐ 766 service-quality index of a unit — the bare form prints it
+(``cchc index766 --unit U --period P [--json]``); subcommands load a formula version, store the results of a
+closed period, list the points still at stake."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import CommandError
+
+from cchc.accounts.actors import SystemActor
+from cchc.core.importing import ImportRejected
+from cchc.core.management.base import GroupCommand
+from cchc.core.vnformat import format_number
+from cchc.index766 import selectors
+from cchc.indicators.periods import PeriodCodeError
+from cchc.org.models import OrgUnit
+
+
+def _unit(code: str) -> OrgUnit:
+    unit = OrgUnit.objects.filter(code=(code or "").strip()).first()
+    if unit is None:
+        raise CommandError(f"Không có đơn vị mã {code}.")
+    return unit
+
+
+def _range(period: str | None, start: str | None, end: str | None) -> tuple[date, date]:
+    try:
+        return selectors.resolve_range(
+            period, date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None
+        )
+    except (ValueError, PeriodCodeError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _actor(username: str | None, name: str):
+    if not username:
+        return SystemActor(name)
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"Không có người dùng “{username}” (đang hoạt động).")
+    return user
+
+
+def _points(value) -> str:
+    return "không có dữ liệu" if value is None else format_number(value)
+
+
+def _add_range(parser, required: bool = False) -> None:
+    parser.add_argument("--unit", required=required, help="Mã đơn vị / unit code")
+    parser.add_argument("--period", help="Mã kỳ: 2026-T11, 2026-QUY4, 2026-6T, 2026-NAM / period code")
+    parser.add_argument("--from", dest="start", help="Từ ngày YYYY-MM-DD / first day")
+    parser.add_argument("--to", dest="end", help="Đến ngày YYYY-MM-DD / last day")
+    parser.add_argument("--user", help="Với tư cách người dùng này (phạm vi của họ) / act as this user")
+
+
+class Command(GroupCommand):
+    help = (
+        "Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg): cchc index766 --unit U --period P [--json]. "
+        "/ The QĐ 766 service-quality index."
+    )
+    subcommands = {
+        "load-formulas": "Nạp một phiên bản công thức từ tệp YAML. / Load a formula version.",
+        "snapshot": "Chốt, lưu kết quả của kỳ đã kết thúc. / Store a closed period's results.",
+        "stake": "Hồ sơ, thủ tục, phản ánh còn có thể mất điểm trong kỳ. / Points still at stake.",
+    }
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser._subparsers._group_actions[0].required = False  # the bare form prints the index
+        _add_range(parser)
+        parser.add_argument("--json", action="store_true", help="Xuất JSON / JSON output")
+        parser.add_argument("--live", action="store_true", help="Tính lại, không đọc kết quả đã chốt / recompute")
+
+    def handle(self, *args, subcommand: str | None = None, **options) -> None:
+        if subcommand:
+            return super().handle(*args, subcommand=subcommand, **options)
+        if not options.get("unit"):
+            raise CommandError("Cần --unit và --period (hoặc --from, --to), hoặc một lệnh con.")
+        self.show(**options)
+
+    def show(self, *, unit, period=None, start=None, end=None, user=None, json=False, live=False, **_) -> None:
+        first, last = _range(period, start, end)
+        try:
+            result = selectors.index_for(_unit(unit), first, last, actor=_actor(user, "cchc index766"), live=live)
+        except selectors.NoFormula as exc:
+            raise CommandError(str(exc)) from exc
+        if json:
+            self.write_json(result.as_dict())
+            return
+        out = self.stdout
+        out.write(f"Bộ chỉ số QĐ 766 — {result.unit.name} ({result.unit.code})")
+        out.write(f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}; công thức phiên bản {result.version}")
+        if result.stored_at:
+            out.write(f"Kết quả đã chốt lúc {result.stored_at:%H:%M %d/%m/%Y}")
+        out.write(f"{'Thành phần':<62} {'Tử số':>9} {'Mẫu số':>9} {'Tỷ lệ':>8} {'Điểm':>7} {'Tối đa':>7}")
+        for group in result.groups:
+            blank = f"{'':>9} {'':>9} {'':>8}"
+            out.write(
+                f"{group.name.upper():<62} {blank} {_points(group.points):>7} {format_number(group.max_points):>7}"
+            )
+            for c in group.components:
+                ratio = "" if c.ratio is None else format_number(c.ratio * 100, 2) + "%"
+                out.write(
+                    f"  {c.name[:60]:<60} {_points(c.numerator) if c.denominator else '':>9} "
+                    f"{format_number(c.denominator or 0):>9} {ratio:>8} {_points(c.points):>7} "
+                    f"{format_number(c.max_points):>7}"
+                )
+        out.write(
+            f"{'TỔNG ĐIỂM':<62} {'':>9} {'':>9} {'':>8} {_points(result.total):>7} {format_number(result.max_total):>7}"
+        )
+        if result.no_data_components:
+            out.write("Chưa có dữ liệu (không tính là 0): " + ", ".join(result.no_data_components))
+
+    # ---- load-formulas ----------------------------------------------------------------------------------
+    def args_load_formulas(self, parser) -> None:
+        parser.add_argument("file", help="Tệp YAML công thức / formula file")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu / validate only")
+
+    def do_load_formulas(self, *, file, dry_run=False, user=None, **_) -> None:
+        from pathlib import Path
+
+        from cchc.index766 import formulas
+
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không có tệp {file}.")
+        try:
+            outcome = formulas.load_text(
+                path.read_text(encoding="utf-8"),
+                file_name=path.name,
+                actor=_actor(user, "cchc index766 load-formulas"),
+                dry_run=dry_run,
+            )
+        except ImportRejected:
+            raise
+        self.stdout.write(outcome.summary())
+
+    # ---- snapshot -----------------------------------------------------------------------------------------
+    def args_snapshot(self, parser) -> None:
+        _add_range(parser)
+
+    def do_snapshot(self, *, unit=None, period=None, start=None, end=None, user=None, **_) -> None:
+        from cchc.index766 import jobs
+
+        first, last = _range(period, start, end)
+        actor = _actor(user, "cchc index766 snapshot")
+        roots = [_unit(unit)] if unit else list(OrgUnit.objects.valid_on(last).filter(level="tinh"))
+        for root in roots:
+            job = jobs.start_snapshot(actor, root, first, last, inline=True)
+            job.refresh_from_db()
+            summary = (job.result or {}).get("summary") if hasattr(job, "result") else None
+            self.stdout.write(f"{root.code}: {summary or job.get_status_display()}")
+
+    # ---- stake -----------------------------------------------------------------------------------------------
+    def args_stake(self, parser) -> None:
+        _add_range(parser)
+        parser.add_argument("--json", action="store_true", help="Xuất JSON / JSON output")
+
+    def do_stake(self, *, unit=None, period=None, start=None, end=None, user=None, json=False, **_) -> None:
+        first, last = _range(period, start, end)
+        stake = selectors.points_at_stake(_unit(unit), first, last, actor=_actor(user, "cchc index766 stake"))
+        if json:
+            self.write_json(stake.as_dict())
+            return
+        self.stdout.write(f"Hồ sơ sẽ quá hạn trước khi hết kỳ nếu chưa giải quyết: {len(stake.dossiers)}")
+        for item in stake.dossiers:
+            self.stdout.write(
+                f"  {item.dossier.code}  hạn {item.due_on:%d/%m/%Y}  mất {format_number(item.points_cost)} điểm"
+            )
+        self.stdout.write(f"Thủ tục công bố, công khai chậm: {len(stake.procedures)}")
+        for item in stake.procedures:
+            self.stdout.write(f"  {item.procedure.code}  {item.reason}  mất {format_number(item.points_cost)} điểm")
+        self.stdout.write(f"Phản ánh, kiến nghị sắp đến hạn: {len(stake.feedback)}")
+        for item in stake.feedback:
+            self.stdout.write(
+                f"  #{item.item.pk}  hạn {item.due_on:%d/%m/%Y}  mất {format_number(item.points_cost)} điểm"
+            )
