@@ -5,6 +5,57 @@ from django import forms
 from cchc.dossiers.models import Channel, Procedure, ReturnMethod
 
 
+class TriStateSelect(forms.NullBooleanSelect):
+    """Chưa rõ / Có / Không: a yes/no whose "not known" stays NULL (a checkbox cannot say "chưa rõ")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("unknown", "Chưa rõ"), ("true", "Có"), ("false", "Không"))
+
+
+def tri_state(label: str, help_text: str = "") -> forms.NullBooleanField:
+    return forms.NullBooleanField(label=label, required=False, widget=TriStateSelect, help_text=help_text)
+
+
+# Số hóa, thanh toán và kết quả điện tử (what the QĐ 766 index reads of a dossier), in plain words.
+RECORD_LABELS = {
+    "paid_online": "Đã thanh toán phí, lệ phí trực tuyến?",
+    "digitised": "Thành phần hồ sơ đã được số hóa?",
+    "reused_data": "Có dùng lại giấy tờ đã số hóa (không bắt nộp lại)?",
+    "e_certified_copy": "Có chứng thực bản sao điện tử?",
+    "vneid_authenticated": "Người nộp đăng nhập bằng tài khoản VNeID?",
+    "e_result": "Có trả kết quả điện tử?",
+    "stored_in_repository": "Kết quả đã lưu vào Kho dữ liệu điện tử của người dân?",
+    "synced_to_portal": "Đã đồng bộ lên Cổng Dịch vụ công quốc gia?",
+}
+
+
+def fee_field(help_text: str = "Để trống nếu chưa rõ; 0 nếu không thu.") -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Phí, lệ phí phải nộp (đồng)",
+        required=False,
+        min_value=0,
+        error_messages={"min_value": "Phí, lệ phí không được âm.", "invalid": "Phí, lệ phí phải là số đồng."},
+        help_text=help_text,
+    )
+
+
+class RecordsForm(forms.Form):
+    """The handling screen's "Số hóa, thanh toán và kết quả điện tử" section."""
+
+    prefix = "hs"
+
+    def __init__(self, *args, only: tuple[str, ...] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fee_due"] = fee_field()
+        for name, label in RECORD_LABELS.items():
+            self.fields[name] = tri_state(label)
+        if only is not None:
+            for name in list(self.fields):
+                if name not in only:
+                    del self.fields[name]
+
+
 class ProcedureForm(forms.ModelForm):
     papers_text = forms.CharField(
         label="Thành phần hồ sơ",
@@ -28,8 +79,20 @@ class ProcedureForm(forms.ModelForm):
             "legal_basis",
             "valid_from",
             "valid_to",
+            "announced_in",
+            "announced_on",
+            "basis_effective_on",
+            "published_on",
+            "published_complete",
+            "has_fee",
+            "online_payment",
+            "population_data_linked",
         ]
         widgets = {
+            **{
+                name: TriStateSelect
+                for name in ("published_complete", "has_fee", "online_payment", "population_data_linked")
+            },
             "legal_basis": forms.Textarea(attrs={"rows": 2}),
             "name": forms.TextInput(),
             "cutoff": forms.TimeInput(format="%H:%M"),
@@ -46,6 +109,8 @@ class ProcedureForm(forms.ModelForm):
         data = super().clean()
         if data.get("valid_from") and data.get("valid_to") and data["valid_to"] < data["valid_from"]:
             self.add_error("valid_to", "Ngày hết hiệu lực trước ngày có hiệu lực.")
+        if data.get("announced_on") and data.get("published_on") and data["published_on"] < data["announced_on"]:
+            self.add_error("published_on", "Ngày công khai trước ngày quyết định công bố.")
         papers = []
         for n, line in enumerate((data.get("papers_text") or "").splitlines(), start=1):
             if not line.strip():
@@ -80,6 +145,13 @@ class IntakeForm(forms.Form):
     applicant_email = forms.EmailField(label="Thư điện tử", required=False)
     sets = forms.IntegerField(label="Số bộ hồ sơ", min_value=1, initial=1)
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Số hóa, thanh toán (services.INTAKE_RECORD_FIELDS): "chưa rõ" stays NULL.
+    fee_due = fee_field("Để trống: theo mức phí trong danh mục thủ tục (nếu có); 0 nếu không thu.")
+    paid_online = tri_state(RECORD_LABELS["paid_online"])
+    digitised = tri_state(RECORD_LABELS["digitised"])
+    reused_data = tri_state(RECORD_LABELS["reused_data"])
+    e_certified_copy = tri_state(RECORD_LABELS["e_certified_copy"])
+    vneid_authenticated = tri_state(RECORD_LABELS["vneid_authenticated"], "Chỉ với hồ sơ nộp trực tuyến.")
 
 
 class ActionForm(forms.Form):

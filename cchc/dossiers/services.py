@@ -3,6 +3,7 @@ DossierEvent and an audit row, and keeps the summary table current, in one trans
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -56,7 +57,29 @@ PROCEDURE_COLUMNS = {
     "can_cu_phap_ly": ("can cu phap ly", "can cu"),
     "hieu_luc_tu": ("hieu luc tu",),
     "hieu_luc_den": ("hieu luc den",),
+    # Optional: what the QĐ 766 index reads of a procedure. A file without a column leaves that field as
+    # it is (a re-import of an older file never erases what the catalogue screen recorded).
+    "quyet_dinh_cong_bo": ("quyet dinh cong bo", "so quyet dinh cong bo"),
+    "ngay_cong_bo": ("ngay cong bo", "ngay quyet dinh cong bo"),
+    "ngay_hieu_luc_van_ban": ("ngay hieu luc van ban", "ngay van ban co hieu luc", "hieu luc van ban"),
+    "ngay_cong_khai": ("ngay cong khai",),
+    "cong_khai_du": ("cong khai du", "cong khai du noi dung"),
+    "co_phi": ("co phi", "co phi le phi"),
+    "thanh_toan_truc_tuyen": ("thanh toan truc tuyen", "co thanh toan truc tuyen"),
+    "du_lieu_dan_cu": ("du lieu dan cu", "khai thac du lieu dan cu", "ket noi du lieu dan cu"),
 }
+# Optional procedure columns → (model field, kind). Dates dd/mm/yyyy; yes/no as "có"/"không".
+PROCEDURE_INDEX_COLUMNS = {
+    "quyet_dinh_cong_bo": ("announced_in", "text"),
+    "ngay_cong_bo": ("announced_on", "date"),
+    "ngay_hieu_luc_van_ban": ("basis_effective_on", "date"),
+    "ngay_cong_khai": ("published_on", "date"),
+    "cong_khai_du": ("published_complete", "yes_no"),
+    "co_phi": ("has_fee", "yes_no"),
+    "thanh_toan_truc_tuyen": ("online_payment", "yes_no"),
+    "du_lieu_dan_cu": ("population_data_linked", "yes_no"),
+}
+YES_NO = {"co": True, "x": True, "1": True, "true": True, "khong": False, "0": False, "false": False}
 REQUIRED_PROCEDURE_COLUMNS = ("ma_thu_tuc", "ten_thu_tuc", "ma_linh_vuc", "ten_linh_vuc", "thoi_han")
 
 LEVELS = {"xa": "xa", "cap xa": "xa", "huyen": "huyen", "cap huyen": "huyen", "tinh": "tinh", "cap tinh": "tinh"}
@@ -118,6 +141,35 @@ def _opt_date(errors: ErrorCollector, row: int, column: str, text: str) -> date 
     except VietnameseParseError as exc:
         errors.add(row, column, text, str(exc))
         return None
+
+
+def _opt_yes_no(errors: ErrorCollector, row: int, column: str, text: str) -> bool | None:
+    """ "có" / "không" (also x, 1, 0); empty is "not known" (NULL), never "không"."""
+    if not text:
+        return None
+    value = YES_NO.get(normalise_header(text))
+    if value is None:
+        errors.add(row, column, text, "Phải ghi “có” hoặc “không” (để trống nếu chưa rõ).")
+    return value
+
+
+def _procedure_index_values(errors: ErrorCollector, row: int, get: dict[str, str]) -> dict[str, Any]:
+    """The optional QĐ 766 columns present in the file, parsed; an absent column gives no key at all."""
+    values: dict[str, Any] = {}
+    for column, (field, kind) in PROCEDURE_INDEX_COLUMNS.items():
+        if column not in get:
+            continue
+        text = get[column]
+        if kind == "date":
+            values[field] = _opt_date(errors, row, column, text)
+        elif kind == "yes_no":
+            values[field] = _opt_yes_no(errors, row, column, text)
+        else:
+            values[field] = text[:120]
+    announced, published = values.get("announced_on"), values.get("published_on")
+    if announced and published and published < announced:
+        errors.add(row, "ngay_cong_khai", get["ngay_cong_khai"], "Ngày công khai trước ngày quyết định công bố.")
+    return values
 
 
 def _parse_papers(errors: ErrorCollector, row: int, text: str) -> list[tuple[str, str, int]]:
@@ -212,6 +264,7 @@ def import_procedures(
             "legal_basis": get.get("can_cu_phap_ly", ""),
             "valid_from": valid_from,
             "valid_to": valid_to,
+            **_procedure_index_values(errors, n, get),
         }
         parsed.append(({"code": code, **values}, papers, (get["ma_linh_vuc"], get["ten_linh_vuc"])))
     errors.raise_if_any()
@@ -362,6 +415,77 @@ def _event(
     )
 
 
+# ==== records the QĐ 766 index reads (Số hóa, thanh toán và kết quả điện tử) =========================
+# What the handling screen may set; NULL is "chưa rõ" and stays NULL until someone knows.
+RECORD_FIELDS = (
+    "fee_due",
+    "paid_online",
+    "digitised",
+    "reused_data",
+    "e_certified_copy",
+    "e_result",
+    "stored_in_repository",
+    "vneid_authenticated",
+    "synced_to_portal",
+)
+# What the counter knows when it receives a dossier (the result and its storage come later).
+INTAKE_RECORD_FIELDS = ("fee_due", "paid_online", "digitised", "reused_data", "e_certified_copy", "vneid_authenticated")
+_AMOUNT = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)\s*(?:đồng|đ\b)", re.IGNORECASE)
+
+
+def procedure_fee_amount(procedure: Procedure) -> int | None:
+    """Phí, lệ phí of one dossier of ``procedure`` as far as the catalogue tells: 0 when it has none, the
+    first amount in đồng of its fee text when it has one ("8.000 đồng/bản sao" → 8000), else unknown."""
+    if procedure.has_fee is False:
+        return 0
+    if procedure.has_fee is None:
+        return None
+    found = _AMOUNT.search(procedure.fee or "")
+    return int(found.group(1).replace(".", "")) if found else None
+
+
+def check_records(dossier: Dossier, values: dict[str, Any]) -> None:
+    """Refuse records that contradict each other, naming the field in Vietnamese (ValidationError by field)."""
+    fee = values.get("fee_due", dossier.fee_due)
+    if fee is not None and fee < 0:
+        raise ValidationError({"fee_due": "“Phí, lệ phí phải nộp” không được âm."})
+    if values.get("paid_online", dossier.paid_online) and not fee:
+        raise ValidationError(
+            {
+                "paid_online": "“Đã thanh toán trực tuyến”: hồ sơ chưa có phí, lệ phí phải nộp; "
+                "hãy ghi số tiền phí, lệ phí hoặc chọn “Không”."
+            }
+        )
+    if values.get("vneid_authenticated", dossier.vneid_authenticated) and dossier.channel != Channel.ONLINE:
+        raise ValidationError({"vneid_authenticated": "“Tài khoản định danh VNeID” chỉ ghi cho hồ sơ nộp trực tuyến."})
+
+
+@transaction.atomic
+def update_records(actor: Any, dossier_id: int, values: dict[str, Any]) -> Dossier:
+    """Ghi số hóa, thanh toán và kết quả điện tử của hồ sơ from the handling screen. Only the fields of
+    RECORD_FIELDS given in ``values`` change (None sets "chưa rõ"); audited with the old and new values."""
+    dossier = scope.access(Dossier.objects.select_for_update(), actor, scope.Action.EDIT, pk=dossier_id)
+    unknown = set(values) - set(RECORD_FIELDS)
+    if unknown:
+        raise ValidationError(f"Không sửa được: {', '.join(sorted(unknown))}.")
+    check_records(dossier, values)
+    changed = {k: (getattr(dossier, k), v) for k, v in values.items() if getattr(dossier, k) != v}
+    if not changed:
+        return dossier
+    for k, (_, v) in changed.items():
+        setattr(dossier, k, v)
+    dossier.save(update_fields=list(changed))
+    audit.record(
+        actor,
+        "dossiers.records",
+        dossier,
+        unit=dossier.unit,
+        data={"code": dossier.code, "changed": {k: {"from": a, "to": b} for k, (a, b) in changed.items()}},
+    )
+    mark_stale(dossier.unit_id, dossier.received_on)
+    return dossier
+
+
 @transaction.atomic
 def receive(
     actor: Any,
@@ -377,10 +501,13 @@ def receive(
     note: str = "",
     missing: list[str] | None = None,
     missing_reason: str = "",
+    records: dict[str, Any] | None = None,
 ) -> Dossier:
     """Tiếp nhận hồ sơ: code, due date from the procedure and the calendar, the papers, the first event.
     A dossier still missing papers of the procedure (``missing``) is received only with a reason, which
-    the receipt event records with the list; otherwise the counter issues form 02 or 03 instead."""
+    the receipt event records with the list; otherwise the counter issues form 02 or 03 instead.
+    ``records``: what the counter knows of INTAKE_RECORD_FIELDS (None: chưa rõ); the fee defaults from
+    the procedure. The dossier starts with 0 supplement requests: this product sees every one from here."""
     scope.require(actor, scope.Action.EDIT, unit)
     if channel not in Channel.values:
         raise ValidationError({"channel": "Kênh tiếp nhận không hợp lệ."})
@@ -397,6 +524,12 @@ def receive(
         raise ValidationError(
             {"procedure": f"Thủ tục {procedure.code} không còn hiệu lực vào ngày {format_date(day)}."}
         )
+    records = {k: v for k, v in (records or {}).items() if v is not None}
+    if set(records) - set(INTAKE_RECORD_FIELDS):
+        raise ValidationError("Khi tiếp nhận chỉ ghi được phí, thanh toán, số hóa và tài khoản VNeID.")
+    if "fee_due" not in records:
+        records["fee_due"] = procedure_fee_amount(procedure)
+    check_records(Dossier(channel=channel), records)
     due_on, due_at = compute_due(unit, procedure, at.replace(tzinfo=None))
     if due_at is not None and timezone.is_naive(due_at):
         due_at = timezone.make_aware(due_at)
@@ -424,6 +557,8 @@ def receive(
         due_at=due_at,
         holder=unit,
         note=note,
+        supplement_requests=0,
+        **records,
     )
     PaperReceived.objects.bulk_create(
         PaperReceived(dossier=dossier, name=n, kind=k, count=c) for n, k, c in papers or []
@@ -579,6 +714,10 @@ def transition(
         if not note.strip():
             raise TransitionRefused("Cần ghi rõ nội dung yêu cầu bổ sung.")
         extra["data"]["paused_from"] = day
+        # Counted here, in the step's transaction; more than one makes the dossier late in the QĐ 766 index.
+        # An imported dossier with an unknown count (NULL) starts from the one being recorded now.
+        dossier.supplement_requests = (dossier.supplement_requests or 0) + 1
+        extra["data"]["supplement_requests"] = dossier.supplement_requests
     elif kind == EventKind.SUPPLEMENT_RECEIVED:
         started = dossier.events.filter(kind=EventKind.SUPPLEMENT_REQUESTED).order_by("-at", "-pk").first()
         paused_from = date.fromisoformat(started.data["paused_from"]) if started else day
@@ -681,11 +820,14 @@ __all__ = [
     "TransitionRefused",
     "allowed_actions",
     "can_act",
+    "check_records",
     "compute_due",
     "import_procedures",
     "issue_lookup_key",
+    "procedure_fee_amount",
     "receive",
     "record_counter_slip",
     "save_procedure",
     "transition",
+    "update_records",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tiep-nhan/thu-tuc/<int:pk>/", views.procedure_pick, name="procedure_pick"),
     path("<int:pk>/", views.dossier_detail, name="detail"),
     path("<int:pk>/buoc/<str:kind>/", views.dossier_action, name="action"),
+    path("<int:pk>/so-hoa-thanh-toan/", views.dossier_records, name="records"),
     path("<int:pk>/mau/<str:number>/", views.dossier_form, name="form"),
     path("<int:pk>/cap-ma-tra-cuu/", views.issue_key, name="issue_key"),
     path("so-theo-doi/", views.register_form, name="register"),

@@ -16,9 +16,9 @@ from cchc.core import vnformat
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.params import filter_int
 from cchc.core.vnformat import VietnameseParseError, parse_date
-from cchc.dossiers import documents, importer, selectors, services, stats
+from cchc.dossiers import documents, importing, selectors, services, stats
 from cchc.dossiers import jobs as dossier_jobs
-from cchc.dossiers.forms import ActionForm, IntakeForm, ProcedureForm
+from cchc.dossiers.forms import ActionForm, IntakeForm, ProcedureForm, RecordsForm
 from cchc.dossiers.models import Dossier, EventKind, Field, ImportJob, Procedure, Status
 from cchc.jobs.views import job_context
 from cchc.org.models import Level, OrgUnit
@@ -163,8 +163,34 @@ def dossier_detail(request, pk: int):
             "targets": selectors.handover_targets(d) if any(k == EventKind.HANDOVER for k, _ in actions) else None,
             "import_job": d.import_job,
             "forms": documents.available_forms(d),
+            "records": _records_form(request.user, d),
         },
     )
+
+
+def _records_form(user, d: Dossier, data=None) -> RecordsForm | None:
+    """The "Số hóa, thanh toán và kết quả điện tử" form, for those who edit the unit's dossiers."""
+    if not scope.can(user, scope.Action.EDIT, d.unit_id):
+        return None
+    return RecordsForm(data, initial={k: getattr(d, k) for k in services.RECORD_FIELDS})
+
+
+@login_required
+@require_POST
+def dossier_records(request, pk: int):
+    """Ghi số hóa, thanh toán và kết quả điện tử của hồ sơ (three-state: "chưa rõ" stays NULL)."""
+    d = scope.access(Dossier.objects.select_related("unit"), request.user, scope.Action.EDIT, pk=pk)
+    form = RecordsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chưa lưu: " + "; ".join(" ".join(e) for e in form.errors.values()))
+        return redirect("dossiers:detail", pk=pk)
+    try:
+        services.update_records(request.user, d.pk, {k: form.cleaned_data[k] for k in services.RECORD_FIELDS})
+    except ValidationError as exc:
+        messages.error(request, "Chưa lưu: " + " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã lưu số hóa, thanh toán và kết quả điện tử của hồ sơ.")
+    return redirect("dossiers:detail", pk=pk)
 
 
 @login_required
@@ -275,15 +301,17 @@ def intake(request):
                     note=data["note"],
                     missing=missing,
                     missing_reason=request.POST.get("ly_do_van_nhan", ""),
+                    records={k: data[k] for k in services.INTAKE_RECORD_FIELDS},
                 )
                 messages.success(request, f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả ngày {d.due_on:%d/%m/%Y}.")
                 return redirect("dossiers:detail", pk=d.pk)
         except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
+            _intake_error(form, exc)
     context = {
         "form": form,
         "unit": unit,
         "fields": [form[n] for n in INTAKE_FIELDS],
+        "record_fields": [form[n] for n in services.INTAKE_RECORD_FIELDS],
         "q": request.POST.get("q", ""),
         "missing": missing,
         "decision": request.POST.get("quyet_dinh", ""),
@@ -295,13 +323,24 @@ def intake(request):
         ticked = {p.pk for p in proc.papers.all() if request.POST.get(f"giay_{p.pk}")}
         context["pick"] = _pick_context(unit, proc, ticked)
     if form.is_bound:
-        context["error_labels"] = [form[n].label for n in ("procedure", *INTAKE_FIELDS) if n in form.errors]
+        typed = (*INTAKE_FIELDS, *services.INTAKE_RECORD_FIELDS)
+        context["error_labels"] = [form[n].label for n in ("procedure", *typed) if n in form.errors]
         # The cursor goes where the clerk has to type next: the first field in error, else the search box.
-        first = next((n for n in INTAKE_FIELDS if n in form.errors), None)
+        first = next((n for n in typed if n in form.errors), None)
         if first:
             form.fields[first].widget.attrs["autofocus"] = True
         context["focus"] = form[first].auto_id if first else ("missing-guide" if missing else "proc-q")
     return render(request, "dossiers/intake.html", context)
+
+
+def _intake_error(form: IntakeForm, exc: ValidationError) -> None:
+    """A service refusal on the form: next to the field for the records section, else above the form."""
+    fields = getattr(exc, "error_dict", {})
+    if fields and set(fields) <= set(services.INTAKE_RECORD_FIELDS):
+        for name, messages_ in exc.message_dict.items():
+            form.add_error(name, messages_)
+    else:
+        form.add_error(None, " ".join(exc.messages))
 
 
 def _counter_slip(request, unit: OrgUnit, proc: Procedure, applicant, slip: str, missing: list[str]):
@@ -378,7 +417,7 @@ def import_upload(request):
         imp = dossier_jobs.start_import(request.user, request.FILES["tep"], dry_run=bool(request.POST.get("thu")))
         return redirect("dossiers:import_job", pk=imp.pk)
     jobs = ImportJob.objects.filter(user=request.user).select_related("job")[:10]
-    return render(request, "dossiers/import.html", {"jobs": jobs, "columns": list(importer.COLUMNS)})
+    return render(request, "dossiers/import.html", {"jobs": jobs, "columns": list(importing.COLUMNS)})
 
 
 @login_required
