@@ -114,7 +114,16 @@ def check_upload(source: Path | str | bytes | IO[bytes], name: str, kind: Upload
             )
         if suffix in ZIP_SUFFIXES:
             _check_zip(fh, suffix, limits, kind)
+        elif suffix == ".pdf":
+            _check_pdf(fh)
         fh.seek(0)
+
+
+def _check_pdf(fh: IO[bytes]) -> None:
+    """A PDF starts with ``%PDF-`` within its first 1.024 bytes (ISO 32000-1, 7.5.2 and its implementation
+    note): a renamed binary or a Word file is refused before a PDF library spends time on it."""
+    if b"%PDF-" not in fh.read(1024):
+        raise UploadRefused("Tệp không phải là PDF hợp lệ — có thể tệp bị hỏng hoặc chỉ được đổi đuôi.")
 
 
 class _open:

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
 from cchc.core.params import required_int
+from cchc.core.uploads import UploadKind, UploadRefused, check_upload
 from cchc.documents import approvals, signing
 from cchc.documents.models import Approval, ApprovalState
 
-MAX_UPLOAD = 30 * 1024 * 1024
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 
 
@@ -144,8 +144,9 @@ def sign(request, pk: int):
 def upload(request, pk: int):
     item = approvals.get_approval(request.user, pk)
     upload = request.FILES.get("tep")
-    if upload is None or upload.size > MAX_UPLOAD or not upload.name.lower().endswith(".pdf"):
-        messages.error(request, "Chọn tệp PDF đã ký số (không quá 30 MB).")
+    problem = _pdf_problem(upload)
+    if problem:
+        messages.error(request, problem)
         return redirect("documents:approval", pk=item.pk)
     try:
         approvals.attach_signed(request.user, item, upload.name, upload.read())
@@ -154,6 +155,18 @@ def upload(request, pk: int):
     else:
         messages.success(request, "Đã nhận bản PDF đã ký số; chữ ký đã được kiểm tra.")
     return redirect("documents:approval", pk=item.pk)
+
+
+def _pdf_problem(upload) -> str:
+    """Why ``upload`` cannot be read as a PDF (empty: it can), through the one upload guard (cchc.core.uploads:
+    its size cap for documents and the PDF header), before pyHanko parses a byte of it."""
+    if upload is None or not upload.name.lower().endswith(".pdf"):
+        return "Chọn tệp PDF (đuôi .pdf)."
+    try:
+        check_upload(upload, upload.name, UploadKind.DOCUMENT)
+    except UploadRefused as exc:
+        return str(exc)
+    return ""
 
 
 @login_required
@@ -174,8 +187,9 @@ def verify(request):
     result, name = None, ""
     if request.method == "POST":
         upload = request.FILES.get("tep")
-        if upload is None or upload.size > MAX_UPLOAD:
-            messages.error(request, "Chọn tệp PDF (không quá 30 MB).")
+        problem = _pdf_problem(upload)
+        if problem:
+            messages.error(request, problem)
         else:
             name = upload.name
             result = signing.verify_pdf(upload.read())
