@@ -47,7 +47,13 @@ def main(argv: list[str] | None = None) -> None:
         args = ["help"]
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["cchc", *args])
+    from cchc.core.errors import CchcError
+
+    try:
+        execute_from_command_line(["cchc", *args])
+    except CchcError as exc:  # the product's errors answer like Django's CommandError: message, exit ≠ 0
+        sys.stderr.write(f"CommandError: {exc.message}\n")
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

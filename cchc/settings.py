@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "cchc.documents",
     "cchc.surveys",
     "cchc.feedback",
-    "cchc.index766",
     "cchc.plans",
     "cchc.directives",
     "cchc.inspections",
@@ -82,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "cchc.core.errors.ErrorPageMiddleware",  # a service's CchcError → its 400/403/404/409 page, once
     "cchc.accounts.middleware.CurrentUnitMiddleware",
     # Last, so that a locked-out login is answered before the view runs.
     "axes.middleware.AxesMiddleware",

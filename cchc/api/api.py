@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from cchc import __version__
 from cchc.api.auth import AUTH
+from cchc.core.errors import CchcError
 from cchc.core.registry import api_routers
 
 api = NinjaAPI(
@@ -21,6 +22,12 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(CchcError)
+def product_error(request, exc: CchcError):
+    """The product's errors (cchc.core.errors): 400, 403, 404 or 409 with their Vietnamese message."""
+    return api.create_response(request, {"detail": exc.message}, status=exc.status)
 
 
 @api.exception_handler(Http404)

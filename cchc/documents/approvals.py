@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.errors import Conflict
 from cchc.documents import signing
 from cchc.documents.models import Approval, ApprovalState, SignatureMethod
 from cchc.org.models import OrgUnit
@@ -59,8 +60,7 @@ class AuditVerb(StrEnum):
     UPLOAD = "documents.approval.upload_signed"
 
 
-class ConflictError(Exception):
-    """Văn bản vừa được người khác xử lý: nothing was saved."""
+ConflictError = Conflict  # the old name, still caught by documents/views.py (being edited by another helper)
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def decide(
     locked = Approval.objects.select_for_update().select_related("unit").get(pk=approval.pk)
     _require(actor, scope.Action.SIGN, locked.unit_id)
     if lock_version is not None and locked.lock_version != lock_version:
-        raise ConflictError(
+        raise Conflict(
             f"{locked.decided_by_label or locked.requested_by_label} vừa xử lý văn bản này; hãy tải lại trang."
         )
     if locked.state != ApprovalState.PENDING:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.errors import Conflict
 from cchc.core.importing import ErrorCollector, ImportResult
 from cchc.core.vnformat import VietnameseParseError, format_date, format_number, parse_number
 from cchc.org.models import OrgUnit
@@ -46,10 +47,6 @@ from cchc.parindex.scoring import figure_text
 # to mirror each row of a remediation plan as a tracked plan task and store its id in ``plans_task_ref``;
 # parindex itself never imports the plans app.
 remediation_task_saved = Signal()
-
-
-class ConflictError(ValidationError):
-    """Someone else saved the same record since this screen was opened."""
 
 
 def _is_user(actor: Any) -> bool:
@@ -157,7 +154,7 @@ def save_score(actor: Any, score: Score, version: int, **changes: Any) -> Score:
         if current.version != version:
             who = current.updated_by_label or "người khác"
             when = timezone.localtime(current.updated_at)
-            raise ConflictError(
+            raise Conflict(
                 f"Tiêu chí {criterion.code} vừa được {who} sửa lúc {when:%H:%M} {format_date(when)}. "
                 "Thay đổi của bạn chưa được lưu để không ghi đè lên thay đổi đó; hãy tải lại trang, "
                 "xem số liệu mới rồi nhập lại."
@@ -174,7 +171,7 @@ def save_score(actor: Any, score: Score, version: int, **changes: Any) -> Score:
             updated_by_label=_label(actor),
         )
         if updated != 1:  # pragma: no cover - guarded by the row lock above; kept for databases without it
-            raise ConflictError(f"Tiêu chí {criterion.code} vừa được người khác sửa; hãy tải lại trang.")
+            raise Conflict(f"Tiêu chí {criterion.code} vừa được người khác sửa; hãy tải lại trang.")
         audit.record(
             actor,
             "parindex.score.save",
@@ -610,7 +607,7 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
     with transaction.atomic():
         current = RemediationTask.objects.select_for_update().get(pk=task.pk)
         if current.version != version:
-            raise ConflictError(
+            raise Conflict(
                 f"Nhiệm vụ khắc phục tiêu chí {task.criterion.code} vừa được người khác sửa. "
                 "Thay đổi của bạn chưa được lưu; hãy tải lại trang rồi nhập lại."
             )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
+from cchc.core.errors import Conflict
 from cchc.core.params import required_int
 from cchc.documents import approvals
 from cchc.documents.rendering import DocumentError, docx_to_pdf
@@ -205,7 +206,7 @@ def save_score(request, pk: int, score_pk: int):
     try:
         version = required_int(request.POST, "version")
         score = services.save_score(request.user, score, version, **changes)
-    except services.ConflictError as exc:
+    except Conflict as exc:
         error, status = " ".join(exc.messages), 409
     except ValidationError as exc:
         error, status = " ".join(exc.messages), 422
@@ -442,7 +443,7 @@ def save_task(request, pk: int, task_pk: int):
             version,
             **{k: request.POST.get(k, "") for k in services.TASK_FIELDS if k in request.POST},
         )
-    except services.ConflictError as exc:
+    except Conflict as exc:
         error, status = " ".join(exc.messages), 409
         task = RemediationTask.objects.select_related("criterion").get(pk=task.pk)
     except ValidationError as exc:

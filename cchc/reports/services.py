@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.errors import Conflict
 from cchc.documents import approvals
 from cchc.documents.models import Approval
 from cchc.documents.services import issue_number
@@ -47,14 +48,6 @@ class AuditVerb(StrEnum):
     SUBMIT = "reports.submit"  # gửi cấp trên
     ACCEPT = "reports.accept"
     RETURN = "reports.return"
-
-
-class ConflictError(Exception):
-    """Người khác đã sửa trước: nothing was saved; the message says who and what to do."""
-
-    def __init__(self, message: str, current: Any = None) -> None:
-        super().__init__(message)
-        self.current = current
 
 
 class SubmissionBlocked(ValidationError):
@@ -151,7 +144,7 @@ def _editable(report: Report) -> None:
 @transaction.atomic
 def save_section(actor: Any, section: ReportSection, text: str, revision: int) -> ReportSection:
     """Lưu nội dung một mục (tự động lưu). ``revision`` is the revision the editor started from: if
-    someone saved in between, nothing is overwritten and ``ConflictError`` carries their text."""
+    someone saved in between, nothing is overwritten and ``Conflict`` carries their text."""
     report = Report.objects.select_for_update().get(pk=section.report_id)
     _require(actor, scope.Action.EDIT, report.unit_id)
     _editable(report)
@@ -161,7 +154,7 @@ def save_section(actor: Any, section: ReportSection, text: str, revision: int) -
     )
     current = ReportSection.objects.get(pk=section.pk)
     if not updated:
-        raise ConflictError(
+        raise Conflict(
             f"{current.updated_by_label} đã sửa mục “{current.heading}” lúc "
             f"{timezone.localtime(current.updated_at):%H:%M %d/%m/%Y}. Nội dung của bạn chưa được lưu: "
             "hãy xem bản mới nhất rồi sửa lại.",
@@ -194,7 +187,7 @@ def update_header(actor: Any, report: Report, lock_version: int, **fields: Any) 
     locked = Report.objects.select_for_update().get(pk=report.pk)
     _editable(locked)
     if locked.lock_version != lock_version:
-        raise ConflictError("Người khác đã sửa phần đầu báo cáo; hãy tải lại trang để xem bản mới nhất.")
+        raise Conflict("Người khác đã sửa phần đầu báo cáo; hãy tải lại trang để xem bản mới nhất.")
     for name, value in fields.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     locked.lock_version += 1
@@ -291,7 +284,7 @@ def request_signature(
     _require(actor, scope.Action.EDIT, report.unit_id)
     _editable(report)
     if lock_version is not None and report.lock_version != lock_version:
-        raise ConflictError("Người khác vừa sửa hoặc trình báo cáo này; hãy tải lại trang.")
+        raise Conflict("Người khác vừa sửa hoặc trình báo cáo này; hãy tải lại trang.")
     checked, comment = _checked_comment(report, comment)
     now = at or timezone.now()
     version = _freeze(actor, report, checked, comment, now)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
+from cchc.core.errors import Conflict
 from cchc.core.params import required_int
 from cchc.core.uploads import UploadKind, UploadRefused, check_upload
 from cchc.documents import approvals
@@ -257,7 +258,7 @@ def section(request, pk: int):
     text = editor_text.from_editor(request.POST.get("text", ""), labels)
     try:
         sec = services.save_section(request.user, sec, text, revision)
-    except services.ConflictError as exc:
+    except Conflict as exc:
         status, error, conflict = 409, str(exc), exc.current
     except ValidationError as exc:
         status, error = 400, " ".join(exc.messages)
@@ -291,7 +292,7 @@ def header(request, pk: int):
     try:
         services.update_header(request.user, report, required_int(request.POST, "lock_version"), **fields)
         messages.success(request, "Đã lưu phần đầu và chữ ký của báo cáo.")
-    except services.ConflictError as exc:
+    except Conflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -317,7 +318,7 @@ def submit(request, pk: int):
             return redirect("reports:detail", pk=report.pk)
         except services.SubmissionBlocked:
             error = "Chưa trình được: số liệu còn sai lệch mức độ cao, hãy sửa số liệu trước."
-        except services.ConflictError as exc:
+        except Conflict as exc:
             error = str(exc)
         except ValidationError as exc:
             error = " ".join(exc.messages)

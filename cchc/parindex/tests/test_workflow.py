@@ -12,6 +12,7 @@ from django.urls import reverse
 from docx import Document
 
 from cchc.accounts.models import Role
+from cchc.core.errors import Conflict
 from cchc.core.importing import ImportRejected
 from cchc.core.models import AuditEvent
 from cchc.parindex import demo, documents, selectors, services
@@ -145,7 +146,7 @@ def test_concurrent_edits_never_overwrite(demo_set, demo_org):
     first = _score(a, "1.5")
     stale_version = first.version
     services.save_score("an", first, stale_version, self_score="1")
-    with pytest.raises(services.ConflictError, match="vừa được an sửa") as exc:
+    with pytest.raises(Conflict, match="vừa được an sửa") as exc:
         services.save_score("binh", first, stale_version, self_score="1,5")
     assert "tải lại trang" in exc.value.messages[0]
     assert _score(a, "1.5").self_score == D(1)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.accounts.models import Role
+from cchc.core.errors import Conflict
 from cchc.core.models import AuditEvent
 from cchc.core.registry import todo_items
 from cchc.documents import approvals, signing
@@ -129,7 +130,7 @@ def test_refused_transitions(people, report):
         approvals.decide(clerk, approval, "approve")  # the district reviewer does not sign for the commune
     with pytest.raises(ValidationError, match="ký duyệt trước khi gửi"):
         services.submit_report(officer, report)
-    with pytest.raises(approvals.ConflictError):
+    with pytest.raises(Conflict):
         approvals.decide(leader, approval, "approve", lock_version=approval.lock_version + 1)
     approvals.decide(leader, approval, "approve")
     with pytest.raises(ValidationError, match="Đã ký duyệt"):

@@ -15,6 +15,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cchc.accounts.models import Role
+from cchc.core.errors import Conflict
 from cchc.core.vnformat import percent
 from cchc.documents import approvals
 from cchc.indicators.selectors import values_for
@@ -265,11 +266,11 @@ def test_two_officers_never_overwrite_each_other(officer, demo_values, make_user
     section = report.sections.get(key="kien-nghi")
     start = section.revision
     services.save_section(officer, section, "Kiến nghị của người thứ nhất", start)
-    with pytest.raises(services.ConflictError) as info:
+    with pytest.raises(Conflict) as info:
         services.save_section(other, section, "Kiến nghị của người thứ hai", start)
     assert info.value.current.text == "Kiến nghị của người thứ nhất"
     assert "xa-son-tay" in str(info.value)
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(Conflict):
         services.update_header(other, report, report.lock_version + 5, signer_name="X")
 
 
