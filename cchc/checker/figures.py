@@ -166,7 +166,20 @@ MASKS = [
     re.compile(r"(?<![\d/])\d+:\d+(?![\d/])"),  # ISO 9001:2015, 15:00
     re.compile(r"(?<!\w)\d{4}\s?[-–]\s?\d{4}(?!\w)"),  # 2021-2030
     re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})+\.?(?=\s)"),  # a criterion code opening a cell: "4.1. Thực hiện…"
+    # A code of three levels or more ("1.4.2", "7.1.2.2") is never a quantity: a thousands group has three
+    # digits, a decimal has one mark.
+    re.compile(r"(?<![\w.,/])\d{1,2}(?:\.\d{1,2}){2,}(?![\w/%]|[.,]\d)"),
 ]
+# Codes listed after a criterion label: "các tiêu chí bị trừ điểm: 3.4, 1.6 và 7.1.2.2", "TCTP 1.4.2; 3.4.2".
+# The label may be followed by a few words (not digits) before the list; each listed code is masked.
+_CODE = r"\d{1,2}(?:\.\d{1,2})+"
+CODE_LIST = re.compile(
+    r"(?<!\w)(?:tiêu chí(?: thành phần)?|tiêu chuẩn|TCTP|TC|chỉ số(?: thành phần)?|nội dung|mục|lĩnh vực)"
+    r"(?:\s+[^\d\s;.,()]+){0,5}\s*:?\s*"
+    r"(" + _CODE + r"(?:\s*(?:,|;|và|/|-|–)\s*" + _CODE + r")*)(?![\w/%]|[.,]\d)",
+    re.IGNORECASE,
+)
+_ONE_CODE = re.compile(_CODE)
 PARTY_REF = re.compile(r"(?<![\w/])(\d{1,4})-([A-ZĐ][A-Za-zĐ]{0,4})([/-])([A-ZĐ][A-Za-zĐ]{0,6})(?![\w/])")
 DOC_REF = re.compile(
     r"(?<![\w/.,])(\d{1,5})\s?/\s?((?:\d{4}/)?[A-ZĐ][A-Za-z0-9ĐđƠơƯư]*(?:\s?[-–]\s?[A-ZĐ&][A-Za-z0-9ĐđƠơƯư&]*)*)"
@@ -313,6 +326,9 @@ class _UnitReader:
         for rx in MASKS:
             for m in rx.finditer(self.text):
                 self.spans.take(m.start(), m.end())
+        for m in CODE_LIST.finditer(self.text):
+            for code in _ONE_CODE.finditer(m.group(1)):
+                self.spans.take(m.start(1) + code.start(), m.start(1) + code.end())
 
     def doc_refs(self) -> None:
         """Document numbers first: their digits are not counts."""
