@@ -207,16 +207,17 @@ def evaluate(formula: Formula, m: dict[str, int]) -> tuple[tuple[GroupResult, ..
 # ---- the area, the stamp, the reads -------------------------------------------------------------------------
 def change_stamp() -> tuple:
     """Cheap fingerprint of the data the index reads: every write path of dossiers, feedback, ratings and
-    formulas adds a row to one of these tables (audit trail, dossier steps, jobs such as imports)."""
+        formulas adds a row to one of these tables (audit trail, dossier steps, jobs such as imports). A change
+    made behind their back (an SQL UPDATE) is seen when the cached entry expires (an hour)."""
     from cchc.core.models import AuditEvent
-    from cchc.dossiers.models import DossierEvent
+    from cchc.dossiers.models import Dossier, DossierEvent, Procedure
     from cchc.feedback.models import FeedbackItem
     from cchc.jobs.models import Job
     from cchc.surveys.models import Rating
 
     return tuple(
         model.objects.aggregate(m=Max("pk"))["m"]
-        for model in (AuditEvent, DossierEvent, FeedbackItem, Rating, Job, FormulaVersion)
+        for model in (AuditEvent, Dossier, DossierEvent, Procedure, FeedbackItem, Rating, Job, FormulaVersion)
     )
 
 

@@ -1,0 +1,76 @@
+"""cchc index766 --unit U --period P [--json] and GET /api/index766/: the same keys, the same figures."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import Client
+
+from cchc.accounts.models import Role
+from cchc.index766.models import FormulaVersion, Result
+
+
+def _data(org, dossier):
+    dossier(
+        org["A"],
+        date(2026, 3, 2),
+        date(2026, 3, 20),
+        returned_on=date(2026, 3, 5),
+        closed_on=date(2026, 3, 5),
+        outcome="som",
+        status="da_tra",
+        e_result=True,
+        synced_to_portal=False,
+    )
+    dossier(org["A"], date(2026, 3, 2), date(2026, 3, 4), e_result=False)
+
+
+def _cli(*args) -> str:
+    out = StringIO()
+    call_command("index766", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_cli_json_keys(org, dossier):
+    _data(org, dossier)
+    data = json.loads(_cli("--unit", "X01", "--period", "2026-T03", "--json"))
+    assert {"total", "groups", "components", "version", "unit", "from", "to"} <= set(data)
+    assert (data["unit"], data["from"], data["to"], data["version"]) == ("X01", "2026-03-01", "2026-03-31", "2022.1")
+    assert set(data["groups"][0]) >= {"code", "name", "points", "max"}
+    keys = {"code", "name", "group", "numerator", "denominator", "ratio", "points", "max", "no_data"}
+    assert all(keys <= set(c) for c in data["components"])
+    tien_do = next(c for c in data["components"] if c["code"] == "tien_do")
+    assert (tien_do["numerator"], tien_do["denominator"], tien_do["ratio"], tien_do["points"]) == (1, 2, 0.5, 10.0)
+    assert next(c for c in data["components"] if c["code"] == "ket_qua_dien_tu")["points"] == 3.0
+
+
+def test_cli_table_in_vietnamese_and_from_to(org, dossier):
+    _data(org, dossier)
+    text = _cli("--unit", "X01", "--from", "2026-03-01", "--to", "2026-03-31")
+    assert "Tiến độ, kết quả giải quyết".upper() in text and "TỔNG ĐIỂM" in text
+    assert "Chưa có dữ liệu (không tính là 0)" in text
+
+
+def test_api_matches_cli_and_a_get_writes_nothing(org, dossier, make_user):
+    _data(org, dossier)
+    client = Client()
+    client.force_login(make_user("snv", Role.PROVINCE_REVIEWER, org["P"]))
+    before = (FormulaVersion.objects.count(), Result.objects.count())
+    response = client.get("/api/index766/?unit=X01&period=2026-T03")
+    assert response.status_code == 200, response.content
+    cli = json.loads(_cli("--unit", "X01", "--period", "2026-T03", "--json"))
+    assert response.json() == cli
+    by_dates = client.get("/api/index766/?unit=X01&from=2026-03-01&to=2026-03-31").json()
+    assert by_dates["components"] == cli["components"]
+    assert (FormulaVersion.objects.count(), Result.objects.count()) == before
+
+
+def test_api_scope_and_bad_period(org, dossier, make_user):
+    client = Client()
+    client.force_login(make_user("xa", Role.COMMUNE_OFFICER, org["B"]))
+    assert client.get("/api/index766/?unit=X01&period=2026-T03").status_code == 404
+    bad = client.get("/api/index766/?unit=X02&period=2026-T13")
+    assert bad.status_code == 400 and "không hợp lệ" in bad.json()["detail"]
