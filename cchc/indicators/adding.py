@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import copy
 import io
-import tempfile
-from pathlib import Path
 
 import yaml
-from django.db.models import Max
+from django.db import transaction
 
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
 from cchc.dossiers.tabular import _cell, normalise_header
-from cchc.indicators.catalogue import _row_lines, load_catalogue
+from cchc.indicators.catalogue import ORIGIN_PROVINCE, _row_lines, load_content
 from cchc.indicators.models import CatalogueVersion, Indicator
 from cchc.indicators.services import Actor
 
@@ -106,10 +104,10 @@ def _read_xlsx(name: str, content: bytes) -> list[tuple[int | None, dict]]:
 
 
 def _current_content() -> tuple[int, dict]:
-    current = CatalogueVersion.objects.aggregate(v=Max("version"))["v"]
-    if current is None:
+    latest = CatalogueVersion.objects.select_for_update().order_by("-version").first()
+    if latest is None:
         raise ImportRejected([RowError(None, "", "", "Chưa nạp danh mục chỉ tiêu (chạy cchc migrate).")])
-    return current, copy.deepcopy(CatalogueVersion.objects.get(version=current).content)
+    return latest.version, copy.deepcopy(latest.content)
 
 
 def merge(content: dict, additions: list[tuple[int | None, dict]], errors: ErrorCollector) -> dict:
@@ -126,6 +124,7 @@ def merge(content: dict, additions: list[tuple[int | None, dict]], errors: Error
             errors.add(line, "code", code, "Mã chỉ tiêu đã có (hoặc đã từng có) trong danh mục; chọn mã khác.")
             continue
         ever.add(code)
+        row["origin"] = ORIGIN_PROVINCE  # carried into every later shipped version, never retired by one
         group_code = str(raw.get("group") or "").strip()
         group = next((g for g in groups if str(g.get("code")) == group_code), None)
         if group is None:
@@ -160,17 +159,14 @@ def add_indicators(actor: Actor, name: str, content: bytes, *, dry_run: bool = F
 def add_rows(actor: Actor, additions: list[tuple[int | None, dict]], *, dry_run: bool = False) -> ImportResult:
     """The rows (line, dict) — from a file or the page's form — as catalogue version current + 1."""
     errors = ErrorCollector()
-    current, catalogue = _current_content()
-    merged = merge(catalogue, additions, errors)
-    errors.raise_if_any()
-    merged["version"] = current + 1
-    text = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=200)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "catalogue.yaml"
-        path.write_text(text, encoding="utf-8")
+    with transaction.atomic():
+        current, catalogue = _current_content()
+        merged = merge(catalogue, additions, errors)
+        errors.raise_if_any()
         try:
-            result = load_catalogue(path, dry_run=dry_run, actor=actor)
+            result = load_content(merged, current + 1, actor=actor, dry_run=dry_run)
         except ImportRejected as exc:  # name the user's rows, not the lines of the merged file
+            text = yaml.safe_dump({**merged, "version": current + 1}, allow_unicode=True, sort_keys=False, width=200)
             codes = _codes_by_line(text)
             where = {str(raw.get("code")): line for line, raw in additions if isinstance(raw, dict)}
             raise ImportRejected([_user_error(e, codes, where) for e in exc.errors], exc.total) from exc

@@ -17,11 +17,14 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import Max
 
+from cchc.accounts.actors import SystemActor
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportResult
 from cchc.indicators.models import CatalogueVersion, Counts, Indicator, Rollup, Source, ValueType
+
+LOADER = SystemActor("cchc indicators")
+ORIGIN_PROVINCE = "province"  # a catalogue row's ``origin``: added by the province (cchc indicators add)
 
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators" / "catalogue.yaml"
 
@@ -275,28 +278,30 @@ def _check_references(rows: list[RowSpec], errors: ErrorCollector) -> None:
                 )
 
 
-def load_catalogue(
-    path: str | Path = CATALOGUE_FILE, *, dry_run: bool = False, actor: Any = "cchc indicators"
-) -> ImportResult:
-    """Nạp danh mục chỉ tiêu (toàn bộ hoặc không gì cả)."""
+def load_catalogue(path: str | Path = CATALOGUE_FILE, *, dry_run: bool = False, actor: Any = LOADER) -> ImportResult:
+    """Nạp danh mục chỉ tiêu (toàn bộ hoặc không gì cả): a shipped (or administrator's) catalogue file.
+
+    The rows a province added (``origin: province``, ``cchc indicators add``) are carried into the new
+    version at their place and never retired by it: the file's ``version`` is compared with the shipped
+    version the database was built from, not with the versions the province's additions made."""
     text = Path(path).read_text(encoding="utf-8")
     errors = ErrorCollector()
-    version, title, rows = parse_catalogue(text, errors)
+    version, _title, rows = parse_catalogue(text, errors)
     errors.raise_if_any()
     checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
     result = ImportResult(dry_run=dry_run)
     with transaction.atomic():
-        current = CatalogueVersion.objects.select_for_update().aggregate(v=Max("version"))["v"]
-        if current is not None and version < current:
+        latest = CatalogueVersion.objects.select_for_update().order_by("-version").first()
+        base = shipped_of(latest)
+        if base is not None and version < base[0]:
             errors.add(
                 None,
                 "version",
                 version,
-                f"Phiên bản {version} cũ hơn phiên bản đã nạp ({current}); không nạp lại phiên bản cũ.",
+                f"Phiên bản {version} cũ hơn phiên bản đã nạp ({base[0]}); không nạp lại phiên bản cũ.",
             )
-        elif current == version:
-            loaded = CatalogueVersion.objects.get(version=version)
-            if loaded.checksum != checksum:
+        elif base is not None and version == base[0]:
+            if base[1] != checksum:
                 errors.add(
                     None,
                     "version",
@@ -307,6 +312,65 @@ def load_catalogue(
                 result.unchanged = len(rows)
                 return result
         errors.raise_if_any()
+        content = json.loads(json.dumps(yaml.safe_load(text), default=str))
+        if latest is not None:
+            content = carry_province_rows(content, latest.content)
+        content["shipped"] = {"version": version, "checksum": checksum}
+        number = version if latest is None else max(version, latest.version + 1)
+        return load_content(content, number, actor=actor, dry_run=dry_run, result=result)
+
+
+def shipped_of(snapshot: CatalogueVersion | None) -> tuple[int, str] | None:
+    """(version, checksum) of the shipped file a loaded version was built from (older snapshots: their own)."""
+    if snapshot is None:
+        return None
+    shipped = (snapshot.content or {}).get("shipped") or {}
+    return int(shipped.get("version", snapshot.version)), str(shipped.get("checksum", snapshot.checksum))
+
+
+def province_rows(content: dict) -> list[tuple[dict, dict, str]]:
+    """(group, row, code it follows or "") of every row a province added, in catalogue order."""
+    out = []
+    for group in content.get("groups") or []:
+        previous = ""
+        for row in group.get("rows") or []:
+            if isinstance(row, dict) and row.get("origin") == ORIGIN_PROVINCE:
+                out.append((group, row, previous))
+            previous = str(row.get("code") or "") if isinstance(row, dict) else previous
+    return out
+
+
+def carry_province_rows(content: dict, previous: dict) -> dict:
+    """The new catalogue content with the province's rows of the ``previous`` one at the same place: after
+    the same row where the new version still has it, else at the end of their group (a group the new
+    version lacks is kept with its name). A shipped row of the same code wins (the province's is dropped)."""
+    groups = content.setdefault("groups", [])
+    listed = {str(r.get("code")) for g in groups for r in g.get("rows") or [] if isinstance(r, dict)}
+    for old_group, row, after in province_rows(previous):
+        if str(row.get("code")) in listed:
+            continue
+        group = next((g for g in groups if str(g.get("code")) == str(old_group.get("code"))), None)
+        if group is None:
+            group = {"code": old_group.get("code"), "name": old_group.get("name"), "rows": []}
+            groups.append(group)
+        rows = group.setdefault("rows", [])
+        index = next((i for i, r in enumerate(rows) if isinstance(r, dict) and r.get("code") == after), None)
+        rows.insert(len(rows) if index is None else index + 1, row)
+        listed.add(str(row.get("code")))
+    return content
+
+
+def load_content(
+    content: dict, number: int, *, actor: Any, dry_run: bool = False, result: ImportResult | None = None
+) -> ImportResult:
+    """Check and load catalogue ``content`` (a dict) as version ``number``: add codes, update changed ones,
+    retire those it no longer lists; snapshot and audit. The caller holds the transaction's lock."""
+    text = yaml.safe_dump({**content, "version": number}, allow_unicode=True, sort_keys=False, width=200)
+    errors = ErrorCollector()
+    _version, title, rows = parse_catalogue(text, errors)
+    errors.raise_if_any()
+    result = result or ImportResult(dry_run=dry_run)
+    with transaction.atomic():
         existing = {i.code: i for i in Indicator.objects.all()}
         listed = set()
         for row in rows:
@@ -316,7 +380,7 @@ def load_catalogue(
             if obj is None:
                 result.created += 1
                 if not dry_run:
-                    Indicator.objects.create(**f, introduced_in=version)
+                    Indicator.objects.create(**f, introduced_in=number)
                 continue
             changed = [k for k, v in f.items() if getattr(obj, k) != v] or (["retired_in"] if obj.retired_in else [])
             if changed:
@@ -330,16 +394,17 @@ def load_catalogue(
                 result.unchanged += 1
         retired = [obj for code, obj in existing.items() if code not in listed and obj.retired_in is None]
         result.details["retired"] = len(retired)
+        result.details["province_rows"] = len(province_rows(content))
         if dry_run:
             return result
         for obj in retired:
-            obj.retired_in = version
+            obj.retired_in = number
             obj.save(update_fields=["retired_in"])
         snapshot = CatalogueVersion.objects.create(
-            version=version,
+            version=number,
             title=title,
-            checksum=checksum,
-            content=json.loads(json.dumps(yaml.safe_load(text), default=str)),
+            checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            content=json.loads(json.dumps({**content, "version": number}, default=str)),
             loaded_by=str(getattr(actor, "username", actor) or ""),
         )
         audit.record(
@@ -347,10 +412,11 @@ def load_catalogue(
             "indicators.catalogue_loaded",
             snapshot,
             data={
-                "version": version,
+                "version": number,
                 "created": result.created,
                 "updated": result.updated,
                 "retired": len(retired),
+                "province_rows": result.details["province_rows"],
             },
         )
     return result
@@ -370,6 +436,6 @@ def shipped_version() -> int:
 
 def ensure_catalogue() -> None:
     """Load the shipped catalogue when the database has none or an older version (on demand)."""
-    current = CatalogueVersion.objects.aggregate(v=Max("version"))["v"]
-    if current is None or current < shipped_version():
-        load_catalogue(CATALOGUE_FILE, actor="cchc (danh mục kèm theo)")
+    base = shipped_of(CatalogueVersion.objects.order_by("-version").first())
+    if base is None or base[0] < shipped_version():
+        load_catalogue(CATALOGUE_FILE, actor=SystemActor("cchc (danh mục kèm theo)"))

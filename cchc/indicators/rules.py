@@ -183,6 +183,8 @@ def parse_rules(text: str, indicators: dict[str, Indicator], errors: ErrorCollec
             bad = True
         if not bad and not unknown_codes:  # (not strict) a rule about retired indicators no longer applies
             rules.append(Rule(code, sides["left"], operator, sides["right"], importance, missing, message))
+    if strict:  # at run time an override of a retired ratio is simply unused
+        _check_overrides(data.get("generate") or {}, indicators, errors)
     generated = generate_rules(indicators, data.get("generate") or {})
     return [r for r in generated if r.code not in seen] + rules
 
@@ -212,15 +214,19 @@ def generate_rules(indicators: dict[str, Indicator], settings: dict[str, Any]) -
         if ind.numerator and ind.denominator:
             numerator = parse(" + ".join(ind.numerator), known)
             denominator = parse(ind.denominator, known)
+            # A ratio whose parts need not be a share of its denominator (the received-based on-time rate:
+            # dossiers resolved in the period may have been received before it) gets its own importance.
+            bound = {**bounds, **((bounds.get("overrides") or {}).get(ind.code) or {})}
+            name = ind.name.lstrip("- ").rstrip(".")
             rules.append(
                 Rule(
                     f"ty_le.{ind.code}.tu_so",
                     numerator,
                     "≤",
                     denominator,
-                    bounds.get("importance", "high"),
-                    bounds.get("missing", "skip_if_any_missing"),
-                    f"Tử số của “{ind.name.lstrip('- ').rstrip('.')}” lớn hơn mẫu số: tỷ lệ vượt 100%.",
+                    bound.get("importance", "high"),
+                    bound.get("missing", "skip_if_any_missing"),
+                    f"Tử số của “{name}” lớn hơn mẫu số: tỷ lệ vượt 100%." + _with_reason(bound.get("reason")),
                     generated=True,
                 )
             )
@@ -237,6 +243,24 @@ def generate_rules(indicators: dict[str, Indicator], settings: dict[str, Any]) -
                 )
             )
     return rules
+
+
+def _with_reason(reason: Any) -> str:
+    return f" {str(reason).strip()}" if reason else ""
+
+
+def _check_overrides(settings: dict[str, Any], indicators: dict[str, Indicator], errors: ErrorCollector) -> None:
+    """``generate.ratio_bounds.overrides``: {ratio code: {importance, missing, reason}} — known ratios only."""
+    overrides = (settings.get("ratio_bounds") or {}).get("overrides") or {}
+    if not isinstance(overrides, dict):
+        errors.add(None, "generate.ratio_bounds.overrides", overrides, "Phải là bảng {mã tỷ lệ: {importance…}}.")
+        return
+    for code, override in overrides.items():
+        ind = indicators.get(code)
+        if ind is None or not ind.numerator:
+            errors.add(None, "generate.ratio_bounds.overrides", code, "Không phải mã một tỷ lệ trong danh mục.")
+        elif not isinstance(override, dict) or override.get("importance", "high") not in IMPORTANCE:
+            errors.add(None, "generate.ratio_bounds.overrides", code, "Mức độ phải là high, medium hoặc low.")
 
 
 _loaded: dict[str, Any] = {}
