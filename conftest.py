@@ -45,6 +45,26 @@ def demo_org(db):
     return {u.code: u for u in OrgUnit.objects.all()}
 
 
+# Xã Sơn Tây (a commune of the demo province) and Xã Sơn Giang (the commune it is not in): the officer of the
+# one and an outsider from the other, which the apps' scope tests use.
+SONTAY, SONGIANG = "000.16.21.H42", "000.00.62.H42"
+
+
+@pytest.fixture
+def sontay(demo_org):
+    return demo_org[SONTAY]
+
+
+@pytest.fixture
+def officer(make_user, sontay):
+    return make_user("canbo.sontay", Role.COMMUNE_OFFICER, sontay)
+
+
+@pytest.fixture
+def outsider(make_user, demo_org):
+    return make_user("canbo.songiang", Role.COMMUNE_OFFICER, demo_org[SONGIANG])
+
+
 @pytest.fixture
 def catalogue(db):
     """The demo procedure catalogue (30 commune procedures), by code."""
