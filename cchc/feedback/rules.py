@@ -1,4 +1,4 @@
-"""Channels and the default answer time for feedback, from `cchc/data/feedback/rules.yaml`."""
+"""Channels and the deadline by handling kind for feedback, from `cchc/data/feedback/rules.yaml`."""
 
 from __future__ import annotations
 
@@ -23,5 +23,6 @@ def channel_name(code: str) -> str:
     return dict(channel_choices()).get(code, code)
 
 
-def answer_working_days() -> int:
-    return int(rules()["answer_working_days"])
+def handling_working_days(handling: str) -> int:
+    """Working days from receipt to handle an item of this kind (xu_ly, tu_choi, bo_sung: QĐ 766)."""
+    return int(rules()["handling_working_days"][handling])

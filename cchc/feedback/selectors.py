@@ -45,6 +45,12 @@ def overdue_items(unit_ids, today: date) -> QuerySet[FeedbackItem]:
     return filter_status(FeedbackItem.objects.filter(unit_id__in=list(unit_ids)), "overdue", today).order_by("deadline")
 
 
+def due_soon_items(unit_ids, today: date, until: date) -> QuerySet[FeedbackItem]:
+    """Items neither answered nor forwarded whose deadline falls in [today, until] (still on time)."""
+    qs = filter_status(FeedbackItem.objects.filter(unit_id__in=list(unit_ids)), "open", today)
+    return qs.filter(deadline__lte=until).order_by("deadline", "pk")
+
+
 @dataclass(frozen=True)
 class FeedbackFigures:
     received: int

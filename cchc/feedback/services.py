@@ -11,8 +11,8 @@ from django.utils import timezone
 from cchc.accounts import scope
 from cchc.core import audit
 from cchc.core.errors import FieldError
-from cchc.feedback.models import FeedbackItem
-from cchc.feedback.rules import answer_working_days, channel_choices
+from cchc.feedback.models import FeedbackItem, Handling
+from cchc.feedback.rules import channel_choices, handling_working_days
 from cchc.indicators.services import mark_stale_days
 
 
@@ -20,15 +20,17 @@ class FeedbackError(FieldError):
     """Lỗi dữ liệu của ứng dụng feedback."""
 
 
-def default_deadline(unit, received_on: date) -> date:
-    """Received + the data file's working days on the unit's calendar (calendar days if out of its range)."""
+def default_deadline(unit, received_on: date, handling: str = Handling.HANDLE) -> date:
+    """Received + the working days of the handling kind (data file) on the unit's calendar (xử lý 15, từ
+    chối 2, đề nghị bổ sung 5); calendar days at 7/5 of them if the date is out of the calendar's range."""
     from cchc.workdays.calendar_engine import CalendarRangeError
     from cchc.workdays.selectors import get_calendar_for_unit
 
+    days = handling_working_days(handling)
     try:
-        return get_calendar_for_unit(unit, received_on).add_working_days(received_on, answer_working_days())
+        return get_calendar_for_unit(unit, received_on).add_working_days(received_on, days)
     except CalendarRangeError:
-        return received_on + timedelta(days=answer_working_days() * 7 // 5)
+        return received_on + timedelta(days=days * 7 // 5)
 
 
 @dataclass
@@ -45,6 +47,9 @@ class FeedbackData:
     forwarded_on: date | None = None
     answer: str = ""
     answered_on: date | None = None
+    handling: str = Handling.HANDLE
+    satisfied: bool | None = None  # the sender's rating of the answer; None: not rated
+    dossier_code: str = ""
 
 
 def check(data: FeedbackData, today: date) -> None:
@@ -76,6 +81,22 @@ def check(data: FeedbackData, today: date) -> None:
         raise FeedbackError("answer", "Cần ghi kết quả xử lý, trả lời.")
     if data.answer.strip() and not data.answered_on:
         raise FeedbackError("answered_on", "Cần ghi ngày trả lời.")
+    if data.handling not in Handling.values:
+        raise FeedbackError("handling", "Cách xử lý không hợp lệ.")
+    if data.satisfied is not None and not data.answered_on:
+        raise FeedbackError("satisfied", "Chỉ ghi mức độ hài lòng của người phản ánh khi đã trả lời.")
+
+
+def check_dossier_code(unit, code: str) -> None:
+    """A related dossier, if given, must be one the unit received (a section's: its commune's)."""
+    from cchc.dossiers.models import Dossier
+    from cchc.org.selectors import load_graph
+
+    if not code:
+        return
+    units = {unit.pk, scope.governing_unit_id(load_graph(), unit.pk)}
+    if not Dossier.objects.filter(code=code, unit_id__in=units).exists():
+        raise FeedbackError("dossier_code", f"Không có hồ sơ mã “{code}” của {unit.name}.")
 
 
 def save_item(
@@ -85,9 +106,11 @@ def save_item(
     today = today or timezone.localdate()
     owner = unit if item is None else item.unit
     scope.require(actor, scope.Action.EDIT, owner)
+    data.dossier_code = data.dossier_code.strip()
     check(data, today)
-    if data.deadline is None:
-        data.deadline = default_deadline(owner, data.received_on)
+    check_dossier_code(owner, data.dossier_code)
+    if data.deadline is None or _kept_default(item, data):
+        data.deadline = default_deadline(owner, data.received_on, data.handling)
     with transaction.atomic():
         creating = item is None
         old = () if creating else (item.received_on, item.answered_on, item.forwarded_on)
@@ -108,6 +131,14 @@ def save_item(
         )
         mark_stale_days(owner, item.received_on, item.answered_on, item.forwarded_on, *old)
     return item
+
+
+def _kept_default(item: FeedbackItem | None, data: FeedbackData) -> bool:
+    """An edit that changes the handling kind or the receipt day while the deadline is still the one
+    computed for the old values: the deadline follows (an officer's own deadline is never overwritten)."""
+    if item is None or (item.handling, item.received_on) == (data.handling, data.received_on):
+        return False
+    return data.deadline == item.deadline == default_deadline(item.unit, item.received_on, item.handling)
 
 
 def _data_of(item: FeedbackItem) -> FeedbackData:

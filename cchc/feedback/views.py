@@ -60,7 +60,11 @@ FEEDBACK_COLUMNS = (
     Column("Kết quả xử lý, trả lời", width=50),
     Column("Ngày trả lời", Kind.DATE, 14),
     Column("Tình trạng", width=18),
+    Column("Cách xử lý", width=20),
+    Column("Hài lòng", width=10),
+    Column("Mã hồ sơ liên quan", width=28),
 )
+SATISFIED = {True: "Có", False: "Không", None: ""}
 
 
 def _xlsx(items, today, unit):
@@ -78,6 +82,9 @@ def _xlsx(items, today, unit):
             i.answer,
             i.answered_on,
             i.status_label(today),
+            i.get_handling_display(),
+            SATISFIED[i.satisfied],
+            i.dossier_code,
         )
         for i in items.order_by("-received_on", "-pk").iterator(chunk_size=2000)
     )
@@ -89,7 +96,7 @@ def _data(cd) -> services.FeedbackData:
     return services.FeedbackData(
         **{
             k: (cd[k] if cd[k] is not None else None)
-            if k in ("received_on", "deadline", "forwarded_on", "answered_on", "about_admin_rule")
+            if k in ("received_on", "deadline", "forwarded_on", "answered_on", "about_admin_rule", "satisfied")
             else (cd[k] or "")
             for k in services.FeedbackData.__dataclass_fields__
         }
