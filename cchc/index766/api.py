@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cchc.api.schemas import Error
@@ -71,5 +71,5 @@ def index(
         start, end = selectors.resolve_range(period.strip() or None, from_, to)
         result = selectors.index_for(found, start, end, actor=request.user)
     except (ValueError, PeriodCodeError, selectors.NoFormula) as exc:
-        return 400, {"detail": str(exc)}
-    return 200, result.as_dict()
+        return Status(400, {"detail": str(exc)})
+    return result.as_dict()

@@ -12,6 +12,13 @@ def _load_shipped(sender, using="default", **kwargs) -> None:
     ensure_shipped()
 
 
+def _sees_index(user) -> bool:
+    """The menu entry: one-stop clerks, leaders, commune officers and reviewers."""
+    return getattr(user, "role", "") in ("one_stop_clerk", "leader", "commune_officer") or getattr(
+        user, "is_reviewer", False
+    )
+
+
 class Index766Config(AppConfig):
     name = "cchc.index766"
     label = "index766"
@@ -25,3 +32,9 @@ class Index766Config(AppConfig):
         from cchc.index766.api import router
 
         registry.register_api_router("/index766", router)
+        from cchc.index766.home import stake_panel
+
+        registry.register_nav(
+            registry.NavEntry("Chỉ số phục vụ (766)", "index766:unit", order=46, desk=True, visible=_sees_index)
+        )
+        registry.register_home_panel(stake_panel)

@@ -238,12 +238,20 @@ def _windows(all_spans: Iterable[dict[int, list[tuple[date, date]]]]) -> measure
     return dict(windows)
 
 
-def _timing(unit: OrgUnit, start: date, end: date):
+def _calendar(graph: OrgGraph, unit: OrgUnit, day: date):
+    """The working-day calendar of the unit's province on ``day`` (the national one without a province)."""
+    from cchc.workdays.selectors import get_calendar
+
+    if unit.level == Level.PROVINCE:
+        return get_calendar(unit)
+    province = next((a for a in graph.ancestors_on(unit.pk, day) if a.level == Level.PROVINCE), None)
+    return get_calendar(province)
+
+
+def _timing(calendar, start: date, end: date):
     """(announced on time, published on time) of a procedure, each None when not due in start…end or not
     known: công bố ≥ 5 ngày làm việc trước ngày văn bản có hiệu lực; công khai ≤ 5 ngày làm việc sau công bố."""
-    from cchc.workdays.selectors import get_calendar_for_unit
-
-    calendar = get_calendar_for_unit(unit, end)
+    from cchc.workdays.calendar_engine import CalendarRangeError
 
     def timing(facts: measures.ProcedureFacts) -> tuple[bool | None, bool | None]:
         announced = published = None
@@ -252,7 +260,7 @@ def _timing(unit: OrgUnit, start: date, end: date):
                 announced = calendar.working_days_between(facts.announced_on, facts.basis_effective_on) >= 5
             if facts.announced_on and facts.published_on and start <= facts.announced_on <= end:
                 published = calendar.working_days_between(facts.announced_on, facts.published_on) <= 5
-        except Exception:
+        except CalendarRangeError:  # a date outside the calendar's years: not known
             return None, None
         return announced, published
 
@@ -280,7 +288,13 @@ def _compute(units: list[OrgUnit], start: date, end: date, as_of: date) -> dict[
     found: dict[int, IndexResult] = {}
     for unit in units:
         m = measures.combine(
-            spans[unit.pk], raw, procedures, _levels(graph, spans[unit.pk], unit), start, end, _timing(unit, start, end)
+            spans[unit.pk],
+            raw,
+            procedures,
+            _levels(graph, spans[unit.pk], unit),
+            start,
+            end,
+            _timing(_calendar(graph, unit, end), start, end),
         )
         groups, total, max_total = evaluate(formula, m)
         no_data = tuple(c.code for g in groups for c in g.components if c.no_data)
@@ -611,9 +625,8 @@ def _stake_procedures(
     """Thủ tục còn kịp: văn bản có hiệu lực trong kỳ mà chưa có quyết định công bố (hạn: 5 ngày làm việc
     trước ngày hiệu lực), quyết định công bố trong kỳ mà chưa công khai (hạn: 5 ngày làm việc sau)."""
     from cchc.dossiers.models import Procedure
-    from cchc.workdays.selectors import get_calendar_for_unit
 
-    calendar = get_calendar_for_unit(unit, end)
+    calendar = _calendar(graph, unit, end)
     levels = _levels(graph, spans, unit)
     announce_cost = marginal_cost(
         formula, m, {"procedures_announce_due": 1, "procedures_announced_on_time": 1}, {"procedures_announce_due": 1}
@@ -625,13 +638,22 @@ def _stake_procedures(
     for p in Procedure.objects.filter(
         level__in=levels, basis_effective_on__gte=start, basis_effective_on__lte=end, announced_on__isnull=True
     ):
-        due = calendar.add_working_days(p.basis_effective_on, -5)
-        if due >= today:
+        due = _shifted(calendar, p.basis_effective_on, -5)
+        if due is not None and due >= today:
             found.append(StakeProcedure(p, announce_cost, due, "Chưa có quyết định công bố"))
     for p in Procedure.objects.filter(
         level__in=levels, announced_on__gte=start, announced_on__lte=end, published_on__isnull=True
     ):
-        due = calendar.add_working_days(p.announced_on, 5)
-        if due >= today:
+        due = _shifted(calendar, p.announced_on, 5)
+        if due is not None and due >= today:
             found.append(StakeProcedure(p, publish_cost, due, "Chưa công khai"))
     return sorted(found, key=lambda s: (-s.points_cost, s.due_on, s.procedure.code))
+
+
+def _shifted(calendar, day: date, working_days: int) -> date | None:
+    from cchc.workdays.calendar_engine import CalendarRangeError
+
+    try:
+        return calendar.add_working_days(day, working_days)
+    except CalendarRangeError:  # a date outside the calendar's years
+        return None
