@@ -21,6 +21,7 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.core import registry
+        from cchc.indicators import jobs  # noqa: F401  (registers the import job kind)
         from cchc.indicators.demo import enter_demo_values
 
         registry.register_nav(registry.NavEntry("Số liệu chỉ tiêu", "indicators:index", order=40))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -35,7 +35,7 @@ from cchc.core.importing import ErrorCollector, ImportRejected, RowError
 from cchc.core.models import AuditEvent
 from cchc.core.text import fold
 from cchc.core.uploads import UploadKind, check_upload
-from cchc.core.vnformat import format_date
+from cchc.core.vnformat import format_date, format_number
 from cchc.dossiers.tabular import _cell, normalise_header
 from cchc.indicators.models import Indicator, IndicatorValue, Origin, Period
 from cchc.indicators.periods import PeriodCodeError, ensure_period, get_period
@@ -61,6 +61,19 @@ _ALIASES = {
 CLEAR_WORDS = {"xoa"}  # folded "xóa": deletes the entered figure
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ``progress(pct, stage)`` of a background job (cchc.indicators.jobs); the CLI and the API pass none.
+ProgressFn = Callable[[int, str], None]
+_PROGRESS_EVERY = 2000  # rows between two progress reports (each is a write on the job's row or side file)
+
+
+def _no_progress(pct: int, stage: str) -> None:
+    pass
+
+
+def _report(progress: ProgressFn, done: int, total: int, span: tuple[int, int], what: str) -> None:
+    """``what`` x/N, as a share of the job's ``span`` of percents."""
+    low, high = span
+    progress(low + (high - low) * done // max(total, 1), f"{what} {format_number(done)}/{format_number(total)}")
 
 
 class RowAction(StrEnum):
@@ -324,13 +337,18 @@ def _unprotect(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
-def plan(actor: Actor, rows: list[RawRow], source_name: str, dry_run: bool) -> FigureImport:
+def plan(
+    actor: Actor, rows: list[RawRow], source_name: str, dry_run: bool, progress: ProgressFn = _no_progress
+) -> FigureImport:
     """Check every row (all errors at once, ImportRejected if any) and say what each would change."""
     errors = ErrorCollector()
     look = _Lookup(actor, rows)
     checked = []
     seen: dict[tuple[int, str, int], int] = {}
-    for raw in rows:
+    span = (5, 90) if dry_run else (5, 40)
+    for n, raw in enumerate(rows):
+        if n % _PROGRESS_EVERY == 0:
+            _report(progress, n, len(rows), span, "Đang kiểm tra dòng")
         found = _check_row(raw, look, errors)
         if found is None:
             continue
@@ -373,21 +391,28 @@ def _existing(checked: list[tuple]) -> dict[tuple[int, str, int], IndicatorValue
 
 
 def import_rows(
-    actor: Actor, rows: list[RawRow], *, source_name: str, dry_run: bool = False, origin: Origin = Origin.FILE
+    actor: Actor,
+    rows: list[RawRow],
+    *,
+    source_name: str,
+    dry_run: bool = False,
+    origin: Origin = Origin.FILE,
+    progress: ProgressFn = _no_progress,
 ) -> FigureImport:
     """Nhập các dòng số liệu: check all, then save all in one transaction (or nothing); audited per figure
     and once for the whole import. ``source_name``: the file name (printed in each figure's provenance)."""
     if not rows:
         raise ImportRejected([RowError(None, "", "", "Tệp không có dòng số liệu nào.")])
     if dry_run:
-        return plan(actor, rows, source_name, dry_run=True)
+        return plan(actor, rows, source_name, dry_run=True, progress=progress)
     with transaction.atomic():
-        result = plan(actor, rows, source_name, dry_run=False)
+        result = plan(actor, rows, source_name, dry_run=False, progress=progress)
         _apply(
             actor,
             [p for p in result.rows if p.action not in (RowAction.UNCHANGED, RowAction.SKIP)],
             source_name,
             origin,
+            progress,
         )
         audit.record(
             actor,
@@ -407,7 +432,9 @@ def import_rows(
     return result
 
 
-def _apply(actor: Actor, changes: list[PlannedRow], source_name: str, origin: Origin) -> None:
+def _apply(
+    actor: Actor, changes: list[PlannedRow], source_name: str, origin: Origin, progress: ProgressFn = _no_progress
+) -> None:
     """Write the planned changes in bulk (a few statements for the whole file, not several per row), with
     the same rows and audit rows as ``services.store_value`` / ``delete_value``; the caller holds the
     transaction, and the existing figures are locked here."""
@@ -457,10 +484,18 @@ def _apply(actor: Actor, changes: list[PlannedRow], source_name: str, origin: Or
             )
         )
     IndicatorValue.objects.filter(pk__in=removed).delete()
-    IndicatorValue.objects.bulk_create(added, batch_size=500)
+    total, done = len(added) + len(changed), 0
+    for start in range(0, len(added), _PROGRESS_EVERY):
+        _report(progress, done, total, (40, 90), "Đang ghi số liệu")
+        IndicatorValue.objects.bulk_create(added[start : start + _PROGRESS_EVERY], batch_size=500)
+        done += len(added[start : start + _PROGRESS_EVERY])
     fields = ("value", "note", "entered_by", "entered_by_label", "origin", "origin_name", "entered_at")
     for row in changed:  # one plain UPDATE each: bulk_update's CASE WHEN was ten times slower here
+        if done % _PROGRESS_EVERY == 0:
+            _report(progress, done, total, (40, 90), "Đang ghi số liệu")
         IndicatorValue.objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
+        done += 1
+    progress(92, "Đang ghi nhật ký thay đổi")
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
@@ -479,9 +514,17 @@ def _apply(actor: Actor, changes: list[PlannedRow], source_name: str, origin: Or
 
 
 def import_file(
-    actor: Actor, path: str | Path, *, content: bytes | None = None, dry_run: bool = False, origin: Origin = Origin.FILE
+    actor: Actor,
+    path: str | Path,
+    *,
+    content: bytes | None = None,
+    dry_run: bool = False,
+    origin: Origin = Origin.FILE,
+    progress: ProgressFn = _no_progress,
 ) -> FigureImport:
-    """``cchc indicators import FILE``, the upload page and the API: a CSV or XLSX file."""
+    """``cchc indicators import FILE``, the upload page's job and the API: a CSV or XLSX file."""
     name = Path(str(path)).name.replace("\x00", "")
     data = content if content is not None else Path(path).read_bytes()
-    return import_rows(actor, read_file(name, data), source_name=name, dry_run=dry_run, origin=origin)
+    progress(1, "Đang đọc tệp")
+    rows = read_file(name, data)
+    return import_rows(actor, rows, source_name=name, dry_run=dry_run, origin=origin, progress=progress)

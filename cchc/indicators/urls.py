@@ -9,6 +9,7 @@ urlpatterns = [
     path("kiem-tra/", views.analysis, name="analysis"),
     path("nhap-tep/", views.import_file, name="import"),
     path("nhap-tep/xac-nhan/", views.import_confirm, name="import_confirm"),
+    path("nhap-tep/<int:pk>/", views.import_job, name="import_job"),
     path("xuat/", views.export_file, name="export"),
     path("them-chi-tieu/", views.add_indicators, name="add"),
 ]

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
 import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.accounts import scope
 from cchc.core.importing import ImportRejected
 from cchc.indicators import adding, exporting, importing, selectors, services, validation
+from cchc.indicators import jobs as import_jobs
 from cchc.indicators import periods as period_rules
 from cchc.indicators.models import Counts, Indicator, Period, Rollup, Source, ValueType
 from cchc.indicators.periods import PeriodCodeError, get_period
 from cchc.indicators.provenance import codes_to_names, readable_sources
+from cchc.jobs.models import JobStatus
 
 # A computed figure may be typed over (copied from the provincial one-stop system); ratios never.
 ENTERABLE = (Source.ENTERED, Source.COMPUTED)
@@ -158,84 +157,64 @@ def analysis(request):
     )
 
 
-# ---- import from a file (preview = dry run, then confirm) and export --------------------------------------
-_UPLOADS = "indicator_uploads"  # session key: token → file name of a checked upload waiting for confirmation
+# ---- import from a file (preview = dry run, then confirm; both background jobs) and export -------------------
+def _import_page(request, job=None, errors=None):
+    """The upload page, with the job of the last check or import when there is one. A finished job answers
+    200, or 422 when the file was refused; a job still waiting or running is polled (HTMX) by the page."""
+    from cchc.jobs.views import job_context
+
+    context = {"columns": importing.COLUMNS, "errors": errors or [], "job": None}
+    if job is not None:
+        context.update(job_context(job))
+        result = job.result or {}
+        # the form to choose a file again, unless the preview waits for its confirmation
+        context["awaiting_confirm"] = bool(
+            job.status == JobStatus.DONE and result.get("dry_run") and result.get("changes")
+        )
+    refused = errors or (job is not None and job.status in (JobStatus.REJECTED, JobStatus.FAILED))
+    return render(request, "indicators/import.html", context, status=422 if refused else 200)
 
 
-def _upload_dir() -> Path:
-    return Path(settings.VAR_DIR) / "uploads" / "indicators"
+def _after_start(request, job):
+    """A job run in the request shows its result at once; a queued one is followed on its own page."""
+    if job.active:
+        return redirect("indicators:import_job", pk=job.pk)
+    return _import_page(request, job)
 
 
 @login_required
 def import_file(request):
-    """Nhập số liệu từ tệp: chọn tệp → xem trước (kiểm tra thử, không lưu) → xác nhận thì mới lưu."""
-    context: dict = {"columns": importing.COLUMNS, "errors": [], "result": None}
-    if request.method == "POST":
-        upload = request.FILES.get("tep")
-        if upload is None:
-            context["errors"] = ["Chưa chọn tệp."]
-        else:
-            content = upload.read()
-            try:
-                result = importing.import_file(request.user, upload.name, content=content, dry_run=True)
-            except ImportRejected as exc:
-                context["errors"] = [exc.summary(), *map(str, exc.errors)]
-            else:
-                context["result"] = result
-                context["token"] = _keep_upload(request, upload.name, content)
-        status = 422 if context["errors"] else 200
-        return render(request, "indicators/import.html", context, status=status)
-    return render(request, "indicators/import.html", context)
-
-
-def _keep_upload(request, name: str, content: bytes) -> str:
-    """Keep the checked file until the user confirms (the confirmation imports exactly what was previewed)."""
-    token = secrets.token_urlsafe(16)
-    folder = _upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 24 * 3600  # previews never confirmed: kept one day
-    for old in folder.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    (folder / token).write_bytes(content)
-    uploads = request.session.get(_UPLOADS, {})
-    uploads[token] = Path(name).name
-    request.session[_UPLOADS] = uploads
-    return token
+    """Nhập số liệu từ tệp: chọn tệp → kiểm tra thử (công việc nền, không lưu) → xác nhận thì mới lưu."""
+    if request.method != "POST":
+        return _import_page(request)
+    upload = request.FILES.get("tep")
+    if upload is None:
+        return _import_page(request, errors=["Chưa chọn tệp."])
+    return _after_start(request, import_jobs.start_check(request.user, upload))
 
 
 @login_required
 @require_POST
 def import_confirm(request):
-    """Lưu tệp đã xem trước (toàn bộ hoặc không gì cả)."""
-    token = request.POST.get("ma", "")
-    uploads = request.session.get(_UPLOADS, {})
-    name = uploads.get(token)
-    path = _upload_dir() / token
-    if not name or not token.replace("-", "").replace("_", "").isalnum() or not path.exists():
-        messages.error(request, "Tệp đã hết hạn hoặc đã được nhập; hãy chọn lại tệp.")
+    """Lưu tệp đã xem trước (toàn bộ hoặc không gì cả), as a background job; the file is imported once."""
+    preview = import_jobs.checked_preview(request.user, request.POST.get("ma", ""))
+    job = import_jobs.start_import(request.user, preview) if preview is not None else None
+    if job is None:
+        messages.error(request, import_jobs.EXPIRED)
         return redirect("indicators:import")
-    try:
-        result = importing.import_file(request.user, name, content=path.read_bytes())
-    except ImportRejected as exc:  # the figures changed since the preview
-        return render(
-            request,
-            "indicators/import.html",
-            {
-                "columns": importing.COLUMNS,
-                "errors": [exc.summary(), *map(str, exc.errors)],
-                "result": None,
-            },
-            status=422,
-        )
-    finally:
-        path.unlink(missing_ok=True)
-        uploads.pop(token, None)
-        request.session[_UPLOADS] = uploads
-    messages.success(request, result.summary())
-    return render(
-        request, "indicators/import.html", {"columns": importing.COLUMNS, "errors": [], "result": result, "done": True}
-    )
+    return _after_start(request, job)
+
+
+@login_required
+@require_GET
+def import_job(request, pk: int):
+    """Tiến độ và kết quả một lần kiểm tra hoặc nhập tệp của người dùng (read from the job row)."""
+    from cchc.jobs.models import Job
+
+    job = Job.objects.filter(pk=pk, kind=import_jobs.KIND, actor=request.user).first()
+    if job is None:
+        raise Http404("Không có công việc nhập tệp này.")
+    return _import_page(request, job)
 
 
 @login_required

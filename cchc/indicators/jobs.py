@@ -1,0 +1,135 @@
+"""Nhập số liệu chỉ tiêu từ tệp như một công việc nền (cchc.jobs).
+
+The upload page saves the file (MEDIA_ROOT, which every app server and worker of a province shares, as
+for dossier imports) and queues a *check* (kiểm tra thử: the preview, nothing saved); the confirmation
+queues the *import* of the same file. A small file runs in the request, through the same handler a worker
+runs. The import writes in one transaction (``importing.import_rows``): a worker killed mid-way leaves no
+figure, and the next worker runs it again (the file is deleted only when the job has ended).
+
+The CLI ``cchc indicators import`` stays synchronous: it is already a batch command.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from cchc.core.importing import ImportRejected, RowError
+from cchc.indicators import importing
+from cchc.jobs import kinds
+from cchc.jobs import services as jobs
+from cchc.jobs.kinds import Progress
+from cchc.jobs.models import Job, JobStatus
+
+KIND = "indicators.import"
+# bytes: a smaller file runs in the request (3.000 rows of about 60 bytes: well under a second)
+INLINE_LIMIT = 200_000
+PREVIEW_ROWS = 1000  # rows of the preview kept in the job's result (the counts cover every row)
+KEEP_UNCONFIRMED = 24 * 3600  # seconds a checked file waits for its confirmation
+EXPIRED = "Tệp đã hết hạn hoặc đã được nhập; hãy chọn lại tệp."
+
+
+def upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "indicator_imports"
+
+
+def _purge_unconfirmed(folder: Path) -> None:
+    stale = time.time() - KEEP_UNCONFIRMED
+    for old in folder.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+
+
+def start_check(user: Any, upload: UploadedFile, *, inline: bool | None = None) -> Job:
+    """Lưu tệp tải lên và kiểm tra thử (không lưu số liệu). ``inline`` (default: small files) runs it now."""
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    _purge_unconfirmed(folder)
+    name = Path(upload.name).name.replace("\x00", "")[:200]
+    path = folder / f"{secrets.token_urlsafe(16)}{Path(name).suffix.lower()[:8]}"
+    with path.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    run_now = upload.size <= INLINE_LIMIT if inline is None else inline
+    params = {"file": str(path), "name": name, "dry_run": True}
+    return jobs.enqueue(
+        KIND, label=f"Kiểm tra tệp số liệu {name}", actor=user, unit=user.unit, params=params, inline=run_now
+    )
+
+
+def checked_preview(user: Any, job_id: str) -> Job | None:
+    """The user's finished check of a file, if ``job_id`` names one (the confirmation's ``ma``)."""
+    if not job_id.isdigit():
+        return None
+    return Job.objects.filter(
+        pk=int(job_id), kind=KIND, actor=user, status=JobStatus.DONE, params__dry_run=True
+    ).first()
+
+
+def start_import(user: Any, preview: Job, *, inline: bool | None = None) -> Job | None:
+    """Nhập tệp đã kiểm tra thử; None when it was imported already or has expired.
+
+    The file is claimed by renaming it: of two confirmations sent at once, one finds it gone."""
+    source = Path(preview.params["file"])
+    claimed = source.with_name(f"{source.name}.nhap-{preview.pk}")
+    try:
+        source.rename(claimed)
+    except FileNotFoundError:
+        return None
+    name = preview.params["name"]
+    run_now = claimed.stat().st_size <= INLINE_LIMIT if inline is None else inline
+    params = {"file": str(claimed), "name": name, "dry_run": False, "preview": preview.pk}
+    return jobs.enqueue(
+        KIND, label=f"Nhập tệp số liệu {name}", actor=user, unit=user.unit, params=params, inline=run_now
+    )
+
+
+@kinds.register(KIND, max_attempts=2, atomic=True, result_template="indicators/_import_result.html")
+def run_import(job: Job, progress: Progress) -> dict[str, Any]:
+    """The worker's side (or the request's, for a small file): check, or check and write in one transaction."""
+    path, dry_run = Path(job.params["file"]), bool(job.params["dry_run"])
+    if job.actor is None:  # the figures are checked against the uploader's scope: no user, no import
+        raise ImportRejected([RowError(None, "", "", "Tài khoản đã tải tệp lên không còn; hãy tải lại tệp.")])
+    if not path.exists():
+        raise ImportRejected([RowError(None, "", "", EXPIRED)])
+    # A checked file waits for its confirmation; an imported or refused one is no longer needed. A killed
+    # worker never gets to the unlink: the file stays for the next attempt.
+    try:
+        result = importing.import_file(
+            job.actor, job.params["name"], content=path.read_bytes(), dry_run=dry_run, progress=progress
+        )
+    except ImportRejected:
+        if not dry_run:
+            path.unlink(missing_ok=True)
+        raise
+    if not dry_run:
+        path.unlink(missing_ok=True)
+    return _result(result)
+
+
+def _result(result: importing.FigureImport) -> dict[str, Any]:
+    rows = []
+    for r in result.rows[:PREVIEW_ROWS]:
+        rows.append(
+            {
+                "row": r.row,
+                "unit": r.unit.code,
+                "unit_name": r.unit.name,
+                "period": r.period.code,
+                "indicator": r.indicator.code,
+                "name": r.indicator.name,
+                "value": None if r.value is None else str(r.value),
+                "old": None if r.old is None else str(r.old),
+                "note": r.note,
+                "action": str(r.action),
+                "action_label": r.action.label,
+            }
+        )
+    data = result.as_dict()
+    data.update({"changes": result.changes, "row_total": len(result.rows), "rows": rows})
+    return data
