@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cchc.reports",
     "cchc.parindex",
     "cchc.public",
+    "cchc.audit",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cchc.core.context_processors.shell",
+                "cchc.accounts.context_processors.switchable_units",
             ],
             "builtins": ["cchc.core.templatetags.vn"],
         },

@@ -16,6 +16,9 @@ class AccountsConfig(AppConfig):
             registry.NavEntry("Quản trị", "admin:index", order=100, visible=lambda user: user.is_staff)
         )
         registry.register_demo(registry.DemoStep("Người dùng", create_demo_users, order=20))
+        from cchc.accounts.todo import setup_items
+
+        registry.register_todo(setup_items)
 
 
 class AxesVietnameseConfig(AxesAppConfig):

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Lõi hệ thống"
 
     def ready(self) -> None:
-        from cchc.core import checks, registry, todo
+        from cchc.core import checks, registry
 
         assert checks  # imported for its @register: the secret-key check
         from django.contrib.auth.signals import user_login_failed
@@ -15,9 +15,6 @@ class CoreConfig(AppConfig):
         from cchc.core.security import count_failed_login
 
         user_login_failed.connect(count_failed_login, dispatch_uid="cchc-login-account-cap")
-        from cchc.core.audit_views import router as audit_router
-
-        registry.register_api_router("/audit", audit_router)
         from django.db.models.signals import pre_save
 
         from cchc.core.audit import snapshot_before_save
@@ -25,4 +22,3 @@ class CoreConfig(AppConfig):
         pre_save.connect(snapshot_before_save, dispatch_uid="cchc-audit-before")
 
         registry.register_nav(registry.NavEntry("Việc cần làm", "core:home", order=0, desk=True))
-        registry.register_todo(todo.setup_items)

@@ -127,6 +127,32 @@ def demo_steps() -> list[DemoStep]:
     return sorted(_demo_steps, key=lambda s: s.order)
 
 
+# ---- uploaded import files -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UploadFolder:
+    """A folder under MEDIA_ROOT holding uploaded import files only (``cchc purge-uploads`` empties it past
+    the retention). ``model`` ("app_label.Model") has one row per upload: ``path_field`` names the file (blanked
+    when the file goes; the row stays) and ``created_field`` its time (files of recent rows are kept)."""
+
+    folder: str
+    model: str
+    path_field: str = "file_path"
+    created_field: str = "created_at"
+
+
+_upload_folders: list[UploadFolder] = []
+
+
+def register_upload_folder(folder: UploadFolder) -> None:
+    """Call from AppConfig.ready() of the app that stores the uploads."""
+    if folder not in _upload_folders:
+        _upload_folders.append(folder)
+
+
+def upload_folders() -> list[UploadFolder]:
+    return list(_upload_folders)
+
+
 # ---- JSON API -----------------------------------------------------------------------------------------
 _api_routers: list[tuple[str, Any]] = []
 

@@ -194,3 +194,10 @@ def filter_folded(qs, query: str, fields: Sequence[str]):
         return qs
     keep = [pk for pk, *texts in qs.values_list("pk", *fields).iterator() if matches_words(query, *texts)]
     return qs.filter(pk__in=keep)
+
+
+def initials(full_name: str) -> str:
+    """ "Nguyễn Văn An" → "N.V.A." — what of a person a public page may show: enough for the applicant to
+    recognise the dossier, nothing more."""
+    letters = [word[0].upper() for word in full_name.split() if word[:1].isalpha()]
+    return "".join(f"{c}." for c in letters)

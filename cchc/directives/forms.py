@@ -1,6 +1,6 @@
 from django import forms
 
-from cchc.plans.forms import VnDateField
+from cchc.core.forms import VnDateField
 
 
 class DocumentForm(forms.Form):

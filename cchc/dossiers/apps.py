@@ -23,3 +23,4 @@ class DossiersConfig(AppConfig):
         registry.register_todo(selectors.todo_items, desk=True)
         registry.register_home_panel(selectors.desk_panel)
         registry.register_demo(registry.DemoStep("Hồ sơ thủ tục hành chính", demo.run, order=40))
+        registry.register_upload_folder(registry.UploadFolder("dossier_imports", "dossiers.ImportJob"))

@@ -597,7 +597,7 @@ def lookup_dossier(code: str, key: str, today: date | None = None) -> DossierPro
 def _progress(d: Dossier, today: date) -> DossierProgress:
     from cchc.core.vnformat import format_date
     from cchc.dossiers.models import Status
-    from cchc.public.privacy import initials
+    from cchc.core.text import initials
 
     counter = f"Bộ phận Một cửa — {d.unit.name}"
     step, detail = {

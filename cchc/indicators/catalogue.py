@@ -21,7 +21,7 @@ from django.db import transaction
 from cchc.accounts.actors import SystemActor
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportResult
-from cchc.indicators.models import CatalogueVersion, Counts, Indicator, Rollup, Source, ValueType
+from cchc.indicators.models import CatalogueVersion, Counts, Indicator, Rollup, Source, ValueType, parse_choices
 
 LOADER = SystemActor("cchc indicators")
 ORIGIN_PROVINCE = "province"  # a catalogue row's ``origin``: added by the province (cchc indicators add)
@@ -29,7 +29,6 @@ ORIGIN_PROVINCE = "province"  # a catalogue row's ``origin``: added by the provi
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators" / "catalogue.yaml"
 
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
-_CHOICE_RE = re.compile(r"\s*(.+?)\s*=\s*(\d+)")
 _NUMERIC_TYPES = {ValueType.INTEGER, ValueType.DECIMAL, ValueType.PERCENT}
 
 
@@ -37,11 +36,6 @@ _NUMERIC_TYPES = {ValueType.INTEGER, ValueType.DECIMAL, ValueType.PERCENT}
 class RowSpec:
     line: int | None
     fields: dict[str, Any]
-
-
-def parse_choices(unit_label: str) -> dict[str, str]:
-    """ "Trực tuyến = 0 Phát phiếu = 1 Kết hợp = 2" → {"0": "Trực tuyến", "1": "Phát phiếu", "2": "Kết hợp"}."""
-    return {value: label.strip() for label, value in _CHOICE_RE.findall(unit_label)}
 
 
 def _row_lines(text: str) -> list[list[int | None]]:

@@ -7,6 +7,8 @@ form. Codes are permanent: a later catalogue version updates names and adds code
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 
@@ -219,7 +221,14 @@ class ComputedValue(models.Model):
         return f"{self.unit_id} {self.period_id} {self.indicator_id} = {self.value} ({self.function})"
 
 
-def _printed_order(unit_label: str) -> list[str]:
-    from cchc.indicators.catalogue import parse_choices  # the catalogue reads these models
+_CHOICE_RE = re.compile(r"\s*(.+?)\s*=\s*(\d+)")
 
+
+def parse_choices(unit_label: str) -> dict[str, str]:
+    """ "Trực tuyến = 0 Phát phiếu = 1 Kết hợp = 2" → {"0": "Trực tuyến", "1": "Phát phiếu", "2": "Kết hợp"}.
+    Here, not in the catalogue loader, because the model reads it and the loader imports the models."""
+    return {value: label.strip() for label, value in _CHOICE_RE.findall(unit_label)}
+
+
+def _printed_order(unit_label: str) -> list[str]:
     return list(parse_choices(unit_label or ""))

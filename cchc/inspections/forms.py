@@ -1,7 +1,7 @@
 from django import forms
 
+from cchc.core.forms import VnDateField
 from cchc.inspections.models import TargetKind
-from cchc.plans.forms import VnDateField
 
 
 class InspectionForm(forms.Form):

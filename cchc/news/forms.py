@@ -1,7 +1,7 @@
 from django import forms
 
+from cchc.core.forms import VnDateField
 from cchc.news.models import Channel, NewsKind
-from cchc.plans.forms import VnDateField
 
 
 class ItemForm(forms.Form):

@@ -1,17 +1,8 @@
 from django import forms
 
+from cchc.core.forms import VnDateField
 from cchc.plans.areas import area_choices
 from cchc.plans.models import TaskStatus
-
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
-
-
-class VnDateField(forms.DateField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        kwargs.setdefault("widget", forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}))
-        kwargs.setdefault("error_messages", {"invalid": "Ngày phải có dạng dd/mm/yyyy, ví dụ 14/12/2021."})
-        super().__init__(**kwargs)
 
 
 class PlanForm(forms.Form):

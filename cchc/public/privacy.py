@@ -1,9 +1,8 @@
-"""What of a person may appear on a public page: initials only."""
+"""What of a person may appear on a public page: initials only (``cchc.core.text.initials``, where the apps
+below public, such as dossiers, can use it too)."""
 
 from __future__ import annotations
 
+from cchc.core.text import initials
 
-def initials(full_name: str) -> str:
-    """ "Nguyễn Văn An" → "N.V.A." — enough for the applicant to recognise the dossier, nothing more."""
-    letters = [word[0].upper() for word in full_name.split() if word[:1].isalpha()]
-    return "".join(f"{c}." for c in letters)
+__all__ = ["initials"]

@@ -27,21 +27,21 @@ def test_admin_sees_all_reviewer_its_units_officer_nothing(client, demo_org, mak
     _events(demo_org)
     admin = make_user("qt", Role.SYSTEM_ADMIN, None)
     client.force_login(admin)
-    page = client.get(reverse("core:audit")).content.decode()
+    page = client.get(reverse("audit:log")).content.decode()
     assert "news.quota_set" in page and "org.unit_changed" in page and "t.other" in page
-    filtered = client.get(reverse("core:audit"), {"don_vi": "000.16.21.H42", "doi_tuong": "news"})
+    filtered = client.get(reverse("audit:log"), {"don_vi": "000.16.21.H42", "doi_tuong": "news"})
     assert "news.quota_set" in filtered.content.decode() and "org.unit_changed" not in filtered.content.decode()
-    xlsx = client.get(reverse("core:audit"), {"dinh_dang": "xlsx", "nguoi": "cchc test"})
+    xlsx = client.get(reverse("audit:log"), {"dinh_dang": "xlsx", "nguoi": "cchc test"})
     rows = list(load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active.values)
     assert rows[0][0] == "Thời điểm" and len(rows) == 4
 
     reviewer = make_user("pnv", Role.DISTRICT_REVIEWER, demo_org["000.01.21.H42"])  # the ended district
     client.force_login(reviewer)
-    page = client.get(reverse("core:audit")).content.decode()
+    page = client.get(reverse("audit:log")).content.decode()
     assert "news.quota_set" in page and "org.unit_changed" not in page and "t.other" not in page
 
     client.force_login(make_user("cb", Role.COMMUNE_OFFICER, demo_org["000.16.21.H42"]))
-    assert client.get(reverse("core:audit")).status_code == 403
+    assert client.get(reverse("audit:log")).status_code == 403
 
 
 def test_audit_api(client, demo_org, make_user):

@@ -62,7 +62,7 @@ def test_the_api_answers_each_error_with_its_status_and_detail(kind):
 
 @pytest.mark.parametrize("kind", CASES)
 def test_a_command_raising_an_error_exits_non_zero_with_the_message(monkeypatch, capsys, kind):
-    from cchc.core.management.commands import demo
+    from cchc.jobs.management.commands import demo
 
     exc, _ = CASES[kind]
 

@@ -152,3 +152,9 @@ def test_non_match(index, query):
 
 def test_limit(index):
     assert len(index.search("thu tuc", limit=3)) == 3
+
+
+def test_initials_keep_one_letter_a_word():
+    from cchc.core.text import initials
+
+    assert initials("Nguyễn Văn An") == "N.V.A." and initials("  đặng   thị  ") == "Đ.T." and initials("") == ""

@@ -1,18 +1,20 @@
-"""To-do items the foundation itself knows about."""
+"""To-do items about accounts: units that nobody reports for."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
+from cchc.accounts import scope
+from cchc.accounts.models import Role
 from cchc.core.registry import TodoItem
+from cchc.org.models import Level
 
 
-def setup_items(user, unit) -> list[TodoItem]:
+def setup_items(user: Any, unit: Any) -> list[TodoItem]:
     """Units in the reviewer's scope that exist today but have no CCHC officer to report for them."""
-    from django.utils import timezone
-
-    from cchc.accounts import scope
-    from cchc.accounts.models import Role
-    from cchc.org.models import Level
-
     if not user.is_reviewer:
         return []
     today = timezone.localdate()

@@ -8,17 +8,18 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from cchc.accounts import scope
 from cchc.accounts.models import Role
 from cchc.api.schemas import ERRORS
 from cchc.core.audit import describe
+from cchc.core.errors import NotAllowed, ValidationFailed
 from cchc.core.models import AuditEvent
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.core.xlsx import Column, Kind, xlsx_response
@@ -31,7 +32,7 @@ MAX_API_ROWS = 500
 def visible_events(user: Any) -> QuerySet[AuditEvent]:
     """Every row for an administrator; a reviewer's rows of the units it sees; others: refused."""
     if not getattr(user, "is_authenticated", False) or (user.role not in READERS and not user.is_superuser):
-        raise PermissionDenied("Chỉ quản trị hệ thống và người thẩm định xem được nhật ký thay đổi.")
+        raise NotAllowed("Chỉ quản trị hệ thống và người thẩm định xem được nhật ký thay đổi.")
     return scope.scoped(AuditEvent.objects.select_related("unit", "actor"), user, scope.Action.VIEW)
 
 
@@ -114,7 +115,7 @@ def audit_page(request):
     page = Paginator(qs, 100).get_page(request.GET.get("trang"))
     for event in page:
         event.detail = describe(event.data)
-    return render(request, "core/audit.html", {"page": page, "f": f, "errors": errors})
+    return render(request, "audit/log.html", {"page": page, "f": f, "errors": errors})
 
 
 # ---- API -------------------------------------------------------------------------------------------------
@@ -137,9 +138,7 @@ def audit_api(
 ) -> list[dict]:
     f, errors = read_filter({"don_vi": don_vi, "nguoi": nguoi, "doi_tuong": doi_tuong, "tu": tu, "den": den})
     if errors:
-        from ninja.errors import HttpError
-
-        raise HttpError(400, " ".join(errors))
+        raise ValidationFailed(" ".join(errors))
     if not getattr(request.user, "is_authenticated", False):
         raise HttpError(401, "Cần đăng nhập hoặc khóa API.")
     qs = apply_filter(visible_events(request.user), f)[:MAX_API_ROWS]

@@ -1,3 +1,6 @@
+"""cchc demo: every app's demo step (``cchc.core.registry.register_demo``), here or as a background job. It
+lives in jobs, not core, because ``--background`` queues the job (core imports no app)."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
