@@ -17,7 +17,6 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("healthz", healthz, name="healthz"),  # database, cache, queue: for a load balancer (cchc.jobs.health)
     path("", include("cchc.core.urls")),
-    path("", include("cchc.audit.urls")),
     path("cong-viec/", include("cchc.jobs.urls")),
     path("tai-khoan/", include("cchc.accounts.urls")),
     path("don-vi/", include("cchc.org.urls")),
@@ -35,6 +34,7 @@ urlpatterns = [
     path("bao-cao/", include("cchc.reports.urls")),
     path("van-ban/", include("cchc.documents.urls")),
     path("chi-so-cchc/", include("cchc.parindex.urls")),
+    path("chi-so-766/", include("cchc.index766.urls")),
     path("cong-khai/", include("cchc.public.urls")),
     path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
