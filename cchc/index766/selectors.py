@@ -303,16 +303,18 @@ def _compute(units: list[OrgUnit], start: date, end: date, as_of: date) -> dict[
 
 
 def _cached(units: list[OrgUnit], start: date, end: date, as_of: date) -> dict[int, IndexResult]:
-    stamp = change_stamp()
-    tag = "-".join(map(str, stamp))
-    keys = {u.pk: f"index766:{u.pk}:{start}:{end}:{as_of}:{tag}" for u in units}
-    hits = cache.get_many(list(keys.values()))
-    found = {uid: hits[key] for uid, key in keys.items() if key in hits}
-    missing = [u for u in units if u.pk not in found]
-    if missing:
-        computed = _compute(missing, start, end, as_of)
-        cache.set_many({keys[uid]: result for uid, result in computed.items()}, timeout=3600)
-        found.update(computed)
+    """The indexes of ``units``, from the cache when the data have not changed since. One entry per set
+    of units (a ranking is one read and one write of the cache, not a hundred: the default cache is a
+    database table)."""
+    import hashlib
+
+    tag = "-".join(map(str, change_stamp()))
+    ids = ",".join(str(pk) for pk in sorted({u.pk for u in units}))
+    key = "index766:" + hashlib.sha256(f"{ids}:{start}:{end}:{as_of}:{tag}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _compute(units, start, end, as_of)
+        cache.set(key, found, timeout=3600)
     return found
 
 
