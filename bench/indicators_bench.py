@@ -32,7 +32,7 @@ from django.core.management import call_command
 from django.db import connection, reset_queries
 
 from cchc.dossiers.demo import PROCEDURES_FILE
-from cchc.dossiers.importer import import_dossiers
+from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.services import import_procedures
 from cchc.dossiers.stats import stats, units_for
 from cchc.indicators.models import ComputedValue

@@ -108,7 +108,7 @@ from django.db import connection  # noqa: E402
 from cchc.accounts.models import Role, User  # noqa: E402
 from cchc.accounts.services import create_user  # noqa: E402
 from cchc.dossiers.demo import PROCEDURES_FILE  # noqa: E402
-from cchc.dossiers.importer import import_dossiers  # noqa: E402
+from cchc.dossiers.importing import import_dossiers  # noqa: E402
 from cchc.dossiers.models import Dossier, Procedure  # noqa: E402
 from cchc.dossiers.services import import_procedures  # noqa: E402
 from cchc.org.models import OrgUnit  # noqa: E402

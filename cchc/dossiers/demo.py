@@ -107,7 +107,7 @@ def demo_rows(per_unit_year: int = 70, seed: int = 20250701) -> list[list[str]]:
 
 
 def run(out) -> None:
-    from cchc.dossiers.importer import import_dossiers
+    from cchc.dossiers.importing import import_dossiers
     from cchc.dossiers.services import import_procedures
 
     result = import_procedures(PROCEDURES_FILE, actor=DEMO)

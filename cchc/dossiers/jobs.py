@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from cchc.dossiers import importer
+from cchc.dossiers import importing
 from cchc.dossiers.models import ImportJob
 from cchc.jobs import kinds
 from cchc.jobs import services as jobs
@@ -46,9 +46,9 @@ def start_import(user: Any, upload: UploadedFile, *, dry_run: bool, inline: bool
 
 @kinds.register(KIND, result_template="dossiers/_import_result.html")
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
-    """The worker's side: one transaction (importer.import_dossiers), so a killed run leaves nothing."""
+    """The worker's side: one transaction (importing.import_dossiers), so a killed run leaves nothing."""
     imp = ImportJob.objects.get(pk=job.params["import_job"])
-    result = importer.import_dossiers(
+    result = importing.import_dossiers(
         imp.file_path,
         actor=job.actor or job.actor_label,
         dry_run=imp.dry_run,

@@ -23,7 +23,7 @@ def test_system_actor_reaches_every_unit_none_reaches_nothing(demo_org):
 
 def test_an_import_without_an_actor_writes_nothing(catalogue, demo_org):
     """Before: ``actor=None`` (or anything not logged in) imported into every unit."""
-    from cchc.dossiers.importer import import_dossiers
+    from cchc.dossiers.importing import import_dossiers
 
     with pytest.raises(ImportRejected) as exc:
         import_dossiers("hs.csv", actor=None, content=CSV.encode())

@@ -110,11 +110,11 @@ def _dossier_csv(unit_code: str) -> bytes:
 
 def test_province_reviewer_cannot_import_the_commune_desk_dossiers(users, catalogue):
     with pytest.raises(ImportRejected) as exc:
-        from cchc.dossiers.importer import import_dossiers
+        from cchc.dossiers.importing import import_dossiers
 
         import_dossiers("hs.csv", actor=users[Role.PROVINCE_REVIEWER], content=_dossier_csv(SON_TAY_DESK))
     assert "không có quyền" in str(exc.value.errors[0])
-    from cchc.dossiers.importer import import_dossiers
+    from cchc.dossiers.importing import import_dossiers
 
     result = import_dossiers("hs.csv", actor=users[Role.ONE_STOP_CLERK], content=_dossier_csv(SON_TAY_DESK))
     assert result.created == 1

@@ -33,7 +33,7 @@ CHILD = textwrap.dedent(
     start = time.perf_counter()
     try:
         if target == "dossiers":
-            from cchc.dossiers.importer import import_dossiers
+            from cchc.dossiers.importing import import_dossiers
             import_dossiers(path, actor=None)
         elif target == "table":
             from cchc.dossiers.tabular import read_table

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import Role
 from cchc.core.vnformat import format_date
-from cchc.dossiers.importer import import_dossiers
+from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.services import compute_due
 from cchc.dossiers.tests.test_import import to_csv

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Sum
 
-from cchc.dossiers.importer import import_dossiers
+from cchc.accounts.actors import SystemActor
+from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import Dossier, DossierStat, Field, Procedure
 from cchc.org.models import OrgUnit
 
@@ -62,7 +63,7 @@ def _file(start: int, stop: int, procedure: str = "1.004873", name: str = "", fi
     return buf.getvalue().encode()
 
 
-def _run_both(files: list[bytes], actor: str = "test concurrency") -> list[object]:
+def _run_both(files: list[bytes], actor: str = SystemActor("test concurrency")) -> list[object]:
     barrier = threading.Barrier(len(files))
     outcomes: list[object] = [None] * len(files)
 

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.dossiers import stats
-from cchc.dossiers.importer import import_dossiers
+from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import Dossier, DossierStat, Procedure
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_three_bad_rows_reject_the_file_with_three_precise_errors(catalogue, dem
     rows[500][8] = "31/02/2024"  # no such date (row 502)
     rows[998][6] = "fax"  # unknown channel (row 1000)
     with pytest.raises(ImportRejected) as exc:
-        import_dossiers("hs.csv", actor="test", content=to_csv(rows))
+        import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows))
     errors = [(e.row, e.field, e.value) for e in exc.value.errors]
     assert errors == [(12, "don_vi", "000.99.99.H42"), (502, "ngay_tiep_nhan", "31/02/2024"), (1000, "kenh", "fax")]
     assert exc.value.total == 3
@@ -81,11 +82,11 @@ def test_three_bad_rows_reject_the_file_with_three_precise_errors(catalogue, dem
 
     # The same file fixed imports; twice leaves the same counts.
     rows[10][1], rows[500][8], rows[998][6] = UNITS[10 % 3], "15/02/2024 09:00", "truc_tiep"
-    first = import_dossiers("hs.csv", actor="test", content=to_csv(rows))
+    first = import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows))
     assert (first.created, first.updated, first.unchanged) == (1000, 0, 0)
     snapshot = list(Dossier.objects.order_by("code").values_list("code", "due_on", "outcome", "status", "row_hash"))
     stat_rows = DossierStat.objects.count()
-    again = import_dossiers("hs.csv", actor="test", content=to_csv(rows))
+    again = import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1000)
     assert (
         list(Dossier.objects.order_by("code").values_list("code", "due_on", "outcome", "status", "row_hash"))
@@ -97,7 +98,7 @@ def test_three_bad_rows_reject_the_file_with_three_precise_errors(catalogue, dem
     code = rows[0][0]  # pending (i % 10 == 0)
     assert Dossier.objects.get(code=code).status == "dang_xu_ly"
     rows[0][10] = "03/01/2024"
-    changed = import_dossiers("hs.csv", actor="test", content=to_csv(rows))
+    changed = import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows))
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 999)
     d = Dossier.objects.get(code=code)
     assert (d.status, d.returned_on, d.closed_on) == ("da_tra", date(2024, 1, 3), date(2024, 1, 3))
@@ -146,7 +147,7 @@ def test_due_dates_and_classification_of_imported_rows(catalogue, demo_org):
             "",
         ],
     ]
-    import_dossiers("x.csv", actor="test", content=to_csv(rows))
+    import_dossiers("x.csv", actor=SystemActor("test"), content=to_csv(rows))
     got = {d.code: d for d in Dossier.objects.all()}
     assert (got["A-1"].due_on, got["A-1"].outcome) == (date(2025, 2, 5), "dung")
     assert (got["A-2"].due_on, got["A-2"].outcome) == (date(2025, 3, 11), "dung")
@@ -164,11 +165,11 @@ def test_unknown_procedure_without_name_is_an_error_and_aliases_work(catalogue, 
     header = ["Mã hồ sơ", "Đơn vị", "Mã thủ tục", "Kênh tiếp nhận", "Ngày tiếp nhận", "Ngày trả kết quả"]
     content = to_csv([["B-1", "000.16.21.H42", "0.000000", "truc_tiep", "10/03/2025", ""]], header)
     with pytest.raises(ImportRejected) as exc:
-        import_dossiers("y.csv", actor="test", content=content)
+        import_dossiers("y.csv", actor=SystemActor("test"), content=content)
     [e] = exc.value.errors
     assert (e.row, e.field, e.value) == (2, "ma_thu_tuc", "0.000000")
     ok = to_csv([["B-1", "000.16.21.H42", "1.004873", "Trực tuyến", "10/03/2025", "12/03/2025"]], header)
-    assert import_dossiers("y.csv", actor="test", content=ok).created == 1
+    assert import_dossiers("y.csv", actor=SystemActor("test"), content=ok).created == 1
     assert Dossier.objects.get().channel == "truc_tuyen"
 
 
@@ -196,7 +197,7 @@ def test_dry_run_saves_nothing_and_xlsx_and_mapping_file(catalogue, demo_org, tm
 
 
 def test_cli_stats_json_keys(catalogue, demo_org):
-    import_dossiers("hs.csv", actor="test", content=to_csv(rows_1000()))
+    import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows_1000()))
     out = io.StringIO()
     call_command(
         "dossiers",
@@ -243,7 +244,7 @@ def test_more_than_1000_errors_shows_the_first_1000_in_row_order_with_the_total(
         if i < 300:
             r[1] = "000.99.99.H42"  # the first 300 also: unknown unit
     with pytest.raises(ImportRejected) as exc:
-        import_dossiers("hs.csv", actor="test", content=to_csv(rows))
+        import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows))
     errors = exc.value.errors
     assert exc.value.total == 1300 and len(errors) == 1000
     # Rows 2…301 have two errors each (unit, then channel, as the columns read), then one per row.
@@ -267,7 +268,7 @@ def test_date_shapes_read_alike_and_impossible_dates_are_errors(catalogue, demo_
         [f"D-{i}", "000.16.21.H42", "1.004873", "", "", "", "truc_tiep", "", s, "", "", "", ""]
         for i, s in enumerate(shapes)
     ]
-    assert import_dossiers("d.csv", actor="test", content=to_csv(rows)).created == len(shapes)
+    assert import_dossiers("d.csv", actor=SystemActor("test"), content=to_csv(rows)).created == len(shapes)
     got = dict(Dossier.objects.values_list("code", "received_on"))
     assert set(got.values()) == {date(2025, 3, 10)}
     moments = dict(Dossier.objects.values_list("code", "received_at"))
@@ -280,7 +281,7 @@ def test_date_shapes_read_alike_and_impossible_dates_are_errors(catalogue, demo_
         for i, s in enumerate(bad)
     ]
     with pytest.raises(ImportRejected) as exc:
-        import_dossiers("e.csv", actor="test", content=to_csv(rows))
+        import_dossiers("e.csv", actor=SystemActor("test"), content=to_csv(rows))
     assert [(e.row, e.field, e.value) for e in exc.value.errors] == [
         (i + 2, "ngay_tiep_nhan", s) for i, s in enumerate(bad)
     ]
@@ -293,7 +294,7 @@ def test_outermost_import_checks_references_once_and_restores_foreign_keys(catal
     from django.db import connection
 
     rows = rows_1000()[:30]
-    result = import_dossiers("hs.csv", actor="test", content=to_csv(rows))
+    result = import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows))
     assert result.created == 30 and Dossier.objects.count() == 30
     ids = list(Dossier.objects.values_list("unit_id", flat=True).distinct())
     assert stats.stats(ids, date(2024, 1, 1), date(2024, 12, 31)) == stats.stats(
@@ -318,7 +319,7 @@ def test_every_column_of_an_imported_dossier(catalogue, demo_org):
 
     row = ["A-3", "000.16.21.H42", "1.004873", "", "", "", "truc_tuyen", "toan_trinh", "10/03/2025 09:15"]
     row += ["2025-03-13", "2025-03-18", "x", "20/03/2025"]
-    import_dossiers("x.csv", actor="test", content=to_csv([row]))
+    import_dossiers("x.csv", actor=SystemActor("test"), content=to_csv([row]))
     d = Dossier.objects.get(code="A-3")
     unit = OrgUnit.objects.get(code="000.16.21.H42")
     assert (d.unit_id, d.holder_id, d.procedure.code, d.field_id) == (
@@ -351,18 +352,18 @@ def test_quoted_semicolon_and_plain_csv_files_import_alike(catalogue, demo_org):
     def fingerprint():
         return list(Dossier.objects.order_by("code").values_list("code", "row_hash", "due_on", "received_at"))
 
-    import_dossiers("a.csv", actor="test", content=to_csv(rows))
+    import_dossiers("a.csv", actor=SystemActor("test"), content=to_csv(rows))
     expected = fingerprint()
     Dossier.objects.all().delete()
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", quoting=csv.QUOTE_ALL)
     w.writerow(HEADER)
     w.writerows(rows)
-    assert import_dossiers("b.csv", actor="test", content=buf.getvalue().encode()).created == 50
+    assert import_dossiers("b.csv", actor=SystemActor("test"), content=buf.getvalue().encode()).created == 50
     assert fingerprint() == expected
     Dossier.objects.all().delete()
     plain = "\n".join(",".join(r) for r in [HEADER, *[[c.replace(",", " ") for c in r] for r in rows]])
-    assert import_dossiers("c.csv", actor="test", content=plain.encode()).created == 50  # no final newline
+    assert import_dossiers("c.csv", actor=SystemActor("test"), content=plain.encode()).created == 50  # no final newline
     assert fingerprint() == expected
 
 
@@ -371,12 +372,12 @@ def test_postgresql_import_without_the_right_to_skip_foreign_key_triggers(catalo
     """A role that may not set session_replication_role gets the ordinary per-row checks: same rows."""
     from django.db import connection
 
-    from cchc.dossiers import importer
+    from cchc.dossiers.importing import locking
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
-    monkeypatch.setattr(importer, "_postgresql_foreign_key_triggers_off", lambda: None)
-    result = import_dossiers("hs.csv", actor="test", content=to_csv(rows_1000()[:30]))
+    monkeypatch.setattr(locking, "postgresql_foreign_key_triggers_off", lambda: None)
+    result = import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows_1000()[:30]))
     assert result.created == 30
     ids = list(Dossier.objects.values_list("unit_id", flat=True).distinct())
     assert stats.stats(ids, date(2024, 1, 1), date(2024, 12, 31)) == stats.stats(

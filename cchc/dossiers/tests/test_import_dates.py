@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
-from cchc.dossiers.importer import import_dossiers
+from cchc.dossiers.importing import import_dossiers
 
 pytestmark = pytest.mark.django_db
 HEAD = "ma_ho_so,don_vi,ma_thu_tuc,kenh,ngay_tiep_nhan,ngay_hen_tra,ngay_tra_ket_qua\n"
@@ -20,7 +21,7 @@ def test_impossible_dates_are_named_as_such(catalogue, demo_org):
         "A-5,000.16.21.H42,1.004873,truc_tiep,02/03/2026,,29/02/2026",
     ]
     with pytest.raises(ImportRejected) as exc:
-        import_dossiers("hs.csv", actor="test", content=(HEAD + "\n".join(rows) + "\n").encode())
+        import_dossiers("hs.csv", actor=SystemActor("test"), content=(HEAD + "\n".join(rows) + "\n").encode())
     messages = [str(e) for e in exc.value.errors]
     assert messages == [
         "Dòng 2, cột “ngay_tiep_nhan” (giá trị “31/02/2026 08:00”): Ngày tiếp nhận “31/02/2026 08:00” là ngày "

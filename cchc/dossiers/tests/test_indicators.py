@@ -72,7 +72,7 @@ def test_a_dossier_received_or_moved_at_the_counter_refreshes_cached_figures(sma
 
 
 def test_an_import_refreshes_cached_figures_of_the_periods_it_touches(small, demo_org):  # noqa: F811
-    from cchc.dossiers.importer import import_dossiers
+    from cchc.dossiers.importing import import_dossiers
     from cchc.dossiers.tests.test_import import to_csv
 
     assert value_of(U, "2025-Q1", "dossiers.commune.received").value == Decimal(6)  # now cached

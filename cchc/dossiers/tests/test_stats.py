@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cchc.dossiers import summary
-from cchc.dossiers.importer import import_dossiers
+from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import STAT_COLUMNS, Dossier, DossierStat, EventKind
 from cchc.dossiers.services import Applicant, receive, transition
 from cchc.dossiers.stats import KEYS, stats

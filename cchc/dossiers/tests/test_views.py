@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cchc.accounts.models import Role
-from cchc.dossiers.importer import import_dossiers
+from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.test_import import rows_1000, to_csv
 

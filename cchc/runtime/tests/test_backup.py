@@ -20,7 +20,7 @@ from django.db import connection
 from django.db import connection as django_connection
 
 from cchc.core import audit
-from cchc.dossiers.importer import import_dossiers
+from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.test_import import rows_1000, to_csv
 from cchc.runtime import backup

@@ -76,7 +76,7 @@ def test_anonymous_posts_per_unit_are_capped(client, demo_org, rating_payload, s
 
 @pytest.mark.parametrize("registered", [False, True])
 def test_kept_apart_rating_counts_once_its_dossier_exists(registered, demo_org, rating_payload, catalogue):
-    from cchc.dossiers.importer import import_dossiers
+    from cchc.dossiers.importing import import_dossiers
     from cchc.surveys import services
     from cchc.surveys.models import Channel
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.management.base import CommandError
 
 from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.core.management.base import GroupCommand
 from cchc.core.vnformat import VietnameseParseError, format_date, format_number, format_percent, parse_date
-from cchc.dossiers import importer, services, stats, summary
+from cchc.dossiers import importing, services, stats, summary
 from cchc.org.models import OrgUnit
 
 
@@ -24,6 +26,7 @@ class Command(GroupCommand):
             "Nạp danh mục thủ tục từ CSV/XLSX (toàn bộ hoặc không gì cả). / Load the procedure catalogue."
         ),
         "import": "Nạp hồ sơ từ tệp xuất của hệ thống một cửa tỉnh (CSV UTF-8 hoặc XLSX). / Import dossiers.",
+        "import-template": "Ghi tệp mẫu nạp hồ sơ (XLSX: tiêu đề, dòng ví dụ, giải thích các cột). / Import template.",
         "stats": "Thống kê hồ sơ của một đơn vị trong một kỳ. / Dossier statistics of a unit over a period.",
         "rebuild-summary": "Tính lại bảng tổng hợp từ hồ sơ (sửa chữa). / Rebuild the summary table.",
     }
@@ -46,8 +49,11 @@ class Command(GroupCommand):
 
     def do_import(self, *, file, dry_run=False, mapping=None, **_):
         try:
-            result = importer.import_dossiers(
-                file, actor=SystemActor("cchc dossiers import"), dry_run=dry_run, mapping=importer.read_mapping(mapping)
+            result = importing.import_dossiers(
+                file,
+                actor=SystemActor("cchc dossiers import"),
+                dry_run=dry_run,
+                mapping=importing.read_mapping(mapping),
             )
         except FileNotFoundError as exc:
             raise CommandError(f"Không có tệp {file}.") from exc
@@ -55,6 +61,21 @@ class Command(GroupCommand):
             raise
         rows = result.details.get("rows")
         self.stdout.write(result.summary() + (f" ({format_number(rows)} dòng)" if rows else ""))
+
+    def args_import_template(self, parser) -> None:
+        parser.add_argument("out", nargs="?", help="Tệp XLSX sẽ ghi / output file")
+        parser.add_argument(
+            "--markdown", action="store_true", help="In bảng cột cho docs/dossiers.md / print the docs' column table"
+        )
+
+    def do_import_template(self, *, out, markdown=False, **_):
+        if markdown:
+            self.stdout.write(importing.columns.markdown_table(), ending="")
+            return
+        if not out:
+            raise CommandError("Cần tên tệp XLSX sẽ ghi (hoặc --markdown).")
+        Path(out).write_bytes(importing.template_bytes())
+        self.stdout.write(f"Đã ghi tệp mẫu {out} ({len(importing.COLUMNS)} cột).")
 
     def args_stats(self, parser) -> None:
         parser.add_argument("--unit", required=True, metavar="MÃ", help="Mã đơn vị / unit code")
