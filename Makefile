@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test assets system-deps clean
+.PHONY: run test lint install install-test assets system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ test: install-test assets system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# What every commit must pass (the pre-commit hook runs the same): ruff's rules (complexity included) and
+# formatting, and the layering test (imports only point down; layers in docs/architecture.md).
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -p no:cacheprovider cchc/core/tests/test_layers.py
 
 clean:
 	rm -rf $(VENV) node_modules cchc/static/vendor var

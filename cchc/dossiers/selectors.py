@@ -595,9 +595,9 @@ def lookup_dossier(code: str, key: str, today: date | None = None) -> DossierPro
 
 
 def _progress(d: Dossier, today: date) -> DossierProgress:
+    from cchc.core.text import initials
     from cchc.core.vnformat import format_date
     from cchc.dossiers.models import Status
-    from cchc.core.text import initials
 
     counter = f"Bộ phận Một cửa — {d.unit.name}"
     step, detail = {

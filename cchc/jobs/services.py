@@ -244,6 +244,7 @@ def is_stale(job: Job, now: datetime | None = None) -> bool:
 def reap_stale() -> list[int]:
     """Jobs whose worker died: run again (the next attempt), or failed with a Vietnamese message once their
     kind's attempts are used up. Returns the ids handled."""
+    from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
@@ -272,8 +273,8 @@ def reap_stale() -> list[int]:
                     status=JobStatus.FAILED, stage=message[:300], finished_at=now
                 )
             if changed and lost_task:
-                DBTaskResult.objects.filter(id=lost_task, status="RUNNING").update(
-                    status="FAILED",
+                DBTaskResult.objects.filter(id=lost_task, status=TaskResultStatus.RUNNING).update(
+                    status=TaskResultStatus.FAILED,
                     finished_at=now,
                     exception_class_path="cchc.jobs.WorkerLost",
                     traceback="worker process gone",
