@@ -23,4 +23,6 @@ class DossiersConfig(AppConfig):
         registry.register_todo(selectors.todo_items, desk=True)
         registry.register_home_panel(selectors.desk_panel)
         registry.register_demo(registry.DemoStep("Hồ sơ thủ tục hành chính", demo.run, order=40))
+        # After the public page's live dossiers (order 90): the demo month's other dossiers get their records.
+        registry.register_demo(registry.DemoStep("Hồ sơ minh họa: số hóa, thanh toán", demo.fill_records, order=95))
         registry.register_upload_folder(registry.UploadFolder("dossier_imports", "dossiers.ImportJob"))

@@ -13,8 +13,10 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from cchc.accounts.actors import DEMO
+from cchc.dossiers.demo_month import MONTH_UNIT, fill_records, month_dossiers, month_window
 from cchc.org.models import Level, OrgUnit
 
 PROCEDURES_FILE = Path(settings.BASE_DIR) / "data" / "dossiers" / "procedures_demo.csv"
@@ -51,6 +53,7 @@ def demo_rows(per_unit_year: int = 70, seed: int = 20250701) -> list[list[str]]:
     )
     weights = [30 if p[1] == "trong_ngay" else 6 if p[2] <= 5 else 2 for p in procs]
     rows = []
+    month_start = month_window(timezone.localdate())[0]
     communes = OrgUnit.objects.filter(level=Level.COMMUNE).order_by("code")
     for unit in communes:
         start = max(DEMO_START, unit.valid_from)
@@ -86,6 +89,8 @@ def demo_rows(per_unit_year: int = 70, seed: int = 20250701) -> list[list[str]]:
                 returned_text = ""
             else:
                 returned_text = returned.strftime("%d/%m/%Y")
+            if unit.code == MONTH_UNIT and day >= month_start:
+                continue  # the demo commune's latest month is received through the counter (month_dossiers)
             rows.append(
                 [
                     f"{unit.code}-{day:%y%m%d}-{seq[day]:04d}",
@@ -106,6 +111,9 @@ def demo_rows(per_unit_year: int = 70, seed: int = 20250701) -> list[list[str]]:
     return rows
 
 
+__all__ = ["fill_records", "run"]
+
+
 def run(out) -> None:
     from cchc.dossiers.importing import import_dossiers
     from cchc.dossiers.services import import_procedures
@@ -121,3 +129,8 @@ def run(out) -> None:
     writer.writerows(demo_rows())
     result = import_dossiers("ho_so_minh_hoa.csv", actor=DEMO, content=buf.getvalue().encode("utf-8"))
     out(f"Hồ sơ minh họa: {result.summary()}")
+    unit = OrgUnit.objects.filter(code=MONTH_UNIT).first()
+    if unit is not None:
+        made = month_dossiers(unit)
+        start = month_window(timezone.localdate())[0]
+        out(f"{unit.name}: {made} hồ sơ mới từ {start:%d/%m/%Y} đến hôm nay, đủ dữ liệu chỉ số QĐ 766.")

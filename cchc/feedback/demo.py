@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
+from cchc.accounts.actors import SystemActor
 from cchc.feedback import services
-from cchc.feedback.models import FeedbackItem
+from cchc.feedback.models import FeedbackItem, Handling
 from cchc.org.models import OrgUnit
 
 DEMO_UNIT = "000.16.21.H42"
-ACTOR = "cchc demo"
+ACTOR = SystemActor("cchc demo")
 ITEMS = [
     services.FeedbackData(
         date(2021, 3, 8),
@@ -71,6 +74,78 @@ ITEMS = [
 ]
 
 
+# The demo month (cchc.dossiers.demo_month): a few items of each handling kind, dated in working days back
+# from today — (citizen, content, handling, received N working days ago, answered M working days after
+# receipt or None, satisfied, about a dossier of the month). One is still open two working days before its
+# deadline (the to-do list's "sắp đến hạn"); the one about a dossier names the dossier asked twice for papers.
+MONTH_ITEMS = [
+    ("Bà Lê Thị Thanh", "Đề nghị hướng dẫn nộp hồ sơ chứng thực trực tuyến.", Handling.HANDLE, 24, 6, True, False),
+    (
+        "Ông Võ Văn Sáu",
+        "Phản ánh thời gian chờ tại Bộ phận Một cửa buổi sáng quá lâu.",
+        Handling.HANDLE,
+        20,
+        16,
+        False,
+        False,
+    ),
+    ("Ông Phan Đình Hòa", "Phản ánh hồ sơ bị yêu cầu bổ sung hai lần.", Handling.HANDLE, 18, 9, True, True),
+    ("Bà Ngô Thị Hạnh", "Kiến nghị niêm yết phí, lệ phí tại quầy.", Handling.HANDLE, 13, None, None, False),
+    ("Ông Hồ Sỹ Tuấn", "Phản ánh việc tranh chấp ranh giới đất giữa hai hộ.", Handling.REFUSE, 16, 1, None, False),
+    ("Bà Đỗ Thị Vân", "Hỏi về chế độ của người có công (không thuộc thẩm quyền).", Handling.REFUSE, 9, 2, True, False),
+    ("Ông Dương Văn Lực", "Phản ánh chưa nhận được kết quả qua bưu chính.", Handling.ASK_MORE, 14, 4, True, False),
+    (
+        "Bà Bùi Thị Nga",
+        "Phản ánh cán bộ hướng dẫn chưa rõ (chưa ghi thời gian, địa điểm).",
+        Handling.ASK_MORE,
+        3,
+        None,
+        None,
+        False,
+    ),
+]
+
+
+def month_items(unit: OrgUnit, today: date | None = None) -> int:
+    """The demo month's feedback of ``unit`` not made yet (matched by sender and content over the last 30
+    working days, longer than any item's age, so a rerun adds nothing); returns how many were made."""
+    from cchc.dossiers.demo_month import MONTH_NOTE
+    from cchc.dossiers.models import Dossier
+    from cchc.workdays.selectors import get_calendar_for_unit
+
+    today = today or timezone.localdate()
+    cal = get_calendar_for_unit(unit, today)
+    since = cal.add_working_days(today, -30)
+    asked_twice = (
+        Dossier.objects.filter(unit=unit, note=MONTH_NOTE, supplement_requests__gte=2)
+        .values_list("code", flat=True)
+        .first()
+    )
+    made = 0
+    for name, content, handling, ago, answered_after, satisfied, about_dossier in MONTH_ITEMS:
+        if FeedbackItem.objects.filter(unit=unit, citizen_name=name, content=content, received_on__gte=since).exists():
+            continue
+        received = cal.add_working_days(today, -ago)
+        answered = cal.add_working_days(received, answered_after) if answered_after is not None else None
+        data = services.FeedbackData(
+            received_on=received,
+            channel="truc_tiep" if ago % 2 else "dien_tu",
+            citizen_name=name,
+            content=content,
+            responsible="Bộ phận Một cửa",
+            answer="Đã trả lời người phản ánh." if answered else "",
+            answered_on=answered if answered and answered <= today else None,
+            handling=handling,
+            satisfied=satisfied if answered and answered <= today else None,
+            dossier_code=(asked_twice or "") if about_dossier else "",
+        )
+        if not data.answered_on:
+            data.answer = ""
+        services.save_item(ACTOR, unit, data, today=today)
+        made += 1
+    return made
+
+
 def run_demo(out) -> None:
     unit = OrgUnit.objects.filter(code=DEMO_UNIT).first()
     if unit is None:
@@ -84,3 +159,5 @@ def run_demo(out) -> None:
             services.save_item(ACTOR, unit, services.FeedbackData(**data.__dict__))
             created += 1
     out(f"{unit.name}: {len(ITEMS)} phản ánh, kiến nghị năm 2021 ({created} mới).")
+    made = month_items(unit)
+    out(f"{unit.name}: {len(MONTH_ITEMS)} phản ánh, kiến nghị gần đây theo cách xử lý ({made} mới).")

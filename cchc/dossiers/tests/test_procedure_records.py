@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.dossiers.models import Procedure
 from cchc.dossiers.services import import_procedures
@@ -27,7 +28,7 @@ NEW = ",".join(
 
 
 def _import(text: str):
-    return import_procedures("tt.csv", actor="test", content=text.encode("utf-8"))
+    return import_procedures("tt.csv", actor=SystemActor("test"), content=text.encode("utf-8"))
 
 
 def test_import_with_the_new_columns_then_without_them():

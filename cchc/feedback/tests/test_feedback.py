@@ -163,7 +163,12 @@ def test_demo_matches_indicator_demo_and_is_idempotent(sontay):
 
     run_demo(lambda line: None)
     run_demo(lambda line: None)
-    assert FeedbackItem.objects.count() == 4
+    assert FeedbackItem.objects.filter(received_on__year=2021).count() == 4
+    # The demo month: eight of the three handling kinds (answered, rated or not, two open near their deadline).
+    recent = FeedbackItem.objects.exclude(received_on__year=2021)
+    assert recent.count() == 8 and set(recent.values_list("handling", flat=True)) == set(Handling.values)
+    assert recent.filter(satisfied=True).exists() and recent.filter(satisfied=False).exists()
+    assert not recent.filter(answered_on__isnull=True, satisfied__isnull=False).exists()
     f = selectors.figures([sontay.pk], YEAR.start, YEAR.end)
     assert (f.received, f.resolved) == (3, 3)
 
