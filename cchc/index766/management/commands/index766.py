@@ -65,6 +65,7 @@ class Command(GroupCommand):
         "load-formulas": "Nạp một phiên bản công thức từ tệp YAML. / Load a formula version.",
         "snapshot": "Chốt, lưu kết quả của kỳ đã kết thúc. / Store a closed period's results.",
         "stake": "Hồ sơ, thủ tục, phản ánh còn có thể mất điểm trong kỳ. / Points still at stake.",
+        "weekly": "Tóm tắt tuần gửi lãnh đạo, Một cửa [--send]. / Weekly summary, emailed with --send.",
     }
 
     def add_arguments(self, parser) -> None:
@@ -178,3 +179,25 @@ class Command(GroupCommand):
             self.stdout.write(
                 f"  #{item.item.pk}  hạn {item.due_on:%d/%m/%Y}  mất {format_number(item.points_cost)} điểm"
             )
+
+    # ---- weekly (cchc.index766.weekly) -------------------------------------------------------------------
+    def args_weekly(self, parser) -> None:
+        parser.add_argument("--unit", help="Chỉ đơn vị này / only this unit")
+        parser.add_argument("--date", dest="day", help="Ngày tóm tắt YYYY-MM-DD (mặc định hôm nay) / as of this day")
+        parser.add_argument("--send", action="store_true", help="Gửi thư điện tử / email the summaries")
+
+    def do_weekly(self, *, unit=None, day=None, send=False, **_) -> None:
+        from django.utils import timezone
+
+        from cchc.index766 import weekly
+
+        for item in weekly.run(
+            _range(None, day, day)[0] if day else timezone.localdate(),
+            actor=SystemActor("cchc index766 weekly"),
+            unit=_unit(unit) if unit else None,
+            send=send,
+        ):
+            self.stdout.write(item.subject)
+            self.stdout.write(item.body)
+            sent = ", ".join(item.recipients) if send and item.recipients else "chưa gửi"
+            self.stdout.write(f"Người nhận: {sent}\n")
