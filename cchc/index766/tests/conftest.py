@@ -54,3 +54,17 @@ def dossier(procs):
         )
 
     return make
+
+
+@pytest.fixture
+def returned(dossier):
+    """A dossier returned on ``day``, its outcome classified against due_on as the services do."""
+    from cchc.dossiers.rules import classify
+
+    def make(unit, received_on: date, due_on: date, day: date, **fields) -> Dossier:
+        return dossier(
+            unit, received_on, due_on, returned_on=day, closed_on=day, outcome=classify(day, due_on), status="da_tra",
+            **fields,
+        )  # fmt: skip
+
+    return make

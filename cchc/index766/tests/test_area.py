@@ -16,20 +16,16 @@ ACTOR = SystemActor("test")
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 
 
-def _done(dossier, unit, received: date, *, late: bool = False):
-    due = date(received.year, received.month, 20)
-    day = date(received.year, received.month, 25 if late else 10)
-    return dossier(
-        unit, received, due, returned_on=day, closed_on=day, outcome="tre" if late else "som", status="da_tra"
-    )
+def _done(returned, unit, received: date, *, late: bool = False):
+    return returned(unit, received, received.replace(day=20), received.replace(day=25 if late else 10))
 
 
-def test_province_is_the_sum_of_its_communes_on_the_dated_tree(org, dossier):
-    _done(dossier, org["A"], date(2026, 2, 3))
-    _done(dossier, org["A"], date(2026, 8, 3), late=True)
-    _done(dossier, org["B"], date(2026, 5, 4), late=True)
+def test_province_is_the_sum_of_its_communes_on_the_dated_tree(org, dossier, returned):
+    _done(returned, org["A"], date(2026, 2, 3))
+    _done(returned, org["A"], date(2026, 8, 3), late=True)
+    _done(returned, org["B"], date(2026, 5, 4), late=True)
     # Xã Bình ended on 30/6/2026: a record dated after that is not the province's (nor anyone's).
-    _done(dossier, org["B"], date(2026, 8, 4))
+    _done(returned, org["B"], date(2026, 8, 4))
     province = index_for(org["P"], *YEAR, as_of=YEAR[1], actor=ACTOR).component("tien_do")
     communes = [index_for(org[c], *YEAR, as_of=YEAR[1], actor=ACTOR).component("tien_do") for c in "AB"]
     assert (province.numerator, province.denominator) == (1, 3)
@@ -40,34 +36,34 @@ def test_province_is_the_sum_of_its_communes_on_the_dated_tree(org, dossier):
     assert (august.numerator, august.denominator) == (0, 1)
 
 
-def test_ranking_shares_equal_totals(org, dossier):
+def test_ranking_shares_equal_totals(org, dossier, returned):
     from cchc.org.models import OrgUnit, OrgUnitParent
 
     c = OrgUnit.objects.create(code="X03", name="Xã Cát", kind="ubnd", level="xa", valid_from=date(2020, 1, 1))
     OrgUnitParent.objects.create(unit=c, parent=org["P"], valid_from=date(2020, 1, 1))
     empty = OrgUnit.objects.create(code="X04", name="Xã Dạ", kind="ubnd", level="xa", valid_from=date(2020, 1, 1))
-    _done(dossier, org["A"], date(2026, 3, 2))
-    _done(dossier, org["B"], date(2026, 3, 2))
-    _done(dossier, c, date(2026, 3, 2), late=True)
+    _done(returned, org["A"], date(2026, 3, 2))
+    _done(returned, org["B"], date(2026, 3, 2))
+    _done(returned, c, date(2026, 3, 2), late=True)
     ranked = index_for_units([empty, c, org["B"], org["A"]], date(2026, 3, 1), date(2026, 3, 31), actor=ACTOR)
     assert [(rank, r.unit.code) for rank, r in ranked] == [(1, "X01"), (1, "X02"), (3, "X03"), (None, "X04")]
 
 
-def test_drill_down_lists_the_dossiers_counted_against_the_unit(org, dossier):
-    on_time = _done(dossier, org["A"], date(2026, 3, 2))
-    late = _done(dossier, org["A"], date(2026, 3, 3), late=True)
+def test_drill_down_lists_the_dossiers_counted_against_the_unit(org, dossier, returned):
+    on_time = _done(returned, org["A"], date(2026, 3, 2))
+    late = _done(returned, org["A"], date(2026, 3, 3), late=True)
     pending_late = dossier(org["A"], date(2026, 3, 4), date(2026, 3, 6))
     found = component_dossiers(org["A"], date(2026, 3, 1), date(2026, 3, 31), "tien_do", actor=ACTOR)
     assert list(found) == [pending_late, late]
     assert on_time not in found
 
 
-def test_stored_result_keeps_its_version_after_a_new_one(org, dossier, tmp_path):
+def test_stored_result_keeps_its_version_after_a_new_one(org, dossier, returned, tmp_path):
     import yaml
 
     from cchc.index766.formulas import DATA_DIR
 
-    _done(dossier, org["A"], date(2026, 3, 2))
+    _done(returned, org["A"], date(2026, 3, 2))
     dossier(org["A"], date(2026, 3, 2), date(2026, 3, 4))
     march = (date(2026, 3, 1), date(2026, 3, 31))
     call_command("index766", "snapshot", "--unit", "P01", "--period", "2026-T03")

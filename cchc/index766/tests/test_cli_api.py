@@ -13,18 +13,8 @@ from cchc.accounts.models import Role
 from cchc.index766.models import FormulaVersion, Result
 
 
-def _data(org, dossier):
-    dossier(
-        org["A"],
-        date(2026, 3, 2),
-        date(2026, 3, 20),
-        returned_on=date(2026, 3, 5),
-        closed_on=date(2026, 3, 5),
-        outcome="som",
-        status="da_tra",
-        e_result=True,
-        synced_to_portal=False,
-    )
+def _data(org, dossier, returned):
+    returned(org["A"], date(2026, 3, 2), date(2026, 3, 20), date(2026, 3, 5), e_result=True, synced_to_portal=False)
     dossier(org["A"], date(2026, 3, 2), date(2026, 3, 4), e_result=False)
 
 
@@ -34,8 +24,8 @@ def _cli(*args) -> str:
     return out.getvalue()
 
 
-def test_cli_json_keys(org, dossier):
-    _data(org, dossier)
+def test_cli_json_keys(org, dossier, returned):
+    _data(org, dossier, returned)
     data = json.loads(_cli("--unit", "X01", "--period", "2026-T03", "--json"))
     assert {"total", "groups", "components", "version", "unit", "from", "to"} <= set(data)
     assert (data["unit"], data["from"], data["to"], data["version"]) == ("X01", "2026-03-01", "2026-03-31", "2022.1")
@@ -47,15 +37,15 @@ def test_cli_json_keys(org, dossier):
     assert next(c for c in data["components"] if c["code"] == "ket_qua_dien_tu")["points"] == 3.0
 
 
-def test_cli_table_in_vietnamese_and_from_to(org, dossier):
-    _data(org, dossier)
+def test_cli_table_in_vietnamese_and_from_to(org, dossier, returned):
+    _data(org, dossier, returned)
     text = _cli("--unit", "X01", "--from", "2026-03-01", "--to", "2026-03-31")
     assert "Tiến độ, kết quả giải quyết".upper() in text and "TỔNG ĐIỂM" in text
     assert "Chưa có dữ liệu (không tính là 0)" in text
 
 
-def test_api_matches_cli_and_a_get_writes_nothing(org, dossier, make_user):
-    _data(org, dossier)
+def test_api_matches_cli_and_a_get_writes_nothing(org, dossier, returned, make_user):
+    _data(org, dossier, returned)
     client = Client()
     client.force_login(make_user("snv", Role.PROVINCE_REVIEWER, org["P"]))
     before = (FormulaVersion.objects.count(), Result.objects.count())
@@ -68,7 +58,7 @@ def test_api_matches_cli_and_a_get_writes_nothing(org, dossier, make_user):
     assert (FormulaVersion.objects.count(), Result.objects.count()) == before
 
 
-def test_api_scope_and_bad_period(org, dossier, make_user):
+def test_api_scope_and_bad_period(org, dossier, returned, make_user):
     client = Client()
     client.force_login(make_user("xa", Role.COMMUNE_OFFICER, org["B"]))
     assert client.get("/api/index766/?unit=X01&period=2026-T03").status_code == 404

@@ -21,17 +21,8 @@ MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 SHIPPED = DATA_DIR / "qd766-2022.1.yaml"
 
 
-def _returned(dossier, unit, day=date(2026, 3, 5), **fields):
-    return dossier(
-        unit,
-        date(2026, 3, 2),
-        date(2026, 3, 20),
-        returned_on=day,
-        closed_on=day,
-        outcome="som",
-        status="da_tra",
-        **fields,
-    )
+def _returned(returned, unit, **fields):
+    return returned(unit, date(2026, 3, 2), date(2026, 3, 20), date(2026, 3, 5), **fields)
 
 
 def test_shipped_version_is_loaded_at_migrate(db):
@@ -39,8 +30,8 @@ def test_shipped_version_is_loaded_at_migrate(db):
     assert "766/QĐ-TTg" in version.source and version.valid_from == date(2022, 6, 23)
 
 
-def test_no_feedback_moves_its_points_to_the_other_component_of_the_group(org, dossier):
-    _returned(dossier, org["A"])
+def test_no_feedback_moves_its_points_to_the_other_component_of_the_group(org, dossier, returned):
+    _returned(returned, org["A"])
     group = next(g for g in index_for(org["A"], *MARCH, actor=ACTOR).groups if g.code == "hai_long")
     comps = {c.code: c for c in group.components}
     assert comps["phan_anh_dung_han"].no_data and comps["phan_anh_dung_han"].max_points == 0
@@ -50,8 +41,8 @@ def test_no_feedback_moves_its_points_to_the_other_component_of_the_group(org, d
     assert (group.points, group.max_points) == (Decimal("18.00"), Decimal("18.00"))
 
 
-def test_with_feedback_nothing_is_spread(org, dossier):
-    _returned(dossier, org["A"])
+def test_with_feedback_nothing_is_spread(org, dossier, returned):
+    _returned(returned, org["A"])
     FeedbackItem.objects.create(
         unit=org["A"],
         received_on=date(2026, 3, 2),
@@ -69,7 +60,7 @@ def test_with_feedback_nothing_is_spread(org, dossier):
     assert comps["hai_long_ho_so"].max_points == Decimal(6)
 
 
-def test_payment_formula_with_a_b_c_by_hand(org, dossier, procs):
+def test_payment_formula_with_a_b_c_by_hand(org, dossier, returned, procs):
     # Procedures with fees: TT1 (online payment, fee dossiers), TT2 (online payment), TT3 (neither) → B = 2/3,
     # C = 1/3. Fee dossiers 4, paid online 1 → A = 1/4. Score 6 × 0,25 + min(2; 2,5 × 2/3) + 2,5 × 1/3
     # = 1,5 + 1,6667 + 0,8333 = 4,00.
@@ -81,14 +72,14 @@ def test_payment_formula_with_a_b_c_by_hand(org, dossier, procs):
         code="TT3", name="Cấp bản sao", field=procs["field"], level="xa", has_fee=True, online_payment=False
     )
     for paid in (True, False, False, False):
-        _returned(dossier, org["A"], procedure=procs["full"], fee_due=8000, paid_online=paid)
+        _returned(returned, org["A"], procedure=procs["full"], fee_due=8000, paid_online=paid)
     result = index_for(org["A"], *MARCH, actor=ACTOR).component("thanh_toan_truc_tuyen")
     assert (result.numerator, result.denominator, result.ratio) == (1, 4, Decimal("0.2500"))
     assert result.points == Decimal("4.00")
 
 
-def test_nothing_known_is_no_data_never_zero(org, dossier):
-    _returned(dossier, org["A"])  # e_result, digitised… left NULL (an import without those columns)
+def test_nothing_known_is_no_data_never_zero(org, dossier, returned):
+    _returned(returned, org["A"])  # e_result, digitised… left NULL (an import without those columns)
     result = index_for(org["A"], *MARCH, actor=ACTOR)
     e_result = result.component("ket_qua_dien_tu")
     assert e_result.no_data and e_result.points is None and e_result.max_points == Decimal(6)
@@ -96,7 +87,7 @@ def test_nothing_known_is_no_data_never_zero(org, dossier):
     # Left out of the total and of its maximum, not counted as 0 out of 6.
     assert result.max_total == sum(g.max_points for g in result.groups)
     assert all(c.code != "ket_qua_dien_tu" for g in result.groups for c in g.components if not c.no_data)
-    _returned(dossier, org["A"], e_result=False)
+    _returned(returned, org["A"], e_result=False)
     again = index_for(org["A"], *MARCH, actor=ACTOR).component("ket_qua_dien_tu")
     assert (again.no_data, again.points, again.denominator) == (False, Decimal(0), 1)
 
@@ -109,23 +100,15 @@ def _second_version(tmp_path: Path, **changes) -> Path:
     return path, data
 
 
-def test_the_version_valid_on_the_period_end_is_used(org, dossier, tmp_path):
+def test_the_version_valid_on_the_period_end_is_used(org, dossier, returned, tmp_path):
     path, data = _second_version(tmp_path, version="2026.1", valid_from=date(2026, 4, 1))
     tien_do = next(c for c in data["components"] if c["code"] == "tien_do")
     tien_do["score"] = "max * ratio * ratio"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     call_command("index766", "load-formulas", str(path))
-    _returned(dossier, org["A"])
+    _returned(returned, org["A"])
     dossier(org["A"], date(2026, 3, 2), date(2026, 3, 4))  # pending and late: tiến độ 1/2
-    dossier(
-        org["A"],
-        date(2026, 4, 2),
-        date(2026, 4, 3),
-        returned_on=date(2026, 4, 3),
-        closed_on=date(2026, 4, 3),
-        outcome="dung",
-        status="da_tra",
-    )
+    returned(org["A"], date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 3))
     dossier(org["A"], date(2026, 4, 2), date(2026, 4, 3))
     assert version_for(date(2026, 3, 31)).code == "2022.1" and version_for(date(2026, 4, 30)).code == "2026.1"
     march = index_for(org["A"], *MARCH, actor=ACTOR)

@@ -16,46 +16,20 @@ def _progress(unit):
     return index_for(unit, *MARCH, actor=ACTOR).component("tien_do")
 
 
-def test_on_time_only_because_of_the_supplement_pause(org, dossier):
+def test_on_time_only_because_of_the_supplement_pause(org, returned):
     # Due 10/3 at receipt; the citizen took 5 working days to supplement, so the services moved due_on to
     # 17/3. Returned 16/3: late against the first date, on time against the paused one.
-    dossier(
-        org["A"],
-        date(2026, 3, 2),
-        date(2026, 3, 17),
-        original_due_on=date(2026, 3, 10),
-        paused_days=5,
-        returned_on=date(2026, 3, 16),
-        closed_on=date(2026, 3, 16),
-        outcome="som",
-        status="da_tra",
-        supplement_requests=1,
+    march_2, march_16, march_17 = date(2026, 3, 2), date(2026, 3, 16), date(2026, 3, 17)
+    returned(
+        org["A"], march_2, march_17, march_16, original_due_on=date(2026, 3, 10), paused_days=5, supplement_requests=1
     )
     result = _progress(org["A"])
     assert (result.numerator, result.denominator, result.points) == (1, 1, Decimal("20.00"))
 
 
-def test_two_supplement_requests_count_late(org, dossier):
-    dossier(
-        org["A"],
-        date(2026, 3, 2),
-        date(2026, 3, 20),
-        returned_on=date(2026, 3, 5),
-        closed_on=date(2026, 3, 5),
-        outcome="som",
-        status="da_tra",
-        supplement_requests=2,
-    )
-    dossier(
-        org["A"],
-        date(2026, 3, 2),
-        date(2026, 3, 20),
-        returned_on=date(2026, 3, 5),
-        closed_on=date(2026, 3, 5),
-        outcome="som",
-        status="da_tra",
-        supplement_requests=1,
-    )
+def test_two_supplement_requests_count_late(org, returned):
+    for requests in (2, 1):  # both returned early; the first was asked for a supplement twice
+        returned(org["A"], date(2026, 3, 2), date(2026, 3, 20), date(2026, 3, 5), supplement_requests=requests)
     result = _progress(org["A"])
     assert (result.numerator, result.denominator, result.points) == (1, 2, Decimal("10.00"))
 
@@ -69,18 +43,9 @@ def test_pending_at_period_end_judged_against_its_due_date(org, dossier):
     assert result.points == Decimal("13.33")
 
 
-def test_result_ready_on_time_counts_even_if_returned_later(org, dossier):
+def test_result_ready_on_time_counts_even_if_returned_later(org, returned):
     # The end of a dossier is first "đã xử lý xong" (result ready), then returned, then closed.
-    dossier(
-        org["A"],
-        date(2026, 3, 2),
-        date(2026, 3, 10),
-        result_ready_on=date(2026, 3, 9),
-        returned_on=date(2026, 3, 12),
-        closed_on=date(2026, 3, 12),
-        outcome="tre",
-        status="da_tra",
-    )
+    returned(org["A"], date(2026, 3, 2), date(2026, 3, 10), date(2026, 3, 12), result_ready_on=date(2026, 3, 9))
     assert _progress(org["A"]).numerator == 1
 
 

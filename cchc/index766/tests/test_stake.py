@@ -14,34 +14,17 @@ MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 TODAY = date(2026, 3, 16)
 
 
-def test_dossiers_sorted_by_points_then_due_date(org, dossier):
+def test_dossiers_sorted_by_points_then_due_date(org, dossier, returned):
     # Xã An: 4 dossiers, 2 pending due before 31/3. Xã Bình: 2 dossiers, 1 pending: one late dossier costs
     # Xã Bình more (1 of 2) than Xã An (1 of 4).
-    for _ in range(2):
-        dossier(
-            org["A"],
-            date(2026, 3, 2),
-            date(2026, 3, 10),
-            returned_on=date(2026, 3, 9),
-            closed_on=date(2026, 3, 9),
-            outcome="som",
-            status="da_tra",
-        )
+    for unit in ("A", "A", "B"):
+        returned(org[unit], date(2026, 3, 2), date(2026, 3, 10), date(2026, 3, 9))
     a_late, a_soon = (
         dossier(org["A"], date(2026, 3, 9), date(2026, 3, 27)),
         dossier(org["A"], date(2026, 3, 9), date(2026, 3, 18)),
     )
     dossier(org["A"], date(2026, 3, 9), date(2026, 4, 8))  # due after the period: nothing at stake
     dossier(org["A"], date(2026, 3, 2), date(2026, 3, 13))  # already late: nothing left to save
-    dossier(
-        org["B"],
-        date(2026, 3, 2),
-        date(2026, 3, 10),
-        returned_on=date(2026, 3, 9),
-        closed_on=date(2026, 3, 9),
-        outcome="som",
-        status="da_tra",
-    )
     b = dossier(org["B"], date(2026, 3, 9), date(2026, 3, 30))
     stake = points_at_stake(org["P"], *MARCH, actor=ACTOR, today=TODAY)
     assert [s.dossier for s in stake.dossiers] == [b, a_soon, a_late]
@@ -53,16 +36,8 @@ def test_dossiers_sorted_by_points_then_due_date(org, dossier):
     assert stake.dossiers[0].due_on == date(2026, 3, 30)
 
 
-def test_feedback_nearing_its_deadline(org, dossier):
-    dossier(
-        org["A"],
-        date(2026, 3, 2),
-        date(2026, 3, 10),
-        returned_on=date(2026, 3, 9),
-        closed_on=date(2026, 3, 9),
-        outcome="som",
-        status="da_tra",
-    )
+def test_feedback_nearing_its_deadline(org, returned):
+    returned(org["A"], date(2026, 3, 2), date(2026, 3, 10), date(2026, 3, 9))
     item = FeedbackItem.objects.create(
         unit=org["A"],
         received_on=date(2026, 3, 10),
