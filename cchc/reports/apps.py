@@ -18,6 +18,7 @@ class ReportsConfig(AppConfig):
         from cchc.reports.todo_signoff import approved_items
 
         registry.register_todo(approved_items)
+        from cchc.reports import jobs  # noqa: F401  (registers the PDF job kind)
         from cchc.reports.services import register_approval_kind
 
         register_approval_kind()

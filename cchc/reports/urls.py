@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/gui/", views.submit, name="submit"),
     path("<int:pk>/tham-dinh/", views.review, name="review"),
     path("<int:pk>/tai/<str:fmt>/", views.download, name="download"),
+    path("<int:pk>/tao-pdf/", views.pdf_start, name="pdf_start"),
+    path("<int:pk>/pdf-du-thao/<int:job_pk>/", views.draft_pdf, name="draft_pdf"),
     path("muc/<int:pk>/", views.section, name="section"),
     path("<int:pk>/chen-so-lieu/", views.figure_picker, name="figure_picker"),
 ]

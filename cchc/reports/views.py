@@ -22,7 +22,9 @@ from cchc.documents.rendering import DocumentError
 from cchc.indicators import periods as period_rules
 from cchc.indicators.periods import PeriodCodeError, get_period
 from cchc.indicators.selectors import current_indicators
+from cchc.jobs.models import JobStatus
 from cchc.reports import charts, editor_text, output, placeholders, provenance, selectors, services
+from cchc.reports import jobs as report_jobs
 from cchc.reports.models import FiguresFrom, Report, ReportSection, Status
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -422,39 +424,91 @@ CONTENT_TYPES = {
 }
 
 
-@login_required
-@require_GET
-def download(request, pk: int, fmt: str):
-    """Tải báo cáo: a submitted version's DOCX is the very file sent; a draft is rendered now."""
-    report = selectors.get_report(request.user, pk)
-    if fmt not in CONTENT_TYPES and fmt != "goc":
-        raise Http404("Định dạng không có.")
-    number = request.GET.get("phien-ban")
+def _version_asked(report: Report, number: str | None):
+    """The version ``?phien-ban=`` names (404 when there is none), else the last one of a report no longer
+    editable, else None: the draft."""
     version = report.versions.filter(number=number).first() if number and number.isdigit() else None
     if number and version is None:
         raise Http404("Không có phiên bản này.")
     if version is None and not report.is_editable:
         version = report.versions.order_by("-number").first()
-    if fmt == "goc":
-        if version is None or not version.uploaded:
-            raise Http404("Phiên bản này không có tệp tải lên.")
-        data, name, fmt = bytes(version.uploaded), version.uploaded_name, "docx"
-    else:
-        doc = output.document_for(report, version)
-        try:
-            if fmt == "docx":
-                data = bytes(version.docx) if version is not None else output.render_docx(doc)
-            elif fmt == "xlsx":
-                data = output.render_xlsx(doc)
-            else:
-                data = output.render_pdf(docx=bytes(version.docx) if version is not None else output.render_docx(doc))
-        except DocumentError as exc:
-            messages.error(request, str(exc))
-            return redirect("reports:detail", pk=report.pk)
-        name = output.file_name(report, fmt)
+    return version
+
+
+def _attachment(data: bytes, name: str, fmt: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+def download(request, pk: int, fmt: str):
+    """Tải báo cáo: a submitted version's DOCX is the very file sent; a draft is rendered now. A PDF is made
+    by a background job (LibreOffice takes seconds): served when made, else the page that makes it."""
+    report = selectors.get_report(request.user, pk)
+    if fmt not in CONTENT_TYPES and fmt != "goc":
+        raise Http404("Định dạng không có.")
+    version = _version_asked(report, request.GET.get("phien-ban"))
+    if fmt == "pdf":
+        return _pdf_page(request, report, version)
+    if fmt == "goc":
+        if version is None or not version.uploaded:
+            raise Http404("Phiên bản này không có tệp tải lên.")
+        return _attachment(bytes(version.uploaded), version.uploaded_name, "docx")
+    doc = output.document_for(report, version)
+    try:
+        if fmt == "docx":
+            data = bytes(version.docx) if version is not None else output.render_docx(doc)
+        else:
+            data = output.render_xlsx(doc)
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:detail", pk=report.pk)
+    return _attachment(data, output.file_name(report, fmt), fmt)
+
+
+def _pdf_page(request, report: Report, version):
+    """The PDF of a version once its job made it; otherwise the job making it ("Đang tạo bản PDF…", polled)
+    or the button that starts one. A draft's PDF is the user's last one, made from the content of then."""
+    from cchc.jobs.views import job_context
+
+    if version is not None and (path := report_jobs.stored_version_pdf(version)) is not None:
+        return _attachment(path.read_bytes(), output.file_name(report, "pdf"), "pdf")
+    made = report_jobs.pdf_jobs(report, version)
+    job = (made if version is not None else made.filter(actor=request.user)).first()
+    context = {"report": report, "version": version, "job": None, "can_start": True}
+    # a version's finished job whose file is not there made the PDF of an earlier DOCX (before the approval
+    # stamp): only the button is shown
+    if job is not None and not (version is not None and job.status == JobStatus.DONE):
+        context.update(job_context(job))
+        context["can_start"] = not job.active
+    return render(request, "reports/pdf.html", context)
+
+
+@login_required
+@require_POST
+def pdf_start(request, pk: int):
+    """Tạo bản PDF: queue the job (a version's PDF is made once), then show its progress."""
+    report = selectors.get_report(request.user, pk)
+    version = _version_asked(report, request.POST.get("phien-ban"))
+    if version is None or report_jobs.stored_version_pdf(version) is None:
+        report_jobs.start_pdf(request.user, report, version)
+    url = reverse("reports:download", args=[report.pk, "pdf"])
+    return redirect(f"{url}?phien-ban={version.number}" if version is not None else url)
+
+
+@login_required
+@require_GET
+def draft_pdf(request, pk: int, job_pk: int):
+    """The PDF of the draft a job made (kept under the job's number)."""
+    report = selectors.get_report(request.user, pk)
+    if not report_jobs.pdf_jobs(report, None).filter(pk=job_pk, actor=request.user).exists():
+        raise Http404("Không có bản PDF này.")
+    path = report_jobs.draft_pdf_path(report.pk, job_pk)
+    if not path.exists():
+        raise Http404("Bản PDF chưa được tạo xong hoặc đã bị xóa.")
+    return _attachment(path.read_bytes(), output.file_name(report, "pdf"), "pdf")
 
 
 @login_required
