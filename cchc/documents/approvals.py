@@ -60,9 +60,6 @@ class AuditVerb(StrEnum):
     UPLOAD = "documents.approval.upload_signed"
 
 
-ConflictError = Conflict  # the old name, still caught by documents/views.py (being edited by another helper)
-
-
 @dataclass(frozen=True)
 class ApprovalKind:
     """What approving means for one kind of document (registered by the app that owns it)."""

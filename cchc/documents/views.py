@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cchc.accounts import scope
+from cchc.core.errors import Conflict
 from cchc.core.params import required_int
 from cchc.core.uploads import UploadKind, UploadRefused, check_upload
 from cchc.documents import approvals, signing
@@ -94,7 +95,7 @@ def decide(request, pk: int):
     try:
         lock = required_int(request.POST, "lock_version")  # junk or 20 digits: 400, never 500
         approvals.decide(request.user, item, decision, request.POST.get("comment", ""), lock_version=lock)
-    except (ValidationError, approvals.ConflictError) as exc:
+    except (ValidationError, Conflict) as exc:
         messages.error(request, _errors(exc))
     except ValueError:
         messages.error(request, "Quyết định không hợp lệ.")
