@@ -98,7 +98,9 @@ def dossier_filters(as_of: date) -> dict[str, Q]:
         "dossiers_on_time_or_within": _on_time_or_within(as_of),
         "dossiers_complained": _complained(),
         "dossiers_full_online_eligible": eligible,
-        "dossiers_full_online_submitted": eligible & Q(channel="truc_tuyen"),
+        # Submitted online, and with an electronic result: an online dossier whose result was paper only
+        # (e_result False) does not count; an unknown e_result (NULL) does not disqualify it.
+        "dossiers_full_online_submitted": eligible & Q(channel="truc_tuyen") & ~Q(e_result=False),
         "dossiers_with_fee": fee,
         "dossiers_fee_paid_online": fee & Q(paid_online=True),
     }

@@ -143,3 +143,23 @@ def test_loading_the_same_version_again_changes_nothing_and_other_content_is_ref
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("index766", "load-formulas", str(path))
+
+
+def test_online_dossier_counts_with_an_electronic_result_and_full_points_at_half(org, returned, procs):
+    full = procs["full"]
+    returned(org["A"], date(2026, 3, 2), date(2026, 3, 20), date(2026, 3, 5), procedure=full, channel="truc_tuyen")
+    returned(
+        org["A"],
+        date(2026, 3, 2),
+        date(2026, 3, 20),
+        date(2026, 3, 5),
+        procedure=full,
+        channel="truc_tuyen",
+        e_result=False,
+    )  # paper result only: not counted as online
+    for _ in range(2):
+        returned(org["A"], date(2026, 3, 2), date(2026, 3, 20), date(2026, 3, 5), procedure=full)
+    returned(org["A"], date(2026, 3, 2), date(2026, 3, 20), date(2026, 3, 5), channel="truc_tuyen")  # not eligible
+    result = index_for(org["A"], *MARCH, actor=ACTOR).component("ho_so_truc_tuyen")
+    # 1 of 4 = 25%: 8 × 0,25 ÷ 0,5 = 4 (full points from 50%).
+    assert (result.numerator, result.denominator, result.points) == (1, 4, Decimal("4.00"))
