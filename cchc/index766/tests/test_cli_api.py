@@ -64,3 +64,14 @@ def test_api_scope_and_bad_period(org, dossier, returned, make_user):
     assert client.get("/api/index766/?unit=X01&period=2026-T03").status_code == 404
     bad = client.get("/api/index766/?unit=X02&period=2026-T13")
     assert bad.status_code == 400 and "không hợp lệ" in bad.json()["detail"]
+
+
+def test_cli_stake_lists_what_can_still_be_saved(org, dossier):
+    pending = dossier(org["A"], date(2026, 3, 2), date(2026, 3, 30))
+    dossier(org["A"], date(2026, 3, 2), date(2026, 3, 10))  # already late on 16/3
+    data = json.loads(_cli("stake", "--unit", "X01", "--period", "2026-T03", "--today", "2026-03-16", "--json"))
+    assert [(d["code"], d["due_on"]) for d in data["dossiers"]] == [(pending.code, "2026-03-30")]
+    # 1 of 2 within today; if late, tiến độ 20 × 1/2 → 0 and hài lòng hồ sơ 18 × 0,5 ÷ 0,9 = 10 → 0: 20 points.
+    assert data["dossiers"][0]["points_cost"] == 20.0
+    text = _cli("stake", "--unit", "X01", "--period", "2026-T03", "--today", "2026-03-16")
+    assert pending.code in text and "mất 20 điểm" in text

@@ -159,10 +159,17 @@ class Command(GroupCommand):
     def args_stake(self, parser) -> None:
         _add_range(parser)
         parser.add_argument("--json", action="store_true", help="Xuất JSON / JSON output")
+        parser.add_argument("--today", help="Ngày xét YYYY-MM-DD (mặc định: hôm nay) / as of this day")
 
-    def do_stake(self, *, unit=None, period=None, start=None, end=None, user=None, json=False, **_) -> None:
+    def do_stake(self, *, unit=None, period=None, start=None, end=None, user=None, json=False, today=None, **_):
         first, last = _range(period, start, end)
-        stake = selectors.points_at_stake(_unit(unit), first, last, actor=_actor(user, "cchc index766 stake"))
+        try:
+            day = date.fromisoformat(today) if today else None
+        except ValueError as exc:
+            raise CommandError(f"Ngày “{today}” không hợp lệ (YYYY-MM-DD).") from exc
+        stake = selectors.points_at_stake(
+            _unit(unit), first, last, actor=_actor(user, "cchc index766 stake"), today=day
+        )
         if json:
             self.write_json(stake.as_dict())
             return
