@@ -108,6 +108,7 @@ def test_handling_form_saves_three_states_and_null_stays_null(client, clerk, dem
     d = _receive(clerk, demo_org[SONTAY], catalogue["1.004884"], records={"digitised": True})
     client.force_login(clerk)
     page = client.get(f"/ho-so/{d.pk}/").content.decode()
+    assert "<dt>Yêu cầu bổ sung</dt><dd>chưa lần nào</dd>" in page
     assert (
         "Số hóa, thanh toán và kết quả điện tử" in page and '<option value="unknown" selected>Chưa rõ</option>' in page
     )
