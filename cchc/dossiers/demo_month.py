@@ -88,7 +88,7 @@ def _fate(rng: random.Random, due_passed: bool) -> str:
 def plan(unit: OrgUnit, today: date) -> list[Planned]:
     """The month's dossiers, drawn from a fixed seed and the dates; one is asked for a supplement twice."""
     from cchc.dossiers.models import Procedure
-    from cchc.dossiers.services import compute_due
+    from cchc.dossiers.rules import due_date
     from cchc.workdays.selectors import get_calendar_for_unit
 
     start, end = month_window(today)
@@ -109,7 +109,8 @@ def plan(unit: OrgUnit, today: date) -> list[Planned]:
             if not cal.is_working_day(day):
                 channel = "truc_tuyen"  # the counter is closed; the portal is not
             moment = timezone.make_aware(datetime.combine(day, time(rng.randrange(7, 11), rng.choice([5, 20, 40]))), tz)
-            due_on, _ = compute_due(unit, proc, moment.replace(tzinfo=None))
+            # services.compute_due on the one calendar of the window (it would look the province up again).
+            due_on, _ = due_date(cal, moment.replace(tzinfo=None), proc.time_unit, proc.time_value, proc.cutoff)
             name = f"{rng.choice(NAMES)} {rng.choice(GIVEN)}"
             fate = _fate(rng, due_on < today)
             records = intake_records(rng, proc, channel)
@@ -126,6 +127,7 @@ def plan(unit: OrgUnit, today: date) -> list[Planned]:
 def month_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None = None) -> int:
     """Receive and move on the month's planned dossiers not made yet; returns how many were made."""
     from cchc.dossiers.models import Dossier
+    from cchc.workdays.selectors import get_calendar_for_unit
 
     now = timezone.localtime(now) if now else timezone.localtime()
     today = today or now.date()
@@ -135,22 +137,21 @@ def month_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | Non
             "received_at", "applicant_name"
         )
     )
+    cal = get_calendar_for_unit(unit, start)
     made = 0
     for planned in plan(unit, today):
         if (planned.received, planned.name) in have or planned.received > now:
             continue
-        _make(unit, planned, today, now)
+        _make(unit, planned, today, now, cal)
         made += 1
     return made
 
 
-def _make(unit: OrgUnit, p: Planned, today: date, now: datetime) -> None:
+def _make(unit: OrgUnit, p: Planned, today: date, now: datetime, cal: Any) -> None:
     """One planned dossier: received at the counter, then its fate up to ``now`` (nothing in the future)."""
     from cchc.dossiers.models import EventKind, ReturnMethod
     from cchc.dossiers.services import CLOSING, Applicant, receive, transition, update_records
-    from cchc.workdays.selectors import get_calendar_for_unit
 
-    cal = get_calendar_for_unit(unit, p.received.date())
     tz = timezone.get_current_timezone()
     d = receive(
         DEMO,
