@@ -114,11 +114,24 @@ def bar_width(points: Decimal | None, maximum: Decimal) -> str:
     return f"{share:.2f}"
 
 
+# What a drill-down lists, by the component's source: (link label, noun of the pager, nothing found).
+SOURCE_WORDS = {
+    "dossiers": ("Xem hồ sơ mất điểm", "hồ sơ", "Không có hồ sơ nào bị tính thiếu điểm ở thành phần này."),
+    "procedures": ("Xem thủ tục mất điểm", "thủ tục", "Không có thủ tục nào bị tính thiếu điểm ở thành phần này."),
+    "feedback": ("Xem phản ánh mất điểm", "phản ánh", "Không có phản ánh nào bị tính thiếu điểm ở thành phần này."),
+}
+
+
 @dataclass(frozen=True)
 class ComponentRow:
     component: ComponentResult
     group_name: str
     drill: bool  # the component counts records a user can open (its drill-down page)
+    source: str | None = None
+
+    @property
+    def words(self) -> tuple[str, str, str]:
+        return SOURCE_WORDS.get(self.source or "", SOURCE_WORDS["dossiers"])
 
     @property
     def ratio(self) -> str:
@@ -133,16 +146,16 @@ class ComponentRow:
         return format_number(self.component.max_points)
 
 
-def drillable(component: ComponentResult, end: date) -> bool:
-    return component_source(component.code, end) in ("dossiers", "procedures", "feedback")
-
-
 def component_rows(result: IndexResult) -> list[ComponentRow]:
-    return [
-        ComponentRow(c, g.name, not c.no_data and c.numerator != c.denominator and drillable(c, result.end))
-        for g in result.groups
-        for c in g.components
-    ]
+    """The table's rows; a component links to its drill-down when it has lost points on records."""
+    rows: list[ComponentRow] = []
+    sources = component_sources(result.end)
+    for g in result.groups:
+        for c in g.components:
+            source = sources.get(c.code)
+            lost = not c.no_data and c.numerator != c.denominator
+            rows.append(ComponentRow(c, g.name, lost and source in SOURCE_WORDS, source))
+    return rows
 
 
 def group_bars(result: IndexResult) -> list[dict[str, Any]]:
@@ -197,16 +210,22 @@ def ranking_areas(visible: QuerySet[OrgUnit]) -> list[OrgUnit]:
 
 
 # ---- drill-down of procedures and feedback ---------------------------------------------------------------
-def component_source(code: str, end: date) -> str | None:
-    """dossiers | procedures | feedback: what the component's denominator counts (None: unknown)."""
+def component_sources(end: date) -> dict[str, str]:
+    """Component code → dossiers | procedures | feedback: what its denominator counts, in the version valid
+    on ``end``."""
     version = version_for(end)
     if version is None:
-        return None
-    spec = next((c for c in formula_of(version).components if c.code == code), None)
-    if spec is None or not measures.is_known(spec.denominator):
-        return None
-    source = measures.get(spec.denominator).source
-    return "dossiers" if source == "derived" else source
+        return {}
+    found: dict[str, str] = {}
+    for spec in formula_of(version).components:
+        if measures.is_known(spec.denominator):
+            source = measures.get(spec.denominator).source
+            found[spec.code] = "dossiers" if source == "derived" else source
+    return found
+
+
+def component_source(code: str, end: date) -> str | None:
+    return component_sources(end).get(code)
 
 
 def lost_procedures(unit: OrgUnit, start: date, end: date, code: str) -> list[tuple[Any, str]]:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from cchc.accounts import scope
 from cchc.accounts.middleware import current_unit_of
 from cchc.core.downloads import table_download, wants_xlsx
-from cchc.core.vnformat import VietnameseParseError, parse_date
+from cchc.core.vnformat import VietnameseParseError, format_number, parse_date
 from cchc.index766 import presenters, selectors
 from cchc.index766.formulas import version_for
 from cchc.index766.presenters import PagePeriod
@@ -114,7 +114,7 @@ def unit_page(request):
         "result": result,
         "total": presenters.points_text(result.total),
         "total_width": presenters.bar_width(result.total, result.max_total),
-        "max_total": presenters.points_text(result.max_total),
+        "max_total": format_number(result.max_total),
         "bars": presenters.group_bars(result),
         "rows": presenters.component_rows(result),
         "trend": presenters.trend(unit, period.end, actor=request.user, today=today),
@@ -200,7 +200,7 @@ def component(request, code: str):
     context = {
         **_choosers(request, unit, period, _visible_units(request)),
         "component": found,
-        "row": presenters.ComponentRow(found, "", False),
+        "row": presenters.ComponentRow(found, "", False, source),
         "source": source,
         "page": page,
         "as_of": as_of,

@@ -172,3 +172,27 @@ def test_day_range_and_other_periods(client, officer_a, org, march):
     assert _cells(doc, "tien_do")[1] == format_number(result.component("tien_do").denominator) == "4"
     for code in ("2026-QUY1", "2026-6T1", "2026-NAM"):
         assert client.get(f"/chi-so-766/?don-vi=X01&ky={code}").status_code == 200
+
+
+def test_drill_down_of_procedures_and_feedback(client, officer_a, org, march, procs):
+    from cchc.feedback.models import FeedbackItem
+
+    procs["plain"].published_complete = False
+    procs["plain"].save()
+    procs["full"].published_complete = True
+    procs["full"].save()
+    client.force_login(officer_a)
+    doc = _doc(client.get(f"/chi-so-766/thanh-phan/cong_khai_du/?{QUERY}"))
+    assert [tr.get("data-code") for tr in doc.xpath("//tr[@data-code]")] == ["TT2"]
+    assert "Công khai chưa đủ nội dung" in doc.text_content()
+    common = {"unit": org["A"], "channel": "truc_tiep", "citizen_name": "C", "content": "x"}
+    late = FeedbackItem.objects.create(
+        received_on=date(2026, 3, 2), deadline=date(2026, 3, 10), answered_on=date(2026, 3, 12), **common
+    )
+    FeedbackItem.objects.create(
+        received_on=date(2026, 3, 2), deadline=date(2026, 3, 20), answered_on=date(2026, 3, 12), **common
+    )
+    doc = _doc(client.get(f"/chi-so-766/thanh-phan/phan_anh_dung_han/?{QUERY}"))
+    assert [tr.get("data-id") for tr in doc.xpath("//tr[@data-id]")] == [str(late.pk)]
+    unit_page = _doc(client.get(f"/chi-so-766/?{QUERY}"))
+    assert unit_page.xpath("//tr[@data-component='cong_khai_du']//a")[0].text_content() == "Xem thủ tục mất điểm"
