@@ -31,6 +31,7 @@ import dossiers_bench as gen
 from django.core.management import call_command
 from django.db import connection, reset_queries
 
+from cchc.accounts.actors import SystemActor
 from cchc.dossiers.demo import PROCEDURES_FILE
 from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.services import import_procedures
@@ -102,11 +103,11 @@ def main() -> None:
     print(f"Cơ sở dữ liệu: {connection.vendor} ({connection.settings_dict['NAME']}); tải máy: {gen._load()}")
     call_command("migrate", verbosity=0)
     province = gen.setup_org()
-    import_procedures(PROCEDURES_FILE, actor="bench")
+    import_procedures(PROCEDURES_FILE, actor=SystemActor("bench"))
     path = gen.TMP / "ho_so.csv"
     gen.generate(path, args.rows)
     t = time.perf_counter()
-    import_dossiers(path, actor="bench")
+    import_dossiers(path, actor=SystemActor("bench"))
     print(f"Nạp {args.rows:,} hồ sơ của {gen.COMMUNES} xã: {time.perf_counter() - t:.1f} s")
     period = get_period(PERIOD)
 

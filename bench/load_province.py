@@ -105,6 +105,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from cchc.accounts.actors import SystemActor  # noqa: E402
 from cchc.accounts.models import Role, User  # noqa: E402
 from cchc.accounts.services import create_user  # noqa: E402
 from cchc.dossiers.demo import PROCEDURES_FILE  # noqa: E402
@@ -134,14 +135,14 @@ def build() -> None:
     call_command("migrate", verbosity=0)
     call_command("demo")
     BENCH.setup_org()
-    import_procedures(PROCEDURES_FILE, actor="bench")
+    import_procedures(PROCEDURES_FILE, actor=SystemActor("bench"))
     var = Path(os.environ["CCHC_VAR_DIR"])
     for k in range(ARGS.years):
         BENCH.YEAR = 2025 - ARGS.years + 1 + k
         path = var / f"ho_so_{BENCH.YEAR}.csv"
         BENCH.generate(path, ARGS.rows_per_year, seed=ARGS.seed + k)
         started = time.perf_counter()
-        result = import_dossiers(path, actor="bench")
+        result = import_dossiers(path, actor=SystemActor("bench"))
         print(f"  năm {BENCH.YEAR}: {result.summary()} trong {time.perf_counter() - started:.1f} s")
         path.unlink()
     with connection.cursor() as cur:
@@ -163,7 +164,12 @@ def users() -> None:
         if not User.objects.filter(username=name).exists():
             unit = OrgUnit.objects.get(code=code) if code else None
             create_user(
-                actor="bench", username=name, role=role, unit=unit, password=PASSWORD, must_change_password=False
+                actor=SystemActor("bench"),
+                username=name,
+                role=role,
+                unit=unit,
+                password=PASSWORD,
+                must_change_password=False,
             )
 
 

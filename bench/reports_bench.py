@@ -26,6 +26,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from docx import Document  # noqa: E402
 
+from cchc.accounts.actors import SystemActor  # noqa: E402
+
 ROWS = 5000
 
 
@@ -37,7 +39,7 @@ def main() -> None:
     from cchc.reports.output import ReportDocument, render_docx
     from cchc.reports.selectors import FigureRow
 
-    load_org_file(DEMO_ORG_FILE, actor="bench")
+    load_org_file(DEMO_ORG_FILE, actor=SystemActor("bench"))
     unit = OrgUnit.objects.get(code="000.16.21.H42")
     from cchc.indicators.periods import get_period
 

@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("cchc.core.urls")),
     path("cong-viec/", include("cchc.jobs.urls")),
     path("tai-khoan/", include("cchc.accounts.urls")),
-    path("don-vi/", include("cchc.org.urls")),
+    path("don-vi/", include("cchc.accounts.org_urls")),
     path("lich-lam-viec/", include("cchc.workdays.urls")),
     path("ho-so/", include("cchc.dossiers.urls")),
     path("chi-tieu/", include("cchc.indicators.urls")),

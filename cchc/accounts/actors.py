@@ -1,41 +1,19 @@
-"""Tác nhân hệ thống: who acts when no person does — a command run on the server, the demo loader, a
-migration. Services and selectors take a user or a ``SystemActor``; ``None`` (or an anonymous user) reaches
-no unit at all, never every unit.
+"""Tác nhân: a user, or a named system actor (``SystemActor``, defined in ``cchc.core.actors`` so that the
+apps below accounts can name one) — what every service and selector takes as ``actor``.
 
-A system actor reaches every unit because whoever runs ``cchc`` on the server already holds the database;
-the audit trail records it by its name with no user (``AuditEvent.actor`` empty, ``actor_label`` the name).
+A plain string is not an actor: ``cchc.accounts.scope`` raises TypeError for one (issue 12, item 7), so
+that no string ever means "every unit" by accident.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Union
+from typing import TYPE_CHECKING, Union
+
+from cchc.core.actors import DEMO, MIGRATE, SystemActor
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
-
-@dataclass(frozen=True)
-class SystemActor:
-    """A named non-person actor, e.g. ``SystemActor("cchc dossiers import")``."""
-
-    name: str
-    # Looks like an anonymous user to code that asks ``is_authenticated`` (no FK to a user is written).
-    is_authenticated: ClassVar[bool] = False
-    is_active: ClassVar[bool] = True
-
-    def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise ValueError("Tác nhân hệ thống phải có tên (ví dụ “cchc demo”).")
-
-    def get_username(self) -> str:
-        return self.name
-
-    def __str__(self) -> str:
-        return self.name
-
-
-DEMO = SystemActor("cchc demo")
-MIGRATE = SystemActor("cchc migrate")
+__all__ = ["DEMO", "MIGRATE", "Actor", "SystemActor"]
 
 Actor = Union["User", SystemActor]  # a forward reference to the user model

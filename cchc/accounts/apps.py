@@ -19,6 +19,9 @@ class AccountsConfig(AppConfig):
         from cchc.accounts.todo import setup_items
 
         registry.register_todo(setup_items)
+        from cchc.accounts.org_api import router  # the org tree API, scoped (org imports nothing of accounts)
+
+        registry.register_api_router("/org", router)
 
 
 class AxesVietnameseConfig(AxesAppConfig):

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.accounts.services import create_user
 from cchc.org.models import OrgUnit
@@ -28,7 +29,7 @@ def create_demo_users(out) -> None:
             continue
         unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
         create_user(
-            actor="cchc demo",
+            actor=SystemActor("cchc demo"),
             username=username,
             role=role,
             unit=unit,

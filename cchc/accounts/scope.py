@@ -9,7 +9,6 @@ The reach of a role:
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -100,15 +99,15 @@ def unit_ids(user: User, action: Action, graph: OrgGraph | None = None) -> froze
 
     Only a :class:`~cchc.accounts.actors.SystemActor` (a command run on the server, the demo loader) reaches
     every unit: whoever runs ``cchc`` on the server already holds the database. ``None`` and anonymous users
-    reach nothing. A plain string such as ``"cchc demo"`` is still read as a system actor for the callers
-    not yet converted (issue 12, item 7), with a DeprecationWarning."""
+    reach nothing. A plain string such as ``"cchc demo"`` is refused with a TypeError (issue 12, item 7): a
+    name typed where a user was meant must never open every unit."""
     if isinstance(user, SystemActor):
         return None
     if isinstance(user, str):
-        warnings.warn(
-            f"Actor given as a string ({user!r}): pass SystemActor({user!r}).", DeprecationWarning, stacklevel=2
+        raise TypeError(
+            f"Tác nhân là một chuỗi ({user!r}): truyền người dùng hoặc SystemActor({user!r}) "
+            "(cchc.accounts.actors), không truyền tên."
         )
-        return None
     if user is None:
         return frozenset()
     if not getattr(user, "is_authenticated", False) or not user.is_active:

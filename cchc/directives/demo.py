@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from cchc.accounts.actors import SystemActor
 from cchc.directives import services
 from cchc.directives.models import DirectiveDocument
 from cchc.org.models import OrgUnit
 
 DEMO_UNIT = "000.16.21.H42"
-ACTOR = "cchc demo"
+ACTOR = SystemActor("cchc demo")
 CHAIR = "Chủ tịch UBND xã"
 
 DOCUMENTS = [

@@ -7,6 +7,7 @@ validation analysis over the demo province has exactly one thing to find.
 
 from __future__ import annotations
 
+from cchc.accounts.actors import SystemActor
 from cchc.indicators.catalogue import ensure_catalogue
 from cchc.org.models import OrgUnit
 
@@ -93,7 +94,7 @@ def enter_demo_values(out) -> None:
     for period, values in DEMO_VALUES.items():
         changed = 0
         for code, value in values.items():
-            if enter_value("cchc demo", unit, period, code, value, note="Số liệu minh họa").changed:
+            if enter_value(SystemActor("cchc demo"), unit, period, code, value, note="Số liệu minh họa").changed:
                 changed += 1
         out(f"{unit.name}, kỳ {period}: {len(values)} số liệu ({changed} mới hoặc thay đổi).")
     out("Có một sai lệch cố ý (kỳ 2024-NAM: tổng số bị kỷ luật khác tổng các thành phần) để thử phân tích kiểm tra.")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Union
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cchc.accounts.actors import SystemActor
 from cchc.core import audit
 from cchc.core.vnformat import VietnameseParseError, parse_number
 from cchc.indicators.catalogue import ensure_catalogue, load_catalogue  # noqa: F401  (re-exported)
@@ -23,9 +24,9 @@ from cchc.org.selectors import OrgGraph, load_graph
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
-# Who writes: a user (scope checked), or a named system actor such as "cchc indicators import" (the
-# console administrator, recorded by that name in the audit trail).
-Actor = Union["User", str]
+# Who writes: a user (scope checked), or a named system actor such as SystemActor("cchc indicators import")
+# (the console administrator, recorded by that name in the audit trail); a plain string is refused.
+Actor = Union["User", SystemActor]
 
 _YES = {"1", "có", "co", "x", "tốt", "đã thực hiện", "true"}
 _NO = {"0", "không", "khong", "có vi phạm", "chưa thực hiện", "false"}

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from cchc.accounts.actors import SystemActor
 from cchc.inspections import services
 from cchc.inspections.models import Inspection, TargetKind
 from cchc.org.models import OrgUnit
 
 DEMO_UNIT = "000.16.21.H42"
 SECTION = "001.16.21.H42"
-ACTOR = "cchc demo"
+ACTOR = SystemActor("cchc demo")
 TITLE = "Tự kiểm tra công tác CCHC năm 2021 tại Bộ phận Một cửa"
 FINDINGS = [
     ("Còn hồ sơ trễ hạn trên phần mềm một cửa điện tử", "Rà soát, xử lý dứt điểm hồ sơ trễ hạn", date(2021, 10, 20)),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from cchc.accounts.actors import SystemActor
 from cchc.news import services
 from cchc.news.models import Channel, NewsItem, NewsKind
 from cchc.org.models import OrgUnit
 
 DEMO_UNIT = "000.16.21.H42"
-ACTOR = "cchc demo"
+ACTOR = SystemActor("cchc demo")
 YEAR = 2021
 QUOTA = 5
 PER_MONTH = [5, 6, 5, 5, 7, 5, 6, 5, 3, 5, 6, 5]

@@ -12,6 +12,4 @@ class OrgConfig(AppConfig):
 
         registry.register_nav(registry.NavEntry("Cơ cấu đơn vị", "org:tree", order=90))
         registry.register_demo(registry.DemoStep("Đơn vị hành chính", load_demo_org, order=10))
-        from cchc.org.api import router
-
-        registry.register_api_router("/org", router)
+        # The pages and /api/org need the user's scope: they live in accounts (org_views, org_api, org_urls).

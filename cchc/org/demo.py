@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from cchc.accounts.actors import DEMO
+from cchc.core.actors import DEMO
 from cchc.org.services import load_org_file
 
 DEMO_ORG_FILE = Path(__file__).resolve().parent.parent / "data" / "demo" / "org.yaml"

@@ -13,10 +13,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from cchc.core.actors import SystemActor
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
 from cchc.core.text import fold
 from cchc.org import services
 from cchc.org.models import Level, OrgUnit
+
+LOADER = SystemActor("cchc org load-official")
 
 REFORM_DAY = date(2025, 7, 1)  # the two-level local government (no district) since this day
 KINDS = {"tỉnh": "Tỉnh", "thành phố trung ương": "Thành phố", "xã": "Xã", "phường": "Phường", "đặc khu": "Đặc khu"}
@@ -96,7 +99,11 @@ def official_units(province: Any, under: OrgUnit | None) -> services.OrgFile:
 
 
 def load_official(
-    province_text: str, *, under_code: str | None = None, actor: Any = "cchc org load-official", dry_run: bool = False
+    province_text: str,
+    *,
+    under_code: str | None = None,
+    actor: Any = LOADER,
+    dry_run: bool = False,
 ) -> tuple[Any, ImportResult]:
     """Nạp tỉnh và xã theo danh mục chính thức. Returns (the package's province, the result)."""
     from django.db import transaction

@@ -283,13 +283,11 @@ def get_unit_by_code(code: str) -> OrgUnit:
     return OrgUnit.objects.get(code=code.strip())
 
 
-def visible_tree_on(user, day: date) -> list[TreeNode]:
-    """The tree on ``day`` cut down to what ``user`` may see: its roots are the highest visible units."""
-    from cchc.accounts import scope  # the scope module reads this one; import here to avoid a cycle
-
-    graph = load_graph()
-    ids = scope.unit_ids(user, scope.Action.VIEW, graph)
-    forest = graph.tree_on(day)
+def tree_within(ids: frozenset[int] | None, day: date, graph: OrgGraph | None = None) -> list[TreeNode]:
+    """The tree on ``day`` cut down to the units ``ids`` (a user's scope, from ``cchc.accounts.scope``;
+    None: every unit): its roots are the highest units in ``ids``. The scope is passed in, so that org
+    never imports accounts (org is below it)."""
+    forest = (graph or load_graph()).tree_on(day)
     if ids is None:
         return forest
     roots: list[TreeNode] = []

@@ -14,9 +14,12 @@ import yaml
 from django.db import transaction
 
 from cchc.core import audit
+from cchc.core.actors import SystemActor
 from cchc.core.importing import ErrorCollector, ImportResult
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.org.models import LEVEL_RANK, Level, LineageKind, OrgUnit, OrgUnitParent, UnitLineage
+
+LOADER = SystemActor("cchc org load")
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_]*$")
 
@@ -339,7 +342,7 @@ def _parent_codes(org: OrgFile) -> set[str]:
 
 
 # ---- writing -----------------------------------------------------------------------------------
-def load_org_file(path: str | Path, *, actor: Any = "cchc org load", dry_run: bool = False) -> ImportResult:
+def load_org_file(path: str | Path, *, actor: Any = LOADER, dry_run: bool = False) -> ImportResult:
     """Nạp danh mục đơn vị. All or nothing; loading the same file twice changes nothing.
 
     Units absent from the file are left as they are: a file may describe one province only.

@@ -12,14 +12,15 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from cchc.accounts.actors import SystemActor
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import load_graph
 from cchc.parindex import selectors, services
 from cchc.parindex.framework import DEMO_FRAMEWORK_FILE, load_framework_file
 from cchc.parindex.models import Assessment, Criterion, RuleType, Status
 
-ACTOR_UNIT = "cchc demo (xã tự đánh giá)"
-ACTOR_REVIEWER = "cchc demo (thẩm định)"
+ACTOR_UNIT = SystemActor("cchc demo (xã tự đánh giá)")
+ACTOR_REVIEWER = SystemActor("cchc demo (thẩm định)")
 DEMO_PROVINCE = "000.00.00.H42"
 DEMO_DAY = date(2023, 12, 31)
 NOT_APPLICABLE = ("4.3",)  # one commune has no villages to rearrange: the criterion leaves its maximum

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from cchc.accounts.actors import SystemActor
 from cchc.org.models import OrgUnit
 from cchc.plans import services
 from cchc.plans.models import Plan, TaskStatus
 
 DEMO_UNIT = "000.16.21.H42"
-ACTOR = "cchc demo"
+ACTOR = SystemActor("cchc demo")
 D = TaskStatus.DONE
 OPEN = TaskStatus.IN_PROGRESS
 VP = "Công chức Văn phòng - Thống kê"

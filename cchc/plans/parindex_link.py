@@ -20,10 +20,11 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.plans.areas import find_area
 from cchc.plans.models import Plan, PlanKind, PlanTask, TaskStatus
 
-ACTOR = "cchc (đồng bộ kế hoạch khắc phục Chỉ số CCHC)"
+ACTOR = SystemActor("cchc (đồng bộ kế hoạch khắc phục Chỉ số CCHC)")
 STATUS_TO_PLANS = {"todo": TaskStatus.NOT_STARTED, "doing": TaskStatus.IN_PROGRESS, "done": TaskStatus.DONE}
 STATUS_FROM_PLANS = {v: k for k, v in STATUS_TO_PLANS.items()}
 

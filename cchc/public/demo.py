@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.accounts.actors import DEMO
 from cchc.org.models import Level, OrgUnit
 from cchc.public.models import ServiceDesk
 
@@ -99,7 +100,7 @@ def _actor(unit: OrgUnit) -> Any:
     for user in get_user_model().objects.filter(role=Role.ONE_STOP_CLERK, is_active=True).order_by("username"):
         if scope.can(user, scope.Action.EDIT, unit):
             return user
-    return "cchc demo"
+    return DEMO
 
 
 def _working_days(cal: Any, today: date, n: int) -> list[date]:

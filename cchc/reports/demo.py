@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.indicators.periods import get_period
 from cchc.org.models import OrgUnit
 from cchc.reports import services
@@ -15,7 +16,7 @@ from cchc.reports.models import Report, Status
 DEMO_COMMUNE = "000.16.21.H42"  # Xã Sơn Tây
 DEMO_DISTRICT = "000.00.21.H42"  # Huyện Hương Sơn
 DEMO_PERIOD = "2021-NAM"
-ACTOR = "cchc demo"
+ACTOR = SystemActor("cchc demo")
 DEMO_OFFICER = "canbo.sontay"
 
 

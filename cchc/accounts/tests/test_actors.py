@@ -34,6 +34,9 @@ def test_an_import_without_an_actor_writes_nothing(catalogue, demo_org):
     assert row.actor is None and row.actor_label == "cchc demo"  # recorded as the system actor it is
 
 
-def test_a_plain_string_is_deprecated(demo_org):
-    with pytest.warns(DeprecationWarning, match="SystemActor"):
-        assert scope.unit_ids("cchc something", Action.EDIT) is None
+def test_a_plain_string_is_refused(demo_org):
+    """A name typed where a user was meant never opens every unit: a TypeError naming the fix."""
+    with pytest.raises(TypeError, match=r"SystemActor\('cchc something'\)"):
+        scope.unit_ids("cchc something", Action.EDIT)
+    with pytest.raises(TypeError):
+        scope.can("cchc org load", Action.VIEW, demo_org["000.16.21.H42"])

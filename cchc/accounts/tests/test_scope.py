@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cchc.accounts import scope
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.accounts.scope import Action
 from cchc.core.models import AuditEvent
@@ -132,8 +133,8 @@ def test_access_follows_a_related_unit_field(users, demo_org, make_user):
     from cchc.api.services import create_token
 
     officer, leader = users[Role.COMMUNE_OFFICER], users[Role.LEADER]
-    own, _ = create_token("test", officer, "một cửa")
-    other, _ = create_token("test", make_user("sl", Role.COMMUNE_OFFICER, demo_org[SON_LAM]), "khác")
+    own, _ = create_token(SystemActor("test"), officer, "một cửa")
+    other, _ = create_token(SystemActor("test"), make_user("sl", Role.COMMUNE_OFFICER, demo_org[SON_LAM]), "khác")
     tokens = ApiToken.objects.all()
     assert scope.access(tokens, officer, Action.EDIT, unit_field="user__unit", pk=own.pk) == own
     with pytest.raises(Http404):
@@ -143,6 +144,6 @@ def test_access_follows_a_related_unit_field(users, demo_org, make_user):
 
 
 def test_a_command_line_actor_is_the_console_administrator(demo_org):
-    assert scope.unit_ids("cchc demo", Action.EDIT) is None
-    assert scope.can("cchc org load", Action.EDIT, demo_org[SON_LAM])
-    scope.require("cchc demo", Action.ADMIN, demo_org[PROVINCE])  # does not raise
+    assert scope.unit_ids(SystemActor("cchc demo"), Action.EDIT) is None
+    assert scope.can(SystemActor("cchc org load"), Action.EDIT, demo_org[SON_LAM])
+    scope.require(SystemActor("cchc demo"), Action.ADMIN, demo_org[PROVINCE])  # does not raise

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.api.models import ApiToken
 from cchc.api.services import create_token, revoke_token
@@ -13,7 +14,7 @@ SON_TAY, SON_LAM = "000.16.21.H42", "000.13.21.H42"
 @pytest.fixture
 def officer_token(demo_org, make_user):
     officer = make_user("cb", Role.COMMUNE_OFFICER, demo_org[SON_TAY])
-    _, key = create_token("test", officer, "hệ thống một cửa tỉnh")
+    _, key = create_token(SystemActor("test"), officer, "hệ thống một cửa tỉnh")
     return key
 
 
@@ -38,7 +39,7 @@ def test_token_sees_only_its_users_units(client, officer_token):
 def test_only_the_hash_is_stored_and_a_revoked_token_is_refused(client, officer_token):
     token = ApiToken.objects.get()
     assert officer_token not in (token.key_hash, token.prefix) and officer_token.startswith("cchc_")
-    revoke_token("test", token)
+    revoke_token(SystemActor("test"), token)
     assert client.get("/api/org/units", **bearer(officer_token)).status_code == 401
 
 

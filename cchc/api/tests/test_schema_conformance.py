@@ -6,6 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.api.services import create_token
 
@@ -13,7 +14,7 @@ from cchc.api.services import create_token
 @pytest.fixture
 def api_key(demo_org, make_user):
     reviewer = make_user("snv", Role.PROVINCE_REVIEWER, demo_org["000.00.01.H42"])
-    return create_token("test", reviewer, "schemathesis")[1]
+    return create_token(SystemActor("test"), reviewer, "schemathesis")[1]
 
 
 @pytest.fixture

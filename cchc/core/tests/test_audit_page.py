@@ -9,18 +9,19 @@ from openpyxl import load_workbook
 
 from cchc.accounts.models import Role
 from cchc.core import audit
+from cchc.core.actors import SystemActor
 
 
 def _events(demo_org):
     audit.record(
-        "cchc test",
+        SystemActor("cchc test"),
         "news.quota_set",
         ("news.newsquota", "1"),
         unit=demo_org["000.16.21.H42"],
         data={"per_month": {"old": 4, "new": 5}},
     )
-    audit.record("cchc test", "org.unit_changed", ("org.orgunit", "7"), unit=demo_org["000.00.00.H42"])
-    audit.record("cchc test", "t.other", ("x.y", "1"), unit=None)
+    audit.record(SystemActor("cchc test"), "org.unit_changed", ("org.orgunit", "7"), unit=demo_org["000.00.00.H42"])
+    audit.record(SystemActor("cchc test"), "t.other", ("x.y", "1"), unit=None)
 
 
 def test_admin_sees_all_reviewer_its_units_officer_nothing(client, demo_org, make_user):

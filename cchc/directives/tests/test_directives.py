@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.models import AuditEvent
 from cchc.directives import selectors, services
 from cchc.directives.models import DirectiveDocument, EvidenceLink
@@ -98,7 +99,7 @@ def test_evidence_link_attach_detach_and_audit(officer, sontay):
 
 
 def test_views_and_scope(client, officer, outsider, sontay):
-    doc = _doc("test", sontay, "140/QĐ-UBND", date(2021, 8, 28))
+    doc = _doc(SystemActor("test"), sontay, "140/QĐ-UBND", date(2021, 8, 28))
     client.force_login(outsider)
     for name in ("directives:detail", "directives:edit", "directives:download"):
         assert client.get(reverse(name, args=[doc.pk])).status_code == 404
@@ -125,9 +126,11 @@ def test_views_and_scope(client, officer, outsider, sontay):
 def test_picker_on_the_task_page_and_foreign_target(client, officer, outsider, sontay, demo_org):
     from cchc.plans import services as plan_services
 
-    plan = plan_services.save_plan("test", sontay, year=2021, title="Kế hoạch")
-    task = plan_services.save_task("test", plan, plan_services.TaskData(code="1", title="Việc", area="chi_dao"))
-    doc = _doc("test", sontay, "140/QĐ-UBND", date(2021, 8, 28))
+    plan = plan_services.save_plan(SystemActor("test"), sontay, year=2021, title="Kế hoạch")
+    task = plan_services.save_task(
+        SystemActor("test"), plan, plan_services.TaskData(code="1", title="Việc", area="chi_dao")
+    )
+    doc = _doc(SystemActor("test"), sontay, "140/QĐ-UBND", date(2021, 8, 28))
     client.force_login(officer)
     page = client.get(reverse("plans:task", args=[task.pk])).content.decode()
     assert "Văn bản minh chứng" in page and "140/QĐ-UBND" in page
@@ -141,9 +144,9 @@ def test_picker_on_the_task_page_and_foreign_target(client, officer, outsider, s
     assert EvidenceLink.objects.count() == 1
     # Another commune can neither attach to this task nor detach its link.
     client.force_login(outsider)
-    other_plan = plan_services.save_plan("test", demo_org["000.00.62.H42"], year=2021, title="KH")
+    other_plan = plan_services.save_plan(SystemActor("test"), demo_org["000.00.62.H42"], year=2021, title="KH")
     other_task = plan_services.save_task(
-        "test", other_plan, plan_services.TaskData(code="1", title="V", area="chi_dao")
+        SystemActor("test"), other_plan, plan_services.TaskData(code="1", title="V", area="chi_dao")
     )
     assert (
         client.post(
@@ -151,7 +154,7 @@ def test_picker_on_the_task_page_and_foreign_target(client, officer, outsider, s
         ).status_code
         == 404
     )
-    outsider_doc = _doc("test", demo_org["000.00.62.H42"], "1/QĐ-UBND", date(2021, 8, 1))
+    outsider_doc = _doc(SystemActor("test"), demo_org["000.00.62.H42"], "1/QĐ-UBND", date(2021, 8, 1))
     assert (
         client.post(
             reverse("directives:attach"), {"document": outsider_doc.pk, "content_type": ct, "object_id": task.pk}

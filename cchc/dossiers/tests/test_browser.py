@@ -7,6 +7,7 @@ import tempfile
 import pytest
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.core.vnformat import format_date
 from cchc.dossiers.importing import import_dossiers
@@ -149,7 +150,7 @@ def test_stats_charts_print_with_their_colours_and_without_the_menus(
     page, live_server, login, catalogue, make_user, demo_org
 ):
     content = to_csv([[c, u, p, "", "", "", ch, "", r, d, ret, "", ""] for c, u, p, ch, r, d, ret in CHART_ROWS])
-    import_dossiers("bieu-do.csv", actor="test", content=content)
+    import_dossiers("bieu-do.csv", actor=SystemActor("test"), content=content)
     make_user("snv", Role.PROVINCE_REVIEWER, demo_org["000.00.01.H42"])
     login("snv", TEST_PASSWORD)
     page.goto(f"{live_server.url}/ho-so/thong-ke/?don_vi=000.00.21.H42&tu=01/01/2025&den=31/03/2025&cap_duoi=1")

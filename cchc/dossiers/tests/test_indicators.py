@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from cchc.accounts.actors import SystemActor
 from cchc.dossiers.tests.test_stats import U, small  # noqa: F401  (fixture)
 from cchc.indicators.selectors import value_of
 
@@ -78,6 +79,6 @@ def test_an_import_refreshes_cached_figures_of_the_periods_it_touches(small, dem
     assert value_of(U, "2025-Q1", "dossiers.commune.received").value == Decimal(6)  # now cached
     # S-9 was received and finished in 2024; the corrected file moves it into the period, late.
     late = ["S-9", U, "1.004884", "", "", "", "truc_tiep", "", "03/03/2025", "10/03/2025", "12/03/2025", "", ""]
-    import_dossiers("them.csv", actor="test", content=to_csv([late]))
+    import_dossiers("them.csv", actor=SystemActor("test"), content=to_csv([late]))
     assert value_of(U, "2025-Q1", "dossiers.commune.received").value == Decimal(7)
     assert value_of(U, "2025-Q1", "dossiers.commune.resolved_late").value == Decimal(3)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cchc.accounts.actors import SystemActor
 from cchc.dossiers import summary
 from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import STAT_COLUMNS, Dossier, DossierStat, EventKind
@@ -33,7 +34,7 @@ ROWS = [
 @pytest.fixture
 def small(catalogue, demo_org):
     content = to_csv([[c, U, p, "", "", "", ch, "", r, d, ret, apo, ""] for c, p, ch, r, d, ret, apo in ROWS])
-    import_dossiers("nho.csv", actor="test", content=content)
+    import_dossiers("nho.csv", actor=SystemActor("test"), content=content)
     return demo_org[U]
 
 

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import Dossier
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pages_render_for_the_clerk(catalogue, clerk, client):
-    import_dossiers("hs.csv", actor="test", content=to_csv(rows_1000()))
+    import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows_1000()))
     client.force_login(clerk)
     own = Dossier.objects.filter(unit__code="000.16.21.H42").first()
     for url in [
@@ -111,7 +112,7 @@ def _bar(name, total, *parts):
 
 def test_stats_page_draws_the_charts_with_the_tables_figures(catalogue, demo_org, make_user, client):
     content = to_csv([[c, u, p, "", "", "", ch, "", r, d, ret, "", ""] for c, u, p, ch, r, d, ret in CHART_ROWS])
-    import_dossiers("bieu-do.csv", actor="test", content=content)
+    import_dossiers("bieu-do.csv", actor=SystemActor("test"), content=content)
     client.force_login(make_user("snv", Role.PROVINCE_REVIEWER, demo_org["000.00.01.H42"]))
     page = client.get("/ho-so/thong-ke/?don_vi=000.00.21.H42&tu=01/01/2025&den=31/03/2025&cap_duoi=1")
     assert page.status_code == 200
@@ -155,7 +156,7 @@ def test_stats_page_without_resolved_dossiers_says_so(catalogue, clerk, client):
     empty = client.get("/ho-so/thong-ke/?don_vi=000.16.21.H42&tu=01/08/2025&den=31/08/2025").content.decode()
     assert 'id="chart-rate"' not in empty and 'id="chart-unit"' not in empty  # no rows, no charts
     row = ["ST-1", "000.16.21.H42", "1.004873", "", "", "", "truc_tiep", "", "04/08/2025", "07/08/2025", "", "", ""]
-    import_dossiers("mot.csv", actor="test", content=to_csv([row]))
+    import_dossiers("mot.csv", actor=SystemActor("test"), content=to_csv([row]))
     charts = _Charts()
     charts.feed(client.get("/ho-so/thong-ke/?don_vi=000.16.21.H42&tu=01/08/2025&den=31/08/2025").content.decode())
     assert charts.labels["chart-rate"] == [

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.indicators import adding
 from cchc.indicators.models import CatalogueVersion, Indicator, IndicatorValue
@@ -37,14 +38,14 @@ def _appendix_codes(unit, period):
 
 
 def test_yaml_adds_a_version_keeps_figures_and_new_rows_print(demo_org):
-    enter_value("test", demo_org[DISTRICT], "2021-NAM", "legal.issued", 7)
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "budget.revenue", "1.250,5")
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2021-NAM", "legal.issued", 7)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "budget.revenue", "1.250,5")
     before_values = list(IndicatorValue.objects.values_list("unit_id", "indicator__code", "value", "entered_at"))
     before_version = CatalogueVersion.objects.latest("version").version
     appendix_before = _appendix_codes(demo_org[DISTRICT], "2021-NAM")
-    preview = adding.add_indicators("test", "tinh.yaml", YAML.encode(), dry_run=True)
+    preview = adding.add_indicators(SystemActor("test"), "tinh.yaml", YAML.encode(), dry_run=True)
     assert preview.created == 4 and not Indicator.objects.filter(code__startswith="tinh.").exists()
-    result = adding.add_indicators("test", "tinh.yaml", YAML.encode())
+    result = adding.add_indicators(SystemActor("test"), "tinh.yaml", YAML.encode())
     assert result.created == 4 and result.details["version"] == before_version + 1
     assert CatalogueVersion.objects.latest("version").version == before_version + 1
     assert (
@@ -60,12 +61,12 @@ def test_yaml_adds_a_version_keeps_figures_and_new_rows_print(demo_org):
     new = Indicator.objects.get(code="tinh.youth_union")
     assert new.group_code == "VIII" and new.group_name == "Nhiệm vụ đặc thù của tỉnh" and new.counts == "area"
     # figures can be entered for them and the ratio comes from its parts
-    enter_value("test", demo_org[DISTRICT], "2026-6T", "tinh.tax_revenue", "450")
-    enter_value("test", demo_org[DISTRICT], "2026-6T", "tinh.tax_estimate", "1000")
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2026-6T", "tinh.tax_revenue", "450")
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2026-6T", "tinh.tax_estimate", "1000")
     assert value_of(DISTRICT, "2026-6T", "tinh.tax_rate").display == "45,00%"
     # the same file again: every code exists already
     with pytest.raises(ImportRejected) as caught:
-        adding.add_indicators("test", "tinh.yaml", YAML.encode())
+        adding.add_indicators(SystemActor("test"), "tinh.yaml", YAML.encode())
     assert "Dòng 3, cột “code”" in str(caught.value.errors[0]) and "đã có" in str(caught.value.errors[0])
 
 
@@ -81,14 +82,16 @@ rows:
 """
     version = CatalogueVersion.objects.latest("version").version
     with pytest.raises(ImportRejected) as caught:
-        adding.add_indicators("test", "sai.yaml", bad.encode())
+        adding.add_indicators(SystemActor("test"), "sai.yaml", bad.encode())
     messages = [str(e) for e in caught.value.errors]
     assert any(m.startswith("Dòng 3, cột “code”") for m in messages), messages
     assert any(m.startswith("Dòng 5, cột “after”") for m in messages), messages
     assert any(m.startswith("Dòng 7, cột “group”") for m in messages), messages
     # the merged catalogue's checks are told at the user's row too (a typed percentage)
     with pytest.raises(ImportRejected) as caught:
-        adding.add_indicators("test", "sai.yaml", "\n".join(bad.splitlines()[:2] + bad.splitlines()[3:4]).encode())
+        adding.add_indicators(
+            SystemActor("test"), "sai.yaml", "\n".join(bad.splitlines()[:2] + bad.splitlines()[3:4]).encode()
+        )
     assert any(str(e).startswith("Dòng 3, cột “type”") for e in caught.value.errors), caught.value.errors
     assert CatalogueVersion.objects.latest("version").version == version
     assert not Indicator.objects.filter(code__startswith="tinh.").exists()

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.api.services import create_token
 from cchc.indicators.models import IndicatorValue, Origin
@@ -16,7 +17,7 @@ PROVINCE = "000.00.00.H42"
 @pytest.fixture
 def officer_key(demo_org, make_user):
     user = make_user("xamoi", Role.COMMUNE_OFFICER, demo_org[COMMUNE], full_name="Lê Văn Huyện")
-    return {"HTTP_AUTHORIZATION": f"Bearer {create_token('test', user, 'một cửa tỉnh')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {create_token(SystemActor('test'), user, 'một cửa tỉnh')[1]}"}
 
 
 def test_json_rows_dry_run_then_import_with_origin(client, officer_key):

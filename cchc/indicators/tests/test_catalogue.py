@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.core.models import AuditEvent
 from cchc.indicators.catalogue import CATALOGUE_FILE, load_catalogue, parse_choices, shipped_version
@@ -132,7 +133,7 @@ def test_values_keep_their_indicator_after_a_new_version(demo_org, tmp_path):
     # Versions above the shipped file's, or entering a value would load the shipped catalogue over this one.
     first = shipped_version() + 1
     load_catalogue(_write(tmp_path, SMALL.format(version=first, y_name="Y", extra="")))
-    enter_value("test", demo_org["000.16.21.H42"], "2021-NAM", "a.x", 4)
+    enter_value(SystemActor("test"), demo_org["000.16.21.H42"], "2021-NAM", "a.x", 4)
     load_catalogue(
         _write(
             tmp_path,

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.registry import demo_steps
 from cchc.indicators.demo import DEMO_UNIT, DEMO_VALUES, SEEDED_INCONSISTENCY, enter_demo_values
 from cchc.indicators.models import IndicatorValue
@@ -46,8 +47,8 @@ def test_check_submission(demo_values, demo_org):
     # a medium-importance failure does not block but needs a comment
     from cchc.indicators.services import enter_value
 
-    enter_value("test", demo_org[DEMO_UNIT], "2021-NAM", "staff.quota", 20)
-    enter_value("test", demo_org[DEMO_UNIT], "2021-NAM", "staff.present", 21)
+    enter_value(SystemActor("test"), demo_org[DEMO_UNIT], "2021-NAM", "staff.quota", 20)
+    enter_value(SystemActor("test"), demo_org[DEMO_UNIT], "2021-NAM", "staff.present", 21)
     warned = check_submission(DEMO_UNIT, "2021-NAM")
     assert warned.can_submit and warned.needs_comment
     assert [r.rule.code for r in warned.warnings] == ["staff.present_le_quota"]

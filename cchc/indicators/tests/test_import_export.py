@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from python_calamine import CalamineWorkbook
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.core.importing import ImportRejected
 from cchc.core.models import AuditEvent
@@ -78,7 +79,7 @@ def test_computed_figure_can_be_entered_with_origin_ratio_and_heading_cannot(dem
     with pytest.raises(ValidationError, match="dòng tiêu đề"):
         enter_value(officer, demo_org[NEW_COMMUNE], "2026-Q3", "plan", "1")
     # a system actor (a command) is recorded by its name; it may write for an ended district (history)
-    enter_value("cchc thử nghiệm", demo_org[DISTRICT], "2021-NAM", "legal.issued", 4)
+    enter_value(SystemActor("cchc thử nghiệm"), demo_org[DISTRICT], "2021-NAM", "legal.issued", 4)
     row = IndicatorValue.objects.get(indicator__code="legal.issued")
     assert row.entered_by is None and row.entered_by_label == "cchc thử nghiệm" and row.origin == Origin.PAGE
 
@@ -214,17 +215,21 @@ def test_every_bad_row_is_named_and_nothing_is_saved(demo_org, make_user):
 def test_missing_column_and_unreadable_files(demo_org):
     with pytest.raises(ImportRejected) as caught:
         importing.import_file(
-            "t", "x.csv", content=_csv([[SON_TAY, "2021-NAM", "legal.issued"]], header=["don_vi", "ky", "ma_chi_tieu"])
+            SystemActor("t"),
+            "x.csv",
+            content=_csv([[SON_TAY, "2021-NAM", "legal.issued"]], header=["don_vi", "ky", "ma_chi_tieu"]),
         )
     assert "Thiếu cột “gia_tri”" in str(caught.value.errors[0])
     with pytest.raises(ImportRejected) as caught:
-        importing.import_file("t", "x.csv", content="đơn vị;kỳ".encode("cp1258", errors="replace") + b"\xff")
+        importing.import_file(
+            SystemActor("t"), "x.csv", content="đơn vị;kỳ".encode("cp1258", errors="replace") + b"\xff"
+        )
     assert "UTF-8" in str(caught.value.errors[0])
     with pytest.raises(ImportRejected) as caught:
-        importing.import_file("t", "x.xlsx", content=b"not a workbook")
+        importing.import_file(SystemActor("t"), "x.xlsx", content=b"not a workbook")
     assert "không phải là bảng tính Excel" in str(caught.value.errors[0])  # the upload guard (core.uploads)
     with pytest.raises(ImportRejected):
-        importing.import_file("t", "empty.csv", content=_csv([]))
+        importing.import_file(SystemActor("t"), "empty.csv", content=_csv([]))
 
 
 def test_xlsx_with_vietnamese_headers_numbers_and_extra_columns(demo_org, make_user):
@@ -254,11 +259,11 @@ def test_dry_run_saves_nothing_and_json_rows(demo_org):
             {"don_vi": DISTRICT, "ky": "2021-NAM", "ma_chi_tieu": "budget.revenue", "gia_tri": "2.517,25"},
         ]
     )
-    preview = importing.import_rows("api test", rows, source_name="JSON", dry_run=True)
+    preview = importing.import_rows(SystemActor("api test"), rows, source_name="JSON", dry_run=True)
     assert preview.dry_run and preview.count(importing.RowAction.ADD) == 2
     assert "Kiểm tra thử (chưa lưu)" in preview.summary()
     assert not IndicatorValue.objects.exists() and _audit_values() == 0
-    done = importing.import_rows("api test", rows, source_name="JSON", origin=Origin.API)
+    done = importing.import_rows(SystemActor("api test"), rows, source_name="JSON", origin=Origin.API)
     assert done.count(importing.RowAction.ADD) == 2
     assert IndicatorValue.objects.get(indicator__code="budget.revenue").value == Decimal("2517.25")
 
@@ -266,11 +271,11 @@ def test_dry_run_saves_nothing_and_json_rows(demo_org):
 # ---- export -----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_reimport_changes_nothing(demo_org, tmp_path, fmt):
-    enter_value("test", demo_org[DISTRICT], "2021-NAM", "legal.issued", 9, "=1+1 không phải công thức")
-    enter_value("test", demo_org[DISTRICT], "2021-NAM", "budget.revenue", "96,58")
-    enter_value("test", demo_org[DISTRICT], "2021-NAM", "dossiers.district.received", "2.517")
-    enter_value("test", demo_org[DISTRICT], "2021-NAM", "survey.method", "Phát phiếu")
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "legal.issued", 1)  # another unit: not exported
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2021-NAM", "legal.issued", 9, "=1+1 không phải công thức")
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2021-NAM", "budget.revenue", "96,58")
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2021-NAM", "dossiers.district.received", "2.517")
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2021-NAM", "survey.method", "Phát phiếu")
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "legal.issued", 1)  # another unit: not exported
     out = tmp_path / f"xuat.{fmt}"
     call_command("indicators", "export", "--unit", DISTRICT, "--period", "2021-NAM", "--format", fmt, "--out", str(out))
     if fmt == "xlsx":
@@ -287,7 +292,7 @@ def test_export_then_reimport_changes_nothing(demo_org, tmp_path, fmt):
         text = out.read_bytes().decode("utf-8-sig")
         assert text.splitlines()[0] == ";".join(HEADER)
         assert f"{DISTRICT};2021-NAM;budget.revenue;96,58;" in text and "2021-NAM;survey.method;1;" in text
-    again = importing.import_file("test", out)
+    again = importing.import_file(SystemActor("test"), out)
     assert again.changes == 0 and again.count(importing.RowAction.UNCHANGED) == 4
     note = IndicatorValue.objects.get(unit__code=DISTRICT, indicator__code="legal.issued").note
     assert note == "=1+1 không phải công thức"
@@ -310,7 +315,7 @@ def test_cli_dry_run_and_errors(demo_org, tmp_path, capsys):
 
 def test_export_all_includes_computed_and_never_ratios(demo_org, computed):
     computed("dossiers.district_received", lambda units, span: 40)
-    enter_value("test", demo_org[DISTRICT], "2021-NAM", "dossiers.district.resolved_early", 10)
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2021-NAM", "dossiers.district.resolved_early", 10)
     rows = exporting.export_rows(demo_org[DISTRICT], get_period("2021-NAM"), include_all=True)
     codes = {r["ma_chi_tieu"]: r["gia_tri"] for r in rows}
     assert codes["dossiers.district.received"] == 40 and codes["dossiers.district.resolved_early"] == 10

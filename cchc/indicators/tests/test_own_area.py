@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from cchc.accounts.actors import SystemActor
 from cchc.indicators.periods import get_period
 from cchc.indicators.selectors import MISSING_NO_RECORDS, ValueContext, own_spans, value_of
 from cchc.indicators.services import enter_value
@@ -127,7 +128,7 @@ def test_check_submission_lists_missing_figures_by_name_with_a_link(demo_org, ca
     assert legal.url.startswith("/chi-tieu/?don-vi=000.16.21.H42&ky=2021-NAM#row-")
     # a missing ratio is listed through its missing parts, each once
     assert "propaganda.plan_rate" not in by_code and "propaganda.tasks_planned" in by_code
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "legal.issued", 0)  # "nothing happened" is a 0
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "legal.issued", 0)  # "nothing happened" is a 0
     assert "legal.issued" not in {m.code for m in check_submission(SON_TAY, "2021-NAM").missing}
     assert value_of(SON_TAY, "2021-NAM", "legal.issued").value == Decimal(0)
 
@@ -143,5 +144,5 @@ def test_a_year_without_period_rows_is_read_without_writing(demo_org, catalogue,
     context.flush()
     assert not ComputedValue.objects.filter(period__code="2090-NAM").exists()
     # a write creates the row
-    enter_value("test", demo_org[SON_TAY], "2030-NAM", "legal.issued", 2)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2030-NAM", "legal.issued", 2)
     assert Period.objects.filter(code="2030-NAM").exists()

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.core.models import AuditEvent
 from cchc.indicators import registry
@@ -71,12 +72,12 @@ def test_scope_commune_officer_cannot_enter_for_another_commune(demo_org, make_u
 )
 def test_bad_values_are_refused_in_vietnamese(demo_org, catalogue, code, value, message):
     with pytest.raises(ValidationError, match=message):
-        enter_value("test", demo_org[SON_TAY], "2021-NAM", code, value)
+        enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", code, value)
 
 
 def test_boolean_and_enum_accept_their_labels(demo_org, catalogue):
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "dialogue.held", "Có")
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "survey.method", "Kết hợp")
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "dialogue.held", "Có")
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "survey.method", "Kết hợp")
     assert value_of(SON_TAY, "2021-NAM", "dialogue.held").display == "1 (Có)"
     assert value_of(SON_TAY, "2021-NAM", "survey.method").value == 2
 
@@ -89,17 +90,17 @@ def test_computed_without_a_registered_function_has_no_value(demo_org, catalogue
 
 
 def test_ratio_is_derived_from_its_parts_at_read_time(demo_org, catalogue):
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "propaganda.tasks_planned", 6)
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "propaganda.tasks_done", 5)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "propaganda.tasks_planned", 6)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "propaganda.tasks_done", 5)
     v = value_of(SON_TAY, "2021-NAM", "propaganda.plan_rate")
     assert v.source == "ratio" and v.value == Decimal("83.33") and v.display == "83,33%"
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "propaganda.tasks_planned", 0)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "propaganda.tasks_planned", 0)
     assert value_of(SON_TAY, "2021-NAM", "propaganda.plan_rate").missing_reason == "mẫu số bằng 0"
 
 
 def test_entered_warning_on_entry(demo_org, catalogue):
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "legal.issued", 3)
-    result = enter_value("test", demo_org[SON_TAY], "2021-NAM", "legal.issued_on_schedule", 4)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "legal.issued", 3)
+    result = enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "legal.issued_on_schedule", 4)
     assert [w.rule.code for w in result.warnings] == ["legal.on_schedule_le_issued"]
     assert result.warnings[0].left == 4 and result.warnings[0].right == 3
     assert result.value.value == 4  # a warning does not refuse the value
@@ -179,10 +180,10 @@ def test_computed_rollup_across_the_2025_reform(demo_org, catalogue, events):
 
 def test_entered_rollup_across_the_2025_reform(demo_org, catalogue):
     code = "leaders.commune_ppc"  # counts: area — the district's line adds up its communes' entries
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", code, 5)
-    enter_value("test", demo_org[SON_NINH], "2024-NAM", code, 2)
-    enter_value("test", demo_org[SON_TAY], "2025-NAM", code, 4)
-    enter_value("test", demo_org[PHO_CHAU], "2025-NAM", code, 3)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2024-NAM", code, 5)
+    enter_value(SystemActor("test"), demo_org[SON_NINH], "2024-NAM", code, 2)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2025-NAM", code, 4)
+    enter_value(SystemActor("test"), demo_org[PHO_CHAU], "2025-NAM", code, 3)
 
     def found(unit, period):
         return value_of(unit, period, code)
@@ -198,14 +199,14 @@ def test_entered_rollup_across_the_2025_reform(demo_org, catalogue):
     assert found(PROVINCE, "2025-NAM").value == 7
     assert sorted(u["code"] for u in found(PROVINCE, "2025-NAM").detail["units"]) == sorted([DISTRICT, SON_TAY])
     # a unit's own entry wins over the roll-up of its children
-    enter_value("test", demo_org[DISTRICT], "2024-NAM", code, 9)
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2024-NAM", code, 9)
     assert found(DISTRICT, "2024-NAM").value == 9 and found(PROVINCE, "2024-NAM").value == 9
     # boolean roll-up 'all'
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", "online_meetings.province_to_commune", 1)
-    enter_value("test", demo_org[SON_NINH], "2024-NAM", "online_meetings.province_to_commune", 0)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2024-NAM", "online_meetings.province_to_commune", 1)
+    enter_value(SystemActor("test"), demo_org[SON_NINH], "2024-NAM", "online_meetings.province_to_commune", 0)
     assert value_of(PROVINCE, "2024-NAM", "online_meetings.province_to_commune").value == 0
     # 'none' never rolls up
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", "survey.method", 1)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2024-NAM", "survey.method", 1)
     assert value_of(DISTRICT, "2024-NAM", "survey.method").value is None
 
 
@@ -220,13 +221,13 @@ def test_combine_any_all_sum():
 def test_own_entered_figures_never_add_up_the_children(demo_org, catalogue):
     """counts: own — a commune's propaganda plan is not its district's (the bug of issue 12)."""
     for code, planned, done in ((SON_TAY, 4, 4), (SON_NINH, 6, 3)):
-        enter_value("test", demo_org[code], "2024-NAM", "propaganda.tasks_planned", planned)
-        enter_value("test", demo_org[code], "2024-NAM", "propaganda.tasks_done", done)
+        enter_value(SystemActor("test"), demo_org[code], "2024-NAM", "propaganda.tasks_planned", planned)
+        enter_value(SystemActor("test"), demo_org[code], "2024-NAM", "propaganda.tasks_done", done)
     district = value_of(DISTRICT, "2024-NAM", "propaganda.tasks_planned")
     assert district.value is None and district.source == "missing" and "riêng" in district.missing_reason
     assert value_of(DISTRICT, "2024-NAM", "propaganda.plan_rate").value is None
     assert value_of(SON_NINH, "2024-NAM", "propaganda.plan_rate").value == Decimal("50.00")
-    enter_value("test", demo_org[DISTRICT], "2024-NAM", "propaganda.tasks_planned", 10)
+    enter_value(SystemActor("test"), demo_org[DISTRICT], "2024-NAM", "propaganda.tasks_planned", 10)
     assert value_of(DISTRICT, "2024-NAM", "propaganda.tasks_planned").value == 10
 
 
@@ -247,8 +248,8 @@ def test_ratio_of_sums_at_the_province(demo_org, catalogue, computed):
 
 
 def test_total_without_entry_is_the_sum_of_its_parts(demo_org, catalogue):
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", "procedures.in_force_district", 0)
-    enter_value("test", demo_org[SON_TAY], "2024-NAM", "procedures.in_force_commune", 120)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2024-NAM", "procedures.in_force_district", 0)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2024-NAM", "procedures.in_force_commune", 120)
     v = value_of(SON_TAY, "2024-NAM", "procedures.in_force")
     assert v.value == 120 and v.source == "sum"
 

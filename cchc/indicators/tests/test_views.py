@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.indicators.models import IndicatorValue
 from cchc.indicators.services import enter_value
@@ -17,7 +18,7 @@ def officer(demo_org, make_user, client, catalogue):
 
 
 def test_index_shows_the_table_with_entry_forms(officer, client, demo_org):
-    enter_value("test", demo_org[SON_TAY], "2021-NAM", "legal.issued", 1234)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2021-NAM", "legal.issued", 1234)
     response = client.get(reverse("indicators:index"), {"ky": "2021-NAM"})
     html = response.content.decode()
     assert response.status_code == 200

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.models import AuditEvent
 from cchc.indicators.registry import Span, get_function
 from cchc.inspections import selectors, services
@@ -15,7 +16,12 @@ YEAR = Span(date(2020, 12, 15), date(2021, 12, 14), "2021-NAM")
 @pytest.fixture
 def inspection(sontay, demo_org):
     obj = services.save_inspection(
-        "test", sontay, title="Kiểm tra CCHC", start_on=date(2021, 9, 27), end_on=date(2021, 9, 30), today=TODAY
+        SystemActor("test"),
+        sontay,
+        title="Kiểm tra CCHC",
+        start_on=date(2021, 9, 27),
+        end_on=date(2021, 9, 30),
+        today=TODAY,
     )
     return obj
 
@@ -94,7 +100,7 @@ def test_demo_matches_the_indicator_demo_and_is_idempotent(sontay, demo_org):
 
 
 def test_views_and_scope(client, officer, outsider, inspection):
-    finding = services.save_finding("test", inspection, description="Hồ sơ trễ hạn", today=TODAY)
+    finding = services.save_finding(SystemActor("test"), inspection, description="Hồ sơ trễ hạn", today=TODAY)
     client.force_login(outsider)
     assert client.get(reverse("inspections:detail", args=[inspection.pk])).status_code == 404
     assert client.get(reverse("inspections:finding", args=[finding.pk])).status_code == 404

@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ErrorCollector
 from cchc.jobs import kinds, selectors, services
 from cchc.jobs.models import Job, JobStatus
@@ -42,7 +43,7 @@ def _write(job, progress):
 
 
 def test_inline_job_runs_through_the_same_code_and_keeps_its_result():
-    job = services.enqueue("test.count", label="Đếm", actor="cchc test", params={"n": 7}, inline=True)
+    job = services.enqueue("test.count", label="Đếm", actor=SystemActor("cchc test"), params={"n": 7}, inline=True)
     assert (job.status, job.progress, job.stage, job.result["n"], job.attempts) == (
         JobStatus.DONE,
         100,
@@ -57,7 +58,7 @@ def test_inline_job_runs_through_the_same_code_and_keeps_its_result():
 @pytest.mark.django_db(transaction=True)  # a worker runs outside any transaction (it closes stale connections)
 def test_queued_job_waits_for_a_worker_then_the_worker_runs_it_once():
     CALLS.clear()
-    job = services.enqueue("test.count", label="Đếm", actor="cchc test", params={"n": 3})
+    job = services.enqueue("test.count", label="Đếm", actor=SystemActor("cchc test"), params={"n": 3})
     assert job.status == JobStatus.QUEUED and job.task_id
     assert selectors.queue_state()["waiting"] == 1
     call_command("worker", "--batch", "--interval", "0")
@@ -69,13 +70,13 @@ def test_queued_job_waits_for_a_worker_then_the_worker_runs_it_once():
 
 
 def test_rejected_and_failed_jobs_say_why_in_vietnamese():
-    bad = services.enqueue("test.count", label="x", actor="t", params={"n": 1, "bad": True}, inline=True)
+    bad = services.enqueue("test.count", label="x", actor=SystemActor("t"), params={"n": 1, "bad": True}, inline=True)
     assert bad.status == JobStatus.REJECTED and bad.error_total == 1
     assert bad.errors[0]["row"] == 3 and bad.errors[0]["message"] == "Số lượng phải là số."
-    boom = services.enqueue("test.count", label="x", actor="t", params={"n": 1, "boom": True}, inline=True)
+    boom = services.enqueue("test.count", label="x", actor=SystemActor("t"), params={"n": 1, "boom": True}, inline=True)
     assert boom.status == JobStatus.FAILED and boom.stage == "Lỗi hệ thống: ổ đĩa đầy"
     with pytest.raises(LookupError, match="Không có loại công việc"):
-        services.enqueue("test.none", label="x", actor="t")
+        services.enqueue("test.none", label="x", actor=SystemActor("t"))
 
 
 def _dead_token() -> str:
@@ -94,7 +95,7 @@ def _dead_token() -> str:
 
 
 def test_a_job_whose_worker_died_runs_again_then_fails_with_a_message():
-    job = services.enqueue("test.count", label="Đếm", actor="t", params={"n": 2})
+    job = services.enqueue("test.count", label="Đếm", actor=SystemActor("t"), params={"n": 2})
     old_task = job.task_id
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, attempts=1, worker=_dead_token())
     DBTaskResult.objects.filter(id=old_task).update(status="RUNNING")
@@ -115,7 +116,7 @@ def test_a_job_whose_worker_died_runs_again_then_fails_with_a_message():
 
 
 def test_live_jobs_are_left_alone_and_other_machines_are_judged_by_their_heartbeat():
-    job = services.enqueue("test.count", label="Đếm", actor="t", params={"n": 2})
+    job = services.enqueue("test.count", label="Đếm", actor=SystemActor("t"), params={"n": 2})
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, attempts=1, worker=services.process_token())
     assert services.reap_stale() == []
     Job.objects.filter(pk=job.pk).update(worker="may-khac:123:456", heartbeat_at=timezone.now())
@@ -129,7 +130,7 @@ def test_progress_inside_the_jobs_own_transaction_reaches_the_page(settings, tmp
     """PostgreSQL: through a second connection; SQLite: the job holds the write lock, so the figure goes to the
     side file the page reads."""
     settings.VAR_DIR = tmp_path
-    job = services.enqueue("test.write", label="Ghi", actor="t")
+    job = services.enqueue("test.write", label="Ghi", actor=SystemActor("t"))
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, worker=services.process_token())
     writer = services.ProgressWriter(job.pk)
     with transaction.atomic():
@@ -142,7 +143,7 @@ def test_progress_inside_the_jobs_own_transaction_reaches_the_page(settings, tmp
 
 
 def test_a_job_waiting_with_no_worker_tells_the_user():
-    job = services.enqueue("test.count", label="Đếm", actor="t", params={"n": 1})
+    job = services.enqueue("test.count", label="Đếm", actor=SystemActor("t"), params={"n": 1})
     assert selectors.live_state(job).note == ""
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=2))
     job.refresh_from_db()
@@ -150,7 +151,7 @@ def test_a_job_waiting_with_no_worker_tells_the_user():
 
 
 def test_healthz_reports_database_cache_and_queue_lag(client, settings):
-    services.enqueue("test.count", label="Đếm", actor="t", params={"n": 1})
+    services.enqueue("test.count", label="Đếm", actor=SystemActor("t"), params={"n": 1})
     DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(seconds=90))
     body = client.get("/healthz").json()
     assert body["ok"] and body["database"]["ok"] and body["cache"]["ok"]

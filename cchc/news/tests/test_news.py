@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.models import AuditEvent
 from cchc.core.registry import todo_items
 from cchc.indicators.registry import Computed, Span, get_function
@@ -15,7 +16,7 @@ YEAR = Span(date(2020, 12, 15), date(2021, 12, 14), "2021-NAM")
 
 
 def _item(unit, day, channel=Channel.UNIT_SITE, kind=NewsKind.NEWS, title="Tin CCHC"):
-    return services.save_item("test", unit, services.ItemData(title, day, kind, channel), today=TODAY)
+    return services.save_item(SystemActor("test"), unit, services.ItemData(title, day, kind, channel), today=TODAY)
 
 
 def test_monthly_counts_against_quota(sontay, officer):
@@ -41,7 +42,7 @@ def test_no_quota_no_warning(sontay):
 
 
 def test_todo_from_the_20th(sontay, officer, outsider):
-    services.set_quota("test", sontay, 2021, 5)
+    services.set_quota(SystemActor("test"), sontay, 2021, 5)
     _item(sontay, date(2021, 12, 2))
     with mock.patch("cchc.news.todo.timezone.localdate", return_value=date(2021, 12, 20)):
         items = [i for i in todo_items(officer, sontay) if i.title.startswith("Tin, bài")]

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.parindex import services
 from cchc.parindex.framework import DEMO_FRAMEWORK_FILE, load_framework, load_framework_file, parse_framework
@@ -86,7 +87,7 @@ def test_total_must_be_100_and_steps_within_max():
 
 
 def test_a_set_with_assessments_is_never_edited_in_place(demo_set, demo_org):
-    services.start_assessment("test", demo_set, demo_org["000.16.21.H42"])
+    services.start_assessment(SystemActor("test"), demo_set, demo_org["000.16.21.H42"])
     data = _data()
     data["criteria"][0]["children"][4]["name"] = "Đổi mới sáng tạo (sửa)"
     with pytest.raises(ImportRejected, match="1 lỗi") as exc:

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from docx import Document
 
+from cchc.accounts.actors import SystemActor
 from cchc.checker.services import check_document
 from cchc.parindex import demo, documents, remediation, selectors, services
 from cchc.parindex.models import Assessment, Framework, RemediationTask, Score, TaskStatus
@@ -39,9 +40,9 @@ def _finalised(demo_set, unit, position=1) -> Assessment:
 
 
 def test_reason_states_the_figure_against_the_rule_and_agrees_with_the_points(demo_set, demo_org):
-    a = services.start_assessment("test", demo_set, demo_org[SON_LAM])
+    a = services.start_assessment(SystemActor("test"), demo_set, demo_org[SON_LAM])
     score = _score(a, "1.3.2")  # thresholds 100 → 1,5; 80 → 0,75 (declared figure)
-    services.save_score("test", score, score.version, declared_value="93,65")
+    services.save_score(SystemActor("test"), score, score.version, declared_value="93,65")
     line = _line(a, "1.3.2")
     assert line.obtained == D("0.75")
     assert remediation.reason(line) == (
@@ -49,14 +50,16 @@ def test_reason_states_the_figure_against_the_rule_and_agrees_with_the_points(de
     )
     # A typed self-score that contradicts the figure is refused at submission unless explained.
     score = _score(a, "1.3.2")
-    services.save_score("test", score, score.version, self_score="1,5")
+    services.save_score(SystemActor("test"), score, score.version, self_score="1,5")
     problems = services.submission_problems(Assessment.objects.get(pk=a.pk))
     assert any(
         p.startswith("Tiêu chí 1.3.2: điểm tự chấm 1,5 khác điểm tính từ số liệu 93,65% (0,75 điểm)") for p in problems
     ), problems
     # If it is kept (explained), the reason says both instead of printing a figure that contradicts it.
     score = _score(a, "1.3.2")
-    services.save_score("test", score, score.version, explanation="Số liệu kê khai nhầm, đã có văn bản đính chính")
+    services.save_score(
+        SystemActor("test"), score, score.version, explanation="Số liệu kê khai nhầm, đã có văn bản đính chính"
+    )
     text = remediation.reason(_line(a, "1.3.2"))
     assert text.startswith("Theo số liệu 93,65% thì được 0,75 điểm; điểm thẩm định 1,5/1,5 điểm")
 
@@ -79,9 +82,9 @@ def test_reason_states_the_figure_against_the_rule_and_agrees_with_the_points(de
     ],
 )
 def test_reason_for_each_rule_shape(demo_set, demo_org, code, value, expected):
-    a = services.start_assessment("test", demo_set, demo_org[SON_LAM])
+    a = services.start_assessment(SystemActor("test"), demo_set, demo_org[SON_LAM])
     score = _score(a, code)
-    services.save_score("test", score, score.version, declared_value=value)
+    services.save_score(SystemActor("test"), score, score.version, declared_value=value)
     assert remediation.reason(_line(a, code)) == expected
 
 
@@ -107,8 +110,8 @@ def test_imported_reason_is_kept_as_written(demo_set, demo_org, tmp_path):
 
 def test_plan_cites_the_decision_addresses_the_level_of_its_date_and_fills_every_row(demo_set, demo_org):
     a = _finalised(demo_set, demo_org[SON_TAY])
-    plan = services.ensure_plan("test", a)
-    services.update_plan("test", plan, issued_on=date(2024, 3, 5), number="07/KH-UBND")
+    plan = services.ensure_plan(SystemActor("test"), a)
+    services.update_plan(SystemActor("test"), plan, issued_on=date(2024, 3, 5), number="07/KH-UBND")
     text = "\n".join(_paragraphs(documents.plan_docx(a)))
     assert (
         "Theo kết quả công bố Chỉ số cải cách hành chính (CCHC) năm 2023 tại Quyết định số 125/QĐ-UBND "
@@ -125,7 +128,7 @@ def test_plan_cites_the_decision_addresses_the_level_of_its_date_and_fills_every
     measures = {t.measure for t in plan.tasks.all()}
     assert len(measures) >= 4  # per kind of criterion, not one sentence for all
     # The same plan dated after the reform goes to the province's Sở Nội vụ.
-    services.update_plan("test", plan, issued_on=date(2025, 8, 1))
+    services.update_plan(SystemActor("test"), plan, issued_on=date(2025, 8, 1))
     doc = Document(io.BytesIO(documents.plan_docx(a)))
     recipients = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "Sở Nội vụ tỉnh Hà Tĩnh" in recipients and "Phòng Nội vụ" not in recipients
@@ -133,11 +136,13 @@ def test_plan_cites_the_decision_addresses_the_level_of_its_date_and_fills_every
 
 def test_report_opens_with_direction_and_reports_each_criterion_with_todays_figure(demo_set, demo_org):
     a = _finalised(demo_set, demo_org[SON_TAY])
-    plan = services.ensure_plan("test", a)
-    services.update_plan("test", plan, issued_on=date(2024, 3, 5), number="07/KH-UBND", report_on=date(2024, 11, 25))
+    plan = services.ensure_plan(SystemActor("test"), a)
+    services.update_plan(
+        SystemActor("test"), plan, issued_on=date(2024, 3, 5), number="07/KH-UBND", report_on=date(2024, 11, 25)
+    )
     task = plan.tasks.select_related("criterion", "plan__assessment__unit").first()
     services.update_task(
-        "test",
+        SystemActor("test"),
         task,
         task.version,
         status="done",
@@ -172,7 +177,7 @@ def test_remediation_rows_are_plan_tasks_not_counted_and_status_flows_back(demo_
     from cchc.plans import services as plan_services
 
     a = _finalised(demo_set, demo_org[SON_TAY])
-    plan = services.ensure_plan("test", a)
+    plan = services.ensure_plan(SystemActor("test"), a)
     rows = list(plan.tasks.select_related("criterion"))
     mirror = Plan.objects.get(source_ref=f"parindex:{plan.pk}")
     assert mirror.kind == PlanKind.PAR_REMEDIATION and mirror.year == 2024
@@ -186,7 +191,12 @@ def test_remediation_rows_are_plan_tasks_not_counted_and_status_flows_back(demo_
     first = RemediationTask.objects.select_related("criterion").get(pk=rows[0].pk)
     ptask = PlanTask.objects.get(pk=int(first.plans_task_ref))
     plan_services.set_status(
-        "test", ptask, "hoan_thanh", date(2024, 5, 2), evidence="Biên bản kiểm tra 02/5/2024", today=date(2024, 5, 3)
+        SystemActor("test"),
+        ptask,
+        "hoan_thanh",
+        date(2024, 5, 2),
+        evidence="Biên bản kiểm tra 02/5/2024",
+        today=date(2024, 5, 3),
     )
     first.refresh_from_db()
     assert (first.status, first.completed_on, first.result_evidence) == (

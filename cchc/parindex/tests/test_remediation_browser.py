@@ -2,6 +2,7 @@
 no plan yet and can remind it; the commune's rows autosave field by field without reloading the page, and
 no input cuts its text."""
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.core.models import AuditEvent
 from cchc.parindex import demo, services
@@ -61,7 +62,7 @@ def test_commune_rows_autosave_each_field_without_reload(demo_set, demo_org, mak
         100,
     )
     # A stale card (another person saved meanwhile) is refused in place, not overwritten.
-    services.update_task("other", task, task.version, note="sửa ở máy khác")
+    services.update_task(SystemActor("other"), task, task.version, note="sửa ở máy khác")
     card = page.locator(f"#nv-{task.pk}")
     card.locator("input[name=note]").fill("sửa ở máy này")
     with page.expect_response(lambda r: "/nhiem-vu/" in r.url) as refused:

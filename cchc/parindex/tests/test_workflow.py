@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.core.errors import Conflict
 from cchc.core.importing import ImportRejected
@@ -69,26 +70,26 @@ def test_lost_points_add_up_exactly(demo_set, demo_org):
 
 
 def test_bonus_and_penalty_sit_outside_the_100(demo_set, demo_org):
-    a = services.start_assessment("test", demo_set, demo_org[SON_TAY])
+    a = services.start_assessment(SystemActor("test"), demo_set, demo_org[SON_TAY])
     for s in a.scores.select_related("criterion"):
         s.assessment = a
         services.save_score(
-            "test",
+            SystemActor("test"),
             s,
             s.version,
             self_score=s.criterion.max_points if s.criterion.rule_type in ("manual", "survey") else None,
             declared_value=None,
         )
     bonus, penalty = _score(a, "1.8"), _score(a, "5.6")
-    services.save_score("test", bonus, bonus.version, self_score="1")
-    services.save_score("test", penalty, penalty.version, declared_value="3")  # 3 × 1 point, capped at 2
+    services.save_score(SystemActor("test"), bonus, bonus.version, self_score="1")
+    services.save_score(SystemActor("test"), penalty, penalty.version, declared_value="3")  # 3 × 1 point, capped at 2
     sheet = selectors.build_sheet(a)
     assert sheet.bonus == D(1) and sheet.penalty == D(2)
     assert sheet.applicable_max == D(100)
     f1 = sheet.fields[0]
     assert f1.max_points == D(12) and f1.bonus == D(1)
     with pytest.raises(ValidationError, match="từ 0 đến 1 điểm"):
-        services.save_score("test", _score(a, "1.8"), _score(a, "1.8").version, self_score="1,5")
+        services.save_score(SystemActor("test"), _score(a, "1.8"), _score(a, "1.8").version, self_score="1,5")
 
 
 def test_indicator_rule_scores_from_the_indicator_store(demo_org):
@@ -123,31 +124,31 @@ def test_indicator_rule_scores_from_the_indicator_store(demo_org):
     from cchc.parindex.models import Framework
 
     fw = Framework.objects.get(code="xa-thu")
-    a = services.start_assessment("test", fw, demo_org[SON_TAY])
+    a = services.start_assessment(SystemActor("test"), fw, demo_org[SON_TAY])
     line = selectors.build_sheet(a).lines[1]
     assert line.auto.missing and line.self_points is None and line.needs_manual  # "chưa có số liệu"
     assert "chưa có số liệu" in line.auto.note
     assert services.submission_problems(a) == ["Tiêu chí 1.1: chưa có số liệu, cần chấm điểm trực tiếp."]
-    enter_value("test", demo_org[SON_TAY], "2023-NAM", "propaganda.tasks_planned", 64)
-    enter_value("test", demo_org[SON_TAY], "2023-NAM", "propaganda.tasks_done", 63)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2023-NAM", "propaganda.tasks_planned", 64)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2023-NAM", "propaganda.tasks_done", 63)
     line = selectors.build_sheet(a).lines[1]
     assert line.auto.value == D("98.44") and line.auto.score == D("1.50") and line.self_points == D("1.50")
     assert "98,44%" in line.auto.note
-    services.submit("test", a)
-    services.finalise("test", a, accept_self_for_rest=True)
+    services.submit(SystemActor("test"), a)
+    services.finalise(SystemActor("test"), a, accept_self_for_rest=True)
     # The official result is frozen: a later change of the figure does not move it.
-    enter_value("test", demo_org[SON_TAY], "2023-NAM", "propaganda.tasks_done", 64)
+    enter_value(SystemActor("test"), demo_org[SON_TAY], "2023-NAM", "propaganda.tasks_done", 64)
     a.refresh_from_db()
     assert selectors.build_sheet(a).appraised_total == D("1.50")
 
 
 def test_concurrent_edits_never_overwrite(demo_set, demo_org):
-    a = services.start_assessment("test", demo_set, demo_org[SON_TAY])
+    a = services.start_assessment(SystemActor("test"), demo_set, demo_org[SON_TAY])
     first = _score(a, "1.5")
     stale_version = first.version
-    services.save_score("an", first, stale_version, self_score="1")
+    services.save_score(SystemActor("an"), first, stale_version, self_score="1")
     with pytest.raises(Conflict, match="vừa được an sửa") as exc:
-        services.save_score("binh", first, stale_version, self_score="1,5")
+        services.save_score(SystemActor("binh"), first, stale_version, self_score="1,5")
     assert "tải lại trang" in exc.value.messages[0]
     assert _score(a, "1.5").self_score == D(1)
     events = AuditEvent.objects.filter(verb="parindex.score.save")
@@ -264,11 +265,11 @@ def _table(doc):
 
 def test_plan_and_report_documents_match_the_analysis(tmp_path, demo_set, demo_org):
     a = _scored(demo_set, demo_org[SON_LAM], 1)
-    plan = services.ensure_plan("test", a)
+    plan = services.ensure_plan(SystemActor("test"), a)
     task = plan.tasks.select_related("criterion").order_by("criterion__position").first()
     code = task.criterion.code
     services.update_task(
-        "test",
+        SystemActor("test"),
         task,
         task.version,
         responsible="Đ/c Phong & Văn phòng <VP>",
@@ -341,7 +342,7 @@ def test_plan_and_report_documents_match_the_analysis(tmp_path, demo_set, demo_o
 )
 def test_documents_convert_to_pdf(tmp_path, demo_set, demo_org):
     a = _scored(demo_set, demo_org[SON_LAM], 1)
-    services.ensure_plan("test", a)
+    services.ensure_plan(SystemActor("test"), a)
     for name, data in (("kh", documents.plan_docx(a)), ("bc", documents.report_docx(a))):
         from cchc.documents.rendering import docx_to_pdf
 
@@ -399,9 +400,9 @@ def test_early_warning_from_live_figures(demo_org, make_user):
     }
     load_framework(parse_framework(data), "test")
     unit = demo_org[SON_TAY]
-    enter_value("test", unit, "2024-NAM", "propaganda.tasks_planned", 64)
-    enter_value("test", unit, "2024-NAM", "propaganda.tasks_done", 63)
-    enter_value("test", unit, "2024-NAM", "training.trained", 4)
+    enter_value(SystemActor("test"), unit, "2024-NAM", "propaganda.tasks_planned", 64)
+    enter_value(SystemActor("test"), unit, "2024-NAM", "propaganda.tasks_done", 63)
+    enter_value(SystemActor("test"), unit, "2024-NAM", "training.trained", 4)
     framework, warnings = selectors.early_warnings(unit, today=date(2024, 12, 31))
     assert framework == Framework.objects.get(code="xa-2024-thu")
     by_code = {w.criterion.code: w for w in warnings}

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.core.models import AuditEvent
 from cchc.plans import services
@@ -17,7 +18,9 @@ SHIPPED = Path(__file__).resolve().parents[3] / "docs" / "examples" / "ke-hoach-
 
 @pytest.fixture
 def plan(sontay):
-    return services.save_plan("test", sontay, year=2021, symbol="04/KH-UBND", title="Kế hoạch CCHC năm 2021")
+    return services.save_plan(
+        SystemActor("test"), sontay, year=2021, symbol="04/KH-UBND", title="Kế hoạch CCHC năm 2021"
+    )
 
 
 def _xlsx(path: Path, rows: list[list]) -> Path:
@@ -54,7 +57,7 @@ def test_example_file_imports_and_reimport_changes_nothing(plan, officer, tmp_pa
 def test_shipped_example_is_the_generated_one(plan, tmp_path):
     """docs/examples/ke-hoach-nhiem-vu-mau.xlsx is written by `cchc plans example-file`; it must still import."""
     assert SHIPPED.exists(), "chạy: cchc plans example-file"
-    result = import_tasks("test", plan, SHIPPED, dry_run=True, today=TODAY)
+    result = import_tasks(SystemActor("test"), plan, SHIPPED, dry_run=True, today=TODAY)
     assert result.created == 5
 
 
@@ -120,7 +123,7 @@ def test_bad_file_is_rejected_with_exact_errors_and_nothing_saved(plan, officer,
 def test_missing_required_column(plan, tmp_path):
     path = _xlsx(tmp_path / "c.xlsx", [["Số thứ tự", "Ghi chú"], ["1", "x"]])
     with pytest.raises(ImportRejected) as exc:
-        import_tasks("test", plan, path, today=TODAY)
+        import_tasks(SystemActor("test"), plan, path, today=TODAY)
     assert [str(e) for e in exc.value.errors] == ["Dòng 1, cột “Nội dung nhiệm vụ”: Thiếu cột bắt buộc."]
 
 
@@ -128,7 +131,7 @@ def test_not_an_excel_file(plan, tmp_path):
     path = tmp_path / "hong.xlsx"
     path.write_bytes(b"khong phai excel")
     with pytest.raises(ImportRejected) as exc:
-        import_tasks("test", plan, path, today=TODAY)
+        import_tasks(SystemActor("test"), plan, path, today=TODAY)
     # In Vietnamese, without the server's path (issue 13): the upload guard sees it is no workbook.
     message = str(exc.value.errors[0])
     assert "không phải là bảng tính Excel" in message and str(tmp_path) not in message

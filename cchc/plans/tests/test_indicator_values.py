@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from cchc.accounts.actors import SystemActor
 from cchc.indicators.catalogue import ensure_catalogue
 from cchc.indicators.selectors import value_of
 from cchc.plans import services
@@ -28,5 +29,5 @@ def test_demo_unit_values_come_from_the_records_and_follow_changes(demo_plan, so
     assert district.value is None and district.source == "missing"
     # Finishing a task marks the cached values stale; the next read counts 27.
     task = demo_plan.tasks.get(code="1.6")
-    services.set_status("test", task, TaskStatus.DONE, date(2021, 12, 1), today=date(2021, 12, 20))
+    services.set_status(SystemActor("test"), task, TaskStatus.DONE, date(2021, 12, 1), today=date(2021, 12, 20))
     assert value_of(SONTAY, "2021-NAM", "plan.tasks_done").value == Decimal(27)

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.models import AuditEvent
 from cchc.core.vnformat import format_percent
 from cchc.plans import selectors, services
@@ -43,7 +44,7 @@ def test_assigned_tasks_on_time_late_not_done(demo_plan, sontay):
     assert (summary.assigned, summary.on_time, summary.late, summary.not_done) == (4, 3, 1, 0)
     assert demo_plan.tasks.get(code="1.4").timeliness == "late"
     task = demo_plan.tasks.get(code="1.3")
-    services.set_status("test", task, TaskStatus.IN_PROGRESS, None, today=TODAY)
+    services.set_status(SystemActor("test"), task, TaskStatus.IN_PROGRESS, None, today=TODAY)
     summary = selectors.assigned_summary([sontay.pk], date(2020, 12, 15), date(2021, 12, 14))
     assert (summary.on_time, summary.late, summary.not_done) == (2, 1, 1)
     # Judged at an earlier cut-off, a task finished later is not done yet.

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.registry import todo_items
 from cchc.indicators.registry import Computed, Span, get_function
 from cchc.plans import services
@@ -96,16 +97,20 @@ def test_upload_form_dry_run_then_import(client, officer, sontay, tmp_path):
 
 def test_todo_items_for_overdue_and_due_soon(officer, sontay, outsider):
     today = timezone.localdate()
-    plan = services.save_plan("test", sontay, year=today.year, title="Kế hoạch năm nay")
-    services.save_task("test", plan, services.TaskData(code="1", title="Chỉ đạo", area="chi_dao"))
+    plan = services.save_plan(SystemActor("test"), sontay, year=today.year, title="Kế hoạch năm nay")
+    services.save_task(SystemActor("test"), plan, services.TaskData(code="1", title="Chỉ đạo", area="chi_dao"))
     services.save_task(
-        "test", plan, services.TaskData(code="1.1", title="Việc trễ", deadline=today - timedelta(days=3))
+        SystemActor("test"), plan, services.TaskData(code="1.1", title="Việc trễ", deadline=today - timedelta(days=3))
     )
     services.save_task(
-        "test", plan, services.TaskData(code="1.2", title="Việc sắp đến hạn", deadline=today + timedelta(days=5))
+        SystemActor("test"),
+        plan,
+        services.TaskData(code="1.2", title="Việc sắp đến hạn", deadline=today + timedelta(days=5)),
     )
     services.save_task(
-        "test", plan, services.TaskData(code="1.3", title="Việc còn xa", deadline=today + timedelta(days=30))
+        SystemActor("test"),
+        plan,
+        services.TaskData(code="1.3", title="Việc còn xa", deadline=today + timedelta(days=30)),
     )
     items = {i.title: i for i in todo_items(officer, sontay)}
     assert items["Nhiệm vụ kế hoạch CCHC quá hạn"].count == 1

@@ -6,6 +6,7 @@ import tempfile
 
 import pytest
 
+from cchc.accounts.actors import SystemActor
 from cchc.dossiers.models import Dossier, EventKind, Status
 from cchc.dossiers.services import transition
 from cchc.public import demo, figures
@@ -52,7 +53,7 @@ def test_board_on_a_tv_refreshes_and_survives_the_network_dropping(tv, live_serv
     # 2. A result becomes ready at the desk: the screen shows it within a few seconds, without a reload.
     before = int(tv.locator("#b-ready-count").inner_text().replace(".", ""))
     working = Dossier.objects.filter(unit=desk.unit, status=Status.PROCESSING).order_by("pk").first()
-    transition("test", working.pk, EventKind.RESULT_READY)
+    transition(SystemActor("test"), working.pk, EventKind.RESULT_READY)
     tv.wait_for_selector(f"#b-content li[data-code='{working.code}']", state="attached")
     assert int(tv.locator("#b-ready-count").inner_text().replace(".", "")) == before + 1
     assert tv.locator("#b-offline").is_hidden()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.vnformat import format_date, format_percent
 from cchc.dossiers.models import Dossier, EventKind, ReturnMethod
 from cchc.dossiers.services import Applicant, receive, transition
@@ -116,7 +117,13 @@ def test_a_merged_commune_shows_the_communes_it_was_formed_from_before_the_merge
         for p in catalogue.values()
         if p.level == "xa" and p.valid_to is None and (p.valid_from is None or p.valid_from < date(2024, 1, 1))
     )
-    receive("test", unit=old, procedure=proc, applicant=Applicant("Trần Văn Cũ"), received_at=_at(date(2024, 5, 6)))
+    receive(
+        SystemActor("test"),
+        unit=old,
+        procedure=proc,
+        applicant=Applicant("Trần Văn Cũ"),
+        received_at=_at(date(2024, 5, 6)),
+    )
     response = client.get(_url(SON_GIANG, nam="2024"))
     assert response.status_code == 200
     assert response.context["s"]["received"] == 1
@@ -139,7 +146,7 @@ def month_of_dossiers(desk, catalogue):
     proc = next(p for p in catalogue.values() if p.level == "xa" and p.valid_to is None)
     made = [
         receive(
-            "test",
+            SystemActor("test"),
             unit=desk.unit,
             procedure=proc,
             applicant=Applicant(f"Người {i}"),
@@ -188,11 +195,19 @@ def test_figures_count_late_with_apology(client, desk, catalogue):
         if p.level == "xa" and p.time_unit == "ngay" and p.time_value >= 3 and p.valid_to is None
     )
     d = receive(
-        "test", unit=desk.unit, procedure=proc, applicant=Applicant("Lê Văn Trễ"), received_at=_at(date(2026, 3, 2))
+        SystemActor("test"),
+        unit=desk.unit,
+        procedure=proc,
+        applicant=Applicant("Lê Văn Trễ"),
+        received_at=_at(date(2026, 3, 2)),
     )
-    transition("test", d.pk, EventKind.APOLOGY, at=_at(d.due_on), new_due_on=date(2026, 4, 30), note="Chậm")
-    transition("test", d.pk, EventKind.RESULT_READY, at=_at(date(2026, 4, 20)))
-    transition("test", d.pk, EventKind.RETURNED, at=_at(date(2026, 4, 21)), return_method=ReturnMethod.COUNTER)
+    transition(
+        SystemActor("test"), d.pk, EventKind.APOLOGY, at=_at(d.due_on), new_due_on=date(2026, 4, 30), note="Chậm"
+    )
+    transition(SystemActor("test"), d.pk, EventKind.RESULT_READY, at=_at(date(2026, 4, 20)))
+    transition(
+        SystemActor("test"), d.pk, EventKind.RETURNED, at=_at(date(2026, 4, 21)), return_method=ReturnMethod.COUNTER
+    )
     s = client.get(_url(nam="2026", ky="QUY2")).context["s"]
     assert s["resolved_late"] == 1 and s["carried_over"] == 1 and s["late_without_apology"] == 0
     assert s["on_time_rate"] == 0.0

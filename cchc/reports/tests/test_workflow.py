@@ -14,6 +14,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.core.errors import Conflict
 from cchc.core.vnformat import percent
@@ -60,9 +61,9 @@ def _submit(actor, report, at=None, **kw):
 def _historic(unit, period, at):
     """A report of a unit that has since ended (merged on 1/7/2025): its people write nothing any more
     (scope), so the console — the administrator loading history — creates and sends it in one step."""
-    report = services.create_report("test", unit, period)
+    report = services.create_report(SystemActor("test"), unit, period)
     pre = services.pre_submit(report)
-    services.submit_report("test", report, "Giải trình thử" if pre.needs_comment else "", at=at)
+    services.submit_report(SystemActor("test"), report, "Giải trình thử" if pre.needs_comment else "", at=at)
     return report
 
 
@@ -74,7 +75,7 @@ def _leader(unit):
     found = get_user_model().objects.filter(role=Role.LEADER, unit=unit).first()
     if found is None:
         found, _ = create_user(
-            actor="test",
+            actor=SystemActor("test"),
             username=f"lanhdao-{unit.pk}",
             role=Role.LEADER,
             unit=unit,
@@ -175,11 +176,11 @@ def test_pdf_is_made_with_libreoffice(officer, demo_values, tmp_path):
 def test_draft_figures_stay_linked_and_submission_freezes_them(officer, demo_values):
     unit = demo_values[SON_TAY]
     report = services.create_report(officer, unit, "2021-NAM")
-    enter_value("test", unit, "2021-NAM", "training.planned", 12)
+    enter_value(SystemActor("test"), unit, "2021-NAM", "training.planned", 12)
     doc = output.document_for(report)
     assert "bồi dưỡng 12 lượt" in next(s["text"] for s in doc.sections if s["key"] == "ket-qua.cong-vu")
     _submit(officer, report, at=_aware(2021, 12, 14, 9))
-    enter_value("test", unit, "2021-NAM", "training.planned", 15)
+    enter_value(SystemActor("test"), unit, "2021-NAM", "training.planned", 15)
     report.refresh_from_db()
     frozen = output.document_for(report)
     assert "bồi dưỡng 12 lượt" in next(s["text"] for s in frozen.sections if s["key"] == "ket-qua.cong-vu")
@@ -208,16 +209,16 @@ def _rule_between_entered(importance):
 def test_high_importance_failure_blocks_and_a_lower_one_needs_a_comment(officer, demo_values):
     unit = demo_values[SON_TAY]
     left, right = _rule_between_entered("high")
-    enter_value("test", unit, "2021-NAM", right, 2)
-    enter_value("test", unit, "2021-NAM", left, 9)  # left > right: a high-importance failure
+    enter_value(SystemActor("test"), unit, "2021-NAM", right, 2)
+    enter_value(SystemActor("test"), unit, "2021-NAM", left, 9)  # left > right: a high-importance failure
     report = services.create_report(officer, unit, "2021-NAM")
     with pytest.raises(services.SubmissionBlocked):
         services.request_signature(officer, report, "xin gửi")
     assert not ReportVersion.objects.exists()
-    enter_value("test", unit, "2021-NAM", left, 1)
+    enter_value(SystemActor("test"), unit, "2021-NAM", left, 1)
     low_left, low_right = _rule_between_entered("medium")
-    enter_value("test", unit, "2021-NAM", low_right, 1)
-    enter_value("test", unit, "2021-NAM", low_left, 2)  # lower importance: needs a comment
+    enter_value(SystemActor("test"), unit, "2021-NAM", low_right, 1)
+    enter_value(SystemActor("test"), unit, "2021-NAM", low_left, 2)  # lower importance: needs a comment
     pre = services.pre_submit(report)
     assert pre.can_submit and pre.needs_comment
     with pytest.raises(ValidationError, match="giải trình"):
@@ -313,12 +314,12 @@ def test_rollup_equals_the_sum_of_submitted_figures(demo_values, make_user, revi
         if not kinds[code].is_entered:
             continue
         double = value * 2 if kinds[code].value_type == "integer" else value
-        enter_value("test", demo_values[SON_LAM], "2021-NAM", code, double)
-        enter_value("test", demo_values[SON_NINH], "2021-NAM", code, value)  # never submitted
+        enter_value(SystemActor("test"), demo_values[SON_LAM], "2021-NAM", code, double)
+        enter_value(SystemActor("test"), demo_values[SON_NINH], "2021-NAM", code, value)  # never submitted
     _submit(tay, services.create_report(tay, demo_values[SON_TAY], "2021-NAM"), at=_aware(2021, 12, 10))
     _historic(demo_values[SON_LAM], "2021-NAM", _aware(2021, 12, 10))
-    services.create_report("test", demo_values[SON_NINH], "2021-NAM")  # a draft: not counted
-    district = services.create_report("test", demo_values[HUONG_SON], "2021-NAM")
+    services.create_report(SystemActor("test"), demo_values[SON_NINH], "2021-NAM")  # a draft: not counted
+    district = services.create_report(SystemActor("test"), demo_values[HUONG_SON], "2021-NAM")
     assert district.figures_from == FiguresFrom.ROLLUP
     rows, by_unit = selectors.report_rows(district)
     tay_v = selectors.version_rows(Report.objects.get(unit__code=SON_TAY).versions.get())

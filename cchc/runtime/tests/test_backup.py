@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db import connection as django_connection
 
+from cchc.accounts.actors import SystemActor
 from cchc.core import audit
 from cchc.dossiers.importing import import_dossiers
 from cchc.dossiers.models import Dossier
@@ -83,8 +84,8 @@ def _writer(stop: threading.Event, written: list[int]) -> None:
             rows = rows_1000()[:20]
             for r in rows:
                 r[0] = f"{r[0]}-W{k}"
-            import_dossiers(f"w{k}.csv", actor="ghi-thu", content=to_csv(rows))
-            audit.record("ghi-thu", "test.write", ("core.test", str(k)))
+            import_dossiers(f"w{k}.csv", actor=SystemActor("ghi-thu"), content=to_csv(rows))
+            audit.record(SystemActor("ghi-thu"), "test.write", ("core.test", str(k)))
             written.append(k)
     finally:
         django_connection.close()
@@ -94,7 +95,7 @@ def test_backup_during_writes_restores_the_same_counts_and_dossiers(catalogue, d
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media" / "dossier_imports").mkdir(parents=True)
     (tmp_path / "media" / "dossier_imports" / "7.csv").write_bytes("mã hồ sơ\nHS-1\n".encode())
-    import_dossiers("hs.csv", actor="test", content=to_csv(rows_1000()))
+    import_dossiers("hs.csv", actor=SystemActor("test"), content=to_csv(rows_1000()))
     out = tmp_path / "sao-luu" / "cchc.tar"
 
     stop, written = threading.Event(), []

@@ -17,6 +17,7 @@ import pytest
 import requests
 from django.db import connection
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.dossiers.demo import PROCEDURES_FILE
 from cchc.dossiers.models import Dossier, DossierStat
@@ -85,7 +86,7 @@ def test_an_import_started_on_one_server_shows_its_progress_on_the_other_and_sur
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # what the servers check
     bench = _bench()
     bench.setup_org()
-    import_procedures(PROCEDURES_FILE, actor="test")
+    import_procedures(PROCEDURES_FILE, actor=SystemActor("test"))
     admin = make_user("quantri.tinh", Role.SYSTEM_ADMIN)
     admin.set_password(PASSWORD)
     admin.save()

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.surveys import devices, selectors
 from cchc.surveys.models import Rating
 
@@ -91,5 +92,5 @@ def test_kept_apart_rating_counts_once_its_dossier_exists(registered, demo_org, 
         "ma_ho_so,don_vi,ma_thu_tuc,kenh,ngay_tiep_nhan,ngay_tra_ket_qua\n"
         f"{code},{SON_TAY},1.004873,truc_tiep,{day:%d/%m/%Y} 08:00,{day:%d/%m/%Y}\n"
     )
-    import_dossiers("hs.csv", actor="test", content=csv.encode())
+    import_dossiers("hs.csv", actor=SystemActor("test"), content=csv.encode())
     assert _figures(unit)[0] == before + (0 if registered else 1)

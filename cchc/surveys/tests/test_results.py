@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
 from cchc.indicators.registry import Span, get_function
 from cchc.surveys import demo, selectors, services
@@ -131,7 +132,7 @@ def test_leader_may_see_but_not_choose_question_sets(client, demo_org, make_user
 
 
 def test_kiosk_page_uses_the_units_question_set(client, demo_org, catalogue):
-    services.choose_question_set("test", demo_org[SON_TAY], "chung-3-muc", date(2020, 1, 1))
+    services.choose_question_set(SystemActor("test"), demo_org[SON_TAY], "chung-3-muc", date(2020, 1, 1))
     html = client.get(reverse("kiosk:page", args=[SON_TAY])).content.decode()
     assert '"code": "chung-3-muc"' in html and "Bộ phận Một cửa" not in html
     # The desk's dossiers carry the commune's code: the citizen is not asked to choose between two codes.
@@ -139,7 +140,12 @@ def test_kiosk_page_uses_the_units_question_set(client, demo_org, catalogue):
     # Only once dossiers were really coded with the desk's own code is it offered as well.
     from cchc.dossiers.services import Applicant, receive
 
-    receive("test", unit=demo_org["001.16.21.H42"], procedure=catalogue["1.004873"], applicant=Applicant("Lê Văn Tư"))
+    receive(
+        SystemActor("test"),
+        unit=demo_org["001.16.21.H42"],
+        procedure=catalogue["1.004873"],
+        applicant=Applicant("Lê Văn Tư"),
+    )
     html = client.get(reverse("kiosk:page", args=[SON_TAY])).content.decode()
     assert '"prefixes": ["000.16.21.H42", "001.16.21.H42"]' in html
 

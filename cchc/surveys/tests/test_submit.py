@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.surveys import selectors, services
 from cchc.surveys.models import Answer, Channel, Rating
 
@@ -235,7 +236,7 @@ def test_a_recorded_dossier_is_rated_only_once_its_result_is_ready(
     from cchc.dossiers.models import EventKind
     from cchc.dossiers.services import Applicant, import_procedures, receive, transition
 
-    import_procedures(PROCEDURES_FILE, actor="test")
+    import_procedures(PROCEDURES_FILE, actor=SystemActor("test"))
     clerk = make_user("motcua", Role.ONE_STOP_CLERK, demo_org["001.16.21.H42"])
     from cchc.dossiers.models import Procedure
 
@@ -267,7 +268,7 @@ def test_a_new_rating_refreshes_the_cached_satisfaction_figures(demo_org, rating
     # From a registered tablet: an anonymous rating of an unknown code is kept apart (test_kiosk_security).
     from cchc.surveys import devices
 
-    device, _ = devices.register_device("test", unit, "Quầy 1")
+    device, _ = devices.register_device(SystemActor("test"), unit, "Quầy 1")
     result = services.submit_rating(rating_payload(code=code), channel=Channel.KIOSK, kiosk_unit=unit, device=device)
     assert result.status == "created"
     assert value_of(SON_TAY, period, "survey.ballots").value == before + 1

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from cchc.core.actors import SystemActor
 from cchc.core.importing import ImportRejected
 from cchc.core.models import AuditEvent
 from cchc.workdays.models import CalendarVersion, Notice, NoticeDay
@@ -55,13 +56,13 @@ def test_an_admin_adds_2027_and_it_stops_being_estimated(tmp_path):
     assert 2027 in get_calendar().estimated_years
     dry = load_notices_file(path, dry_run=True)
     assert dry.dry_run and dry.created == 1 and not Notice.objects.filter(year=2027).exists()
-    result = load_notices_file(path, actor="test")
+    result = load_notices_file(path, actor=SystemActor("test"))
     assert result.created == 1
     cal = get_calendar()
     assert 2027 not in cal.estimated_years
     assert cal.is_working_day(date(2027, 12, 11)) and not cal.is_working_day(date(2027, 12, 31))
     assert cal.last_year == 2028  # the range grows with the notices
-    again = load_notices_file(path, actor="test")
+    again = load_notices_file(path, actor=SystemActor("test"))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     assert (
         AuditEvent.objects.filter(

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
+from cchc.accounts.actors import SystemActor
 from cchc.api import services
 from cchc.api.models import ApiToken
 from cchc.core.management.base import GroupCommand
@@ -22,7 +23,7 @@ class Command(GroupCommand):
         account = get_user_model().objects.filter(username=user).first()
         if account is None:
             raise CommandError(f"Không có người dùng “{user}”.")
-        _, key = services.create_token("cchc api", account, name)
+        _, key = services.create_token(SystemActor("cchc api"), account, name)
         self.stdout.write(f"Khóa API (chỉ hiện một lần, hãy lưu lại): {key}")
 
     def args_revoke_token(self, parser):
@@ -32,7 +33,7 @@ class Command(GroupCommand):
         token = ApiToken.objects.filter(prefix=prefix, revoked=False).first()
         if token is None:
             raise CommandError(f"Không có khóa đang dùng với tiền tố “{prefix}”.")
-        services.revoke_token("cchc api", token)
+        services.revoke_token(SystemActor("cchc api"), token)
         self.stdout.write(f"Đã thu hồi {token}.")
 
     def do_list_tokens(self, **_):

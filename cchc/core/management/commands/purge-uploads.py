@@ -17,10 +17,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cchc.core import audit
+from cchc.core.actors import SystemActor
 from cchc.core.audit import Verb
 from cchc.core.registry import UploadFolder, upload_folders
 
-ACTOR = "cchc purge-uploads"
+ACTOR = SystemActor("cchc purge-uploads")
 
 
 def _stale_files(spec: UploadFolder, cutoff: datetime) -> list[Path]:

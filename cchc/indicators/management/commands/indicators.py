@@ -1,5 +1,6 @@
 from django.core.management.base import CommandError
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ErrorCollector, ImportRejected
 from cchc.core.management.base import GroupCommand
 from cchc.core.vnformat import format_date, format_number
@@ -18,7 +19,7 @@ def _unit(code: str) -> OrgUnit:
 def _actor(username: str | None, system: str):
     """The user named by ``--user`` (their scope applies), else the named system actor of the command."""
     if not username:
-        return system
+        return SystemActor(system)
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=username, is_active=True).first()
@@ -57,7 +58,9 @@ class Command(GroupCommand):
 
         from cchc.indicators import adding
 
-        result = adding.add_indicators("cchc indicators add", Path(file).name, Path(file).read_bytes(), dry_run=dry_run)
+        result = adding.add_indicators(
+            SystemActor("cchc indicators add"), Path(file).name, Path(file).read_bytes(), dry_run=dry_run
+        )
         head = "Kiểm tra thử (không lưu)" if dry_run else "Đã tạo"
         self.stdout.write(
             f"{head} danh mục phiên bản {result.details['version']}: thêm {result.created} "
@@ -126,7 +129,7 @@ class Command(GroupCommand):
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu / validate only")
 
     def do_load_catalogue(self, *, file, dry_run=False, **_):
-        result = catalogue.load_catalogue(file, dry_run=dry_run, actor="cchc indicators load-catalogue")
+        result = catalogue.load_catalogue(file, dry_run=dry_run, actor=SystemActor("cchc indicators load-catalogue"))
         retired = result.details.get("retired", 0)
         self.stdout.write(result.summary() + (f" Ngừng sử dụng {retired} chỉ tiêu." if retired else ""))
 

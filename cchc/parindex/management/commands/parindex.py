@@ -7,13 +7,14 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.management.base import GroupCommand
 from cchc.core.uploads import UploadKind, check_upload
 from cchc.core.vnformat import format_number, format_percent
 from cchc.parindex import documents, selectors, services
 from cchc.parindex.models import Assessment, Framework, Status
 
-ACTOR = "cchc parindex"
+ACTOR = SystemActor("cchc parindex")
 
 
 def _framework(code: str) -> Framework:

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.management.base import GroupCommand
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.org.models import OrgUnit
@@ -14,7 +15,7 @@ from cchc.plans import selectors
 from cchc.plans.importing import import_tasks, write_example
 from cchc.plans.models import Plan
 
-ACTOR = "cchc plans"
+ACTOR = SystemActor("cchc plans")
 
 
 class Command(GroupCommand):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from cchc.accounts.actors import SystemActor
 from cchc.core.management.base import GroupCommand
 from cchc.core.vnformat import format_number, format_percent
 from cchc.indicators.periods import PeriodCodeError, get_period
@@ -54,7 +55,7 @@ class Command(GroupCommand):
         if report is None:
             if not create:
                 raise CommandError(f"{u.name} chưa có báo cáo {p.name}; thêm --create để tạo dự thảo.")
-            report = services.create_report("cchc report build", u, p)
+            report = services.create_report(SystemActor("cchc report build"), u, p)
         doc = output.document_for(report)
         target = Path(out)
         ext = target.suffix.lower()
@@ -105,7 +106,7 @@ class Command(GroupCommand):
         u, p = _unit(unit), _period(period)
         rows, by_unit = selectors.rollup_rows(u, p)
         if create and not Report.objects.filter(unit=u, period=p).exists():
-            services.create_report("cchc report rollup", u, p)
+            services.create_report(SystemActor("cchc report rollup"), u, p)
         if json:
             self.write_json(
                 {

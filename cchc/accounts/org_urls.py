@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.org import views
+from cchc.accounts import org_views as views
 
 app_name = "org"
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""/api/org: units and the tree on a date, within the caller's scope."""
+"""/api/org: units and the tree on a date, within the caller's scope (in accounts, above org: org imports
+nothing of accounts)."""
 
 from datetime import date
 
@@ -6,6 +7,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from cchc.accounts import scope
+from cchc.accounts.org_views import visible_tree
 from cchc.api.schemas import ERRORS
 from cchc.org import selectors
 
@@ -63,4 +65,4 @@ def unit(request, code: str):
 
 @router.get("/tree", response={200: list[TreeNodeOut], **ERRORS}, summary="Cây đơn vị tại một ngày")
 def tree(request, on: date | None = None):
-    return [_node(n) for n in selectors.visible_tree_on(request.user, on or timezone.localdate())]
+    return [_node(n) for n in visible_tree(request.user, on or timezone.localdate())]
