@@ -117,3 +117,5 @@ def test_procedure_page_edits_the_new_fields(client, make_user, demo_org, catalo
     p.refresh_from_db()
     assert (p.announced_in, p.announced_on, p.published_on) == ("99/QĐ-UBND", date(2026, 12, 2), date(2026, 12, 4))
     assert (p.has_fee, p.online_payment, p.published_complete, p.population_data_linked) == (True, None, False, None)
+    listing = client.get("/ho-so/thu-tuc/?q=1.004884").content.decode()
+    assert "QĐ 99/QĐ-UBND ngày 02/12/2026" in listing and "công khai 04/12/2026, chưa đủ nội dung" in listing
