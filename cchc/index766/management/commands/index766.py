@@ -45,7 +45,13 @@ def _actor(username: str | None, name: str):
 
 
 def _points(value) -> str:
-    return "không có dữ liệu" if value is None else format_number(value)
+    """Points with two decimals (7,00; 2,67); "chưa có" for a component with no data (never 0)."""
+    return "chưa có" if value is None else format_number(value, 2)
+
+
+def _row(name: str, numerator: str, denominator: str, ratio: str, points: str, maximum: str) -> str:
+    name = name if len(name) <= 70 else name[:69] + "…"
+    return f"{name:<70} {numerator:>8} {denominator:>8} {ratio:>8} {points:>8} {maximum:>7}"
 
 
 def _add_range(parser, required: bool = False) -> None:
@@ -96,24 +102,26 @@ class Command(GroupCommand):
         out.write(f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}; công thức phiên bản {result.version}")
         if result.stored_at:
             out.write(f"Kết quả đã chốt lúc {result.stored_at:%H:%M %d/%m/%Y}")
-        out.write(f"{'Thành phần':<62} {'Tử số':>9} {'Mẫu số':>9} {'Tỷ lệ':>8} {'Điểm':>7} {'Tối đa':>7}")
+        out.write(_row("Thành phần", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Tối đa"))
         for group in result.groups:
-            blank = f"{'':>9} {'':>9} {'':>8}"
-            out.write(
-                f"{group.name.upper():<62} {blank} {_points(group.points):>7} {format_number(group.max_points):>7}"
-            )
+            out.write(_row(group.name.upper(), "", "", "", _points(group.points), format_number(group.max_points)))
             for c in group.components:
                 ratio = "" if c.ratio is None else format_number(c.ratio * 100, 2) + "%"
+                known = bool(c.denominator)
                 out.write(
-                    f"  {c.name[:60]:<60} {_points(c.numerator) if c.denominator else '':>9} "
-                    f"{format_number(c.denominator or 0):>9} {ratio:>8} {_points(c.points):>7} "
-                    f"{format_number(c.max_points):>7}"
+                    _row(
+                        "  " + c.name,
+                        format_number(c.numerator) if known else "",
+                        format_number(c.denominator or 0),
+                        ratio,
+                        _points(c.points),
+                        format_number(c.max_points),
+                    )
                 )
-        out.write(
-            f"{'TỔNG ĐIỂM':<62} {'':>9} {'':>9} {'':>8} {_points(result.total):>7} {format_number(result.max_total):>7}"
-        )
+        out.write(_row("TỔNG ĐIỂM", "", "", "", _points(result.total), format_number(result.max_total)))
         if result.no_data_components:
-            out.write("Chưa có dữ liệu (không tính là 0): " + ", ".join(result.no_data_components))
+            names = [c.name for c in result.components if c.no_data]
+            out.write("Chưa có dữ liệu (không tính là 0 điểm, không tính vào điểm tối đa): " + "; ".join(names) + ".")
 
     # ---- load-formulas ----------------------------------------------------------------------------------
     def args_load_formulas(self, parser) -> None:
