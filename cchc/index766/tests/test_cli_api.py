@@ -77,4 +77,4 @@ def test_cli_stake_lists_what_can_still_be_saved(org, dossier):
     # 1 of 2 within today; if late, tiến độ 20 × 1/2 → 0 and hài lòng hồ sơ 18 × 0,5 ÷ 0,9 = 10 → 0: 20 points.
     assert data["dossiers"][0]["points_cost"] == 20.0
     text = _cli("stake", "--unit", "X01", "--period", "2026-T03", "--today", "2026-03-16")
-    assert pending.code in text and "mất 20 điểm" in text
+    assert pending.code in text and "mất 20,00 điểm" in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from cchc.accounts.actors import SystemActor
 from cchc.core.importing import ImportRejected
@@ -101,7 +102,7 @@ class Command(GroupCommand):
         out.write(f"Bộ chỉ số QĐ 766 — {result.unit.name} ({result.unit.code})")
         out.write(f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}; công thức phiên bản {result.version}")
         if result.stored_at:
-            out.write(f"Kết quả đã chốt lúc {result.stored_at:%H:%M %d/%m/%Y}")
+            out.write(f"Kết quả đã chốt lúc {timezone.localtime(result.stored_at):%H:%M %d/%m/%Y}")
         out.write(_row("Thành phần", "Tử số", "Mẫu số", "Tỷ lệ", "Điểm", "Tối đa"))
         for group in result.groups:
             out.write(_row(group.name.upper(), "", "", "", _points(group.points), format_number(group.max_points)))
@@ -184,16 +185,14 @@ class Command(GroupCommand):
         self.stdout.write(f"Hồ sơ sẽ quá hạn trước khi hết kỳ nếu chưa giải quyết: {len(stake.dossiers)}")
         for item in stake.dossiers:
             self.stdout.write(
-                f"  {item.dossier.code}  hạn {item.due_on:%d/%m/%Y}  mất {format_number(item.points_cost)} điểm"
+                f"  {item.dossier.code}  hạn {item.due_on:%d/%m/%Y}  mất {_points(item.points_cost)} điểm"
             )
-        self.stdout.write(f"Thủ tục công bố, công khai chậm: {len(stake.procedures)}")
+        self.stdout.write(f"Thủ tục chưa công bố, chưa công khai (còn kịp hạn): {len(stake.procedures)}")
         for item in stake.procedures:
-            self.stdout.write(f"  {item.procedure.code}  {item.reason}  mất {format_number(item.points_cost)} điểm")
+            self.stdout.write(f"  {item.procedure.code}  {item.reason}  mất {_points(item.points_cost)} điểm")
         self.stdout.write(f"Phản ánh, kiến nghị sắp đến hạn: {len(stake.feedback)}")
         for item in stake.feedback:
-            self.stdout.write(
-                f"  #{item.item.pk}  hạn {item.due_on:%d/%m/%Y}  mất {format_number(item.points_cost)} điểm"
-            )
+            self.stdout.write(f"  #{item.item.pk}  hạn {item.due_on:%d/%m/%Y}  mất {_points(item.points_cost)} điểm")
 
     # ---- weekly (cchc.index766.weekly) -------------------------------------------------------------------
     def args_weekly(self, parser) -> None:
