@@ -41,35 +41,9 @@ def stake_panel(user: Any, unit: Any) -> HomePanel | None:
 
 
 def _rows(stake: Any) -> list[HomeRow]:
-    rows: list[HomeRow] = []
-    for s in stake.dossiers[:SHOWN]:
-        rows.append(
-            HomeRow(
-                f"Hồ sơ {s.dossier.code} — {s.dossier.procedure.name}",
-                s.points_cost,
-                reverse("dossiers:detail", args=[s.dossier.pk]),
-                "danger" if s.due_on <= stake.today else "warning",
-                f"Hạn trả {s.due_on:%d/%m/%Y}; quá hạn sẽ mất {format_number(s.points_cost, 2)} điểm",
-            )
-        )
-    for s in stake.procedures[:SHOWN]:
-        rows.append(
-            HomeRow(
-                f"Thủ tục {s.procedure.code}: {s.reason.lower()}",
-                s.points_cost,
-                f"{reverse('dossiers:procedures')}?q={s.procedure.code}",
-                "warning",
-                f"{s.procedure.name}; hạn {s.due_on:%d/%m/%Y}; chậm sẽ mất {format_number(s.points_cost, 2)} điểm",
-            )
-        )
-    for s in stake.feedback[:SHOWN]:
-        rows.append(
-            HomeRow(
-                f"Phản ánh, kiến nghị #{s.item.pk}",
-                s.points_cost,
-                reverse("feedback:edit", args=[s.item.pk]),
-                "warning",
-                f"Hạn xử lý {s.due_on:%d/%m/%Y}; chậm sẽ mất {format_number(s.points_cost, 2)} điểm",
-            )
-        )
-    return rows
+    from cchc.index766.presenters import stake_lines
+
+    return [
+        HomeRow(line.what, line.points_cost, line.url, "warning", line.detail)
+        for line in stake_lines(stake, per_kind=SHOWN)
+    ]

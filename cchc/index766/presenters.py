@@ -195,6 +195,61 @@ def trend(unit: OrgUnit, last_day: date, *, actor: Any, today: date) -> list[dic
     return rows[::-1]
 
 
+# ---- points at stake as lines (home panel, weekly summary) -----------------------------------------------
+@dataclass(frozen=True)
+class StakeLine:
+    """One record at stake, as a line: what it is, where to open it, its deadline, what it would cost."""
+
+    kind: str  # dossier | procedure | feedback
+    what: str
+    url: str
+    due_on: date
+    points_cost: Decimal
+
+    @property
+    def detail(self) -> str:
+        return f"Hạn {self.due_on:%d/%m/%Y}; không kịp sẽ mất {format_number(self.points_cost, 2)} điểm"
+
+
+def stake_lines(stake: selectors.AtStake, per_kind: int | None = None) -> list[StakeLine]:
+    """The dossiers, then the procedures, then the feedback items at stake (each kind most costly first,
+    at most ``per_kind`` of each)."""
+    from django.urls import reverse
+
+    procedures_url = reverse("dossiers:procedures")
+    lines = [
+        StakeLine(
+            "dossier",
+            f"Hồ sơ {s.dossier.code} — {s.dossier.procedure.name}",
+            reverse("dossiers:detail", args=[s.dossier.pk]),
+            s.due_on,
+            s.points_cost,
+        )
+        for s in stake.dossiers[:per_kind]
+    ]
+    lines += [
+        StakeLine(
+            "procedure",
+            f"Thủ tục {s.procedure.code} ({s.procedure.name}): {s.reason.lower()}",
+            f"{procedures_url}?q={s.procedure.code}",
+            s.due_on,
+            s.points_cost,
+        )
+        for s in stake.procedures[:per_kind]
+    ]
+    lines += [
+        StakeLine(
+            "feedback",
+            f"Phản ánh, kiến nghị #{s.item.pk}",
+            reverse("feedback:edit", args=[s.item.pk]),
+            s.due_on,
+            s.points_cost,
+        )
+        for s in stake.feedback[:per_kind]
+    ]
+    return lines
+
+
 # ---- the areas of a ranking ------------------------------------------------------------------------------
 def ranking_units(area: OrgUnit, start: date, end: date) -> list[OrgUnit]:
     """Đơn vị được xếp hạng trong một tỉnh (hoặc huyện cũ): its direct children whose figures roll up into

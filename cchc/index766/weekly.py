@@ -93,16 +93,8 @@ def summary(unit: OrgUnit, today: date, *, actor: Any) -> Summary:
 
 def _top_items(stake: selectors.AtStake) -> list[str]:
     """The costliest items of the three lists together, most points first, then the nearest deadline."""
-    rows: list[tuple[Decimal, date, str]] = []
-    for s in stake.dossiers:
-        what = f"Hồ sơ {s.dossier.code} ({s.dossier.procedure.name}), hạn trả {s.due_on:%d/%m/%Y}"
-        rows.append((s.points_cost, s.due_on, what))
-    for s in stake.procedures:
-        rows.append((s.points_cost, s.due_on, f"Thủ tục {s.procedure.code}: {s.reason}, hạn {s.due_on:%d/%m/%Y}"))
-    for s in stake.feedback:
-        rows.append((s.points_cost, s.due_on, f"Phản ánh, kiến nghị #{s.item.pk}, hạn xử lý {s.due_on:%d/%m/%Y}"))
-    rows.sort(key=lambda r: (-r[0], r[1]))
-    return [f"{what}: có thể mất {format_number(cost, 2)} điểm" for cost, _, what in rows[:TOP_ITEMS]]
+    lines = sorted(presenters.stake_lines(stake), key=lambda line: (-line.points_cost, line.due_on))
+    return [f"{line.what}: {line.detail.lower()}" for line in lines[:TOP_ITEMS]]
 
 
 def run(today: date, *, actor: Any, unit: OrgUnit | None = None, send: bool = False) -> list[Summary]:
