@@ -449,10 +449,6 @@ def resolve_range(period: str | None = None, start: date | None = None, end: dat
     return start, end
 
 
-def is_section(unit: OrgUnit) -> bool:
-    return unit.level == Level.SECTION
-
-
 def component_dossiers(
     unit: OrgUnit, start: date, end: date, component_code: str, *, actor: Any, as_of: date | None = None
 ) -> QuerySet:
@@ -592,7 +588,7 @@ def points_at_stake(unit: OrgUnit, start: date, end: date, *, actor: Any, today:
             formula,
             m,
             FeedbackItem.objects.filter(
-                measures_unit_q(windows),
+                _units_q(windows),
                 answered_on__isnull=True,
                 forwarded_on__isnull=True,
                 deadline__gte=today,
@@ -602,7 +598,7 @@ def points_at_stake(unit: OrgUnit, start: date, end: date, *, actor: Any, today:
     )
 
 
-def measures_unit_q(windows: measures.Windows):
+def _units_q(windows: measures.Windows):
     from django.db.models import Q
 
     ids = sorted({uid for unit_ids in windows.values() for uid in unit_ids})
