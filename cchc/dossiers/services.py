@@ -19,6 +19,7 @@ from cchc.core.importing import ErrorCollector, ImportResult
 from cchc.core.text import fold
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
 from cchc.dossiers import lookupkeys, rules, summary
+from cchc.dossiers.importing.columns import BOOL_HELP, NO_WORDS, YES_WORDS
 from cchc.dossiers.models import (
     OPEN_STATUSES,
     Channel,
@@ -79,7 +80,8 @@ PROCEDURE_INDEX_COLUMNS = {
     "thanh_toan_truc_tuyen": ("online_payment", "yes_no"),
     "du_lieu_dan_cu": ("population_data_linked", "yes_no"),
 }
-YES_NO = {"co": True, "x": True, "1": True, "true": True, "khong": False, "0": False, "false": False}
+# The same words as a dossier file's có/không columns (cchc.dossiers.importing.columns).
+YES_NO = {**dict.fromkeys(YES_WORDS, True), **dict.fromkeys(NO_WORDS, False)}
 REQUIRED_PROCEDURE_COLUMNS = ("ma_thu_tuc", "ten_thu_tuc", "ma_linh_vuc", "ten_linh_vuc", "thoi_han")
 
 LEVELS = {"xa": "xa", "cap xa": "xa", "huyen": "huyen", "cap huyen": "huyen", "tinh": "tinh", "cap tinh": "tinh"}
@@ -144,12 +146,12 @@ def _opt_date(errors: ErrorCollector, row: int, column: str, text: str) -> date 
 
 
 def _opt_yes_no(errors: ErrorCollector, row: int, column: str, text: str) -> bool | None:
-    """ "có" / "không" (also x, 1, 0); empty is "not known" (NULL), never "không"."""
+    """ "có" / "không" (and the other words of YES_NO); empty is "not known" (NULL), never "không"."""
     if not text:
         return None
     value = YES_NO.get(normalise_header(text))
     if value is None:
-        errors.add(row, column, text, "Phải ghi “có” hoặc “không” (để trống nếu chưa rõ).")
+        errors.add(row, column, text, f"Phải ghi “có” hoặc “không” ({BOOL_HELP}; để trống nếu chưa rõ).")
     return value
 
 

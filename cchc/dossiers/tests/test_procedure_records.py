@@ -64,7 +64,8 @@ def test_bad_values_are_refused_by_row_and_column():
         _import(text)
     found = {(e.row, e.field, e.message) for e in exc.value.errors}
     assert (2, "ngay_cong_bo", "Ngày “31/02/2025” không tồn tại.") in found
-    assert (2, "cong_khai_du", "Phải ghi “có” hoặc “không” (để trống nếu chưa rõ).") in found
+    message = "Phải ghi “có” hoặc “không” (có/không, x, 1/0, đúng/sai, true/false; để trống nếu chưa rõ)."
+    assert (2, "cong_khai_du", message) in found
     assert not Procedure.objects.exists()
     text = f"{BASE},{NEW}\n{ROW},1/QĐ,20/06/2025,01/07/2025,10/06/2025,có,có,có,có\n"
     with pytest.raises(ImportRejected) as exc:
