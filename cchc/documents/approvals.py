@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.errors import Conflict
 from cchc.documents import signing
 from cchc.documents.models import Approval, ApprovalState, SignatureMethod
@@ -50,14 +51,6 @@ from cchc.org.models import OrgUnit
 class Decision(StrEnum):
     APPROVE = "approve"  # ký duyệt
     RETURN = "return"  # trả lại để sửa
-
-
-class AuditVerb(StrEnum):
-    REQUEST = "documents.approval.request"
-    APPROVE = "documents.approval.approve"
-    RETURN = "documents.approval.return"
-    SIGN = "documents.approval.sign"
-    UPLOAD = "documents.approval.upload_signed"
 
 
 @dataclass(frozen=True)
@@ -163,7 +156,7 @@ def request_approval(
     )
     audit.record(
         actor,
-        AuditVerb.REQUEST,
+        Verb.APPROVAL_REQUEST,
         approval,
         unit=unit,
         data={"object": f"{object_type}:{object_id}", "round": approval.round},
@@ -212,7 +205,7 @@ def decide(
         from cchc.documents.jobs import schedule
 
         schedule(locked, actor)  # the PDF to sign is made in the background meanwhile
-    verb = AuditVerb.APPROVE if decision == Decision.APPROVE else AuditVerb.RETURN
+    verb = Verb.APPROVAL_APPROVE if decision == Decision.APPROVE else Verb.APPROVAL_RETURN
 
     audit.record(
         actor,
@@ -242,7 +235,7 @@ def _store(
     method: SignatureMethod,
     check: signing.Verification,
     signer: str,
-    verb: AuditVerb,
+    verb: Verb,
 ) -> Approval:
     locked.signed_pdf = data
     locked.signed_pdf_name = name
@@ -285,7 +278,7 @@ def sign(actor: Any, approval: Approval, key: signing.KeySource) -> Approval:
     )
     method = SignatureMethod.PKCS11 if isinstance(key, signing.TokenKey) else SignatureMethod.PKCS12
     check = signing.verify_pdf(signed.data)
-    return _store(actor, locked, signed.data, kind.file_name(obj), method, check, signed.signer, AuditVerb.SIGN)
+    return _store(actor, locked, signed.data, kind.file_name(obj), method, check, signed.signer, Verb.APPROVAL_SIGN)
 
 
 @transaction.atomic
@@ -299,7 +292,7 @@ def attach_signed(actor: Any, approval: Approval, name: str, data: bytes) -> App
     if not all(s.intact for s in check.signatures):
         raise ValidationError("Tệp đã bị sửa sau khi ký: chữ ký số không còn giá trị.")
     signer = "; ".join(s.signer for s in check.signatures)
-    return _store(actor, locked, data, name[:200], SignatureMethod.UPLOAD, check, signer, AuditVerb.UPLOAD)
+    return _store(actor, locked, data, name[:200], SignatureMethod.UPLOAD, check, signer, Verb.APPROVAL_UPLOAD_SIGNED)
 
 
 def _can_edit(actor: Any, approval: Approval) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.errors import Conflict
 from cchc.documents import approvals
 from cchc.documents.models import Approval
@@ -38,16 +38,6 @@ from cchc.reports.selectors import (
     parent_for_report,
     report_rows,
 )
-
-
-class AuditVerb(StrEnum):
-    CREATE = "reports.create"
-    SECTION_SAVE = "reports.section.save"
-    HEADER_SAVE = "reports.header.save"
-    REQUEST_SIGNATURE = "reports.request_signature"  # trình ký
-    SUBMIT = "reports.submit"  # gửi cấp trên
-    ACCEPT = "reports.accept"
-    RETURN = "reports.return"
 
 
 class SubmissionBlocked(ValidationError):
@@ -92,7 +82,7 @@ def create_report(actor: Any, unit: OrgUnit, period: Period | str) -> Report:
         raise ValidationError(f"{unit.name} không tồn tại trong {period.name}.")
     if Report.objects.filter(unit=unit, period=period).exists():
         raise ValidationError(f"{unit.name} đã có báo cáo {period.name}.")
-    outlines = load_outlines()
+    outlines = load_outlines(with_added=True)  # the sentences of indicators a province added, at their place
     kind = outlines.for_unit(unit.level, period.code)
     graph = load_graph()
     parent = parent_for_report(unit, period, graph)
@@ -127,7 +117,7 @@ def create_report(actor: Any, unit: OrgUnit, period: Period | str) -> Report:
         )
     audit.record(
         actor,
-        AuditVerb.CREATE,
+        Verb.REPORT_CREATE,
         report,
         unit=unit,
         data={"period": period.code, "outline": kind.code, "figures_from": report.figures_from},
@@ -162,7 +152,7 @@ def save_section(actor: Any, section: ReportSection, text: str, revision: int) -
         )
     audit.record(
         actor,
-        AuditVerb.SECTION_SAVE,
+        Verb.REPORT_SECTION_SAVE,
         report,
         unit=report.unit,
         data={"section": current.key, "revision": current.revision},
@@ -192,7 +182,7 @@ def update_header(actor: Any, report: Report, lock_version: int, **fields: Any) 
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     locked.lock_version += 1
     locked.save()
-    audit.record(actor, AuditVerb.HEADER_SAVE, locked, unit=locked.unit, data={"fields": sorted(fields)})
+    audit.record(actor, Verb.REPORT_HEADER_SAVE, locked, unit=locked.unit, data={"fields": sorted(fields)})
     return locked
 
 
@@ -297,7 +287,7 @@ def request_signature(
     report.save()
     audit.record(
         actor,
-        AuditVerb.REQUEST_SIGNATURE,
+        Verb.REPORT_REQUEST_SIGNATURE,
         report,
         unit=report.unit,
         data={"version": version.number, "approval": approval.pk, "comment": comment},
@@ -439,7 +429,7 @@ def submit_report(
     approval = version.approval
     audit.record(
         actor,
-        AuditVerb.SUBMIT,
+        Verb.REPORT_SUBMIT,
         report,
         unit=report.unit,
         data={
@@ -512,6 +502,6 @@ def review_report(actor: Any, report: Report, decision: str, comment: str = "") 
 
         data["signature"] = verify_pdf(signed).as_dict()
     audit.record(
-        actor, AuditVerb.ACCEPT if decision == "accept" else AuditVerb.RETURN, report, unit=report.unit, data=data
+        actor, Verb.REPORT_ACCEPT if decision == "accept" else Verb.REPORT_RETURN, report, unit=report.unit, data=data
     )
     return report

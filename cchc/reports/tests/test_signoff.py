@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.accounts.models import Role
+from cchc.core.audit import Verb
 from cchc.core.errors import Conflict
 from cchc.core.models import AuditEvent
 from cchc.core.registry import todo_items
@@ -80,8 +81,8 @@ def test_draft_to_leader_to_approved_to_sent(people, report):
     report.refresh_from_db()
     assert sent.pk == version.pk and sent.submitted_at and report.status == Status.SUBMITTED and not report.is_late
     assert version.drafted_by_label == sent.submitted_by_label == "Lê Thị Lan"  # full names, not logins
-    assert _verbs(report)[-2:] == [services.AuditVerb.REQUEST_SIGNATURE, services.AuditVerb.SUBMIT]
-    assert _verbs(approval) == [approvals.AuditVerb.REQUEST, approvals.AuditVerb.APPROVE]
+    assert _verbs(report)[-2:] == [Verb.REPORT_REQUEST_SIGNATURE, Verb.REPORT_SUBMIT]
+    assert _verbs(approval) == [Verb.APPROVAL_REQUEST, Verb.APPROVAL_APPROVE]
     services.review_report(reviewer, report, "accept")
     report.refresh_from_db()
     assert report.status == Status.ACCEPTED and report.reviewed_by_label == "Trần Văn Bình"
@@ -164,7 +165,7 @@ def test_sign_the_approved_report_on_a_token_and_the_reviewer_sees_it(
     assert signed.is_signed and signed.signature_method == "pkcs11"
     assert bytes(signed.signed_pdf).startswith(prepared)  # an incremental signature of the prepared PDF
     assert signed.signature_check["signatures"][0]["trusted"] is True
-    audit = AuditEvent.objects.get(verb=approvals.AuditVerb.SIGN)
+    audit = AuditEvent.objects.get(verb=Verb.APPROVAL_SIGN)
     assert soft_token.pin not in str(audit.data) and audit.data["intact"] is True
     with pytest.raises(ValidationError, match="đã được ký số"):
         approvals.sign(leader, signed, key)
@@ -182,7 +183,7 @@ def test_sign_the_approved_report_on_a_token_and_the_reviewer_sees_it(
     download = client.get(reverse("documents:signed_file", args=[approval.pk]))
     assert download.status_code == 200 and bytes(download.content) == pdf
     services.review_report(reviewer, report, "accept")
-    accepted = AuditEvent.objects.get(verb=services.AuditVerb.ACCEPT)
+    accepted = AuditEvent.objects.get(verb=Verb.REPORT_ACCEPT)
     assert accepted.data["signature"]["signatures"][0]["intact"] is True
 
 
