@@ -149,52 +149,52 @@ def _score(spec: ComponentSpec, m: dict[str, int]) -> tuple[Decimal, Decimal]:
     return ratio, min(max(points, Decimal(0)), Decimal(str(spec.max)))
 
 
+def _component(
+    c: ComponentSpec, m: dict[str, int], score: tuple[Decimal, Decimal] | None, spread: Decimal, receivers: Decimal
+) -> ComponentResult:
+    """One component's figures. ``score``: (ratio, points) or None when it has no data; ``spread``: the
+    maxima of the group's no-data components that give their points away, ``receivers``: the maxima of the
+    group's components with data, which share them in proportion."""
+    full = Decimal(str(c.max))
+    base = {
+        "code": c.code,
+        "name": c.name,
+        "group": c.group,
+        "numerator": m[c.numerator],
+        "denominator": m[c.denominator],
+    }
+    if score is None:
+        moved = c.when_no_data == "spread" and receivers > 0
+        return ComponentResult(
+            **base,
+            ratio=None,
+            points=None,
+            max_points=Decimal(0) if moved else full,
+            no_data=True,
+            note=SPREAD_NOTE if moved else NO_DATA_NOTE,
+        )
+    ratio, points = score
+    scale = (full + spread * full / receivers) / full if spread and receivers else Decimal(1)
+    return ComponentResult(
+        **base,
+        ratio=ratio.quantize(_RATIO_PLACES),
+        points=_q(points * scale),
+        max_points=_q(full * scale),
+        no_data=False,
+        note=c.note,
+    )
+
+
 def evaluate(formula: Formula, m: dict[str, int]) -> tuple[tuple[GroupResult, ...], Decimal | None, Decimal]:
     """Groups, total and maximum of the formula over the measures ``m`` (pure: used for points at stake)."""
     groups: list[GroupResult] = []
     for group in formula.groups:
         specs = [c for c in formula.components if c.group == group.code]
         known = {c.code: _score(c, m) for c in specs if m[c.denominator]}
-        spread = sum(
-            (Decimal(str(c.max)) for c in specs if c.code not in known and c.when_no_data == "spread"), Decimal(0)
-        )
+        giving = [c for c in specs if c.code not in known and c.when_no_data == "spread"]
+        spread = sum((Decimal(str(c.max)) for c in giving), Decimal(0))
         receivers = sum((Decimal(str(c.max)) for c in specs if c.code in known), Decimal(0))
-        results: list[ComponentResult] = []
-        for c in specs:
-            full = Decimal(str(c.max))
-            if c.code not in known:
-                moved = c.when_no_data == "spread" and receivers > 0
-                results.append(
-                    ComponentResult(
-                        c.code,
-                        c.name,
-                        c.group,
-                        m[c.numerator],
-                        m[c.denominator],
-                        None,
-                        None,
-                        Decimal(0) if moved else full,
-                        True,
-                        SPREAD_NOTE if moved else NO_DATA_NOTE,
-                    )
-                )
-                continue
-            ratio, points = known[c.code]
-            scale = (full + spread * full / receivers) / full if spread and receivers else Decimal(1)
-            results.append(
-                ComponentResult(
-                    c.code,
-                    c.name,
-                    c.group,
-                    m[c.numerator],
-                    m[c.denominator],
-                    ratio.quantize(_RATIO_PLACES),
-                    _q(points * scale),
-                    _q(full * scale),
-                    False,
-                    c.note,
-                )
-            )
+        results = [_component(c, m, known.get(c.code), spread, receivers) for c in specs]
         with_data = [r for r in results if not r.no_data]
         points = _q(sum((r.points for r in with_data), Decimal(0))) if with_data else None
         maximum = _q(sum((r.max_points for r in with_data), Decimal(0)))
