@@ -133,3 +133,62 @@ def _result(result: importing.FigureImport) -> dict[str, Any]:
     data = result.as_dict()
     data.update({"changes": result.changes, "row_total": len(result.rows), "rows": rows})
     return data
+
+
+# ---- phân tích kiểm tra cả một địa bàn (every unit under a province or district, several periods) ----------
+ANALYSIS = "indicators.analysis"
+ANALYSIS_INLINE_UNITS = 5  # an area of this many units or fewer is analysed in the request
+ANALYSIS_ROWS = 2000  # results kept in the job's row (the count covers them all)
+_IMPORTANCE = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
+
+
+def start_analysis(user: Any, unit: Any, first: Any, last: Any, *, inline: bool | None = None) -> Job:
+    """Phân tích kiểm tra ``unit`` và mọi đơn vị trực thuộc từ kỳ ``first`` đến ``last`` (a job)."""
+    from cchc.org.selectors import load_graph
+
+    if inline is None:
+        inline = len(load_graph().descendants_ever(unit.pk)) <= ANALYSIS_INLINE_UNITS
+    return jobs.enqueue(
+        ANALYSIS,
+        label=f"Phân tích kiểm tra số liệu: {unit.name}, {first.code} – {last.code}",
+        actor=user,
+        unit=unit,
+        params={"unit": unit.code, "first": first.code, "last": last.code},
+        inline=inline,
+    )
+
+
+@kinds.register(ANALYSIS, max_attempts=2, atomic=False, result_template="indicators/_analysis_result.html")
+def run_analysis(job: Job, progress: Progress) -> dict[str, Any]:
+    """The rules over every unit and period (validation.analyse, the reviewer's scope); it writes nothing but
+    the computed-figure cache, so a killed run is simply run again."""
+    from cchc.core.vnformat import format_number
+    from cchc.indicators import validation
+    from cchc.indicators.models import Indicator
+    from cchc.indicators.provenance import codes_to_names
+
+    if job.actor is None:
+        raise ImportRejected([RowError(None, "", "", "Tài khoản đã yêu cầu phân tích không còn.")])
+    p = job.params
+    results = validation.analyse(p["unit"], p["first"], p["last"], user=job.actor, progress=progress)
+    names = dict(Indicator.objects.values_list("code", "name")) if results else {}
+    rows = []
+    for r in results[:ANALYSIS_ROWS]:
+        if r.status != "error" and r.left is not None:
+            figures = f"{format_number(r.left)} {r.rule.operator} {format_number(r.right)}"
+        else:
+            figures = r.reason
+        rows.append(
+            {
+                "importance": _IMPORTANCE.get(r.rule.importance, "Thấp"),
+                "period": r.period.code,
+                "period_name": getattr(r.period, "name", "") or r.period.code,
+                "unit": r.unit.code,
+                "unit_name": r.unit.name,
+                "message": r.rule.message,
+                "rule": codes_to_names(r.rule.text, names, {}),
+                "figures": figures,
+            }
+        )
+    summary = f"Tìm thấy {format_number(len(results))} sai lệch." if results else "Không có sai lệch nào."
+    return {"summary": summary, "total": len(results), "rows": rows, **p}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -180,13 +180,15 @@ def analyse(
     *,
     user: Any = None,
     statuses: tuple[str, ...] = ("failed", "error"),
+    progress: Callable[[int, str], None] | None = None,
 ) -> list[RuleResult]:
     """Phân tích kiểm tra: every unit that ever hung under ``root`` × every period within first…last.
 
     The periods walked are those of the endpoints' families: report periods (Q1, 6T, Q3, NAM) for a
     range given in report periods, calendar months or quarters for one given in those. Sections
     (bộ phận) are checked only where they have entries of their own: their records are their
-    commune's. No cap on the number of results. Only units in the user's view scope are analysed."""
+    commune's. No cap on the number of results. Only units in the user's view scope are analysed.
+    ``progress(pct, stage)``: the background job's (cchc.indicators.jobs), once per period."""
     if isinstance(root, str):
         root = OrgUnit.objects.get(code=root)
     first = get_period(first) if isinstance(first, str) else first
@@ -203,7 +205,10 @@ def analyse(
     units = sorted((graph.units[i] for i in unit_ids), key=lambda u: u.code)
     results: list[RuleResult] = []
     indicators = None
-    for period in periods_between(first, last, {family(first), family(last)}):
+    periods = periods_between(first, last, {family(first), family(last)})
+    for k, period in enumerate(periods):
+        if progress is not None:
+            progress(5 + 90 * k // len(periods), f"Đang kiểm tra kỳ {period.code} ({k + 1}/{len(periods)})")
         context = ValueContext(period, graph, indicators)
         indicators = context.indicators
         rules = load_rules(indicators)

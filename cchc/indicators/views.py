@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.accounts import scope
 from cchc.core.importing import ImportRejected
 from cchc.indicators import adding, exporting, importing, selectors, services, validation
-from cchc.indicators import jobs as import_jobs
+from cchc.indicators import jobs as indicator_jobs
 from cchc.indicators import periods as period_rules
 from cchc.indicators.models import Counts, Indicator, Period, Rollup, Source, ValueType
 from cchc.indicators.periods import PeriodCodeError, get_period
@@ -157,6 +157,38 @@ def analysis(request):
     )
 
 
+@login_required
+@require_POST
+def analysis_start(request):
+    """Phân tích kiểm tra chạy nền: the rules over every unit of the area and every period of the range, as a
+    job (a province takes minutes); a small area runs in the request through the same code."""
+    unit = _unit_from(request)
+    year = timezone.localdate().year
+    first, error1 = _period_from(request.POST.get("tu-ky", ""), f"{year}-Q1")
+    last, error2 = _period_from(request.POST.get("den-ky", ""), f"{year}-NAM")
+    error = error1 or error2
+    if not error and last.end < first.start:
+        error = f"Kỳ cuối {last.code} kết thúc trước khi kỳ đầu {first.code} bắt đầu."
+    if error:
+        messages.error(request, error)
+        return redirect(f"{reverse('indicators:analysis')}?don-vi={unit.code}")
+    job = indicator_jobs.start_analysis(request.user, unit, first, last)
+    return redirect("indicators:analysis_job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def analysis_job(request, pk: int):
+    """Tiến độ và kết quả một lần phân tích kiểm tra của người dùng (read from the job row)."""
+    from cchc.jobs.models import Job
+    from cchc.jobs.views import job_context
+
+    job = Job.objects.filter(pk=pk, kind=indicator_jobs.ANALYSIS, actor=request.user).first()
+    if job is None:
+        raise Http404("Không có lần phân tích này.")
+    return render(request, "indicators/analysis_job.html", job_context(job))
+
+
 # ---- import from a file (preview = dry run, then confirm; both background jobs) and export -------------------
 def _import_page(request, job=None, errors=None):
     """The upload page, with the job of the last check or import when there is one. A finished job answers
@@ -190,17 +222,17 @@ def import_file(request):
     upload = request.FILES.get("tep")
     if upload is None:
         return _import_page(request, errors=["Chưa chọn tệp."])
-    return _after_start(request, import_jobs.start_check(request.user, upload))
+    return _after_start(request, indicator_jobs.start_check(request.user, upload))
 
 
 @login_required
 @require_POST
 def import_confirm(request):
     """Lưu tệp đã xem trước (toàn bộ hoặc không gì cả), as a background job; the file is imported once."""
-    preview = import_jobs.checked_preview(request.user, request.POST.get("ma", ""))
-    job = import_jobs.start_import(request.user, preview) if preview is not None else None
+    preview = indicator_jobs.checked_preview(request.user, request.POST.get("ma", ""))
+    job = indicator_jobs.start_import(request.user, preview) if preview is not None else None
     if job is None:
-        messages.error(request, import_jobs.EXPIRED)
+        messages.error(request, indicator_jobs.EXPIRED)
         return redirect("indicators:import")
     return _after_start(request, job)
 
@@ -211,7 +243,7 @@ def import_job(request, pk: int):
     """Tiến độ và kết quả một lần kiểm tra hoặc nhập tệp của người dùng (read from the job row)."""
     from cchc.jobs.models import Job
 
-    job = Job.objects.filter(pk=pk, kind=import_jobs.KIND, actor=request.user).first()
+    job = Job.objects.filter(pk=pk, kind=indicator_jobs.KIND, actor=request.user).first()
     if job is None:
         raise Http404("Không có công việc nhập tệp này.")
     return _import_page(request, job)
