@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
@@ -81,3 +81,12 @@ def test_stored_result_keeps_its_version_after_a_new_one(org, dossier, returned,
     assert (live.version, live.component("tien_do").points) == ("2026.9", Decimal("5.00"))
     services.snapshot([org["A"]], *march, actor=ACTOR)  # a new snapshot replaces the old one
     assert Result.objects.get(unit=org["A"], start=march[0]).version.code == "2026.9"
+
+
+def test_snapshot_last_month_for_a_monthly_schedule(org):
+    from django.utils import timezone
+
+    call_command("index766", "snapshot", "--last-month", "--unit", "P01")
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    stored = Result.objects.filter(start=end.replace(day=1), end=end)
+    assert {r.unit.code for r in stored} == {"P01", "X01"}  # Xã Bình ended on 30/6/2026

@@ -4,7 +4,7 @@ closed period, list the points still at stake."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -151,18 +151,23 @@ class Command(GroupCommand):
     # ---- snapshot -----------------------------------------------------------------------------------------
     def args_snapshot(self, parser) -> None:
         _add_range(parser)
+        parser.add_argument(
+            "--last-month", action="store_true", help="Tháng trước (cho lịch chạy hằng tháng) / the previous month"
+        )
 
-    def do_snapshot(self, *, unit=None, period=None, start=None, end=None, user=None, **_) -> None:
+    def do_snapshot(self, *, unit=None, period=None, start=None, end=None, user=None, last_month=False, **_):
         from cchc.index766 import jobs
 
+        if last_month:
+            previous = timezone.localdate().replace(day=1) - timedelta(days=1)
+            period = f"{previous.year}-T{previous.month:02d}"
         first, last = _range(period, start, end)
         actor = _actor(user, "cchc index766 snapshot")
         roots = [_unit(unit)] if unit else list(OrgUnit.objects.valid_on(last).filter(level="tinh"))
         for root in roots:
             job = jobs.start_snapshot(actor, root, first, last, inline=True)
             job.refresh_from_db()
-            summary = (job.result or {}).get("summary") if hasattr(job, "result") else None
-            self.stdout.write(f"{root.code}: {summary or job.get_status_display()}")
+            self.stdout.write(f"{root.code}: {(job.result or {}).get('summary') or job.get_status_display()}")
 
     # ---- stake -----------------------------------------------------------------------------------------------
     def args_stake(self, parser) -> None:
