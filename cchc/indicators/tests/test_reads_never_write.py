@@ -101,6 +101,9 @@ def _urls(demo: dict[str, list[str]], with_admin: bool) -> list[str]:
         "/bao-cao/tinh-hinh/?don-vi=000.00.21.H42&ky=2021-NAM",
         "/cong-khai/000.16.21.H42/ket-qua/?nam=2021",
         "/ho-so/thong-ke/?don-vi=000.00.21.H42&tu=2021-01-01&den=2021-12-31",
+        "/chi-so-766/?don-vi=000.16.21.H42&ky=2026-QUY4&tai=xlsx",
+        "/chi-so-766/xep-hang/?don-vi=000.00.00.H42&ky=2026-NAM",
+        "/chi-so-766/thanh-phan/tien_do/?don-vi=000.16.21.H42&tu=01/11/2026&den=30/11/2026",
     ]
     return list(dict.fromkeys(urls))
 
