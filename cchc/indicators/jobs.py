@@ -115,20 +115,10 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
 def _result(result: importing.FigureImport) -> dict[str, Any]:
     rows = []
     for r in result.rows[:PREVIEW_ROWS]:
+        # figures as plain decimals (the page prints them the Vietnamese way), names for the reader
+        value, old = (None if v is None else str(v) for v in (r.value, r.old))
         rows.append(
-            {
-                "row": r.row,
-                "unit": r.unit.code,
-                "unit_name": r.unit.name,
-                "period": r.period.code,
-                "indicator": r.indicator.code,
-                "name": r.indicator.name,
-                "value": None if r.value is None else str(r.value),
-                "old": None if r.old is None else str(r.old),
-                "note": r.note,
-                "action": str(r.action),
-                "action_label": r.action.label,
-            }
+            {**r.as_dict(), "value": value, "old": old, "unit_name": r.unit.name, "action_label": r.action.label}
         )
     data = result.as_dict()
     data.update({"changes": result.changes, "row_total": len(result.rows), "rows": rows})

@@ -180,13 +180,20 @@ def analysis_start(request):
 @require_GET
 def analysis_job(request, pk: int):
     """Tiến độ và kết quả một lần phân tích kiểm tra của người dùng (read from the job row)."""
-    from cchc.jobs.models import Job
     from cchc.jobs.views import job_context
 
-    job = Job.objects.filter(pk=pk, kind=indicator_jobs.ANALYSIS, actor=request.user).first()
-    if job is None:
-        raise Http404("Không có lần phân tích này.")
+    job = _own_job(request, pk, indicator_jobs.ANALYSIS)
     return render(request, "indicators/analysis_job.html", job_context(job))
+
+
+def _own_job(request, pk: int, kind: str):
+    """The user's own job of ``kind`` (404 for anyone else's: the page shows what they uploaded or asked)."""
+    from cchc.jobs.models import Job
+
+    job = Job.objects.filter(pk=pk, kind=kind, actor=request.user).first()
+    if job is None:
+        raise Http404("Không có công việc này.")
+    return job
 
 
 # ---- import from a file (preview = dry run, then confirm; both background jobs) and export -------------------
@@ -241,12 +248,7 @@ def import_confirm(request):
 @require_GET
 def import_job(request, pk: int):
     """Tiến độ và kết quả một lần kiểm tra hoặc nhập tệp của người dùng (read from the job row)."""
-    from cchc.jobs.models import Job
-
-    job = Job.objects.filter(pk=pk, kind=indicator_jobs.KIND, actor=request.user).first()
-    if job is None:
-        raise Http404("Không có công việc nhập tệp này.")
-    return _import_page(request, job)
+    return _import_page(request, _own_job(request, pk, indicator_jobs.KIND))
 
 
 @login_required
