@@ -85,7 +85,7 @@ def _audit(actor: Any, job: ImportJob | None, path: Path | str, data: dict[str, 
     """One audit row per import; its object id (64 characters at most) is the job, else the file's name
     (the full path is in the data)."""
     object_id = str(job.pk) if job else Path(str(path)).name[-64:]
-    audit.record(actor, "dossiers.import", ("dossiers.importjob", object_id), data={"file": str(path), **data})
+    audit.record(actor, audit.Verb.DOSSIER_IMPORT, ("dossiers.importjob", object_id), data={"file": str(path), **data})
 
 
 def _batch(checked: validation.Checked, meaning: planning.Meaning, w: np.ndarray) -> writing.Batch:

@@ -17,8 +17,8 @@ from enum import StrEnum
 
 from django.db import models
 
-from cchc.core.text import fold
 from cchc.dossiers.models import Channel, OnlineForm
+from cchc.dossiers.tabular import normalise_header
 
 
 class Kind(StrEnum):
@@ -33,11 +33,9 @@ class Kind(StrEnum):
     MOMENT = "ngày giờ"  # a date with an optional time HH:MM
 
 
-def normalise(text: str) -> str:
-    """ "Ngày tiếp nhận" → "ngay tiep nhan": lower case, no diacritics, single spaces, "_" and "-" as
-    spaces — how headers, aliases and the words of a choice are compared."""
-    return fold(str(text).replace("_", " ").replace("-", " "))
-
+# "Ngày tiếp nhận" → "ngay tiep nhan" (no case, diacritics, "_" or "-"): how headers, aliases and the words of
+# a choice are compared.
+normalise = normalise_header
 
 # The words of a có/không cell (compared after normalise: "Có" = "co", "Đúng" = "dung"). A blank cell is
 # "no data" (NULL) in an optional column; ``da_xin_loi`` alone reads blank as không (its historic meaning).
