@@ -34,14 +34,15 @@ UNIT_PARAM, PERIOD_PARAM, FROM_PARAM, TO_PARAM = "don-vi", "ky", "tu", "den"
 
 # ---- the query every page reads ----------------------------------------------------------------------------
 def _period(request) -> PagePeriod:
+    """``?ky=`` (a month, quarter, half or year), else ``?tu=&den=`` (a day range), else the running month."""
     g = request.GET
     try:
+        if g.get(PERIOD_PARAM):
+            return presenters.period_of(g[PERIOD_PARAM])
         if g.get(FROM_PARAM) or g.get(TO_PARAM):
             if not (g.get(FROM_PARAM) and g.get(TO_PARAM)):
                 raise ValueError("Cần cả ngày bắt đầu và ngày kết thúc.")
             return presenters.day_range(parse_date(g[FROM_PARAM]), parse_date(g[TO_PARAM]))
-        if g.get(PERIOD_PARAM):
-            return presenters.period_of(g[PERIOD_PARAM])
     except (ValueError, VietnameseParseError) as exc:
         raise BadRequest(str(exc)) from exc
     return presenters.month_of(timezone.localdate())
@@ -74,10 +75,16 @@ def _choosers(request, unit: OrgUnit, period: PagePeriod, units: list[OrgUnit]) 
         "unit": unit,
         "period": period,
         "choosable": units if unit in units else [unit, *units],
-        "periods": presenters.period_choices(timezone.localdate()),
+        "periods": _periods(period),
         "query": _query(unit, period),
         "period_query": _period_query(period),
     }
+
+
+def _periods(period: PagePeriod) -> list[PagePeriod]:
+    """The chooser's periods, the one shown among them even when older than last year."""
+    offered = presenters.period_choices(timezone.localdate())
+    return offered if not period.code or period in offered else [period, *offered]
 
 
 def _visible_units(request) -> list[OrgUnit]:

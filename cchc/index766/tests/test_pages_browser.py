@@ -43,3 +43,11 @@ def test_unit_page_draws_the_group_bars_to_scale(open_page, live_server, make_us
         assert dict(drawn)["tien_do"] == pytest.approx(0.5, abs=0.02)  # 1 of 2 on time: 10 of 20
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1") or viewport is None
         assert not errors, errors
+    # Typing a day range switches the period list to "Khoảng ngày": the range typed is the one shown.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.fill("#i7-from", "01/03/2026")
+    page.fill("#i7-to", "04/03/2026")
+    assert page.eval_on_selector("#i7-period", "el => el.value") == ""
+    page.click(".i7-choose button[type=submit]")
+    wait_for_js(page, "location.search.includes('tu=01%2F03%2F2026')")
+    assert "Từ 01/03/2026 đến 04/03/2026" in page.inner_text("p.lead")
