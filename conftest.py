@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests, the browser ones included (one Chromium for the whole session:
 Playwright's sync API allows one running instance per thread)."""
 
+import io
 import os
 import shutil
 
@@ -74,6 +75,49 @@ def catalogue(db):
 
     import_procedures(PROCEDURES_FILE, actor="test")
     return {p.code: p for p in Procedure.objects.all()}
+
+
+# ---- the whole demo, built once per run --------------------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_database(django_db_setup, django_db_blocker):
+    """The whole demo (`cchc demo`, ~26 s) built ONCE per test run, inside a transaction that is rolled back
+    when the session ends. Use it through ``shared_demo``: each test then runs in a savepoint of that
+    transaction (pytest-django's ``db``), so whatever it writes is undone and the next test sees the same demo.
+
+    While the transaction is open every test sees the demo, so ``pytest_collection_modifyitems`` below runs
+    the tests that use it last; a test that needs a transaction of its own (``transaction=True``,
+    ``live_server``) cannot use it."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                call_command("demo", force=True, stdout=io.StringIO())
+        except BaseException as error:
+            outer.__exit__(type(error), error, error.__traceback__)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_demo(request, demo_database, db):
+    """The demo of ``demo_database`` for one test, whose writes are rolled back at its end."""
+    marker = request.node.get_closest_marker("django_db")
+    if "live_server" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        pytest.fail("shared_demo lives in one open transaction: a transactional test builds its own demo.")
+
+
+def pytest_collection_modifyitems(items):
+    """The tests on the shared demo run last, after every test that expects an empty database (a stable
+    sort: the order among the others does not change)."""
+    items.sort(key=lambda item: "demo_database" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture

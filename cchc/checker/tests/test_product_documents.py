@@ -1,11 +1,9 @@
 """The product's own documents pass its checker: every kind the demo renders (CCHC reports of the commune and the
 district, remediation plans and reports of the PAR index, dossier forms 01–07), with no error."""
 
-import os
 import re
 
 import pytest
-from django.core.management import call_command
 
 from cchc.checker.services import check_document
 from cchc.checker.tests.product_documents import product_documents
@@ -14,10 +12,8 @@ KINDS = {"báo cáo CCHC", "kế hoạch khắc phục", "báo cáo khắc phụ
 
 
 @pytest.fixture
-def demo_documents(db):
-    """The demo (``cchc demo``) on the test database, then every document it can render."""
-    with open(os.devnull, "w") as quiet:
-        call_command("demo", force=True, stdout=quiet)
+def demo_documents(shared_demo):
+    """The demo (``cchc demo``, built once per run by the root conftest), then every document it can render."""
     return list(product_documents(per_kind=4))
 
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -117,9 +115,9 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo_db(db, settings):
+def demo_db(shared_demo, settings):
+    """The demo (``cchc demo``, built once per run by the root conftest) and the ids to fill URLs with."""
     settings.CCHC_DEMO_MODE = True
-    call_command("demo", stdout=StringIO())
     from cchc.accounts.models import User
     from cchc.dossiers.models import Procedure
     from cchc.org.models import OrgUnit
