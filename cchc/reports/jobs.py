@@ -93,7 +93,7 @@ def make_pdf(job: Job, progress: Progress) -> dict[str, Any]:
         if path.exists():
             return {"summary": "Bản PDF đã có sẵn.", "url": url, "size": path.stat().st_size}
         progress(10, "Đang tạo bản PDF…")
-        data = output.render_pdf(docx=bytes(version.docx))
+        data = _prepared_for_signature(version) or output.render_pdf(docx=bytes(version.docx))
     else:
         progress(5, "Đang dựng nội dung dự thảo")
         doc = output.document_for(report, None)
@@ -104,6 +104,17 @@ def make_pdf(job: Job, progress: Progress) -> dict[str, Any]:
     progress(95, "Đang lưu bản PDF")
     _write(path, data)
     return {"summary": f"Đã tạo bản PDF ({_size(len(data))}).", "url": url, "size": len(data)}
+
+
+def _prepared_for_signature(version: ReportVersion) -> bytes | None:
+    """The PDF documents.prepare_pdf made of this very version when the leader approved it: the approved DOCX
+    does not change after the approval (sending adds no stamp to it), so it is this version's PDF."""
+    from cchc.documents.models import Approval
+
+    if version.approval_id is None or version.approved_at is None:
+        return None
+    data = Approval.objects.filter(pk=version.approval_id).values_list("pdf_to_sign", flat=True).first()
+    return bytes(data) if data else None
 
 
 def _size(n: int) -> str:

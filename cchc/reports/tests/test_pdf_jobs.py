@@ -92,3 +92,23 @@ def test_a_versions_pdf_is_made_once_and_kept(officer, report, client, settings)
     version.save(_allow_update=True)
     again = client.get(page_url).content.decode()
     assert report_jobs.stored_version_pdf(version) is None and "Tạo bản PDF" in again and "Tải bản PDF" not in again
+
+
+def test_an_approved_versions_pdf_is_the_one_prepared_for_the_signature(officer, report, client):
+    """documents.prepare_pdf made the approved DOCX's PDF already: the report's PDF job keeps those bytes
+    instead of running LibreOffice again."""
+    from django.utils import timezone
+
+    from cchc.documents.models import Approval
+
+    comment = "Giải trình thử" if services.pre_submit(report).needs_comment else ""
+    version = services.request_signature(officer, report, comment)
+    prepared = b"%PDF-1.7 ban da chuan bi de ky"
+    Approval.objects.filter(pk=version.approval_id).update(pdf_to_sign=prepared)
+    version.approved_at = timezone.now()
+    version.save(_allow_update=True)
+    job = report_jobs.start_pdf(officer, report, version)
+    assert jobs.execute(job.pk) == JobStatus.DONE
+    assert report_jobs.stored_version_pdf(version).read_bytes() == prepared
+    page_url = reverse("reports:download", args=[report.pk, "pdf"]) + f"?phien-ban={version.number}"
+    assert client.get(page_url).content == prepared
