@@ -196,3 +196,16 @@ def test_drill_down_of_procedures_and_feedback(client, officer_a, org, march, pr
     assert [tr.get("data-id") for tr in doc.xpath("//tr[@data-id]")] == [str(late.pk)]
     unit_page = _doc(client.get(f"/chi-so-766/?{QUERY}"))
     assert unit_page.xpath("//tr[@data-component='cong_khai_du']//a")[0].text_content() == "Xem thủ tục mất điểm"
+
+
+def test_a_unit_with_no_records_reads_no_data_everywhere_never_zero(client, make_user, org):
+    client.force_login(make_user("canbo.binh", Role.COMMUNE_OFFICER, org["B"]))
+    doc = _doc(client.get("/chi-so-766/?don-vi=X02&ky=2026-T03"))
+    assert doc.xpath("//*[@id='i7-total']/strong")[0].text_content() == "chưa có số liệu"
+    bars = [
+        li.xpath(".//span[contains(@class, 'i7-value')]")[0].text_content() for li in doc.xpath("//li[@data-group]")
+    ]
+    assert bars == ["chưa có số liệu"] * 5
+    points = [tr.xpath("td")[4].text_content().strip() for tr in doc.xpath("//tr[@data-component]")]
+    assert points and set(points) == {"chưa có số liệu"}
+    assert not doc.xpath("//li[@data-group]//span[@class='i7-fill'][not(contains(@style, 'width: 0%'))]")
