@@ -31,6 +31,12 @@ TOTAL_KEYS = (
     "resolved_late",
     "late_without_apology",
     "pending_within_deadline",  # QĐ 766: counted with the on-time dossiers in the received-based rate
+    # The rest of the statistics page and the public results page (catalogue version 5), read through the store:
+    "online",
+    "pending",
+    "pending_overdue",
+    "apologies",
+    "closed_other",
 )
 FIELD_KEYS = ("resolved", "resolved_early", "resolved_on_time")
 

@@ -481,18 +481,34 @@ def _rates(rows: list[dict]) -> list[dict]:
 @login_required
 @require_GET
 def stats_page(request):
+    """Thống kê hồ sơ: the totals and the table by unit read through the indicator store (as the reports: a
+    figure the unit entered shows, "…" where there is no data); by field and by channel from the records."""
+    from cchc.indicators import figures as store
+
     unit, start, end, desc = _stats_args(request)
     if end < start:
         messages.error(request, "Ngày cuối kỳ phải sau ngày đầu kỳ.")
         end = start
-    data = stats.stats(stats.units_for(unit, start, end, desc), start, end)
+    total, lines = store.overview(unit, start, end, lower=desc)
+    records = stats.stats(stats.units_for(unit, start, end, desc), start, end)  # no indicator by field/channel
+    data = {**total.as_dict(), "by_field": records["by_field"], "by_channel": records["by_channel"]}
+    data["by_unit"] = [{"unit": f.unit.code, "name": f.unit.name, **f.as_dict()} for f in lines]
     if wants_xlsx(request):
-        return _stats_xlsx(unit, start, end, data)
+        mark = store.missing_mark()  # a text cell, never an empty cell read as 0
+
+        def marked(row: dict) -> dict:
+            return {k: mark if v is None else v for k, v in row.items()}
+
+        return _stats_xlsx(unit, start, end, {**marked(data), "by_unit": [marked(r) for r in data["by_unit"]]})
+    # The charts draw the units with figures; a missing part of one draws as nothing.
+    drawn = [
+        {**r, **{k: r[k] or 0 for k in store.KEYS}} for r in data["by_unit"] if len(r["missing"]) < len(store.KEYS)
+    ]
     charts = {
-        "unit": _bars(data["by_unit"]),
+        "unit": _bars(drawn),
         "field": _bars(data["by_field"]),
         "channel": _bars(data["by_channel"]),
-        "rates": _rates(data["by_unit"]),
+        "rates": _rates(drawn),
     }
     return render(
         request,
@@ -507,6 +523,8 @@ def stats_page(request):
             "charts": charts,
             "parts": BAR_PARTS,
             "choosable": _stat_units(request.user, unit),
+            "period_code": total.period_code,
+            "missing_mark": store.missing_mark(),
         },
     )
 
@@ -554,12 +572,31 @@ def _stats_xlsx(unit: OrgUnit, start: date, end: date, data: dict):
 @login_required
 @require_GET
 def stats_json(request):
+    """The statistics page's figures as JSON: through the indicator store (null: no data, never 0; ``missing``
+    names them), by field and by channel from the records (``records_only``)."""
+    from cchc.indicators import figures as store
+
     unit, start, end, desc = _stats_args(request)
     if end < start:
         return JsonResponse({"error": "Ngày cuối kỳ phải sau ngày đầu kỳ."}, status=400)
-    data = stats.stats(stats.units_for(unit, start, end, desc), start, end)
+    total, lines = store.overview(unit, start, end, lower=desc)
+    records = stats.stats(stats.units_for(unit, start, end, desc), start, end)
+    data = {k: v for k, v in total.as_dict().items() if k != "shown"}
+    data["by_unit"] = [
+        {"unit": f.unit.code, "name": f.unit.name, **{k: v for k, v in f.as_dict().items() if k != "shown"}}
+        for f in lines
+    ]
     return JsonResponse(
-        {"unit": unit.code, "from": start.isoformat(), "to": end.isoformat(), **data},
+        {
+            "unit": unit.code,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "period": total.period_code or None,
+            **data,
+            "by_field": records["by_field"],
+            "by_channel": records["by_channel"],
+            "records_only": ["by_field", "by_channel"],
+        },
         json_dumps_params={"ensure_ascii": False},
     )
 

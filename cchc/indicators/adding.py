@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 
 import yaml
 from django.db import transaction
@@ -49,8 +50,11 @@ _XLSX_COLUMNS = {
     "tu so": "numerator",
     "mau so": "denominator",
     "nguon": "source",
+    "muc de cuong": "outline",
+    "cau trong de cuong": "outline_text",
 }
 _PLACE_KEYS = ("group", "group_name", "after")
+_SECTION_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*$")
 
 
 def read_additions(name: str, content: bytes) -> list[tuple[int | None, dict]]:
@@ -99,6 +103,8 @@ def _read_xlsx(name: str, content: bytes) -> list[tuple[int | None, dict]]:
             row["appendix"] = row["appendix"].strip().lower() not in ("0", "không", "khong", "false", "no")
         if "source" not in row and "ratio" not in row:
             row["source"] = "entered"
+        if "outline_text" in row:
+            row["outline"] = {"section": row.get("outline", ""), "text": row.pop("outline_text")}
         out.append((n, row))
     return out
 
@@ -125,6 +131,11 @@ def merge(content: dict, additions: list[tuple[int | None, dict]], errors: Error
             continue
         ever.add(code)
         row["origin"] = ORIGIN_PROVINCE  # carried into every later shipped version, never retired by one
+        if row.get("outline") not in (None, ""):
+            place = _outline_place(row, errors, line)
+            if place is None:
+                continue
+            row["outline"] = place
         group_code = str(raw.get("group") or "").strip()
         group = next((g for g in groups if str(g.get("code")) == group_code), None)
         if group is None:
@@ -149,6 +160,25 @@ def merge(content: dict, additions: list[tuple[int | None, dict]], errors: Error
         else:
             rows.append(row)
     return content
+
+
+def _outline_place(row: dict, errors: ErrorCollector, line: int | None) -> dict | None:
+    """``outline``: the key of a report outline section (``ket-qua.tai-chinh``), or {section, text}; the text
+    (default "<name>: {code} <unit>.") is appended to that section of every report created afterwards and
+    must print the figure by its placeholder."""
+    raw, code = row["outline"], str(row.get("code") or "")
+    place = {"section": raw} if isinstance(raw, str) else raw if isinstance(raw, dict) else {}
+    section = str(place.get("section") or "").strip()
+    if not _SECTION_RE.match(section):
+        errors.add(line, "outline", raw, "Vị trí trong đề cương là mã một mục của đề cương (ví dụ ket-qua.tai-chinh).")
+        return None
+    unit = str(row.get("unit") or "").strip()
+    shown = f" {unit[:1].lower()}{unit[1:]}" if unit and unit != "%" else ""
+    text = " ".join(str(place.get("text") or f"{row.get('name', '')}: {{{code}}}{shown}.").split())
+    if f"{{{code}}}" not in text:
+        errors.add(line, "outline", text, f"Câu trong đề cương phải in số liệu bằng {{{code}}}.")
+        return None
+    return {"section": section, "text": text}
 
 
 def add_indicators(actor: Actor, name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:

@@ -334,6 +334,21 @@ def province_rows(content: dict) -> list[tuple[dict, dict, str]]:
     return out
 
 
+def outline_places() -> list[dict[str, str]]:
+    """Where the province's added indicators go in the report outline: {code, section, text} of every added row
+    of the loaded catalogue that declares ``outline`` (the reports append ``text`` to that section of the
+    reports they create)."""
+    latest = CatalogueVersion.objects.order_by("-version").first()
+    if latest is None:
+        return []
+    out = []
+    for _group, row, _after in province_rows(latest.content):
+        place = row.get("outline")
+        if isinstance(place, dict) and place.get("section") and place.get("text"):
+            out.append({"code": str(row["code"]), "section": str(place["section"]), "text": str(place["text"])})
+    return out
+
+
 def carry_province_rows(content: dict, previous: dict) -> dict:
     """The new catalogue content with the province's rows of the ``previous`` one at the same place: after
     the same row where the new version still has it, else at the end of their group (a group the new

@@ -1,8 +1,11 @@
 """Số liệu trên trang công khai: kết quả giải quyết hồ sơ của một đơn vị và bảng điện tử tại Bộ phận Một cửa.
 
-Every figure comes from ``cchc.dossiers.stats.stats`` — the statistics the reports and the indicator store
-read — so the public page, the staff statistics page and the CCHC report never disagree. This module only
-chooses the units and the dates, and shapes the figures for the templates (bar widths, labels).
+The results page reads its figures through the indicator store (``cchc.indicators.figures``), as the staff
+statistics page and the CCHC report do, so the three never disagree and a figure the unit entered (it keeps
+its dossiers in the provincial one-stop system) shows here too; a unit with no data shows "…", never 0. The
+breakdowns by field and by channel have no indicator: they come from the dossier records
+(``cchc.dossiers.stats``) and the page says so; the live board counts today's records. This module chooses
+the units and the dates, and shapes the figures for the templates (bar widths, labels).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import calendar as _calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +22,8 @@ from django.db.models import Count, Q
 from cchc.core.vnformat import format_date, percent
 from cchc.dossiers.models import Dossier, Status
 from cchc.dossiers.stats import stats, units_for
+from cchc.indicators.figures import DossierFigures, combine, missing_mark
+from cchc.indicators.figures import dossier_figures as store_figures
 from cchc.indicators.periods import PeriodCodeError, spec_for
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
@@ -27,14 +32,23 @@ from cchc.public.privacy import initials
 from cchc.workdays.calendar_engine import WEEKDAY_NAMES
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# The CCHC report periods (15/12 of the year before to 14/03, 14/06, 14/09, 14/12): with one of them chosen
+# (and over) the page shows the figures of the unit's report for that period, entered ones included.
+REPORT_PARTS = {
+    "Q1": "Kỳ báo cáo quý I",
+    "6T": "Kỳ báo cáo 6 tháng",
+    "Q3": "Kỳ báo cáo quý III",
+    "NAM": "Kỳ báo cáo năm",
+}
 # Sub-periods of a year on the chooser: "" is the whole year, then the calendar quarters and months of
-# periods.yaml (codes 2026-QUY4, 2026-T11), whose dates spec_for() gives.
+# periods.yaml (codes 2026-QUY4, 2026-T11), then the report periods, whose dates spec_for() gives.
 PARTS = (
     [("", "Cả năm")]
     + [(f"QUY{q}", f"Quý {ROMAN[q]}") for q in range(1, 5)]
     + [(f"T{m:02d}", f"Tháng {m}") for m in range(1, 13)]
+    + list(REPORT_PARTS.items())
 )
-_PART = re.compile(r"^(QUY[1-4]|T(0[1-9]|1[0-2]))?$")
+_PART = re.compile(r"^(QUY[1-4]|T(0[1-9]|1[0-2])|Q1|6T|Q3|NAM)?$")
 
 
 class PeriodChoiceError(ValueError):
@@ -90,8 +104,12 @@ def _period(year: int, part: str, today: date) -> PublicPeriod:
         except PeriodCodeError as exc:  # the pattern above lets only valid codes through
             raise PeriodChoiceError(str(exc)) from exc
         start, end = spec.start, spec.end
-        quarter = part.startswith("QUY")
-        label = f"Quý {ROMAN[int(part[3:])]} năm {year}" if quarter else f"Tháng {int(part[1:])} năm {year}"
+        if part in REPORT_PARTS:
+            label = f"{REPORT_PARTS[part]} năm {year} ({format_date(start)} – {format_date(end)})"
+        elif part.startswith("QUY"):
+            label = f"Quý {ROMAN[int(part[3:])]} năm {year}"
+        else:
+            label = f"Tháng {int(part[1:])} năm {year}"
     else:
         start, end, label = date(year, 1, 1), date(year, 12, 31), f"Năm {year}"
     return PublicPeriod(year, part, start, min(end, today), label, to_date=end > today)
@@ -190,33 +208,72 @@ def _share_bars(row: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def windows(unit: OrgUnit, start: date, end: date, graph: OrgGraph) -> list[tuple[OrgUnit, date, date]]:
+    """(unit, first, last) whose figures make up ``unit``'s over start…end: the unit for its own days and, for
+    the days before it was formed, each commune it was formed from (a citizen asking Xã Sơn Giang for 2024)."""
+    out = []
+    if start < unit.valid_from:
+        for pid in sorted(graph.predecessors_ever(unit.pk)):
+            before = graph.units[pid]
+            first = max(start, before.valid_from)
+            last = min(end, before.valid_to or end, unit.valid_from - timedelta(days=1))
+            if first <= last:
+                out.append((before, first, last))
+    if unit.valid_from <= end:
+        out.append((unit, max(start, unit.valid_from), end))
+    return out
+
+
+def unit_figures(unit: OrgUnit, start: date, end: date, graph: OrgGraph) -> DossierFigures:
+    """The unit's dossier figures over start…end through the indicator store (as its report), its
+    predecessors' for the days before it was formed."""
+    parts = [store_figures(u, a, b, lower=True) for u, a, b in windows(unit, start, end, graph)]
+    if len(parts) == 1 and (parts[0].start, parts[0].end) == (start, end):
+        return parts[0]
+    return combine(parts, unit, start, end)
+
+
+def _shaped(figures: DossierFigures) -> dict[str, Any]:
+    """The store's figures as the template reads them: numbers (None: no data), ``shown`` strings, the bar."""
+    data = figures.as_dict()
+    counts = {k: int(data[k] or 0) for k in ("resolved", "resolved_early", "resolved_on_time", "resolved_late")}
+    data["bars"] = _share_bars(counts) if data["resolved"] else []
+    return data
+
+
 def results(unit: OrgUnit, period: PublicPeriod) -> dict[str, Any]:
-    """Every figure of the results page of ``unit`` for ``period``."""
+    """Every figure of the results page of ``unit`` for ``period``: the totals and the months through the
+    indicator store (what the unit's report prints, entered figures included; "…" where there is no data);
+    the breakdowns by field and channel from the dossier records (no indicator: a records-only view)."""
     graph = load_graph()
     units = units_of(unit, period.start, period.end, graph)
-    figures = stats(units.ids, period.start, period.end)
-    figures["bars"] = _share_bars(figures)
+    figures = _shaped(unit_figures(unit, period.start, period.end, graph))
+    records = stats(units.ids, period.start, period.end)
+    figures["by_field"], figures["by_channel"] = records["by_field"], records["by_channel"]
     widest = max([r["received"] for r in figures["by_field"]] + [r["resolved"] for r in figures["by_field"]] + [0])
     for rows in (figures["by_field"], figures["by_channel"]):
+        scale = widest if rows is figures["by_field"] else records["received"]
         for r in rows:
             r["bars"] = _share_bars(r)
-            r["received_width"] = _width(r["received"], widest if rows is figures["by_field"] else figures["received"])
-            r["resolved_width"] = _width(r["resolved"], widest if rows is figures["by_field"] else figures["received"])
+            r["received_width"] = _width(r["received"], scale)
+            r["resolved_width"] = _width(r["resolved"], scale)
     months = []
     if len(period.months) > 1:
         for m_start, m_end in period.months:
-            s = stats(units.ids, m_start, m_end)
+            s = unit_figures(unit, m_start, m_end, graph)
+            early, on_time = s.values["resolved_early"], s.values["resolved_on_time"]
             months.append(
                 {
                     "month": m_start.month,
                     "year": m_start.year,
-                    "received": s["received"],
-                    "resolved": s["resolved"],
-                    "on_time_rate": s["on_time_rate"],
-                    "on_time": s["resolved_early"] + s["resolved_on_time"],
+                    "received": s.values["received"],
+                    "resolved": s.values["resolved"],
+                    "on_time_rate": s.on_time_rate,
+                    "on_time": None if early is None and on_time is None else (early or 0) + (on_time or 0),
+                    "shown": s.shown(),
                 }
             )
-        top = max([m["received"] for m in months] + [m["resolved"] for m in months] + [0])
+        top = max([m["received"] or 0 for m in months] + [m["resolved"] or 0 for m in months] + [0])
         for m in months:
             m["received_width"] = _width(m["received"], top)
             m["resolved_width"] = _width(m["resolved"], top)
@@ -230,6 +287,7 @@ def results(unit: OrgUnit, period: PublicPeriod) -> dict[str, Any]:
         "formed_from": formed_from,
         "progress": progress,
         "unit_count": len(units.ids),
+        "missing_mark": missing_mark(),
     }
 
 

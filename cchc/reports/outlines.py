@@ -7,7 +7,7 @@ refused as a whole, with the line and the field of every error (``ImportRejected
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -258,8 +258,31 @@ def _load_shipped(mtime: float) -> Outlines:
     return parse_outlines(OUTLINES_FILE.read_text(encoding="utf-8"), catalogue_codes())
 
 
-def load_outlines(path: Path | None = None) -> Outlines:
-    """The outline file (cached until it changes on disk)."""
+def load_outlines(path: Path | None = None, *, with_added: bool = False) -> Outlines:
+    """The outline file (cached until it changes on disk). ``with_added``: with the sentences of the indicators
+    a province added at their declared place (read from the loaded catalogue: one query) — what a new report
+    is drafted from."""
     if path is not None:
-        return parse_outlines(Path(path).read_text(encoding="utf-8"), catalogue_codes())
-    return _load_shipped(OUTLINES_FILE.stat().st_mtime)
+        outlines = parse_outlines(Path(path).read_text(encoding="utf-8"), catalogue_codes())
+    else:
+        outlines = _load_shipped(OUTLINES_FILE.stat().st_mtime)
+    return with_added_indicators(outlines) if with_added else outlines
+
+
+def with_added_indicators(outlines: Outlines) -> Outlines:
+    """Append the sentence of each indicator a province added with ``outline: {section, text}`` (``cchc
+    indicators add``) to that section of every kind that has it: new reports print its figure there
+    ("place in the report outline", issue 12 item 5). A section key no kind has is left unused."""
+    from cchc.indicators.catalogue import outline_places
+
+    places = outline_places()
+    if not places:
+        return outlines
+    kinds = []
+    for kind in outlines.kinds:
+        sections = []
+        for spec in kind.sections:
+            extra = [p["text"] for p in places if p["section"] == spec.key]
+            sections.append(replace(spec, text="\n".join([t for t in [spec.text] if t] + extra)) if extra else spec)
+        kinds.append(replace(kind, sections=tuple(sections)))
+    return replace(outlines, kinds=tuple(kinds))

@@ -105,10 +105,10 @@ def test_cli_validate_and_period(demo_values):
 
 
 def test_cli_load_catalogue_and_check_rules(no_catalogue, tmp_path):
-    # 211 rows of the appendix and its parts + 3 of the public pages (published progress, version 2)
-    assert "Kiểm tra thử (không lưu): thêm mới 238" in _run("load-catalogue", "--dry-run")
-    assert _run("load-catalogue").startswith("Đã nạp: thêm mới 238")
-    assert _run("load-catalogue").startswith("Đã nạp: thêm mới 0, cập nhật 0, không đổi 238")
+    # 211 rows of the appendix and its parts + 3 of the public pages (version 2) … + 10 page figures (version 5)
+    assert "Kiểm tra thử (không lưu): thêm mới 248" in _run("load-catalogue", "--dry-run")
+    assert _run("load-catalogue").startswith("Đã nạp: thêm mới 248")
+    assert _run("load-catalogue").startswith("Đã nạp: thêm mới 0, cập nhật 0, không đổi 248")
     assert _run("check-rules").startswith("Tệp hợp lệ: 25 quy tắc khai báo, 49 quy tắc sinh từ danh mục.")
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\ngroups:\n- code: I\n  name: N\n  rows:\n  - {code: X, name: x}\n", encoding="utf-8")
