@@ -17,6 +17,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("healthz", healthz, name="healthz"),  # database, cache, queue: for a load balancer (cchc.jobs.health)
     path("", include("cchc.core.urls")),
+    path("", include("cchc.audit.urls")),
     path("cong-viec/", include("cchc.jobs.urls")),
     path("tai-khoan/", include("cchc.accounts.urls")),
     path("don-vi/", include("cchc.accounts.org_urls")),
