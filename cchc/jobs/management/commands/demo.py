@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cchc.core.actors import SystemActor
 from cchc.core.registry import demo_steps
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         if background:
             from cchc.jobs import builtin, services
 
-            job = services.enqueue(builtin.DEMO, label="Dữ liệu trình diễn", actor="cchc demo")
+            job = services.enqueue(builtin.DEMO, label="Dữ liệu trình diễn", actor=SystemActor("cchc demo"))
             self.stdout.write(f"Đã giao công việc số {job.pk} cho tiến trình xử lý nền: /cong-viec/{job.pk}/")
             return
         for step in demo_steps():
