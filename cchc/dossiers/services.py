@@ -766,7 +766,7 @@ def transition(
         f"dossiers.{kind}",
         dossier,
         unit=dossier.unit,
-        data={"code": dossier.code, "from": from_status, "to": dossier.status},
+        data={"code": dossier.code, "from": from_status, "to": dossier.status, **_counted(kind, dossier)},
     )
     after = summary.contribution(dossier)
     summary.apply_change(before, after)
@@ -775,6 +775,13 @@ def transition(
         # A stock moved too (pending, overdue): every period ending from that day on is affected.
         mark_stale_since(dossier.unit_id, changed)
     return dossier
+
+
+def _counted(kind: str, dossier: Dossier) -> dict[str, int]:
+    """The supplement count a request step set, for its audit row (the index reads it)."""
+    if kind == EventKind.SUPPLEMENT_REQUESTED:
+        return {"supplement_requests": dossier.supplement_requests}
+    return {}
 
 
 def can_act(actor: Any, dossier: Dossier, kind: str) -> bool:

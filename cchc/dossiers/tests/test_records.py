@@ -47,6 +47,8 @@ def test_counter_dossier_starts_at_zero_and_counts_each_supplement_request(clerk
         e.data["supplement_requests"] for e in d.events.filter(kind=EventKind.SUPPLEMENT_REQUESTED).order_by("at")
     ]
     assert counts == [1, 2]
+    audited = AuditEvent.objects.filter(verb="dossiers.yc_bo_sung", object_id=str(d.pk)).order_by("pk")
+    assert [a.data["supplement_requests"] for a in audited] == [1, 2]
 
 
 def test_intake_fee_from_the_catalogue_and_what_the_counter_knows(clerk, demo_org, catalogue):
