@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import F, Q, QuerySet
 
@@ -231,7 +232,7 @@ def stake_lines(stake: selectors.AtStake, per_kind: int | None = None) -> list[S
         StakeLine(
             "procedure",
             f"Thủ tục {s.procedure.code} ({s.procedure.name}): {s.reason.lower()}",
-            f"{procedures_url}?q={s.procedure.code}",
+            f"{procedures_url}?{urlencode({'q': s.procedure.code})}",
             s.due_on,
             s.points_cost,
         )
