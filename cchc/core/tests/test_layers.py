@@ -18,8 +18,6 @@ ARCHITECTURE = CCHC.parent / "docs" / "architecture.md"
 # Edges waiting for another helper's change this session; each names what removes it. Keep it SHORT: the
 # lead empties it once those changes land. (importing app, imported app): why it is still here.
 PENDING = {
-    ("org", "accounts"): "org → accounts.scope/actors: H7 moves the scoped org views and API into accounts",
-    ("api", "accounts"): "api's `cchc api` command names SystemActor from accounts.actors: use cchc.core.actors",
     ("indicators", "dossiers"): "the table reader cchc.dossiers.tabular: H1 moves it into cchc.core",
     ("plans", "dossiers"): "the same table reader (cchc.dossiers.tabular), H1",
 }

@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from cchc.accounts.actors import SystemActor
 from cchc.api import services
 from cchc.api.models import ApiToken
+from cchc.core.actors import SystemActor
 from cchc.core.management.base import GroupCommand
 
 
