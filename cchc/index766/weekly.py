@@ -8,6 +8,7 @@ showed then —, so a dossier received since is not counted back into last week.
 
 from __future__ import annotations
 
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,6 +32,7 @@ class Summary:
     subject: str
     body: str
     recipients: list[str] = field(default_factory=list)
+    error: str = ""  # why sending failed (the other units are still sent)
 
 
 def units_and_recipients(unit: OrgUnit | None = None) -> dict[int, tuple[OrgUnit, list[str]]]:
@@ -109,6 +111,9 @@ def run(today: date, *, actor: Any, unit: OrgUnit | None = None, send: bool = Fa
             continue
         item.recipients = list(emails)
         if send and item.recipients:
-            send_mail(item.subject, item.body, None, item.recipients)
+            try:
+                send_mail(item.subject, item.body, None, item.recipients)
+            except (OSError, smtplib.SMTPException) as exc:  # one unit's failure must not stop the others
+                item.error = f"Không gửi được thư: {exc}"
         found.append(item)
     return found

@@ -125,3 +125,15 @@ def test_weekly_without_send_sends_nothing(make_user, org, pending, today):
     call_command("index766", "weekly", "--unit", "X01", stdout=out)
     assert "Xã An" in out.getvalue() and "chưa gửi" in out.getvalue()
     assert mail.outbox == []
+
+
+def test_weekly_send_failure_is_reported_and_exits_non_zero(make_user, org, pending, today, settings):
+    from django.core.management.base import CommandError
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens
+    _with_email(make_user("lanhdao.an", Role.LEADER, org["A"]))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Không gửi được tóm tắt của: Xã An"):
+        call_command("index766", "weekly", "--date", "2026-03-16", "--send", stdout=out)
+    assert "Không gửi được thư" in out.getvalue() and "Xã An" in out.getvalue()

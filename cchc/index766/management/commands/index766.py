@@ -210,13 +210,17 @@ class Command(GroupCommand):
 
         from cchc.index766 import weekly
 
-        for item in weekly.run(
+        items = weekly.run(
             _range(None, day, day)[0] if day else timezone.localdate(),
             actor=SystemActor("cchc index766 weekly"),
             unit=_unit(unit) if unit else None,
             send=send,
-        ):
+        )
+        for item in items:
             self.stdout.write(item.subject)
             self.stdout.write(item.body)
             sent = ", ".join(item.recipients) if send and item.recipients else "chưa gửi"
-            self.stdout.write(f"Người nhận: {sent}\n")
+            self.stdout.write(f"Người nhận: {item.error or sent}\n")
+        failed = [item.unit.name for item in items if item.error]
+        if failed:  # a non-zero exit, so the timer's unit shows the failure
+            raise CommandError(f"Không gửi được tóm tắt của: {', '.join(failed)}.")
