@@ -1,9 +1,11 @@
 """The public results page and the staff statistics page read the indicator store (issue 12, one read path):
 an entered figure shows on both as in the report, no data is "…" (never 0), and the three agree."""
 
+import io
 import re
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
@@ -88,6 +90,11 @@ def test_a_unit_with_no_data_shows_the_missing_mark_not_zero(client, demo_org, r
     assert _stats_row(html, "Tiếp nhận mới trong kỳ") == "…"
     assert _stats_row(html, "Tỷ lệ giải quyết đúng hạn (trước hạn + đúng hạn)") == "…"
     assert data["received"] is None and "received" in data["missing"] and data["on_time_rate"] is None
+    xlsx = client.get("/ho-so/thong-ke/", {"don_vi": DISTRICT, "tu": "15/12/2020", "den": "14/12/2021", "tai": "xlsx"})
+    content = b"".join(xlsx.streaming_content)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    total = next(row for row in sheet if row and row[0] == "Tổng")
+    assert total[2:5] == ["…", "…", "…"]  # carried over, received, online: a text mark, never an empty cell
     _desk(demo_org[SON_TAY])
     page = _public(client, SON_TAY, "2021", "NAM")
     assert _cell(page, "r-received") == "…" and _cell(page, "r-pending") == "…"
