@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from cchc.accounts.models import User
+from cchc.core.audit import Verb
 
 
 @admin.register(User)
@@ -35,7 +36,7 @@ class CchcUserAdmin(UserAdmin):
             if "password" in form.changed_data:
                 changed["password"] = {"old": "…", "new": "đã đổi"}
             if changed or not change:
-                verb = "accounts.user_changed" if change else "accounts.user_created"
+                verb = Verb.USER_CHANGED if change else Verb.USER_CREATED
                 audit.record(request.user, verb, obj, unit=obj.unit, data={"changes": changed, "via": "admin"})
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -56,7 +57,7 @@ class CchcUserAdmin(UserAdmin):
         if changed:
             audit.record(
                 request.user,
-                "accounts.user_permissions_changed",
+                Verb.USER_PERMISSIONS_CHANGED,
                 obj,
                 unit=obj.unit,
                 data={"changes": changed, "via": "admin"},

@@ -12,6 +12,7 @@ from cchc.accounts import scope
 from cchc.accounts.middleware import SESSION_KEY
 from cchc.accounts.models import Role, User
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.org.models import OrgUnit
 
 
@@ -50,7 +51,7 @@ def create_user(
     )
     user.set_password(password)
     user.save()
-    audit.record(actor, "accounts.user.create", user, unit=unit, data={"role": role})
+    audit.record(actor, Verb.USER_CREATE, user, unit=unit, data={"role": role})
     return user, password
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.errors import FieldError
 from cchc.directives.models import DirectiveDocument, EvidenceLink
 from cchc.documents.symbols import DocumentSymbol, SymbolError, format_symbol, parse_symbol
@@ -79,7 +80,7 @@ def save_document(
         document.save()
         audit.record(
             actor,
-            "directives.created" if creating else "directives.updated",
+            Verb.DIRECTIVE_CREATED if creating else Verb.DIRECTIVE_UPDATED,
             document,
             unit=owner,
             data={
@@ -98,7 +99,7 @@ def delete_document(actor, document: DirectiveDocument) -> None:
     with transaction.atomic():
         audit.record(
             actor,
-            "directives.deleted",
+            Verb.DIRECTIVE_DELETED,
             document,
             unit=document.unit,
             data={"symbol": document.symbol, "links": document.evidence_links.count()},
@@ -136,7 +137,7 @@ def attach_evidence(actor, document: DirectiveDocument, target: models.Model, no
         if created:
             audit.record(
                 actor,
-                "directives.evidence_attached",
+                Verb.DIRECTIVE_EVIDENCE_ATTACHED,
                 link,
                 unit=unit,
                 data={
@@ -155,7 +156,7 @@ def detach_evidence(actor, link: EvidenceLink) -> None:
     with transaction.atomic():
         audit.record(
             actor,
-            "directives.evidence_detached",
+            Verb.DIRECTIVE_EVIDENCE_DETACHED,
             link,
             unit=unit,
             data={"document": link.document.symbol, "object": f"{link.content_type_id}:{link.object_id}"},

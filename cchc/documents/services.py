@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.documents.models import NumberRegister
 from cchc.documents.symbols import format_symbol, issued_types
 from cchc.org.models import OrgUnit
@@ -34,5 +35,5 @@ def issue_number(
     register.refresh_from_db(fields=["last_number"])
     symbol_body = body if type_code else f"{body}-{drafting_unit or 'VP'}"
     symbol = format_symbol(register.last_number, type_code, symbol_body)
-    audit.record(actor, "documents.number.issue", register, unit=unit, data={"symbol": symbol, "year": year})
+    audit.record(actor, Verb.NUMBER_ISSUE, register, unit=unit, data={"symbol": symbol, "year": year})
     return symbol

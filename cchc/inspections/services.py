@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.errors import FieldError
 from cchc.indicators.services import mark_stale_days
 from cchc.inspections.models import Finding, InspectedUnit, Inspection, TargetKind
@@ -53,7 +54,7 @@ def save_inspection(
         inspection.save()
         audit.record(
             actor,
-            "inspections.created" if creating else "inspections.updated",
+            Verb.INSPECTION_CREATED if creating else Verb.INSPECTION_UPDATED,
             inspection,
             unit=owner,
             data={"title": inspection.title, "start_on": start_on.isoformat()},
@@ -96,7 +97,7 @@ def add_target(
         )
         audit.record(
             actor,
-            "inspections.target_added",
+            Verb.INSPECTION_TARGET_ADDED,
             target,
             unit=inspection.unit,
             data={"name": name, "kind": kind, "inspected_on": inspected_on.isoformat()},
@@ -141,7 +142,7 @@ def save_finding(
         finding.save()
         audit.record(
             actor,
-            "inspections.finding_created" if creating else "inspections.finding_updated",
+            Verb.FINDING_CREATED if creating else Verb.FINDING_UPDATED,
             finding,
             unit=inspection.unit,
             data={
@@ -177,9 +178,7 @@ def delete_finding(actor, finding: Finding) -> None:
     unit = finding.inspection.unit
     scope.require(actor, scope.Action.EDIT, unit)
     with transaction.atomic():
-        audit.record(
-            actor, "inspections.finding_deleted", finding, unit=unit, data={"description": finding.description[:200]}
-        )
+        audit.record(actor, Verb.FINDING_DELETED, finding, unit=unit, data={"description": finding.description[:200]})
         days = (finding.found_on, finding.fixed_on)
         finding.delete()
         mark_stale_days(unit, *days)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.errors import FieldError
 from cchc.indicators.services import mark_stale_days
 from cchc.news.models import Channel, NewsItem, NewsKind, NewsQuota
@@ -59,7 +60,7 @@ def save_item(actor, unit, data: ItemData, *, item: NewsItem | None = None, toda
         item.save()
         audit.record(
             actor,
-            "news.created" if creating else "news.updated",
+            Verb.NEWS_CREATED if creating else Verb.NEWS_UPDATED,
             item,
             unit=owner,
             data={"title": item.title, "published_on": item.published_on.isoformat(), "channel": item.channel},
@@ -71,7 +72,7 @@ def save_item(actor, unit, data: ItemData, *, item: NewsItem | None = None, toda
 def delete_item(actor, item: NewsItem) -> None:
     scope.require(actor, scope.Action.EDIT, item.unit)
     with transaction.atomic():
-        audit.record(actor, "news.deleted", item, unit=item.unit, data={"title": item.title})
+        audit.record(actor, Verb.NEWS_DELETED, item, unit=item.unit, data={"title": item.title})
         unit, day = item.unit, item.published_on
         item.delete()
         mark_stale_days(unit, day)
@@ -89,5 +90,5 @@ def set_quota(actor, unit, year: int, per_month: int, basis: str = "") -> NewsQu
         quota, _ = NewsQuota.objects.update_or_create(
             unit=unit, year=year, defaults={"per_month": int(per_month), "basis": basis.strip()}
         )
-        audit.record(actor, "news.quota_set", quota, unit=unit, data={"year": year, "per_month": int(per_month)})
+        audit.record(actor, Verb.NEWS_QUOTA_SET, quota, unit=unit, data={"year": year, "per_month": int(per_month)})
     return quota

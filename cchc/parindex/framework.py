@@ -20,6 +20,7 @@ import yaml
 from django.db import transaction
 
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.importing import ImportRejected, ImportResult, RowError
 from cchc.org.models import Level
 from cchc.parindex.models import OUTSIDE_TOTAL, Criterion, Framework, RuleType
@@ -408,7 +409,7 @@ def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -
                 result.details = {"metadata": 1}
                 audit.record(
                     actor,
-                    "parindex.framework.metadata",
+                    Verb.FRAMEWORK_METADATA,
                     existing,
                     data={"code": existing.code, "groups": existing.groups, "calendar": existing.calendar},
                 )
@@ -447,7 +448,7 @@ def load_framework(parsed: ParsedFramework, actor: Any, source_file: str = "") -
             result.updated = count
         audit.record(
             actor,
-            "parindex.framework.load",
+            Verb.FRAMEWORK_LOAD,
             framework,
             data={"code": framework.code, "criteria": count, "hash": parsed.content_hash, "file": source_file},
         )

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cchc.accounts import scope
+from cchc.core.audit import Verb
 from cchc.core.vnformat import format_number
 from cchc.indicators.provenance import readable_source
 from cchc.parindex.models import Assessment, Criterion, Evidence, Framework, RuleType, Score, Status
@@ -518,7 +519,7 @@ def last_reminder(assessment: Assessment) -> Any:
 
     return (
         AuditEvent.objects.filter(
-            verb="parindex.plan.remind", object_type="parindex.assessment", object_id=str(assessment.pk)
+            verb=Verb.REMEDIATION_PLAN_REMIND, object_type="parindex.assessment", object_id=str(assessment.pk)
         )
         .order_by("-pk")
         .first()

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.errors import Conflict
 from cchc.core.importing import ErrorCollector, ImportResult
 from cchc.core.vnformat import VietnameseParseError, format_date, format_number, parse_number
@@ -81,7 +82,7 @@ def start_assessment(actor: Any, framework: Framework, unit: OrgUnit) -> Assessm
         have = set(assessment.scores.values_list("criterion_id", flat=True))
         Score.objects.bulk_create([Score(assessment=assessment, criterion=c) for c in leaves if c.pk not in have])
         if created:
-            audit.record(actor, "parindex.assessment.start", assessment, unit=unit, data={"framework": framework.code})
+            audit.record(actor, Verb.ASSESSMENT_START, assessment, unit=unit, data={"framework": framework.code})
     return assessment
 
 
@@ -174,7 +175,7 @@ def save_score(actor: Any, score: Score, version: int, **changes: Any) -> Score:
             raise Conflict(f"Tiêu chí {criterion.code} vừa được người khác sửa; hãy tải lại trang.")
         audit.record(
             actor,
-            "parindex.score.save",
+            Verb.SCORE_SAVE,
             current,
             unit=assessment.unit,
             data={
@@ -213,7 +214,7 @@ def add_evidence(actor: Any, score: Score, title: str, url: str = "", file: Any 
         item.save()
         audit.record(
             actor,
-            "parindex.evidence.add",
+            Verb.EVIDENCE_ADD,
             item,
             unit=assessment.unit,
             data={
@@ -234,7 +235,7 @@ def remove_evidence(actor: Any, item: Evidence) -> None:
     with transaction.atomic():
         audit.record(
             actor,
-            "parindex.evidence.remove",
+            Verb.EVIDENCE_REMOVE,
             item,
             unit=assessment.unit,
             data={"criterion": item.score.criterion.code, "title": item.title},
@@ -304,7 +305,7 @@ def submit(actor: Any, assessment: Assessment) -> Assessment:
         assessment.save(update_fields=["status", "submitted_at"])
         audit.record(
             actor,
-            "parindex.assessment.submit",
+            Verb.ASSESSMENT_SUBMIT,
             assessment,
             unit=assessment.unit,
             data={"self_total": str(sheet.self_total)},
@@ -323,7 +324,7 @@ def return_for_explanation(actor: Any, assessment: Assessment, note: str) -> Ass
     with transaction.atomic():
         assessment.status, assessment.return_note = Status.RETURNED, note
         assessment.save(update_fields=["status", "return_note"])
-        audit.record(actor, "parindex.assessment.return", assessment, unit=assessment.unit, data={"note": note})
+        audit.record(actor, Verb.ASSESSMENT_RETURN, assessment, unit=assessment.unit, data={"note": note})
     return assessment
 
 
@@ -360,7 +361,7 @@ def finalise(actor: Any, assessment: Assessment, accept_self_for_rest: bool = Fa
         final = selectors.build_sheet(Assessment.objects.get(pk=assessment.pk))
         audit.record(
             actor,
-            "parindex.assessment.finalise",
+            Verb.ASSESSMENT_FINALISE,
             assessment,
             unit=assessment.unit,
             data={
@@ -486,7 +487,7 @@ def import_scores(
             )
             audit.record(
                 actor,
-                "parindex.score.import",
+                Verb.SCORE_IMPORT,
                 score,
                 unit=row.unit,
                 data={"criterion": row.criterion.code, "row": row.line, "changes": {k: _j(v) for k, v in diff.items()}},
@@ -542,7 +543,7 @@ def ensure_plan(actor: Any, assessment: Assessment) -> RemediationPlan:
         if created or new_tasks:
             audit.record(
                 actor,
-                "parindex.plan.tasks",
+                Verb.REMEDIATION_PLAN_TASKS,
                 plan,
                 unit=assessment.unit,
                 data={"added": [t.criterion.code for t in new_tasks]},
@@ -616,7 +617,7 @@ def update_task(actor: Any, task: RemediationTask, version: int, **changes: Any)
             RemediationTask.objects.filter(pk=task.pk).update(**diff, version=F("version") + 1)
             audit.record(
                 actor,
-                "parindex.task.save",
+                Verb.REMEDIATION_TASK_SAVE,
                 current,
                 unit=unit,
                 data={
@@ -656,7 +657,7 @@ def sync_task_from_plans(
         RemediationTask.objects.filter(pk=task.pk).update(**diff, version=F("version") + 1)
         audit.record(
             actor,
-            "parindex.task.sync",
+            Verb.REMEDIATION_TASK_SYNC,
             task,
             unit=task.plan.assessment.unit,
             data={
@@ -678,7 +679,7 @@ def update_plan(actor: Any, plan: RemediationPlan, **changes: Any) -> Remediatio
             setattr(plan, k, v)
         if diff:
             plan.save()
-            audit.record(actor, "parindex.plan.save", plan, unit=unit, data={k: str(v) for k, v in diff.items()})
+            audit.record(actor, Verb.REMEDIATION_PLAN_SAVE, plan, unit=unit, data={k: str(v) for k, v in diff.items()})
     return plan
 
 
@@ -719,7 +720,7 @@ def announce(actor: Any, framework: Framework, number: str, day: date, issuer: s
         framework.save(update_fields=["announced_number", "announced_on", "announced_by"])
         audit.record(
             actor,
-            "parindex.framework.announce",
+            Verb.FRAMEWORK_ANNOUNCE,
             framework,
             data={
                 "old": {k: str(v or "") for k, v in old.items()},
@@ -742,7 +743,7 @@ def remind_plan(actor: Any, assessment: Assessment) -> None:
     with transaction.atomic():
         audit.record(
             actor,
-            "parindex.plan.remind",
+            Verb.REMEDIATION_PLAN_REMIND,
             assessment,
             unit=assessment.unit,
             data={"framework": assessment.framework.code},
@@ -784,7 +785,9 @@ def _plan_approved(actor: Any, plan: RemediationPlan, approval: Any) -> None:
         for k, v in changes.items():
             setattr(plan, k, v)
         plan.save(update_fields=list(changes))
-        audit.record(actor, "parindex.plan.approved", plan, unit=plan.assessment.unit, data={"approval": approval.pk})
+        audit.record(
+            actor, Verb.REMEDIATION_PLAN_APPROVED, plan, unit=plan.assessment.unit, data={"approval": approval.pk}
+        )
 
 
 def register_approval_kind() -> None:

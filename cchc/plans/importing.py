@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
 from cchc.core.vnformat import VietnameseParseError
 from cchc.dossiers.tabular import normalise_header, read_table
@@ -181,7 +182,7 @@ def import_tasks(
             services.upsert_tasks(actor, plan, rows, today=today)
             audit.record(
                 actor,
-                "plans.tasks_imported",
+                Verb.PLAN_TASKS_IMPORTED,
                 plan,
                 unit=plan.unit,
                 data={"file": Path(str(path)).name, "created": result.created, "updated": result.updated},

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.errors import FieldError
 from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.documents.symbols import SymbolError, format_symbol, parse_symbol
@@ -63,7 +64,7 @@ def save_plan(
         plan.save()
         audit.record(
             actor,
-            "plans.plan_created" if creating else "plans.plan_updated",
+            Verb.PLAN_CREATED if creating else Verb.PLAN_UPDATED,
             plan,
             unit=plan.unit,
             data={"year": plan.year, "symbol": plan.symbol, "title": plan.title},
@@ -176,7 +177,7 @@ def save_task(
         task.save()
         audit.record(
             actor,
-            "plans.task_created" if creating else "plans.task_updated",
+            Verb.PLAN_TASK_CREATED if creating else Verb.PLAN_TASK_UPDATED,
             task,
             unit=plan.unit,
             data={"new": data.as_dict(), "old": old},
@@ -225,7 +226,7 @@ def delete_task(actor, task: PlanTask) -> None:
         raise PlanError("code", "Xóa các phần việc trước khi xóa nhiệm vụ.")
     with transaction.atomic():
         audit.record(
-            actor, "plans.task_deleted", task, unit=task.plan.unit, data={"code": task.code, "title": task.title}
+            actor, Verb.PLAN_TASK_DELETED, task, unit=task.plan.unit, data={"code": task.code, "title": task.title}
         )
         unit, days = task.plan.unit, (task.deadline, task.completed_on, date(task.plan.year, 12, 14))
         task.delete()

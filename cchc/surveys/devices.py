@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.org.models import OrgUnit
 from cchc.surveys import selectors
 from cchc.surveys.models import KioskDevice
@@ -34,14 +35,14 @@ def register_device(actor: Any, unit: OrgUnit, name: str) -> tuple[KioskDevice, 
             token_hash=_hash(token),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        audit.record(actor, "surveys.device_registered", device, unit=unit, data={"name": device.name})
+        audit.record(actor, Verb.DEVICE_REGISTERED, device, unit=unit, data={"name": device.name})
     return device, token
 
 
 def revoke_device(actor: Any, device: KioskDevice) -> None:
     with transaction.atomic():
         KioskDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit.record(actor, "surveys.device_revoked", device, unit=device.unit, data={"name": device.name})
+        audit.record(actor, Verb.DEVICE_REVOKED, device, unit=device.unit, data={"name": device.name})
 
 
 def registration_path(device: KioskDevice, token: str) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.indicators.services import mark_stale
 from cchc.org.models import OrgUnit
 from cchc.org.selectors import load_graph
@@ -318,7 +319,7 @@ def choose_question_set(actor: Any, unit: OrgUnit, set_code: str, valid_from: da
         )
         audit.record(
             actor,
-            "surveys.choose_question_set",
+            Verb.QUESTION_SET_CHOSEN,
             choice,
             unit=unit,
             data={"set_code": set_code, "valid_from": valid_from.isoformat(), "created": created},

@@ -17,6 +17,7 @@ from django.db.models import F
 from cchc.accounts import scope
 from cchc.accounts.models import Role
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.importing import ErrorCollector, ImportResult
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
 from cchc.org.models import Level, OrgUnit
@@ -263,11 +264,11 @@ def load_notices_file(
                 notice.basis, notice.source = spec.basis, source
                 notice.save()
                 result.updated += 1
-                verb = "workdays.notice.update"
+                verb = Verb.NOTICE_UPDATE
             else:
                 notice = Notice.objects.create(year=spec.year, basis=spec.basis, source=source)
                 result.created += 1
-                verb = "workdays.notice.create"
+                verb = Verb.NOTICE_CREATE
             NoticeDay.objects.bulk_create(
                 NoticeDay(notice=notice, day=d, kind=k, name=n, basis=b, source_note=s, exchange_for=x)
                 for d, k, n, b, s, x in wanted
@@ -360,7 +361,7 @@ def create_override(
     values = _clean(day, kind, name, province)
     o = Override.objects.create(note=note.strip(), created_by=actor, **values)
     bump_version()
-    audit.record(actor, "workdays.override.create", o, unit=province, data=_audit_data(o))
+    audit.record(actor, Verb.OVERRIDE_CREATE, o, unit=province, data=_audit_data(o))
     return o
 
 
@@ -378,7 +379,7 @@ def update_override(
     bump_version()
     audit.record(
         actor,
-        "workdays.override.update",
+        Verb.OVERRIDE_UPDATE,
         override,
         unit=province,
         data={"before": before, "after": _audit_data(override)},
@@ -393,4 +394,4 @@ def delete_override(actor: Any, override: Override) -> None:
     pk, unit = override.pk, override.province
     override.delete()
     bump_version()
-    audit.record(actor, "workdays.override.delete", ("workdays.override", str(pk)), unit=unit, data=data)
+    audit.record(actor, Verb.OVERRIDE_DELETE, ("workdays.override", str(pk)), unit=unit, data=data)
