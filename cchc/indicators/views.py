@@ -19,7 +19,7 @@ from cchc.indicators import periods as period_rules
 from cchc.indicators.models import Counts, Indicator, Period, Rollup, Source, ValueType
 from cchc.indicators.periods import PeriodCodeError, get_period
 from cchc.indicators.provenance import codes_to_names, readable_sources
-from cchc.jobs.models import JobStatus
+from cchc.jobs.models import Job, JobStatus
 
 # A computed figure may be typed over (copied from the provincial one-stop system); ratios never.
 ENTERABLE = (Source.ENTERED, Source.COMPUTED)
@@ -188,8 +188,6 @@ def analysis_job(request, pk: int):
 
 def _own_job(request, pk: int, kind: str):
     """The user's own job of ``kind`` (404 for anyone else's: the page shows what they uploaded or asked)."""
-    from cchc.jobs.models import Job
-
     job = Job.objects.filter(pk=pk, kind=kind, actor=request.user).first()
     if job is None:
         raise Http404("Không có công việc này.")
@@ -202,8 +200,10 @@ def _import_page(request, job=None, errors=None):
     200, or 422 when the file was refused; a job still waiting or running is polled (HTMX) by the page."""
     from cchc.jobs.views import job_context
 
-    context = {"columns": importing.COLUMNS, "errors": errors or [], "job": None}
-    if job is not None:
+    context = {"columns": importing.COLUMNS, "errors": errors or [], "job": None, "recent": []}
+    if job is None:  # a check or an import left running when the page was closed is found here
+        context["recent"] = Job.objects.filter(kind=indicator_jobs.KIND, actor=request.user)[:10]
+    else:
         context.update(job_context(job))
         result = job.result or {}
         # the form to choose a file again, unless the preview waits for its confirmation

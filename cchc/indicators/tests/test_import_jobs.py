@@ -86,6 +86,8 @@ def test_a_big_file_is_checked_then_imported_by_the_worker_and_the_page_follows_
     assert job.status == JobStatus.DONE and job.result["added"] == 30, job.stage
     done = client.get(f"/chi-tieu/nhap-tep/{job.pk}/").content.decode()
     assert "Đã nhập: so_lieu.csv" in done and "Hoàn thành" in done and "Xác nhận nhập" not in done
+    listed = client.get(reverse("indicators:import")).content.decode()  # a closed page's job is found again
+    assert f'href="/chi-tieu/nhap-tep/{job.pk}/"' in listed and f'href="/chi-tieu/nhap-tep/{check.pk}/"' in listed
     assert IndicatorValue.objects.count() == 30
     assert AuditEvent.objects.filter(verb="indicators.value_entered").count() == 30
     assert not list(import_jobs.upload_dir().iterdir())  # the imported file is gone
