@@ -60,6 +60,8 @@ def period_of(code: str) -> PagePeriod:
     """2026-T12 (tháng), 2026-QUY4 (quý), 2026-6T1 / 2026-6T2 (6 tháng đầu / cuối năm), 2026-NAM (năm).
     Raises ValueError with a Vietnamese message."""
     match = _CODE.match((code or "").strip().upper())
+    if match and not 2000 <= int(match["year"]) <= 2100:
+        match = None  # a typo such as 0202: said as an invalid period, never Python's "year 0 is out of range"
     n = int(match["n"]) if match and match["n"] else 0
     if match and match["kind"] == "T" and 1 <= n <= 12:
         return month_of(date(int(match["year"]), n, 1))

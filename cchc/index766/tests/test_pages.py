@@ -163,6 +163,9 @@ def test_bad_period_answers_400_in_vietnamese(client, officer_a, org):
     response = client.get("/chi-so-766/?ky=2026-T13")
     assert response.status_code == 400 and "không hợp lệ" in response.content.decode()
     assert client.get("/chi-so-766/?tu=31/03/2026&den=01/03/2026").status_code == 400
+    for bad in ("0000-NAM", "2026-QUY5", "2026-6T3", "2026-T", "tháng 3"):
+        response = client.get(f"/chi-so-766/xep-hang/?ky={bad}")
+        assert response.status_code == 400 and "không hợp lệ" in response.content.decode(), bad
 
 
 def test_day_range_and_other_periods(client, officer_a, org, march):
