@@ -173,7 +173,13 @@ def ranking(request):
         for rank, result in ranked
     ]
     areas = presenters.ranking_areas(scope.visible_units(request.user))
-    context = {**_choosers(request, area, period, areas), "rows": rows, "groups": groups}
+    context = {
+        **_choosers(request, area, period, areas),
+        "rows": rows,
+        "groups": groups,
+        # a commune's users see their own commune only (scope): the ranking then holds it alone
+        "alone": area.level not in (Level.PROVINCE, Level.DISTRICT),
+    }
     return render(request, "index766/ranking.html", context)
 
 

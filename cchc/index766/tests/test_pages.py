@@ -156,6 +156,11 @@ def test_another_units_page_is_refused_outside_the_scope(client, make_user, org,
     assert client.get(f"/chi-so-766/?{QUERY}&tai=xlsx").status_code == 404
     assert client.get("/chi-so-766/diem-co-the-mat/?don-vi=X01").status_code == 404
     assert client.get("/chi-so-766/?don-vi=X02&ky=2026-T03").status_code == 200
+    # The province's ranking is out of a commune's scope: the ranking holds the commune alone, and says so.
+    assert client.get("/chi-so-766/xep-hang/?don-vi=P01&ky=2026-T03").status_code == 404
+    doc = _doc(client.get("/chi-so-766/xep-hang/?ky=2026-T03"))
+    assert [tr.get("data-unit") for tr in doc.xpath("//tr[@data-unit]")] == ["X02"]
+    assert "chỉ xem được Xã Bình" in doc.text_content()
 
 
 def test_bad_period_answers_400_in_vietnamese(client, officer_a, org):
