@@ -133,19 +133,22 @@ ANALYSIS_ROWS = 2000  # results kept in the job's row (the count covers them all
 _IMPORTANCE = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
 
 
-def start_analysis(user: Any, unit: Any, first: Any, last: Any, *, inline: bool | None = None) -> Job:
-    """Phân tích kiểm tra ``unit`` và mọi đơn vị trực thuộc từ kỳ ``first`` đến ``last`` (a job)."""
+def analysis_runs_inline(unit: Any) -> bool:
+    """A small area (a commune and its sections) is analysed at once; a bigger one only as a job."""
     from cchc.org.selectors import load_graph
 
-    if inline is None:
-        inline = len(load_graph().descendants_ever(unit.pk)) <= ANALYSIS_INLINE_UNITS
+    return len(load_graph().descendants_ever(unit.pk)) <= ANALYSIS_INLINE_UNITS
+
+
+def start_analysis(user: Any, unit: Any, first: Any, last: Any, *, inline: bool | None = None) -> Job:
+    """Phân tích kiểm tra ``unit`` và mọi đơn vị trực thuộc từ kỳ ``first`` đến ``last`` (a job)."""
     return jobs.enqueue(
         ANALYSIS,
         label=f"Phân tích kiểm tra số liệu: {unit.name}, {first.code} – {last.code}",
         actor=user,
         unit=unit,
         params={"unit": unit.code, "first": first.code, "last": last.code},
-        inline=inline,
+        inline=analysis_runs_inline(unit) if inline is None else inline,
     )
 
 

@@ -135,11 +135,14 @@ def analysis(request):
     first, error1 = _period_from(request.GET.get("tu-ky", ""), f"{year}-Q1")
     last, error2 = _period_from(request.GET.get("den-ky", ""), f"{year}-NAM")
     error = error1 or error2
-    results = []
+    results, in_background = [], False
     if last.end < first.start:
         error = f"Kỳ cuối {last.code} kết thúc trước khi kỳ đầu {first.code} bắt đầu."
     elif request.GET.get("tu-ky"):
-        results = validation.analyse(unit, first, last, user=request.user)
+        # a small area answers at once; a province (minutes) only through the background job the form starts
+        in_background = not indicator_jobs.analysis_runs_inline(unit)
+        if not in_background:
+            results = validation.analyse(unit, first, last, user=request.user)
     names = dict(Indicator.objects.values_list("code", "name")) if results else {}
     rule_texts = {r.rule.code: codes_to_names(r.rule.text, names, {}) for r in results}
     return render(
@@ -151,7 +154,8 @@ def analysis(request):
             "last": last,
             "results": [(r, rule_texts[r.rule.code]) for r in results],
             "error": error,
-            "ran": bool(request.GET.get("tu-ky")) and not error,
+            "ran": bool(request.GET.get("tu-ky")) and not error and not in_background,
+            "in_background": in_background,
             "period_choices": _period_choices(),
         },
     )
