@@ -116,8 +116,30 @@ def shared_demo(request, demo_database, db):
 
 def pytest_collection_modifyitems(items):
     """The tests on the shared demo run last, after every test that expects an empty database (a stable
-    sort: the order among the others does not change)."""
+    sort: the order among the others does not change). Under pytest-xdist (``-n 2 --dist loadgroup``) they
+    go to one worker, which builds the demo once; so do the several-servers tests, which share one Redis
+    database."""
     items.sort(key=lambda item: "demo_database" in getattr(item, "fixturenames", ()))
+    for item in items:
+        if "demo_database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+        elif item.get_closest_marker("servers"):
+            item.add_marker(pytest.mark.xdist_group("servers"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_files():
+    """Under pytest-xdist each worker has its own test database (pytest-django names it per worker) but the
+    same settings: job progress files ($CCHC_VAR_DIR/jobs/<id>.json) and uploads would collide between
+    workers whose rows carry the same ids, so each worker gets its own folders."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from pathlib import Path
+
+        from django.conf import settings
+
+        settings.VAR_DIR = Path(settings.VAR_DIR) / worker
+        settings.MEDIA_ROOT = Path(settings.MEDIA_ROOT) / worker
 
 
 @pytest.fixture
