@@ -201,6 +201,8 @@ def test_views_and_scope(client, officer, outsider, sontay):
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.answered_on, item.handling, item.satisfied) == (date(2021, 11, 10), "bo_sung", True)
+    page = client.get(reverse("feedback:index")).content.decode()
+    assert "Đề nghị bổ sung thông tin" in page and "(10/11/2021; hài lòng)" in page
     response = client.post(
         reverse("feedback:create"),
         {"received_on": "01/11/2021", "channel": "truc_tiep", "citizen_name": "", "content": "x"},
