@@ -28,9 +28,10 @@ from decimal import Decimal
 from typing import Any
 
 from cchc.core.vnformat import format_date, format_number, format_percent, percent
-from cchc.indicators.models import Period
+from cchc.indicators.models import Indicator, Period
 from cchc.indicators.selectors import ValueContext, ValueWithProvenance
 from cchc.org.models import Level, OrgUnit
+from cchc.org.selectors import OrgGraph
 
 # Flows over the days, then stocks: carried over (at the start), pending (at the end).
 FLOWS = (
@@ -148,13 +149,18 @@ def read(context: ValueContext, unit: OrgUnit, lower: bool) -> DossierFigures:
 
 
 def dossier_figures(
-    unit: OrgUnit, start: date, end: date, *, lower: bool = False, shared: ValueContext | None = None
+    unit: OrgUnit,
+    start: date,
+    end: date,
+    *,
+    lower: bool = False,
+    graph: OrgGraph | None = None,
+    indicators: dict[str, Indicator] | None = None,
 ) -> DossierFigures:
     """Số liệu hồ sơ của ``unit`` từ ``start`` đến ``end`` (both included), read through the store.
 
-    ``shared``: a context of another range whose org graph and catalogue are reused (a page reading months)."""
-    period = period_of_days(start, end)
-    context = ValueContext(period, shared.graph, shared.indicators) if shared else ValueContext(period)
+    ``graph``, ``indicators``: the org graph and the catalogue, when a page reads many ranges (the months)."""
+    context = ValueContext(period_of_days(start, end), graph, indicators)
     figures = read(context, unit, lower)
     context.flush()
     return figures

@@ -24,7 +24,9 @@ from cchc.dossiers.models import Dossier, Status
 from cchc.dossiers.stats import stats, units_for
 from cchc.indicators.figures import DossierFigures, combine, missing_mark
 from cchc.indicators.figures import dossier_figures as store_figures
+from cchc.indicators.models import Indicator
 from cchc.indicators.periods import PeriodCodeError, spec_for
+from cchc.indicators.selectors import current_indicators
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
 from cchc.public.models import ServiceDesk
@@ -224,10 +226,15 @@ def windows(unit: OrgUnit, start: date, end: date, graph: OrgGraph) -> list[tupl
     return out
 
 
-def unit_figures(unit: OrgUnit, start: date, end: date, graph: OrgGraph) -> DossierFigures:
+def unit_figures(
+    unit: OrgUnit, start: date, end: date, graph: OrgGraph, indicators: dict[str, Indicator] | None = None
+) -> DossierFigures:
     """The unit's dossier figures over start…end through the indicator store (as its report), its
     predecessors' for the days before it was formed."""
-    parts = [store_figures(u, a, b, lower=True) for u, a, b in windows(unit, start, end, graph)]
+    parts = [
+        store_figures(u, a, b, lower=True, graph=graph, indicators=indicators)
+        for u, a, b in windows(unit, start, end, graph)
+    ]
     if len(parts) == 1 and (parts[0].start, parts[0].end) == (start, end):
         return parts[0]
     return combine(parts, unit, start, end)
@@ -245,9 +252,9 @@ def results(unit: OrgUnit, period: PublicPeriod) -> dict[str, Any]:
     """Every figure of the results page of ``unit`` for ``period``: the totals and the months through the
     indicator store (what the unit's report prints, entered figures included; "…" where there is no data);
     the breakdowns by field and channel from the dossier records (no indicator: a records-only view)."""
-    graph = load_graph()
+    graph, indicators = load_graph(), current_indicators()  # one of each for the period and its months
     units = units_of(unit, period.start, period.end, graph)
-    figures = _shaped(unit_figures(unit, period.start, period.end, graph))
+    figures = _shaped(unit_figures(unit, period.start, period.end, graph, indicators))
     records = stats(units.ids, period.start, period.end)
     figures["by_field"], figures["by_channel"] = records["by_field"], records["by_channel"]
     widest = max([r["received"] for r in figures["by_field"]] + [r["resolved"] for r in figures["by_field"]] + [0])
@@ -260,7 +267,7 @@ def results(unit: OrgUnit, period: PublicPeriod) -> dict[str, Any]:
     months = []
     if len(period.months) > 1:
         for m_start, m_end in period.months:
-            s = unit_figures(unit, m_start, m_end, graph)
+            s = unit_figures(unit, m_start, m_end, graph, indicators)
             early, on_time = s.values["resolved_early"], s.values["resolved_on_time"]
             months.append(
                 {
