@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cchc.documents",
     "cchc.surveys",
     "cchc.feedback",
+    "cchc.index766",
     "cchc.plans",
     "cchc.directives",
     "cchc.inspections",
