@@ -50,7 +50,7 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
     imp = ImportJob.objects.get(pk=job.params["import_job"])
     result = importing.import_dossiers(
         imp.file_path,
-        actor=job.actor or job.actor_label,
+        actor=job.actor,  # the uploader; a deleted user reaches no unit (a name is not an actor)
         dry_run=imp.dry_run,
         mapping=job.params.get("mapping"),
         progress=progress,
