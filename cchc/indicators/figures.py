@@ -95,10 +95,6 @@ class DossierFigures:
         return percent((early or 0) + (on_time or 0), resolved)
 
     @property
-    def is_missing(self) -> bool:
-        return all(v is None for v in self.values.values())
-
-    @property
     def entered(self) -> bool:
         """Whether a figure shown was entered (typed, imported) rather than computed from the records."""
         return any(v.source == "entered" for vs in self.behind.values() for v in vs)
@@ -196,8 +192,3 @@ def combine(parts: list[DossierFigures], unit: OrgUnit, start: date, end: date) 
         values[key] = sum(known, Decimal(0)) if known else None
     behind = {k: [v for p in parts for v in p.behind.get(k, [])] for k in KEYS}
     return DossierFigures(unit, start, end, values, behind)
-
-
-def display_number(value: Decimal | int | None) -> str:
-    """A figure as printed, or the missing mark (for the pages' breakdowns)."""
-    return missing_mark() if value is None else format_number(value)
