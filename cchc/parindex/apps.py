@@ -8,7 +8,10 @@ class ParindexConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.core import registry
-        from cchc.parindex import demo
+        from cchc.parindex import (
+            demo,
+            jobs,  # noqa: F401  (registers the PDF job kind)
+        )
         from cchc.parindex.todo import early_warning_items, remediation_items
 
         registry.register_nav(registry.NavEntry("Chỉ số CCHC", "parindex:index", order=45))

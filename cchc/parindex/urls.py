@@ -20,4 +20,5 @@ urlpatterns = [
     path("danh-gia/<int:pk>/khac-phuc/", views.remediation, name="remediation"),
     path("danh-gia/<int:pk>/khac-phuc/nhiem-vu/<int:task_pk>/", views.save_task, name="save_task"),
     path("danh-gia/<int:pk>/van-ban/<str:kind>.<str:fmt>", views.document, name="document"),
+    path("danh-gia/<int:pk>/van-ban/<str:kind>/tao-pdf/", views.document_pdf_start, name="document_pdf_start"),
 ]

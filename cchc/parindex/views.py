@@ -18,8 +18,9 @@ from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.errors import Conflict
 from cchc.core.params import required_int
 from cchc.documents import approvals
-from cchc.documents.rendering import DocumentError, docx_to_pdf
+from cchc.jobs.models import JobStatus
 from cchc.parindex import documents, selectors, services
+from cchc.parindex import jobs as pdf_jobs
 from cchc.parindex.models import Assessment, Evidence, Framework, RemediationPlan, RemediationTask, Score, Status
 from cchc.parindex.scoring import takes_figure
 
@@ -482,20 +483,47 @@ def document(request, pk: int, kind: str, fmt: str):
         raise Http404("Không có văn bản này.")
     # A GET never writes: without a plan the documents print from the lost points alone (blank leads and
     # deadlines); the plan and its tasks are created by the explicit "Lập kế hoạch" POST or the command.
-    data = documents.plan_docx(a) if kind == "ke-hoach" else documents.report_docx(a)
+    data = pdf_jobs.build_docx(a, kind)
     name = f"{kind}-khac-phuc-{a.unit.code}-{a.framework.year}"
     if fmt == "pdf":
-        try:
-            data = docx_to_pdf(data)
-        except DocumentError as exc:
-            messages.error(request, str(exc))
-            return redirect("parindex:remediation", pk=a.pk)
-        content_type = "application/pdf"
-    else:
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return _pdf_page(request, a, kind, data, name)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
     return response
+
+
+def _pdf_page(request, a: Assessment, kind: str, docx: bytes, name: str):
+    """The PDF once a job made it from this very content; else the job making it (polled) or its button."""
+    from cchc.jobs.views import job_context
+
+    digest = pdf_jobs.content_digest(docx)
+    path = pdf_jobs.pdf_path(a.pk, kind, digest)
+    if path.exists():
+        response = HttpResponse(path.read_bytes(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    context = {"a": a, "kind": kind, "kind_name": pdf_jobs.KIND_NAMES[kind], "job": None, "can_start": True}
+    job = pdf_jobs.pdf_jobs(a, kind, digest).first()
+    if job is not None and job.active:
+        context.update(job_context(job), can_start=False)
+    elif job is not None and job.status == JobStatus.FAILED:
+        context.update(job_context(job))  # a failed conversion says why, and may be started again
+    return render(request, "parindex/pdf.html", context)
+
+
+@login_required
+@require_POST
+def document_pdf_start(request, pk: int, kind: str):
+    """Tạo bản PDF of the plan or report as it stands now (a job), then show its progress."""
+    a = _assessment(request, pk)
+    if kind not in ("ke-hoach", "bao-cao") or a.status != Status.FINALISED:
+        raise Http404("Không có văn bản này.")
+    digest = pdf_jobs.content_digest(pdf_jobs.build_docx(a, kind))
+    if not pdf_jobs.pdf_path(a.pk, kind, digest).exists():
+        pdf_jobs.start_pdf(request.user, a, kind, digest)
+    return redirect("parindex:document", pk=a.pk, kind=kind, fmt="pdf")
 
 
 @login_required
