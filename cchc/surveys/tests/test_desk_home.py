@@ -27,8 +27,15 @@ def _nav(html: str) -> list[str]:
 def test_clerk_menu_is_the_desk(client, desk_clerk, demo_org):
     client.force_login(desk_clerk)
     html = client.get("/").content.decode()
-    assert _nav(html) == ["Việc cần làm", "Tiếp nhận hồ sơ", "Hồ sơ TTHC", "Khảo sát hài lòng", "Trang công khai"]
-    # The commune's plans, reports and index are not the desk's to-dos.
+    assert _nav(html) == [
+        "Việc cần làm",
+        "Tiếp nhận hồ sơ",
+        "Hồ sơ TTHC",
+        "Khảo sát hài lòng",
+        "Chỉ số phục vụ (766)",  # the service-quality index is the desk's own score (issue #15)
+        "Trang công khai",
+    ]
+    # The commune's plans, reports and PAR index are not the desk's to-dos.
     assert "Báo cáo CCHC" not in html and "Kế hoạch" not in html and "Tạo báo cáo" not in html
     assert "Hồ sơ của Xã Sơn Tây hôm nay" in html and "Đánh giá sự hài lòng tại ki-ốt" in html
 
