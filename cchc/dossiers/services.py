@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.importing import ErrorCollector, ImportResult
 from cchc.core.text import fold
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
@@ -313,7 +314,7 @@ def import_procedures(
             result.updated += 1
         audit.record(
             actor,
-            "dossiers.import_procedures",
+            Verb.PROCEDURES_IMPORT,
             ("dossiers.procedure", str(path)),
             data={
                 "created": result.created,
@@ -355,7 +356,7 @@ def save_procedure(actor: Any, procedure: Procedure, papers: list[tuple[str, str
         )
     audit.record(
         actor,
-        "dossiers.procedure_create" if creating else "dossiers.procedure_update",
+        Verb.PROCEDURE_CREATE if creating else Verb.PROCEDURE_UPDATE,
         procedure,
         data={"code": procedure.code},
     )
@@ -479,7 +480,7 @@ def update_records(actor: Any, dossier_id: int, values: dict[str, Any]) -> Dossi
     dossier.save(update_fields=list(changed))
     audit.record(
         actor,
-        "dossiers.records",
+        Verb.DOSSIER_RECORDS,
         dossier,
         unit=dossier.unit,
         data={"code": dossier.code, "changed": {k: {"from": a, "to": b} for k, (a, b) in changed.items()}},
@@ -578,7 +579,7 @@ def receive(
         data=received,
     )
     audit.record(
-        actor, "dossiers.receive", dossier, unit=unit, data={"code": dossier.code, "due_on": due_on.isoformat()}
+        actor, Verb.DOSSIER_RECEIVE, dossier, unit=unit, data={"code": dossier.code, "due_on": due_on.isoformat()}
     )
     summary.apply_change(None, summary.contribution(dossier))
     mark_stale_since(unit, day)
@@ -607,7 +608,7 @@ def record_counter_slip(
         raise ValidationError({"refusal_reason": "Cần ghi nội dung cần bổ sung, hoàn thiện."})
     audit.record(
         actor,
-        "dossiers.counter_guidance" if slip == CounterSlip.GUIDANCE else "dossiers.counter_refusal",
+        Verb.COUNTER_GUIDANCE if slip == CounterSlip.GUIDANCE else Verb.COUNTER_REFUSAL,
         ("dossiers.procedure", procedure.code),
         unit=unit,
         data={"procedure": procedure.code, "applicant": applicant_name.strip(), "missing": missing, "reason": reason},
@@ -634,7 +635,7 @@ def issue_lookup_key(dossier: Dossier, actor: Any = "giấy tiếp nhận") -> s
         dossier.lookup_key = Dossier.objects.values_list("lookup_key", flat=True).get(pk=dossier.pk)
         if issued:
             # The key itself stays out of the audit trail: it is a secret of the applicant.
-            audit.record(actor, "dossiers.issue_lookup_key", dossier, unit=dossier.unit, data={"code": dossier.code})
+            audit.record(actor, Verb.DOSSIER_ISSUE_LOOKUP_KEY, dossier, unit=dossier.unit, data={"code": dossier.code})
             mark_stale(dossier.unit_id, dossier.received_on)  # one more dossier citizens can follow
     return dossier.lookup_key
 
@@ -763,7 +764,7 @@ def transition(
     _event(dossier, actor, kind, moment, from_status=from_status, note=note, **extra)
     audit.record(
         actor,
-        f"dossiers.{kind}",
+        Verb(f"dossiers.{kind}"),  # one member per step: DOSSIER_HANDOVER, DOSSIER_REFUSED…
         dossier,
         unit=dossier.unit,
         data={"code": dossier.code, "from": from_status, "to": dossier.status, **_counted(kind, dossier)},

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.core.errors import FieldError
 from cchc.feedback.models import FeedbackItem, Handling
 from cchc.feedback.rules import channel_choices, handling_working_days
@@ -120,7 +121,7 @@ def save_item(
         item.save()
         audit.record(
             actor,
-            "feedback.created" if creating else "feedback.updated",
+            Verb.FEEDBACK_CREATED if creating else Verb.FEEDBACK_UPDATED,
             item,
             unit=owner,
             data={
@@ -162,7 +163,7 @@ def answer(actor, item: FeedbackItem, text: str, on: date, today: date | None = 
 def delete_item(actor, item: FeedbackItem) -> None:
     scope.require(actor, scope.Action.EDIT, item.unit)
     with transaction.atomic():
-        audit.record(actor, "feedback.deleted", item, unit=item.unit, data={"content": item.content[:200]})
+        audit.record(actor, Verb.FEEDBACK_DELETED, item, unit=item.unit, data={"content": item.content[:200]})
         unit, days = item.unit, (item.received_on, item.answered_on, item.forwarded_on)
         item.delete()
         mark_stale_days(unit, *days)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core import audit
+from cchc.core.audit import Verb
 from cchc.index766 import selectors
 from cchc.index766.formulas import version_for
 from cchc.index766.models import Result
@@ -48,7 +49,7 @@ def snapshot(units: list[OrgUnit], start: date, end: date, *, actor: Any) -> lis
         saved.append(row)
     audit.record(
         actor,
-        "index766.snapshot",
+        Verb.INDEX766_SNAPSHOT,
         saved[0] if saved else ("index766.result", ""),
         data={
             "from": start.isoformat(),
