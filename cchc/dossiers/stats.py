@@ -25,7 +25,8 @@ from django.db import connection
 from django.db.models import Q
 
 from cchc.core.vnformat import percent
-from cchc.dossiers.models import Channel, Dossier, DossierStat, Field
+from cchc.dossiers.models import Channel, Dossier, DossierStat, Field, Outcome, Status
+from cchc.dossiers.summary import CLOSED_OTHER, OUTCOME_PART
 from cchc.org.models import OrgUnit
 
 KEYS = (
@@ -190,11 +191,11 @@ def _grouped_from_dossiers(unit_ids: list[int], start: date, end: date) -> dict[
         if apology and start <= apology <= end:
             acc["apologies"] += 1
         if closed and start <= closed <= end:
-            if status == "da_tra":
+            if status == Status.RETURNED:
                 acc["resolved"] += 1
-                acc[{"som": "resolved_early", "dung": "resolved_on_time", "tre": "resolved_late"}[outcome]] += 1
-                acc["resolved_late_no_apology"] += outcome == "tre" and apology is None
-            elif status in ("tu_choi", "rut", "dung"):
+                acc[OUTCOME_PART[outcome]] += 1
+                acc["resolved_late_no_apology"] += outcome == Outcome.LATE and apology is None
+            elif status in CLOSED_OTHER:
                 acc["closed_other"] += 1
         if rec <= before and (closed is None or closed > before):
             acc["pending_s"] += 1

@@ -23,11 +23,16 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
-from cchc.dossiers.models import STAT_COLUMNS, DossierStat
+from cchc.dossiers.models import STAT_COLUMNS, Channel, DossierStat, Outcome, Status
 
 Key = tuple[int, int, str, date]  # unit, field, channel, day
 
-CLOSED_OTHER = ("tu_choi", "rut", "dung")
+CLOSED_OTHER = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)
+# SQL literals of the summary's CASE columns, from the enums (the values are what the rows store).
+_ONLINE, _RETURNED = Channel.ONLINE.value, Status.RETURNED.value
+_EARLY, _ON_TIME, _LATE = Outcome.EARLY.value, Outcome.ON_TIME.value, Outcome.LATE.value
+# The statistics column each outcome of a returned dossier counts in.
+OUTCOME_PART = {Outcome.EARLY: "resolved_early", Outcome.ON_TIME: "resolved_on_time", Outcome.LATE: "resolved_late"}
 
 
 def _min_date(a: date | None, b: date | None) -> date | None:
@@ -54,9 +59,9 @@ def contribution(d: Any) -> dict[Key, dict[str, int]]:
         add(d.apology_on, "apologies")
     if d.closed_on:
         add(d.closed_on, "pending_delta", -1)
-        if d.status == "da_tra":
+        if d.status == Status.RETURNED:
             add(d.closed_on, "resolved")
-            column = {"som": "resolved_early", "dung": "resolved_on_time", "tre": "resolved_late"}[d.outcome]
+            column = OUTCOME_PART[d.outcome]
             add(d.closed_on, column)
             if d.outcome == "tre" and not d.apology_on:
                 add(d.closed_on, "resolved_late_no_apology")
@@ -126,26 +131,26 @@ def _streams() -> str:
         "CASE WHEN apology_on IS NULL THEN closed_on WHEN closed_on IS NULL THEN apology_on "
         "WHEN apology_on < closed_on THEN apology_on ELSE closed_on END"
     )
-    closed_other = "(" + ", ".join(f"'{s}'" for s in CLOSED_OTHER) + ")"
+    closed_other = "(" + ", ".join(f"'{s.value}'" for s in CLOSED_OTHER) + ")"
     parts = [
         select(
             "received_on",
             "1=1",
             received="1",
             pending_delta="1",
-            received_online="CASE WHEN channel = 'truc_tuyen' THEN 1 ELSE 0 END",
+            received_online=f"CASE WHEN channel = '{_ONLINE}' THEN 1 ELSE 0 END",
         ),
         select("apology_on", "apology_on IS NOT NULL", apologies="1"),
         select(
             "closed_on",
             "closed_on IS NOT NULL",
             pending_delta="-1",
-            resolved="CASE WHEN status = 'da_tra' THEN 1 ELSE 0 END",
-            resolved_early="CASE WHEN status = 'da_tra' AND outcome = 'som' THEN 1 ELSE 0 END",
-            resolved_on_time="CASE WHEN status = 'da_tra' AND outcome = 'dung' THEN 1 ELSE 0 END",
-            resolved_late="CASE WHEN status = 'da_tra' AND outcome = 'tre' THEN 1 ELSE 0 END",
+            resolved=f"CASE WHEN status = '{_RETURNED}' THEN 1 ELSE 0 END",
+            resolved_early=f"CASE WHEN status = '{_RETURNED}' AND outcome = '{_EARLY}' THEN 1 ELSE 0 END",
+            resolved_on_time=f"CASE WHEN status = '{_RETURNED}' AND outcome = '{_ON_TIME}' THEN 1 ELSE 0 END",
+            resolved_late=f"CASE WHEN status = '{_RETURNED}' AND outcome = '{_LATE}' THEN 1 ELSE 0 END",
             resolved_late_no_apology=(
-                "CASE WHEN status = 'da_tra' AND outcome = 'tre' AND apology_on IS NULL THEN 1 ELSE 0 END"
+                f"CASE WHEN status = '{_RETURNED}' AND outcome = '{_LATE}' AND apology_on IS NULL THEN 1 ELSE 0 END"
             ),
             closed_other=f"CASE WHEN status IN {closed_other} THEN 1 ELSE 0 END",
         ),
@@ -221,11 +226,11 @@ class StatEvents:
     @classmethod
     def from_rows(cls, rows: list[tuple]) -> StatEvents:
         """From (unit_id, field_id, channel, received_on, due_on, closed_on, status, outcome, apology_on)."""
-        outcome = {"som": 1, "dung": 2, "tre": 3}
+        outcome = {Outcome.EARLY: 1, Outcome.ON_TIME: 2, Outcome.LATE: 3}
         chan = {c: i for i, c in enumerate(_CHANNELS)}
 
         def state(status: str, result: str) -> int:
-            if status == "da_tra":
+            if status == Status.RETURNED:
                 return outcome.get(result, 0)
             return 4 if status in CLOSED_OTHER else 0
 
