@@ -285,10 +285,6 @@ class Dossier(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @property
-    def has_apology(self) -> bool:
-        return self.apology_on is not None
-
 
 class PaperReceived(models.Model):
     """Giấy tờ đã nhận trong hồ sơ (theo danh mục thành phần hồ sơ của thủ tục)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -817,10 +817,6 @@ def _handover(dossier: Dossier, actor: Any, to_unit: OrgUnit | None, to_user: An
     extra["data"].update(to_role=getattr(to_user, "role", ""))
     dossier.holder, dossier.holder_user = to_unit, to_user
     return to_unit
-
-
-def parse_time(text: str) -> time:
-    return rules._hm(text)
 
 
 __all__ = [

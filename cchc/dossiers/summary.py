@@ -210,7 +210,7 @@ def _day_number(value: Any) -> int:
 
 @dataclass
 class StatEvents:
-    """Dossiers column-wise, for :func:`apply_events`: day numbers since 1970 (−1 = none), ``channel`` as
+    """Dossiers column-wise, for :func:`stat_rows`: day numbers since 1970 (−1 = none), ``channel`` as
     the import numbers it (1 trực tiếp, 2 trực tuyến, 3 bưu chính), ``state`` 0 open, 1 returned early,
     2 on time, 3 late, 4 closed otherwise (refused, withdrawn, stopped)."""
 
@@ -281,11 +281,6 @@ class StatEvents:
             add(counts, overdue_from, column)
             add(counts & (end >= 0), end, column, -1)
         return out
-
-
-def apply_events(before: StatEvents | None, after: StatEvents | None) -> None:
-    """Subtract ``before`` and add ``after`` in the day and month rows, with one statement per batch."""
-    write_rows(stat_rows(before, after))
 
 
 def stat_rows(before: StatEvents | None, after: StatEvents | None) -> list[tuple]:
