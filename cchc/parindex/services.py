@@ -754,11 +754,6 @@ def can_review(user: Any, assessment: Assessment) -> bool:
     return scope.can(user, scope.Action.REVIEW, assessment.unit) and user.is_reviewer
 
 
-def ensure_reviewer(user: Any, assessment: Assessment) -> None:
-    if not can_review(user, assessment):
-        raise PermissionDenied("Bạn không có quyền thẩm định hồ sơ của đơn vị này.")
-
-
 # ---- sign-off of the remediation plan (cchc.documents.approvals) ----------------------------------------
 def request_plan_approval(actor: Any, plan: RemediationPlan, note: str = "") -> Any:
     """Trình ký: the plan goes to the unit's leader, who approves (and signs) it or returns it."""
