@@ -8,7 +8,7 @@ from datetime import date
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from cchc.api.schemas import Error
+from cchc.api.schemas import ERRORS
 from cchc.index766 import selectors
 from cchc.indicators.periods import PeriodCodeError
 
@@ -49,9 +49,6 @@ class IndexOut(Schema):
     no_data_components: list[str]
     as_of: str | None
     stored_at: str | None
-
-
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
 
 
 @router.get("/", response={200: IndexOut, **ERRORS}, by_alias=True, summary="Bộ chỉ số 766 của một đơn vị")
