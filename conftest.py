@@ -115,16 +115,17 @@ def shared_demo(request, demo_database, db):
 
 
 def pytest_collection_modifyitems(items):
-    """The tests on the shared demo run last, after every test that expects an empty database (a stable
-    sort: the order among the others does not change). Under pytest-xdist (``-n 2 --dist loadgroup``) they
-    go to one worker, which builds the demo once; so do the several-servers tests, which share one Redis
-    database."""
+    """The tests on the shared demo run last, after every test that expects an empty database, the
+    transactional ones included (this runs after pytest-django's own ordering; a stable sort: the order
+    among the others does not change)."""
     items.sort(key=lambda item: "demo_database" in getattr(item, "fixturenames", ()))
-    for item in items:
-        if "demo_database" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("demo"))
-        elif item.get_closest_marker("servers"):
-            item.add_marker(pytest.mark.xdist_group("servers"))
+
+
+# Under pytest-xdist the several-servers tests of two workers must not share (and flush) one Redis database:
+# worker gwN uses database 11 + N (cchc/runtime/tests/servers.py reads CCHC_TEST_REDIS_URL when imported).
+if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw") and "CCHC_TEST_REDIS_URL" not in os.environ:
+    _worker_number = int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    os.environ["CCHC_TEST_REDIS_URL"] = f"redis://127.0.0.1:6379/{11 + _worker_number}"
 
 
 @pytest.fixture(scope="session", autouse=True)
