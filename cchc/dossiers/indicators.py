@@ -13,13 +13,22 @@ from functools import cache
 from typing import Any
 
 import yaml
-from django.db.models import Count, Min, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from cchc.dossiers.models import Channel, Dossier, OnlineForm, ReturnMethod
 from cchc.dossiers.rules import RULES_FILE
-from cchc.dossiers.stats import stats
-from cchc.indicators.registry import Computed, Span, kept_since, owner_of, register_computed, shared
-from cchc.org.models import Level
+from cchc.dossiers.stats import grouped_rows, names_of, stats, stats_of_grouped
+from cchc.indicators.registry import (
+    Computed,
+    Span,
+    kept_since,
+    owner_of,
+    peek,
+    register_computed,
+    register_prefetch,
+    shared,
+)
+from cchc.org.models import Level, OrgUnit
 
 TIERS = {"district": Level.DISTRICT, "commune": Level.COMMUNE}
 TOTAL_KEYS = (
@@ -56,8 +65,13 @@ def _tier_units(units: list[Any], span: Span, level: str) -> list[int]:
 
 
 def _first_days() -> dict[int, Any]:
-    """Each unit's first day of receipt: from then on it keeps its dossiers in the product."""
-    return dict(Dossier.objects.order_by().values_list("unit_id").annotate(first=Min("received_on")))
+    """Each unit's first day of receipt: from then on it keeps its dossiers in the product.
+
+    One probe of the (unit, received_on) index per unit, not a GROUP BY over every dossier: 0,3 s on two
+    million dossiers for the GROUP BY, a few milliseconds for the probes (a few hundred units)."""
+    first = Dossier.objects.filter(unit_id=OuterRef("pk")).order_by("received_on").values("received_on")[:1]
+    rows = OrgUnit.objects.order_by().annotate(first=Subquery(first)).values_list("pk", "first")
+    return {pk: day for pk, day in rows if day is not None}
 
 
 _keeps_dossiers = kept_since(_first_days, "dossiers.received_on")
@@ -83,9 +97,7 @@ def _from_stats(level: str, key: str, field_group: str | None = None) -> Callabl
         if not ids:
             return Computed(0, {"units": 0})
         # One stats query serves the twenty-odd dossier indicators of the same units and dates.
-        figures = shared(
-            ("dossiers.stats", tuple(sorted(ids)), span.start, span.end), lambda: stats(ids, span.start, span.end)
-        )
+        figures = shared(("dossiers.stats", tuple(sorted(ids)), span.start, span.end), lambda: _stats(ids, span))
         if field_group is None:
             return Computed(figures[key], {"units": len(ids), "from": str(span.start), "to": str(span.end)})
         codes = set(indicator_fields().get(field_group, []))
@@ -93,6 +105,30 @@ def _from_stats(level: str, key: str, field_group: str | None = None) -> Callabl
         return Computed(value, {"units": len(ids), "fields": sorted(codes)})
 
     return compute
+
+
+_PREFETCHED = "dossiers.grouped"
+
+
+def _stats(ids: list[int], span: Span) -> dict[str, Any]:
+    """The statistics of ``ids``: from the rows a prefetch left for these days when it covers them (a province's
+    table by commune: one query), else their own query."""
+    pre = peek((_PREFETCHED, span.start, span.end))
+    if pre is not None and pre[0].issuperset(ids):
+        return stats_of_grouped(pre[1], ids, pre[2])
+    return stats(ids, span.start, span.end)
+
+
+@register_prefetch
+def _prefetch_stats(unit_ids: list[int], span: Span) -> None:
+    """Every unit's summary rows for the period's days in one query, for :func:`_stats` to slice."""
+    if len(unit_ids) > 1:
+
+        def rows() -> tuple[frozenset[int], dict, Any]:
+            grouped = grouped_rows(unit_ids, span.start, span.end)
+            return frozenset(unit_ids), grouped, names_of(grouped)
+
+        shared((_PREFETCHED, span.start, span.end), rows)
 
 
 for tier, level in TIERS.items():

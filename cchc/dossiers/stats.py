@@ -207,7 +207,16 @@ def _grouped_from_dossiers(unit_ids: list[int], start: date, end: date) -> dict[
     return out
 
 
-def _breakdowns(grouped: dict[tuple, dict[str, int]]) -> dict[str, Any]:
+Names = tuple[dict[int, OrgUnit], dict[int, Field]]
+
+
+def names_of(grouped: dict[tuple, dict[str, int]]) -> Names:
+    """The units and fields the rows name, in two queries (read once for a prefetched province)."""
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in={k[0] for k in grouped})}
+    return units, {f.pk: f for f in Field.objects.filter(pk__in={k[1] for k in grouped})}
+
+
+def _breakdowns(grouped: dict[tuple, dict[str, int]], names: Names | None = None) -> dict[str, Any]:
     total = dict.fromkeys(_PARTS, 0)
     by: dict[str, dict[Any, dict[str, int]]] = {
         "unit": defaultdict(lambda: dict.fromkeys(_PARTS, 0)),
@@ -220,8 +229,11 @@ def _breakdowns(grouped: dict[tuple, dict[str, int]]) -> dict[str, Any]:
         for target in (total, by["unit"][unit], by["field"][field], by["channel"][channel]):
             for k, v in parts.items():
                 target[k] += v
-    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(by["unit"]))}
-    fields = {f.pk: f for f in Field.objects.filter(pk__in=list(by["field"]))}
+    if names is None:
+        units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(by["unit"]))}
+        fields = {f.pk: f for f in Field.objects.filter(pk__in=list(by["field"]))}
+    else:
+        units, fields = names
     result: dict[str, Any] = _finish(total)
     result["by_unit"] = [
         {"unit": units[k].code, "name": units[k].name, **_finish(v)}
@@ -246,6 +258,19 @@ def stats(units: list[int], start: date, end: date, *, source: str = "summary") 
     ids = sorted({int(u) for u in units})
     grouped = (_grouped_from_summary if source == "summary" else _grouped_from_dossiers)(ids, start, end)
     return _breakdowns(grouped)
+
+
+def grouped_rows(units: list[int], start: date, end: date) -> dict[tuple, dict[str, int]]:
+    """The summary's sums per (unit, field, channel) of ``units``: what :func:`stats_of_grouped` reads."""
+    return _grouped_from_summary(sorted({int(u) for u in units}), start, end)
+
+
+def stats_of_grouped(grouped: dict[tuple, dict[str, int]], units: list[int], names: Names) -> dict[str, Any]:
+    """``stats(units, …)`` from the rows of :func:`grouped_rows` of a larger set of units (one query for a
+    province's hundred communes instead of one each): the rows are per unit, so a subset's sums are exact.
+    ``names``: :func:`names_of` the rows."""
+    wanted = {int(u) for u in units}
+    return _breakdowns({k: v for k, v in grouped.items() if k[0] in wanted}, names)
 
 
 def units_for(unit: OrgUnit, start: date, end: date, descendants: bool) -> list[int]:

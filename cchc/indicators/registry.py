@@ -177,3 +177,30 @@ def shared(key: Hashable, compute: Callable[[], Any]) -> Any:
     if key not in store:
         store[key] = compute()
     return store[key]
+
+
+def peek(key: Hashable) -> Any:
+    """What a prefetcher left under ``key`` in the current reading (None: nothing; never computes)."""
+    store = _shared.get()
+    return None if store is None else store.get(key)
+
+
+# ---- prefetch: one query for many units --------------------------------------------------------------
+# A page that reads the same figures of a hundred units (a province's statistics by commune) would otherwise
+# run each unit's query in turn. An app may register a prefetcher: given every unit id the page will read and
+# the span, it runs ONE query and leaves its rows in the reading's shared inputs (``shared``), where its
+# compute functions find them with ``peek``. A compute function must give the same answer with or without.
+Prefetcher = Callable[[list[int], "Span"], None]
+_prefetchers: list[Prefetcher] = []
+
+
+def register_prefetch(fn: Prefetcher) -> Prefetcher:
+    if fn not in _prefetchers:
+        _prefetchers.append(fn)
+    return fn
+
+
+def run_prefetch(unit_ids: list[int], span: Span) -> None:
+    """Within a reading: every registered prefetcher for these units and days."""
+    for fn in _prefetchers:
+        fn(unit_ids, span)

@@ -14,6 +14,7 @@ indicator of a unit:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -434,6 +435,20 @@ class ValueContext:
             reason = MISSING_NO_RECORDS if cached.inputs.get("no_records") else "hàm tính không trả về số liệu"
             return ValueWithProvenance(ind, None, "missing", detail, reason, own=True)
         return ValueWithProvenance(ind, cached.value, "computed", detail, own=True)
+
+    def prefetch(self, unit_ids: Iterable[int]) -> None:
+        """Before reading the figures of many units (a province's table by commune): their cached values in
+        one query, and the apps' prefetchers (registry.register_prefetch) over the period's days — so a
+        hundred communes cost a few queries, not a few hundred. Reading without it gives the same figures."""
+        ids = sorted(set(unit_ids))
+        todo = [uid for uid in ids if uid not in self._cache_units]
+        self._cache_units.update(todo)
+        if self.period.pk is not None and todo:
+            for c in ComputedValue.objects.filter(period=self.period, unit_id__in=todo):
+                self._cache.setdefault((c.unit_id, c.indicator_id), c)
+        span = registry.Span(self.period.start, self.period.end, self.period.code)
+        with registry.reading(self._shared_inputs, self.graph):
+            registry.run_prefetch(ids, span)
 
     def _load_cache(self, unit_id: int) -> None:
         """The cached computed values of one unit: a province read does not load its 100 communes' cache."""

@@ -135,3 +135,26 @@ def test_a_range_that_is_no_period_is_computed_and_never_cached(demo_org):
     enter_value(ACTOR, demo_org[SON_TAY], "2021-T03", "dossiers.commune.received", 5)
     assert dossier_figures(demo_org[SON_TAY], odd.start, odd.end).values["received"] is None  # entries are per period
     assert value_of(demo_org[SON_TAY], "2021-T03", "dossiers.commune.received").value == 5
+
+
+def test_a_table_of_every_unit_below_reads_the_same_figures_in_a_few_queries(demo_org):
+    """The province's statistics by unit (cap_duoi) prefetch every unit's rows in one query
+    (ValueContext.prefetch): each row equals the unit read on its own, and the queries do not grow with the
+    number of units."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cchc.dossiers.tests.test_import import rows_1000
+    from cchc.indicators.figures import overview
+    from cchc.org.models import Level, OrgUnit
+
+    import_procedures(PROCEDURES_FILE, actor=ACTOR)
+    import_dossiers("a.csv", actor=ACTOR, content=to_csv(rows_1000()))
+    province = OrgUnit.objects.get(level=Level.PROVINCE)
+    start, end = get_period("2024-NAM").start, get_period("2024-NAM").end
+    with CaptureQueriesContext(connection) as queries:
+        total, rows = overview(province, start, end, lower=True)
+    alone = [dossier_figures(row.unit, start, end, lower=True) for row in rows[1:]]
+    assert [r.values for r in rows[1:]] == [a.values for a in alone]
+    assert total.values["received"] == sum(a.values["received"] or 0 for a in alone) > 0
+    assert len(rows) >= 3 and len(queries) < 30, len(queries)
