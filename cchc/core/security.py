@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 DEFAULT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
@@ -26,7 +26,7 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        response = _refuse_nul(request) or self.get_response(request)
         csp = getattr(settings, "CCHC_CONTENT_SECURITY_POLICY", DEFAULT_CSP)
         if csp and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = csp
@@ -34,6 +34,20 @@ class SecurityHeadersMiddleware:
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
         return response
+
+
+NUL_REFUSED = "Tham số của yêu cầu chứa ký tự không hợp lệ (NUL)."
+
+
+def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
+    """A NUL character in the path or the query string is never a real value, and PostgreSQL refuses to
+    compare a text with one (a 500 where SQLite answers "not found"): 400 before any view reads it."""
+    values = [request.path, *request.GET.keys(), *(v for _, vs in request.GET.lists() for v in vs)]
+    if not any("\x00" in v for v in values):
+        return None
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": NUL_REFUSED}, status=400)
+    return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
 
 
 # ---- login: a cap per account, on top of django-axes' cap per (account, address) ---------------------

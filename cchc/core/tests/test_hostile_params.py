@@ -73,3 +73,14 @@ def test_required_int_answers_a_vietnamese_400(rf, value):
     response = bad_request(rf.get("/"), BadRequest("Giá trị “abc” của trường “lock_version” không hợp lệ."))
     assert response.status_code == 400 and "lock_version" in response.content.decode()
     assert required_int({"lock_version": " 7 "}, "lock_version") == 7
+
+
+def test_a_nul_character_in_the_query_is_a_400_not_a_database_error(clients):
+    """PostgreSQL refuses a text with NUL (schemathesis found /api/indicators/export?unit=%00 → 500);
+    SQLite would answer "not found". Both answer 400 before any view reads it."""
+    client = next(iter(clients.values()))
+    api = client.get("/api/indicators/export", {"unit": "\x99\x00", "period": "2021-NAM"})
+    assert api.status_code == 400 and "NUL" in api.json()["detail"]
+    page = client.get("/ho-so/thong-ke/", {"don_vi": "000.16.21.H42\x00"})
+    assert page.status_code == 400 and "ký tự không hợp lệ" in page.content.decode()
+    assert client.get("/ho-so/thong-ke/", {"don_vi": "000.16.21.H42"}).status_code == 200
