@@ -48,6 +48,10 @@ run: install assets
 	# The production server (gunicorn) with its background-job worker, as a commune PC runs it.
 	CCHC_DEMO=1 CCHC_DEBUG=$${CCHC_DEBUG:-1} $(BIN)/cchc serve --bind $(HOST):$(PORT)
 
+# Two test processes (pytest-xdist): the suite is CPU-bound and this machine kind has 2 cores; each worker
+# has its own database, VAR_DIR, MEDIA_ROOT and Redis database (conftest.py). PYTEST_ARGS= runs it in one.
+PYTEST_ARGS ?= -n 2
+
 test: install-test assets system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
