@@ -38,7 +38,7 @@ from cchc.dossiers.models import (
     Status,
     TimeUnit,
 )
-from cchc.dossiers.tabular import normalise_header, read_table
+from cchc.dossiers.tabular import find_columns, normalise_header, read_table
 from cchc.indicators.services import mark_stale, mark_stale_since
 from cchc.org.models import OrgUnit
 from cchc.workdays.selectors import get_calendar_for_unit
@@ -128,12 +128,7 @@ def map_header(
             lookup[normalise_header(alias)] = canonical
     for label, canonical in (extra or {}).items():
         lookup[normalise_header(label)] = canonical
-    found: dict[str, int] = {}
-    for i, name in enumerate(header):
-        canonical = lookup.get(normalise_header(name))
-        if canonical and canonical not in found:
-            found[canonical] = i
-    return found
+    return find_columns(header, lookup)
 
 
 def _opt_date(errors: ErrorCollector, row: int, column: str, text: str) -> date | None:

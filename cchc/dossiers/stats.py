@@ -229,11 +229,7 @@ def _breakdowns(grouped: dict[tuple, dict[str, int]], names: Names | None = None
         for target in (total, by["unit"][unit], by["field"][field], by["channel"][channel]):
             for k, v in parts.items():
                 target[k] += v
-    if names is None:
-        units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(by["unit"]))}
-        fields = {f.pk: f for f in Field.objects.filter(pk__in=list(by["field"]))}
-    else:
-        units, fields = names
+    units, fields = names or names_of(grouped)
     result: dict[str, Any] = _finish(total)
     result["by_unit"] = [
         {"unit": units[k].code, "name": units[k].name, **_finish(v)}

@@ -19,6 +19,17 @@ def normalise_header(text: str) -> str:
     return fold(str(text).replace("_", " ").replace("-", " "))
 
 
+def find_columns(header: list[str], lookup: dict[str, str]) -> dict[str, int]:
+    """Column name → index of the first header of the file that names it; ``lookup``: normalised header
+    text (:func:`normalise_header`) → column name (its name, aliases, a mapping file's labels)."""
+    found: dict[str, int] = {}
+    for i, text in enumerate(header):
+        name = lookup.get(normalise_header(text))
+        if name and name not in found:
+            found[name] = i
+    return found
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""

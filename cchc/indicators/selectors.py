@@ -421,7 +421,7 @@ class ValueContext:
         if fn is None:
             return ValueWithProvenance(ind, None, "missing", {"function": ind.function}, MISSING_NO_SOURCE)
         if unit_id not in self._cache_units:
-            self._load_cache(unit_id)
+            self._load_cache([unit_id])
         cached = self._cache.get((unit_id, ind.pk))
         if (
             cached is None
@@ -441,21 +441,19 @@ class ValueContext:
         one query, and the apps' prefetchers (registry.register_prefetch) over the period's days — so a
         hundred communes cost a few queries, not a few hundred. Reading without it gives the same figures."""
         ids = sorted(set(unit_ids))
-        todo = [uid for uid in ids if uid not in self._cache_units]
-        self._cache_units.update(todo)
-        if self.period.pk is not None and todo:
-            for c in ComputedValue.objects.filter(period=self.period, unit_id__in=todo):
-                self._cache.setdefault((c.unit_id, c.indicator_id), c)
+        self._load_cache(ids)
         span = registry.Span(self.period.start, self.period.end, self.period.code)
         with registry.reading(self._shared_inputs, self.graph):
             registry.run_prefetch(ids, span)
 
-    def _load_cache(self, unit_id: int) -> None:
-        """The cached computed values of one unit: a province read does not load its 100 communes' cache."""
-        self._cache_units.add(unit_id)
-        if self.period.pk is None:
+    def _load_cache(self, unit_ids: list[int]) -> None:
+        """The cached computed values of these units, in one query: a province read does not load its 100
+        communes' cache unless it reads them (``prefetch``)."""
+        todo = [uid for uid in unit_ids if uid not in self._cache_units]
+        self._cache_units.update(todo)
+        if self.period.pk is None or not todo:
             return
-        for c in ComputedValue.objects.filter(period=self.period, unit_id=unit_id):
+        for c in ComputedValue.objects.filter(period=self.period, unit_id__in=todo):
             self._cache.setdefault((c.unit_id, c.indicator_id), c)
 
     def spans(self, unit_id: int, counts: str) -> dict[int, list[tuple[date, date]]]:

@@ -25,6 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.db.models import F
 from django.utils import timezone
 
+from cchc.core.files import write_atomically
 from cchc.core.importing import ImportRejected
 from cchc.jobs import kinds
 from cchc.jobs.models import Job, JobStatus
@@ -160,11 +161,9 @@ class ProgressWriter:
             )
 
     def _write_sidecar(self, pct: int, stage: str, now: datetime) -> None:
-        path = sidecar_path(self.job_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"progress": pct, "stage": stage, "at": now.isoformat()}), encoding="utf-8")
-        tmp.replace(path)  # atomic: a reader sees the old figure or the new one
+        # atomic: a reader sees the old figure or the new one
+        figure = {"progress": pct, "stage": stage, "at": now.isoformat()}
+        write_atomically(sidecar_path(self.job_id), json.dumps(figure).encode("utf-8"))
         self._sidecar = True
 
     def close(self) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from cchc.core.files import write_atomically
 from cchc.documents.rendering import docx_to_pdf
 from cchc.jobs import kinds
 from cchc.jobs import services as jobs
@@ -69,14 +69,6 @@ def start_pdf(user: Any, assessment: Assessment, kind: str, digest: str) -> Job:
     )
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Atomically: a page never serves half a file, and two workers making the same PDF both succeed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 @kinds.register(KIND, max_attempts=2, atomic=True, result_template="reports/_pdf_result.html")
 def make_pdf(job: Job, progress: Progress) -> dict[str, Any]:
     """The worker's side: the document as it stands now → PDF, kept under the digest of its content (which
@@ -93,5 +85,5 @@ def make_pdf(job: Job, progress: Progress) -> dict[str, Any]:
     progress(20, "Đang tạo bản PDF…")
     data = docx_to_pdf(docx)
     progress(95, "Đang lưu bản PDF")
-    _write(path, data)
+    write_atomically(path, data)
     return {"summary": f"Đã tạo bản PDF ({len(data) // 1024} KB).", "url": url, "size": len(data)}

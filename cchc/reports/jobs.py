@@ -15,13 +15,13 @@ the database, and the queue is a table of the database; the slow part, the PDF t
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
+from cchc.core.files import write_atomically
 from cchc.jobs import kinds
 from cchc.jobs import services as jobs
 from cchc.jobs.kinds import Progress
@@ -72,14 +72,6 @@ def start_pdf(user: Any, report: Report, version: ReportVersion | None) -> Job:
     )
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Atomically: a page never serves half a file, and two workers making the same PDF both succeed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 @kinds.register(KIND, max_attempts=2, atomic=True, result_template="reports/_pdf_result.html")
 def make_pdf(job: Job, progress: Progress) -> dict[str, Any]:
     """The worker's side: DOCX → PDF with LibreOffice, kept under MEDIA_ROOT."""
@@ -102,7 +94,7 @@ def make_pdf(job: Job, progress: Progress) -> dict[str, Any]:
         path = draft_pdf_path(report.pk, job.pk)
         url = reverse("reports:draft_pdf", args=[report.pk, job.pk])
     progress(95, "Đang lưu bản PDF")
-    _write(path, data)
+    write_atomically(path, data)
     return {"summary": f"Đã tạo bản PDF ({_size(len(data))}).", "url": url, "size": len(data)}
 
 

@@ -17,8 +17,8 @@ import yaml
 
 from cchc.core.importing import ErrorCollector, ImportRejected, RowError
 from cchc.core.uploads import UploadKind, check_upload
-from cchc.dossiers.importing.columns import BY_NAME, REQUIRED, header_lookup, normalise
-from cchc.dossiers.tabular import read_table
+from cchc.dossiers.importing.columns import BY_NAME, REQUIRED, header_lookup
+from cchc.dossiers.tabular import find_columns, read_table
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -66,13 +66,7 @@ def read_mapping(path: Path | str | None) -> dict[str, str]:
 
 def map_header(header: list[str], mapping: dict[str, str] | None = None) -> dict[str, int]:
     """Column name → index in the file: the first header matching the name, an alias or the label."""
-    lookup = header_lookup(mapping)
-    found: dict[str, int] = {}
-    for i, text in enumerate(header):
-        name = lookup.get(normalise(text))
-        if name and name not in found:
-            found[name] = i
-    return found
+    return find_columns(header, header_lookup(mapping))
 
 
 def plain_csv(path: Path | str, content: bytes | None) -> tuple[list[str], list[list[str]]] | None:
