@@ -17,6 +17,7 @@ from cchc.accounts import scope
 from cchc.core import audit
 from cchc.core.audit import Verb
 from cchc.core.importing import ErrorCollector, ImportResult
+from cchc.core.tabular import find_columns, normalise_header, read_table
 from cchc.core.text import fold
 from cchc.core.vnformat import VietnameseParseError, format_date, parse_date
 from cchc.dossiers import lookupkeys, rules, summary
@@ -38,7 +39,6 @@ from cchc.dossiers.models import (
     Status,
     TimeUnit,
 )
-from cchc.dossiers.tabular import find_columns, normalise_header, read_table
 from cchc.indicators.services import mark_stale, mark_stale_since
 from cchc.org.models import OrgUnit
 from cchc.workdays.selectors import get_calendar_for_unit

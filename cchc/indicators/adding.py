@@ -27,7 +27,7 @@ import yaml
 from django.db import transaction
 
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
-from cchc.dossiers.tabular import _cell, normalise_header
+from cchc.core.tabular import cell_text, normalise_header
 from cchc.indicators.catalogue import ORIGIN_PROVINCE, _row_lines, load_content
 from cchc.indicators.models import CatalogueVersion, Indicator
 from cchc.indicators.services import Actor
@@ -88,10 +88,10 @@ def _read_xlsx(name: str, content: bytes) -> list[tuple[int | None, dict]]:
         raise ImportRejected([RowError(None, "", name, f"Không đọc được tệp Excel: {exc}")]) from exc
     if len(table) < 2:
         raise ImportRejected([RowError(None, "", name, "Tệp không có chỉ tiêu nào.")])
-    columns = {i: _XLSX_COLUMNS.get(normalise_header(_cell(c))) for i, c in enumerate(table[0])}
+    columns = {i: _XLSX_COLUMNS.get(normalise_header(cell_text(c))) for i, c in enumerate(table[0])}
     out = []
     for n, cells in enumerate(table[1:], start=2):
-        row = {key: _cell(cells[i]) for i, key in columns.items() if key and i < len(cells) and _cell(cells[i])}
+        row = {key: cell_text(cells[i]) for i, key in columns.items() if key and i < len(cells) and cell_text(cells[i])}
         if not row:
             continue
         if "numerator" in row:

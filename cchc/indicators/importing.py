@@ -33,10 +33,10 @@ from django.utils import timezone
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportRejected, RowError
 from cchc.core.models import AuditEvent
+from cchc.core.tabular import cell_text, normalise_header
 from cchc.core.text import fold
 from cchc.core.uploads import UploadKind, check_upload
 from cchc.core.vnformat import format_date, format_number
-from cchc.dossiers.tabular import _cell, normalise_header
 from cchc.indicators.models import Indicator, IndicatorValue, Origin, Period
 from cchc.indicators.periods import PeriodCodeError, ensure_period, get_period
 from cchc.indicators.services import Actor, actor_label, clean_value, entry_refusal
@@ -105,7 +105,7 @@ class RawRow:
 
     def text(self, column: str) -> str:
         value = self.cells.get(column)
-        text = "" if value is None else (_cell(value) if not isinstance(value, str) else value.strip())
+        text = "" if value is None else (cell_text(value) if not isinstance(value, str) else value.strip())
         return text.replace("\x00", "")  # PostgreSQL refuses NUL in text
 
 
@@ -233,11 +233,11 @@ def _columns(header: list[object]) -> dict[int, str]:
     found: dict[int, str] = {}
     errors = ErrorCollector()
     for i, cell in enumerate(header):
-        column = _ALIASES.get(normalise_header(_cell(cell)))
+        column = _ALIASES.get(normalise_header(cell_text(cell)))
         if column is None:
             continue  # other columns (tên chỉ tiêu…) are for the reader
         if column in found.values():
-            errors.add(1, _cell(cell), "", f"Cột “{column}” có hai lần.")
+            errors.add(1, cell_text(cell), "", f"Cột “{column}” có hai lần.")
         found[i] = column
     for column in REQUIRED:
         if column not in found.values():
@@ -326,7 +326,7 @@ def _check_row(raw: RawRow, look: _Lookup, errors: ErrorCollector) -> tuple | No
         try:
             value = clean_value(indicator, text)
         except ValidationError as exc:
-            errors.add(raw.row, "gia_tri", _cell(cell), " ".join(exc.messages))
+            errors.add(raw.row, "gia_tri", cell_text(cell), " ".join(exc.messages))
     if errors.total != before:
         return None
     return unit, period, indicator, value, note, None

@@ -17,8 +17,8 @@ from cchc.accounts import scope
 from cchc.core import audit
 from cchc.core.audit import Verb
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
+from cchc.core.tabular import normalise_header, read_table
 from cchc.core.vnformat import VietnameseParseError
-from cchc.dossiers.tabular import normalise_header, read_table
 from cchc.plans import services
 from cchc.plans.models import Plan, TaskStatus
 

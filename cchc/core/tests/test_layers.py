@@ -17,10 +17,7 @@ ARCHITECTURE = CCHC.parent / "docs" / "architecture.md"
 
 # Edges waiting for another helper's change this session; each names what removes it. Keep it SHORT: the
 # lead empties it once those changes land. (importing app, imported app): why it is still here.
-PENDING = {
-    ("indicators", "dossiers"): "the table reader cchc.dossiers.tabular: H1 moves it into cchc.core",
-    ("plans", "dossiers"): "the same table reader (cchc.dossiers.tabular), H1",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 Edges = dict[str, dict[str, list[str]]]
 

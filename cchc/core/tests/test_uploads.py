@@ -36,7 +36,7 @@ CHILD = textwrap.dedent(
             from cchc.dossiers.importing import import_dossiers
             import_dossiers(path, actor=None)
         elif target == "table":
-            from cchc.dossiers.tabular import read_table
+            from cchc.core.tabular import read_table
             header, rows = read_table(path)
             list(rows)
         elif target == "checker":

@@ -17,8 +17,8 @@ from enum import StrEnum
 
 from django.db import models
 
+from cchc.core.tabular import normalise_header
 from cchc.dossiers.models import Channel, OnlineForm
-from cchc.dossiers.tabular import normalise_header
 
 
 class Kind(StrEnum):

@@ -2,7 +2,7 @@
 
 A plain CSV (no quoted cell, every line as wide as the header — what the provincial systems export) is split
 by ``str.split`` (in C, a fifth of the csv module's time on a million rows); anything else goes through
-:func:`cchc.dossiers.tabular.read_table`, which also gives the encoding and broken-file errors.
+:func:`cchc.core.tabular.read_table`, which also gives the encoding and broken-file errors.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import numpy as np
 import yaml
 
 from cchc.core.importing import ErrorCollector, ImportRejected, RowError
+from cchc.core.tabular import find_columns, read_table
 from cchc.core.uploads import UploadKind, check_upload
 from cchc.dossiers.importing.columns import BY_NAME, REQUIRED, header_lookup
-from cchc.dossiers.tabular import find_columns, read_table
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 

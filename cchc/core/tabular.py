@@ -30,7 +30,9 @@ def find_columns(header: list[str], lookup: dict[str, str]) -> dict[str, int]:
     return found
 
 
-def _cell(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a user typed: dates ISO (with the time only when it has one), whole
+    floats without ".0" (calamine reads 12 as 12.0), everything else stripped; an empty cell is ""."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -64,8 +66,8 @@ def read_table(path: Path | str, content: bytes | None = None) -> tuple[list[str
             ) from exc
         if not rows:
             raise ImportRejected([RowError(None, "", "", "Tệp không có dữ liệu.")])
-        header = [_cell(c) for c in rows[0]]
-        return header, ([_cell(c) for c in r] for r in rows[1:])
+        header = [cell_text(c) for c in rows[0]]
+        return header, ([cell_text(c) for c in r] for r in rows[1:])
     raw = content if content is not None else Path(path).read_bytes()
     try:
         text = raw.decode("utf-8-sig")
