@@ -233,7 +233,10 @@ def check(raw: Any, fields: Sequence[Field], where: Where, *, allow_unknown: boo
         known = {f.name for f in fields}
         names = ", ".join(f.name for f in fields)
         for key in (k for k in raw if str(k) not in known):
-            where.add(f"{prefix}{key}", raw[key], f"trường không được hỗ trợ (dùng: {names}).", where.at(raw, key))
+            shown = (
+                "" if isinstance(raw[key], list | dict) else raw[key]
+            )  # the key names it; a whole block would not help
+            where.add(f"{prefix}{key}", shown, f"trường không được hỗ trợ (dùng: {names}).", where.at(raw, key))
     out.ok = where.errors.total == before
     return out
 

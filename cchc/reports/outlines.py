@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from cchc.core.importing import ErrorCollector
+from cchc.core.loading import Field, Kind, Where, check, line_of, read_yaml
 from cchc.reports import placeholders
 
 OUTLINES_FILE = Path(__file__).resolve().parent.parent / "data" / "reports" / "outlines.yaml"
@@ -87,18 +87,81 @@ def period_suffix(period_code: str) -> str:
     return period_code.split("-", 1)[1] if "-" in period_code else period_code
 
 
-def _line(node: yaml.Node | None) -> int | None:
-    return None if node is None else node.start_mark.line + 1
-
-
-def _mapping_lines(node: yaml.Node) -> dict[str, int]:
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-
-
-def _text(value: object) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
+_PERIOD_NAME = "Thiếu cách gọi kỳ (ten, ky_toi)."
+_TOP = (
+    Field(
+        "version",
+        Kind.INTEGER,
+        required=True,
+        minimum=1,
+        invalid="Phiên bản phải là số nguyên dương.",
+        missing="Phiên bản phải là số nguyên dương.",
+    ),
+    Field(
+        "period_names",
+        Kind.MAPPING,
+        required=True,
+        missing=_PERIOD_NAME,
+        fields=tuple(
+            Field(
+                suffix,
+                Kind.MAPPING,
+                required=True,
+                missing=_PERIOD_NAME,
+                invalid=_PERIOD_NAME,
+                fields=(
+                    Field("ten", required=True, missing=_PERIOD_NAME),
+                    Field("ky_toi", required=True, missing=_PERIOD_NAME),
+                ),
+            )
+            for suffix in PERIOD_SUFFIXES
+        ),
+    ),
+    Field(
+        "by_unit_columns",
+        Kind.LIST,
+        default=(),
+        item=Field("by_unit_columns"),
+        invalid="Phải là danh sách mã chỉ tiêu.",
+    ),
+    Field(
+        "kinds",
+        Kind.LIST,
+        required=True,
+        missing="Phải có ít nhất một loại báo cáo.",
+        invalid="Phải có ít nhất một loại báo cáo.",
+    ),
+)
+_KIND = (
+    Field("code", required=True, missing="Thiếu mã loại báo cáo."),
+    Field("name", join_spaces=True, default=""),
+    Field(
+        "levels",
+        Kind.LIST,
+        required=True,
+        missing="Thiếu cấp áp dụng.",
+        item=Field("levels", Kind.CHOICE, choices=LEVELS, invalid="Cấp phải là xa, huyen hoặc tinh."),
+    ),
+    Field(
+        "periods",
+        Kind.LIST,
+        required=True,
+        missing="Thiếu kỳ áp dụng.",
+        item=Field("periods", Kind.CHOICE, choices=PERIOD_SUFFIXES, invalid="Kỳ phải là Q1, 6T, Q3 hoặc NAM."),
+    ),
+    Field("summary", required=True, join_spaces=True, missing="Không được để trống."),
+    Field("intro", join_spaces=True, default=""),
+    Field("closing", required=True, join_spaces=True, missing="Không được để trống."),
+    Field("recipients", Kind.LIST, default=(), item=Field("recipients", join_spaces=True)),
+    Field("sections", Kind.LIST, required=True, missing="Đề cương phải có ít nhất một mục."),
+)
+_SECTION = (
+    Field("key", required=True, missing="Thiếu mã mục."),
+    Field("heading", required=True, join_spaces=True, missing="Thiếu tiêu đề mục."),
+    Field("text", join_spaces=True, default=""),
+    Field("hint", join_spaces=True, default=""),
+    Field("fillers", Kind.LIST, default=(), item=Field("fillers"), invalid="Phải là danh sách tên nguồn điền sẵn."),
+)
 
 
 def parse_outlines(text: str, indicator_codes: set[str] | None = None) -> Outlines:
@@ -106,135 +169,89 @@ def parse_outlines(text: str, indicator_codes: set[str] | None = None) -> Outlin
 
     ``indicator_codes``: the catalogue's codes; a placeholder naming another code is an error."""
     errors = ErrorCollector()
-    try:
-        root_node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        errors.add(mark.line + 1 if mark else None, "", "", f"Tệp YAML sai cú pháp: {getattr(exc, 'problem', exc)}.")
-        errors.raise_if_any()
-    if not isinstance(data, dict) or not isinstance(root_node, yaml.MappingNode):
+    data = read_yaml(text, errors)
+    errors.raise_if_any()
+    if not isinstance(data, dict):
         errors.add(None, "", "", "Tệp đề cương phải là một bảng có các khóa version, period_names, kinds.")
         errors.raise_if_any()
-    top = dict((k.value, v) for k, v in root_node.value)
-    version = data.get("version")
-    if not isinstance(version, int) or version < 1:
-        errors.add(_line(top.get("version")), "version", version, "Phiên bản phải là số nguyên dương.")
-    names = data.get("period_names") or {}
-    for suffix in PERIOD_SUFFIXES:
-        entry = names.get(suffix) if isinstance(names, dict) else None
-        if not isinstance(entry, dict) or not entry.get("ten") or not entry.get("ky_toi"):
-            errors.add(_line(top.get("period_names")), f"period_names.{suffix}", "", "Thiếu cách gọi kỳ (ten, ky_toi).")
-    columns = data.get("by_unit_columns") or []
-    if not isinstance(columns, list):
-        errors.add(_line(top.get("by_unit_columns")), "by_unit_columns", columns, "Phải là danh sách mã chỉ tiêu.")
-        columns = []
-    for col in columns:
-        if indicator_codes is not None and str(col) not in indicator_codes:
-            errors.add(
-                _line(top.get("by_unit_columns")),
-                "by_unit_columns",
-                col,
-                "Mã chỉ tiêu không có trong danh mục chỉ tiêu.",
-            )
-    kinds: list[OutlineKind] = []
-    kind_nodes = top.get("kinds")
-    raw_kinds = data.get("kinds")
-    if not isinstance(raw_kinds, list) or not raw_kinds:
-        errors.add(_line(kind_nodes), "kinds", "", "Phải có ít nhất một loại báo cáo.")
+    top = check(data, _TOP, Where(errors))
+    for col in top["by_unit_columns"] or ():
+        if indicator_codes is not None and col not in indicator_codes:
+            where = line_of(data, "by_unit_columns")
+            errors.add(where, "by_unit_columns", col, "Mã chỉ tiêu không có trong danh mục chỉ tiêu.")
+    if top["kinds"] is None:
         errors.raise_if_any()
-    seen_codes: set[str] = set()
-    covered: dict[tuple[str, str], str] = {}
-    for raw, node in zip(raw_kinds, kind_nodes.value, strict=True):
-        lines = _mapping_lines(node)
-        row = _line(node)
-        if not isinstance(raw, dict):
-            errors.add(row, "kinds", raw, "Mỗi loại báo cáo phải là một bảng.")
-            continue
-        code = str(raw.get("code") or "")
-        if not code:
-            errors.add(row, "code", "", "Thiếu mã loại báo cáo.")
-        elif code in seen_codes:
-            errors.add(lines.get("code", row), "code", code, "Mã loại báo cáo bị trùng.")
-        seen_codes.add(code)
-        levels = tuple(raw.get("levels") or ())
-        for level in levels:
-            if level not in LEVELS:
-                errors.add(lines.get("levels", row), "levels", level, "Cấp phải là xa, huyen hoặc tinh.")
-        if not levels:
-            errors.add(lines.get("levels", row), "levels", "", "Thiếu cấp áp dụng.")
-        periods = tuple(str(p) for p in raw.get("periods") or ())
-        for p in periods:
-            if p not in PERIOD_SUFFIXES:
-                errors.add(lines.get("periods", row), "periods", p, "Kỳ phải là Q1, 6T, Q3 hoặc NAM.")
-        if not periods:
-            errors.add(lines.get("periods", row), "periods", "", "Thiếu kỳ áp dụng.")
-        for level in levels:
-            for p in periods:
-                if (level, p) in covered:
-                    errors.add(
-                        lines.get("periods", row),
-                        "periods",
-                        p,
-                        f"Cấp {level}, kỳ {p} đã có đề cương “{covered[(level, p)]}”.",
-                    )
-                covered[(level, p)] = code
-        texts = {f: _text(raw.get(f)) for f in ("summary", "intro", "closing")}
-        for f in ("summary", "closing"):
-            if not texts[f]:
-                errors.add(lines.get(f, row), f, "", "Không được để trống.")
-        for f, value in texts.items():
-            _check_placeholders(value, indicator_codes, errors, lines.get(f, row), f)
-        recipients = tuple(_text(r) for r in raw.get("recipients") or ())
-        for r in recipients:
-            _check_placeholders(r, indicator_codes, errors, lines.get("recipients", row), "recipients")
-        sections: list[SectionSpec] = []
-        section_nodes = next((v for k, v in node.value if k.value == "sections"), None)
-        raw_sections = raw.get("sections")
-        if not isinstance(raw_sections, list) or not raw_sections or section_nodes is None:
-            errors.add(lines.get("sections", row), "sections", "", "Đề cương phải có ít nhất một mục.")
-            raw_sections, section_nodes_list = [], []
-        else:
-            section_nodes_list = section_nodes.value
-        keys: set[str] = set()
-        for s_raw, s_node in zip(raw_sections, section_nodes_list, strict=True):
-            s_row = _line(s_node)
-            if not isinstance(s_raw, dict):
-                errors.add(s_row, "sections", s_raw, "Mỗi mục phải là một bảng (key, heading…).")
-                continue
-            s_lines = _mapping_lines(s_node)
-            key = str(s_raw.get("key") or "")
-            if not key:
-                errors.add(s_row, "key", "", "Thiếu mã mục.")
-            elif key in keys:
-                errors.add(s_lines.get("key", s_row), "key", key, "Mã mục bị trùng trong đề cương.")
-            keys.add(key)
-            heading = _text(s_raw.get("heading"))
-            if not heading:
-                errors.add(s_row, "heading", "", "Thiếu tiêu đề mục.")
-            body = _text(s_raw.get("text"))
-            _check_placeholders(heading, indicator_codes, errors, s_lines.get("heading", s_row), "heading")
-            _check_placeholders(body, indicator_codes, errors, s_lines.get("text", s_row), "text")
-            fillers = s_raw.get("fillers") or []
-            if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
-                errors.add(s_lines.get("fillers", s_row), "fillers", fillers, "Phải là danh sách tên nguồn điền sẵn.")
-                fillers = []
-            sections.append(SectionSpec(key, heading, body, _text(s_raw.get("hint")), tuple(fillers)))
-        kinds.append(
-            OutlineKind(
-                code,
-                _text(raw.get("name")) or code,
-                levels,
-                periods,
-                texts["summary"],
-                texts["intro"],
-                texts["closing"],
-                recipients,
-                tuple(sections),
-            )
-        )
+    kinds = []
+    for index, raw in enumerate(data["kinds"]):
+        kind = _parse_kind(raw, line_of(data["kinds"], index), indicator_codes, errors)
+        if kind is not None:
+            kinds.append((kind, raw))
+    _check_codes_and_coverage(kinds, errors)
     errors.raise_if_any()
-    return Outlines(version, {k: dict(v) for k, v in names.items()}, tuple(kinds), tuple(str(c) for c in columns))
+    names = {suffix: dict(entry) for suffix, entry in top["period_names"].items()}
+    return Outlines(top["version"], names, tuple(k for k, _ in kinds), tuple(top["by_unit_columns"]))
+
+
+def _parse_kind(raw: Any, row: int | None, codes: set[str] | None, errors: ErrorCollector) -> OutlineKind | None:
+    """One report kind (loại báo cáo) with its sections; None when it is not a mapping at all."""
+    if not isinstance(raw, dict):
+        errors.add(row, "kinds", raw, "Mỗi loại báo cáo phải là một bảng.")
+        return None
+    values = check(raw, _KIND, Where(errors, row))
+    for name in ("summary", "intro", "closing"):
+        _check_placeholders(values[name] or "", codes, errors, line_of(raw, name) or row, name)
+    for recipient in values["recipients"] or ():
+        _check_placeholders(recipient, codes, errors, line_of(raw, "recipients") or row, "recipients")
+    sections = [
+        _parse_section(s, line_of(raw["sections"], i), codes, errors) for i, s in enumerate(values["sections"] or ())
+    ]
+    seen: set[str] = set()
+    for index, spec in enumerate(sections):
+        if spec is None or not spec.key:
+            continue
+        if spec.key in seen:
+            section_raw = raw["sections"][index]
+            errors.add(line_of(section_raw, "key") or row, "key", spec.key, "Mã mục bị trùng trong đề cương.")
+        seen.add(spec.key)
+    return OutlineKind(
+        values["code"] or "",
+        values["name"] or values["code"] or "",
+        tuple(values["levels"] or ()),
+        tuple(values["periods"] or ()),
+        values["summary"] or "",
+        values["intro"],
+        values["closing"] or "",
+        tuple(values["recipients"] or ()),
+        tuple(s for s in sections if s is not None),
+    )
+
+
+def _parse_section(raw: Any, row: int | None, codes: set[str] | None, errors: ErrorCollector) -> SectionSpec | None:
+    if not isinstance(raw, dict):
+        errors.add(row, "sections", raw, "Mỗi mục phải là một bảng (key, heading…).")
+        return None
+    values = check(raw, _SECTION, Where(errors, row))
+    for name in ("heading", "text"):
+        _check_placeholders(values[name] or "", codes, errors, line_of(raw, name) or row, name)
+    return SectionSpec(
+        values["key"] or "", values["heading"] or "", values["text"], values["hint"], tuple(values["fillers"] or ())
+    )
+
+
+def _check_codes_and_coverage(kinds: list[tuple[OutlineKind, dict]], errors: ErrorCollector) -> None:
+    """Each kind's code once; each (level, period) drafted from one kind only."""
+    seen: set[str] = set()
+    covered: dict[tuple[str, str], str] = {}
+    for kind, raw in kinds:
+        if kind.code and kind.code in seen:
+            errors.add(line_of(raw, "code"), "code", kind.code, "Mã loại báo cáo bị trùng.")
+        seen.add(kind.code)
+        for level in kind.levels:
+            for period in kind.periods:
+                if (level, period) in covered:
+                    message = f"Cấp {level}, kỳ {period} đã có đề cương “{covered[(level, period)]}”."
+                    errors.add(line_of(raw, "periods"), "periods", period, message)
+                covered[(level, period)] = kind.code
 
 
 def _check_placeholders(

@@ -60,3 +60,14 @@ def test_placeholders_are_substituted_safely():
     )
     assert placeholders.missing_in(text, figures) == ["c.d"]
     assert [p.name for p in placeholders.check("{ky.sai} {a.b}", {"a.b"})] == ["ky.sai"]
+
+
+def test_a_misspelt_key_is_refused_at_its_line_instead_of_losing_the_text():
+    text = OUTLINES_FILE.read_text(encoding="utf-8").replace("  summary:", "  sumary:", 1)
+    with pytest.raises(ImportRejected) as info:
+        parse_outlines(text, catalogue_codes())
+    errors = {e.field: e for e in info.value.errors}
+    assert errors["summary"].message == "Không được để trống."
+    line = errors["sumary"].row
+    assert text.splitlines()[line - 1].strip().startswith("sumary:")
+    assert "không được hỗ trợ" in errors["sumary"].message
