@@ -54,6 +54,14 @@ class FeedbackData:
 
 
 def check(data: FeedbackData, today: date) -> None:
+    """Raise FeedbackError on the first field a user must correct (checked in the form's order)."""
+    _check_received(data, today)
+    _check_dates(data, today)
+    _check_follow_up(data)
+
+
+def _check_received(data: FeedbackData, today: date) -> None:
+    """Ngày tiếp nhận, hình thức, người phản ánh, nội dung."""
     if data.received_on is None:
         raise FeedbackError("received_on", "Cần nhập ngày tiếp nhận.")
     if data.received_on > today:
@@ -64,6 +72,10 @@ def check(data: FeedbackData, today: date) -> None:
         raise FeedbackError("citizen_name", "Cần ghi tên cá nhân, tổ chức phản ánh.")
     if not data.content.strip():
         raise FeedbackError("content", "Cần ghi nội dung phản ánh, kiến nghị.")
+
+
+def _check_dates(data: FeedbackData, today: date) -> None:
+    """Hạn xử lý, ngày chuyển, ngày trả lời: none before the day received; the last two not in the future."""
     if data.deadline is not None and data.deadline < data.received_on:
         raise FeedbackError("deadline", "Hạn xử lý không được trước ngày tiếp nhận.")
     for field, day, label in (
@@ -74,6 +86,10 @@ def check(data: FeedbackData, today: date) -> None:
             raise FeedbackError(field, f"{label} không được trước ngày tiếp nhận.")
         if day is not None and day > today:
             raise FeedbackError(field, f"{label} không được sau ngày hôm nay.")
+
+
+def _check_follow_up(data: FeedbackData) -> None:
+    """Chuyển và trả lời come with both their date and their text; the handling kind; satisfaction once answered."""
     if data.forwarded_on and not data.forwarded_to.strip():
         raise FeedbackError("forwarded_to", "Cần ghi cơ quan được chuyển đến.")
     if data.forwarded_to.strip() and not data.forwarded_on:

@@ -261,6 +261,27 @@ def validate(org: OrgFile, errors: ErrorCollector) -> None:
     """Check the file as a whole. Rows that already failed to read are not checked again, so that one
     bad value gives one error, not a cascade."""
     unreadable = set(errors.bad_rows)
+    seen = _check_units(org, errors)
+    existing = {u.code: u for u in OrgUnit.objects.filter(code__in=_parent_codes(org) - set(seen))}
+    for spec in org.units:
+        if spec.row in unreadable:
+            continue
+        ordered = sorted(spec.links, key=lambda link: link.valid_from)
+        for prev, nxt in pairwise(ordered):
+            if prev.valid_to is None or prev.valid_to >= nxt.valid_from:
+                errors.add(
+                    nxt.row,
+                    org.name("parent"),
+                    nxt.parent_code,
+                    f"Hai thời kỳ trực thuộc của {spec.code} chồng lên nhau.",
+                )
+        for link in spec.links:
+            _check_link(org, spec, link, seen.get(link.parent_code) or existing.get(link.parent_code), errors)
+    _check_lineage(org, set(seen) | set(existing), errors)
+
+
+def _check_units(org: OrgFile, errors: ErrorCollector) -> dict[str, UnitSpec]:
+    """Each unit's code (well-formed, once), name and validity; the units of the file by code."""
     seen: dict[str, UnitSpec] = {}
     for spec in org.units:
         if not spec.code or not CODE_RE.match(spec.code):
@@ -277,31 +298,15 @@ def validate(org: OrgFile, errors: ErrorCollector) -> None:
                 spec.valid_to.strftime("%d/%m/%Y"),
                 "Ngày hết hiệu lực trước ngày bắt đầu.",
             )
+    return seen
 
-    existing = {u.code: u for u in OrgUnit.objects.filter(code__in=_parent_codes(org) - set(seen))}
-    for spec in org.units:
-        if spec.row in unreadable:
-            continue
-        ordered = sorted(spec.links, key=lambda link: link.valid_from)
-        for prev, nxt in pairwise(ordered):
-            if prev.valid_to is None or prev.valid_to >= nxt.valid_from:
-                errors.add(
-                    nxt.row,
-                    org.name("parent"),
-                    nxt.parent_code,
-                    f"Hai thời kỳ trực thuộc của {spec.code} chồng lên nhau.",
-                )
-        for link in spec.links:
-            _check_link(org, spec, link, seen.get(link.parent_code) or existing.get(link.parent_code), errors)
 
-    known = (
-        set(seen)
-        | set(existing)
-        | set(
-            OrgUnit.objects.filter(
-                code__in={x.from_code for x in org.lineage} | {x.to_code for x in org.lineage}
-            ).values_list("code", flat=True)
-        )
+def _check_lineage(org: OrgFile, known: set[str], errors: ErrorCollector) -> None:
+    """Each merge/split/rename names units of the file or of the database, a known kind, two different units."""
+    known = known | set(
+        OrgUnit.objects.filter(
+            code__in={x.from_code for x in org.lineage} | {x.to_code for x in org.lineage}
+        ).values_list("code", flat=True)
     )
     kinds = set(LineageKind.values)
     for item in org.lineage:

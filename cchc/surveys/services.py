@@ -19,7 +19,7 @@ from cchc.org.models import OrgUnit
 from cchc.org.selectors import load_graph
 from cchc.surveys import selectors
 from cchc.surveys.models import Answer, QuestionSetChoice, Rating
-from cchc.surveys.questions import dossier_code_format, get_set, question_sets
+from cchc.surveys.questions import QuestionSet, dossier_code_format, get_set, question_sets
 
 DUPLICATE_MESSAGE = "Hồ sơ này đã được đánh giá. Cảm ơn ông/bà."
 THANKS_MESSAGE = "Cảm ơn ông/bà đã đánh giá."
@@ -146,54 +146,67 @@ def _clean(payload: Any, accepted: list[OrgUnit] | None, now: datetime) -> dict[
         answers = {}
     if qset is not None:
         clean["question_set"] = qset
-        picked: dict[str, str] = {}
-        for code, option in answers.items():
-            question = qset.question(str(code))
-            if question is None:
-                errors.append(FieldError(f"answers.{code}", f"Câu hỏi “{str(code)[:40]}” không có trong bộ câu hỏi."))
-            elif option in (None, ""):
-                continue
-            elif question.option(str(option)) is None:
-                errors.append(
-                    FieldError(
-                        f"answers.{code}", f"Câu “{question.short}”: trả lời “{str(option)[:40]}” không có trong thang."
-                    )
-                )
-            else:
-                picked[question.code] = str(option)
-        for question in qset.questions:
-            if (
-                question.required
-                and question.code not in picked
-                and not any(e.field == f"answers.{question.code}" for e in errors)
-            ):
-                errors.append(FieldError(f"answers.{question.code}", f"Chưa trả lời câu “{question.short}”."))
-        clean["answers"] = picked
-    comment = payload.get("comment") or ""
-    if not isinstance(comment, str):
-        errors.append(FieldError("comment", "Ý kiến khác phải là văn bản."))
-    elif len(comment.strip()) > COMMENT_MAX:
-        errors.append(FieldError("comment", f"Ý kiến khác dài {len(comment.strip())} ký tự; tối đa {COMMENT_MAX}."))
-    else:
-        # Control characters have no place in a comment shown on a results page.
-        clean["comment"] = "".join(ch for ch in comment.strip() if ch == "\n" or ch >= " ")
-    rated_at = now
-    raw_time = payload.get("rated_at")
-    if raw_time:
-        parsed = parse_datetime(str(raw_time)) if isinstance(raw_time, str) else None
-        if parsed is None:
-            errors.append(
-                FieldError("rated_at", f"Thời điểm đánh giá “{str(raw_time)[:40]}” không đúng dạng ISO 8601.")
-            )
-        else:
-            if timezone.is_naive(parsed):
-                parsed = timezone.make_aware(parsed)
-            if now - CLIENT_CLOCK_PAST <= parsed <= now + CLIENT_CLOCK_FUTURE:
-                rated_at = parsed
-    clean["rated_at"] = rated_at
+        clean["answers"] = _clean_answers(qset, answers, errors)
+    comment = _clean_comment(payload.get("comment") or "", errors)
+    if comment is not None:
+        clean["comment"] = comment
+    clean["rated_at"] = _clean_rated_at(payload.get("rated_at"), now, errors)
     if errors:
         raise RatingInvalid(errors)
     return clean
+
+
+def _clean_answers(qset: QuestionSet, answers: dict, errors: list[FieldError]) -> dict[str, str]:
+    """The options picked, by question code; every unknown question or option and unanswered required
+    question added to ``errors``."""
+    picked: dict[str, str] = {}
+    for code, option in answers.items():
+        question = qset.question(str(code))
+        if question is None:
+            errors.append(FieldError(f"answers.{code}", f"Câu hỏi “{str(code)[:40]}” không có trong bộ câu hỏi."))
+        elif option in (None, ""):
+            continue
+        elif question.option(str(option)) is None:
+            errors.append(
+                FieldError(
+                    f"answers.{code}", f"Câu “{question.short}”: trả lời “{str(option)[:40]}” không có trong thang."
+                )
+            )
+        else:
+            picked[question.code] = str(option)
+    for question in qset.questions:
+        if (
+            question.required
+            and question.code not in picked
+            and not any(e.field == f"answers.{question.code}" for e in errors)
+        ):
+            errors.append(FieldError(f"answers.{question.code}", f"Chưa trả lời câu “{question.short}”."))
+    return picked
+
+
+def _clean_comment(comment: Any, errors: list[FieldError]) -> str | None:
+    """The comment as shown on the results page; None (and an error) when it is not text or too long."""
+    if not isinstance(comment, str):
+        errors.append(FieldError("comment", "Ý kiến khác phải là văn bản."))
+        return None
+    if len(comment.strip()) > COMMENT_MAX:
+        errors.append(FieldError("comment", f"Ý kiến khác dài {len(comment.strip())} ký tự; tối đa {COMMENT_MAX}."))
+        return None
+    # Control characters have no place in a comment shown on a results page.
+    return "".join(ch for ch in comment.strip() if ch == "\n" or ch >= " ")
+
+
+def _clean_rated_at(raw_time: Any, now: datetime, errors: list[FieldError]) -> datetime:
+    """The device's time of the rating when it is within the window around ``now``, otherwise ``now``."""
+    if not raw_time:
+        return now
+    parsed = parse_datetime(str(raw_time)) if isinstance(raw_time, str) else None
+    if parsed is None:
+        errors.append(FieldError("rated_at", f"Thời điểm đánh giá “{str(raw_time)[:40]}” không đúng dạng ISO 8601."))
+        return now
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed if now - CLIENT_CLOCK_PAST <= parsed <= now + CLIENT_CLOCK_FUTURE else now
 
 
 # ---- writing ------------------------------------------------------------------------------------

@@ -111,47 +111,70 @@ def law_days(year: int, rules: LawRules | None = None) -> list[CalendarDay]:
     """
     rules = rules or load_law()
     rest = rules.weekly_rest
-    days: dict[date, CalendarDay] = {}
+    days: dict[date, CalendarDay] = {}  # the first entry of a day wins
     to_compensate: list[CalendarDay] = []
     tet_shift: list[tuple[CalendarDay, str]] = []
-
-    def add(day: CalendarDay) -> None:
-        days.setdefault(day.day, day)
-
     for rule in rules.holidays:
         if not _applies(rule, year):
             continue
-        basis, name = rule.get("basis", ""), rule["name"]
         if "lunar_new_year_offsets" in rule:
-            first = lunar_new_year(year)
-            shift = rule.get("weekend_shift") or {}
-            for offset in rule["lunar_new_year_offsets"]:
-                d = first + timedelta(days=int(offset))
-                entry = CalendarDay(d, OFF, f"{name} ({lunar_label(d)})", basis, "law")
-                add(entry)
-                if d.weekday() == 5 and shift.get("saturday"):
-                    tet_shift.append((entry, shift["saturday"]))
-                elif d.weekday() == 6 and shift.get("sunday"):
-                    tet_shift.append((entry, shift["sunday"]))
-                elif d.weekday() in rest:
-                    to_compensate.append(entry)
+            entries, shifted, compensated = _tet_days(rule, year, rest)
+            for entry in entries:
+                days.setdefault(entry.day, entry)
+            tet_shift += shifted
+            to_compensate += compensated
             continue
-        if "adjacent_to" in rule:
-            m, d = _md(rule["adjacent_to"])
-            base = date(year, m, d)
-            step = int(rule["by_weekday"][base.weekday()])
-            add(CalendarDay(base + timedelta(days=step), OFF, name, basis, "law"))
-            continue
-        if "solar" in rule:
-            m, d = _md(rule["solar"])
-            day = date(year, m, d)
-        else:
-            m, d = _md(rule["lunar"])
-            day = lunar_to_solar(LunarDate(d, m, year), time_zone=7.0)
-        entry = CalendarDay(day, OFF, name, basis, "law")
-        add(entry)
-        if day.weekday() in rest:
+        entry = CalendarDay(_rule_day(rule, year), OFF, rule["name"], rule.get("basis", ""), "law")
+        days.setdefault(entry.day, entry)
+        if "adjacent_to" not in rule and entry.day.weekday() in rest:
             to_compensate.append(entry)
+    _add_moved_days(days, rules, tet_shift, to_compensate)
+    return sorted(days.values(), key=lambda e: e.day)
+
+
+def _tet_days(
+    rule: dict[str, Any], year: int, rest: frozenset[int]
+) -> tuple[list[CalendarDay], list[tuple[CalendarDay, str]], list[CalendarDay]]:
+    """The Tết days of ``rule``; those on a Saturday or Sunday the rule shifts (with the direction); those
+    on another weekly rest day, to compensate."""
+    basis, name = rule.get("basis", ""), rule["name"]
+    first = lunar_new_year(year)
+    shift = rule.get("weekend_shift") or {}
+    entries, shifted, compensated = [], [], []
+    for offset in rule["lunar_new_year_offsets"]:
+        d = first + timedelta(days=int(offset))
+        entry = CalendarDay(d, OFF, f"{name} ({lunar_label(d)})", basis, "law")
+        entries.append(entry)
+        if d.weekday() == 5 and shift.get("saturday"):
+            shifted.append((entry, shift["saturday"]))
+        elif d.weekday() == 6 and shift.get("sunday"):
+            shifted.append((entry, shift["sunday"]))
+        elif d.weekday() in rest:
+            compensated.append(entry)
+    return entries, shifted, compensated
+
+
+def _rule_day(rule: dict[str, Any], year: int) -> date:
+    """The day of a one-day holiday: next to a fixed day by its weekday (``adjacent_to``), solar or lunar."""
+    if "adjacent_to" in rule:
+        m, d = _md(rule["adjacent_to"])
+        base = date(year, m, d)
+        return base + timedelta(days=int(rule["by_weekday"][base.weekday()]))
+    if "solar" in rule:
+        m, d = _md(rule["solar"])
+        return date(year, m, d)
+    m, d = _md(rule["lunar"])
+    return lunar_to_solar(LunarDate(d, m, year), time_zone=7.0)
+
+
+def _add_moved_days(
+    days: dict[date, CalendarDay],
+    rules: LawRules,
+    tet_shift: list[tuple[CalendarDay, str]],
+    to_compensate: list[CalendarDay],
+) -> None:
+    """Add to ``days`` the Tết days shifted off a weekend, then the compensation days."""
+    rest = rules.weekly_rest
 
     def free(d: date) -> bool:
         return d.weekday() not in rest and d not in days
@@ -162,10 +185,9 @@ def law_days(year: int, rules: LawRules | None = None) -> list[CalendarDay]:
         d = entry.day + timedelta(days=step)
         while not free(d):
             d += timedelta(days=step)
-        add(CalendarDay(d, OFF, f"{entry.name.split(' (')[0]} ({lunar_label(d)})", entry.basis, "law"))
+        days.setdefault(d, CalendarDay(d, OFF, f"{entry.name.split(' (')[0]} ({lunar_label(d)})", entry.basis, "law"))
     for entry in sorted(to_compensate, key=lambda e: e.day):
         d = entry.day + timedelta(days=1)
         while not free(d):
             d += timedelta(days=1)
-        add(CalendarDay(d, OFF, entry.name + rules.compensation_suffix, rules.compensation_basis, "law"))
-    return sorted(days.values(), key=lambda e: e.day)
+        days.setdefault(d, CalendarDay(d, OFF, entry.name + rules.compensation_suffix, rules.compensation_basis, "law"))

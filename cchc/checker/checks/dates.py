@@ -8,6 +8,7 @@ from datetime import date
 
 from cchc.checker.checks.base import ERROR, WARNING, Context, Finding, _finding
 from cchc.checker.figures import Figure, sentences
+from cchc.checker.reading import Unit
 from cchc.core.vnformat import format_date, parse_date
 
 # ---- 7. dates ------------------------------------------------------------------------------------
@@ -96,6 +97,20 @@ def _dated_refs(ctx: Context) -> list[tuple[Figure, date]]:
 
 
 def _period_dates(ctx: Context) -> list[Finding]:
+    out = _ranges_off_period(ctx)
+    refs = dict((id(f), day) for f, day in _dated_refs(ctx))
+    units = ctx.doc.units
+    for i, unit in enumerate(units):
+        if unit.table is not None:
+            continue
+        for sa, sb in sentences(unit.text):
+            for u, a, b in _issued_in_period_scope(units, i, sa, sb):
+                out += _refs_off_period(ctx, u, a, b, refs)
+    return out
+
+
+def _ranges_off_period(ctx: Context) -> list[Finding]:
+    """Khoảng ngày "từ … đến …" khác kỳ báo cáo."""
     out, p = [], ctx.period
     for unit in ctx.doc.units:
         for m in _RANGE.finditer(unit.text):
@@ -117,47 +132,54 @@ def _period_dates(ctx: Context) -> list[Finding]:
                         [],
                     )
                 )
-    refs = dict((id(f), day) for f, day in _dated_refs(ctx))
-    units = ctx.doc.units
-    for i, unit in enumerate(units):
-        if unit.table is not None:
+    return out
+
+
+def _issued_in_period_scope(units: list[Unit], i: int, sa: int, sb: int) -> list[tuple[Unit, int, int]]:
+    """Where a sentence saying documents were issued in the period ("trong quý … ban hành") names them: the
+    rest of the sentence, and the list items that follow a sentence ending with ":". Empty when the sentence
+    says no such thing (or gives its own date range)."""
+    unit = units[i]
+    sent = unit.text[sa:sb]
+    if not (_PERIOD_PHRASE.search(sent) and re.search(r"ban hành", sent, re.IGNORECASE)):
+        return []
+    if _RANGE.search(sent) and not re.search(r"trong (?:quý|năm|kỳ)", sent, re.IGNORECASE):
+        return []
+    issued_at = sa + re.search(r"ban hành", sent, re.IGNORECASE).start()
+    scope = [(unit, issued_at, sb)]
+    if sent.rstrip().endswith(":"):
+        for nxt in units[i + 1 : i + 12]:
+            if nxt.heading or nxt.table is not None:
+                break
+            if not re.match(r"\s*(?:[-+•]|Ban hành|Kế hoạch|Quyết định|Công văn|Báo cáo|Chỉ thị)", nxt.text):
+                break
+            scope.append((nxt, 0, len(nxt.text)))
+    return scope
+
+
+def _refs_off_period(ctx: Context, u: Unit, a: int, b: int, refs: dict[int, date]) -> list[Finding]:
+    """The dated documents of this unit's span [a, b) our own body issued outside the report period."""
+    out, p = [], ctx.period
+    for f in ctx.unit_figures(u):
+        if f.kind != "docref" or id(f) not in refs or not (a <= f.start - u.start < b):
             continue
-        for sa, sb in sentences(unit.text):
-            sent = unit.text[sa:sb]
-            if not (_PERIOD_PHRASE.search(sent) and re.search(r"ban hành", sent, re.IGNORECASE)):
-                continue
-            if _RANGE.search(sent) and not re.search(r"trong (?:quý|năm|kỳ)", sent, re.IGNORECASE):
-                continue
-            issued_at = sa + re.search(r"ban hành", sent, re.IGNORECASE).start()
-            scope = [(unit, issued_at, sb)]
-            if sent.rstrip().endswith(":"):
-                for nxt in units[i + 1 : i + 12]:
-                    if nxt.heading or nxt.table is not None:
-                        break
-                    if not re.match(r"\s*(?:[-+•]|Ban hành|Kế hoạch|Quyết định|Công văn|Báo cáo|Chỉ thị)", nxt.text):
-                        break
-                    scope.append((nxt, 0, len(nxt.text)))
-            for u, a, b in scope:
-                for f in ctx.unit_figures(u):
-                    if f.kind != "docref" or id(f) not in refs or not (a <= f.start - u.start < b):
-                        continue
-                    if re.match(r"\d{4}/", f.symbol) or f.extra.get("party"):
-                        continue  # legal documents of other bodies carry their year
-                    if _ISSUER_AFTER.match(u.text[f.end - u.start :]):
-                        continue
-                    day = refs[id(f)]
-                    if not (p.start <= day <= p.end):
-                        out.append(
-                            _finding(
-                                ctx,
-                                WARNING,
-                                "ngoai_ky",
-                                u,
-                                f.start,
-                                day_end(ctx, f),
-                                f"Văn bản {f.text} ngày {format_date(day)} được nêu là ban hành trong kỳ "
-                                f"nhưng nằm ngoài kỳ báo cáo {p.label()}.",
-                                [],
-                            )
-                        )
+        if re.match(r"\d{4}/", f.symbol) or f.extra.get("party"):
+            continue  # legal documents of other bodies carry their year
+        if _ISSUER_AFTER.match(u.text[f.end - u.start :]):
+            continue
+        day = refs[id(f)]
+        if not (p.start <= day <= p.end):
+            out.append(
+                _finding(
+                    ctx,
+                    WARNING,
+                    "ngoai_ky",
+                    u,
+                    f.start,
+                    day_end(ctx, f),
+                    f"Văn bản {f.text} ngày {format_date(day)} được nêu là ban hành trong kỳ "
+                    f"nhưng nằm ngoài kỳ báo cáo {p.label()}.",
+                    [],
+                )
+            )
     return out

@@ -102,6 +102,9 @@ def _cell_value(ctx: Context, row: list[Unit], i: int | None) -> Decimal | None:
     return fs[0].value if len(fs) == 1 else None
 
 
+_PointsRow = tuple[str, list[Unit], Decimal | None, Decimal | None, Decimal | None]  # code, cells, max, got, lost
+
+
 def _points_tables(ctx: Context) -> list[Finding]:
     out = []
     for table in ctx.doc.tables:
@@ -113,71 +116,91 @@ def _points_tables(ctx: Context) -> list[Finding]:
         c_lost = _col(header, "điểm trừ", "bị trừ", "điểm mất", "mất", "trừ")
         if c_max is None or c_got is None or c_got == c_max:
             continue
-        rows = []
+        rows: list[_PointsRow] = []
         for row in table.rows[1:]:
             code = row[0].text.strip().rstrip(".")
             rows.append(
                 (code, row, _cell_value(ctx, row, c_max), _cell_value(ctx, row, c_got), _cell_value(ctx, row, c_lost))
             )
-        for code, row, mx, got, lost in rows:
-            if None not in (mx, got, lost) and got + lost != mx:
+        out += _row_points(ctx, rows, c_got)
+        by_code = {code: r for r in rows for code in [r[0]] if re.fullmatch(r"\d+(?:\.\d+)*", code)}
+        out += _criterion_sums(ctx, by_code)
+        out += _grand_totals(ctx, rows, [r for k, r in by_code.items() if "." not in k])
+    return out
+
+
+def _row_points(ctx: Context, rows: list[_PointsRow], c_got: int) -> list[Finding]:
+    """Each row: đạt + trừ = tối đa."""
+    out = []
+    for code, row, mx, got, lost in rows:
+        if None not in (mx, got, lost) and got + lost != mx:
+            out.append(
+                _finding(
+                    ctx,
+                    ERROR,
+                    "diem",
+                    row[c_got],
+                    row[0].start,
+                    row[-1].end,
+                    f"{_label(row, code)}: {n(got)} (đạt) + {n(lost)} (trừ) = {n(got + lost)} ≠ {n(mx)} (tối đa).",
+                    [got, lost, mx],
+                )
+            )
+    return out
+
+
+def _criterion_sums(ctx: Context, by_code: dict[str, _PointsRow]) -> list[Finding]:
+    """A numbered criterion (2, 2.1) with two or more sub-criteria (2.1, 2.1.1): its points are their sum."""
+    out = []
+    for code, r in by_code.items():
+        depth = code.count(".") + 1
+        children = [c for k, c in by_code.items() if k.startswith(code + ".") and k.count(".") == depth]
+        if len(children) < 2:
+            continue
+        for pos, label in ((2, "tối đa"), (3, "đạt")):
+            if r[pos] is None or any(c[pos] is None for c in children):
+                continue
+            s = sum((c[pos] for c in children), Decimal(0))
+            if s != r[pos]:
+                expr = " + ".join(n(c[pos]) for c in children)
                 out.append(
                     _finding(
                         ctx,
                         ERROR,
-                        "diem",
-                        row[c_got],
-                        row[0].start,
-                        row[-1].end,
-                        f"{_label(row, code)}: {n(got)} (đạt) + {n(lost)} (trừ) = {n(got + lost)} ≠ {n(mx)} (tối đa).",
-                        [got, lost, mx],
+                        "diem_linh_vuc",
+                        r[1][0],
+                        r[1][0].start,
+                        r[1][-1].end,
+                        f"Điểm {label} của {code} không bằng tổng các tiêu chí con: {expr} = {n(s)} ≠ {n(r[pos])}.",
+                        [r[pos]] + [c[pos] for c in children] + [s],
                     )
                 )
-        by_code = {code: r for r in rows for code in [r[0]] if re.fullmatch(r"\d+(?:\.\d+)*", code)}
-        for code, r in by_code.items():
-            depth = code.count(".") + 1
-            children = [c for k, c in by_code.items() if k.startswith(code + ".") and k.count(".") == depth]
-            if len(children) < 2:
+    return out
+
+
+def _grand_totals(ctx: Context, rows: list[_PointsRow], tops: list[_PointsRow]) -> list[Finding]:
+    """A "Tổng"/"Cộng" row equals the sum of the top-level fields (when there are two or more)."""
+    out = []
+    for _code, row, mx, got, _lost in rows:
+        label = " ".join(c.text for c in row[:2]).lower()
+        if not re.search(r"\btổng\b|\bcộng\b", label) or len(tops) < 2:
+            continue
+        for pos, name, v in ((2, "tối đa", mx), (3, "đạt", got)):
+            if v is None or any(t[pos] is None for t in tops):
                 continue
-            for pos, label in ((2, "tối đa"), (3, "đạt")):
-                if r[pos] is None or any(c[pos] is None for c in children):
-                    continue
-                s = sum((c[pos] for c in children), Decimal(0))
-                if s != r[pos]:
-                    expr = " + ".join(n(c[pos]) for c in children)
-                    out.append(
-                        _finding(
-                            ctx,
-                            ERROR,
-                            "diem_linh_vuc",
-                            r[1][0],
-                            r[1][0].start,
-                            r[1][-1].end,
-                            f"Điểm {label} của {code} không bằng tổng các tiêu chí con: {expr} = {n(s)} ≠ {n(r[pos])}.",
-                            [r[pos]] + [c[pos] for c in children] + [s],
-                        )
+            s = sum((t[pos] for t in tops), Decimal(0))
+            if s != v:
+                expr = " + ".join(n(t[pos]) for t in tops)
+                out.append(
+                    _finding(
+                        ctx,
+                        ERROR,
+                        "diem_tong",
+                        row[0],
+                        row[0].start,
+                        row[-1].end,
+                        f"Tổng điểm {name} không bằng tổng các lĩnh vực: {expr} = {n(s)} ≠ {n(v)}.",
+                        [v] + [t[pos] for t in tops] + [s],
                     )
-        tops = [r for k, r in by_code.items() if "." not in k]
-        for _code, row, mx, got, _lost in rows:
-            label = " ".join(c.text for c in row[:2]).lower()
-            if not re.search(r"\btổng\b|\bcộng\b", label) or len(tops) < 2:
-                continue
-            for pos, name, v in ((2, "tối đa", mx), (3, "đạt", got)):
-                if v is None or any(t[pos] is None for t in tops):
-                    continue
-                s = sum((t[pos] for t in tops), Decimal(0))
-                if s != v:
-                    expr = " + ".join(n(t[pos]) for t in tops)
-                    out.append(
-                        _finding(
-                            ctx,
-                            ERROR,
-                            "diem_tong",
-                            row[0],
-                            row[0].start,
-                            row[-1].end,
-                            f"Tổng điểm {name} không bằng tổng các lĩnh vực: {expr} = {n(s)} ≠ {n(v)}.",
-                            [v] + [t[pos] for t in tops] + [s],
-                        )
-                    )
+                )
     return out

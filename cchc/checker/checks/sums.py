@@ -118,61 +118,87 @@ def check_sum_parts(ctx: Context) -> list[Finding]:
         counts = _counts(figs)
         if len(counts) < 3:
             continue
-        text = unit.text
-        sents = sentences(text)
+        sents = sentences(unit.text)
         for s_idx, (sa, sb) in enumerate(sents):
-            done: set[int] = set()
-            for ga, gb, balanced in _groups(text, sa, sb):
-                cand = [f for f in counts if sa <= f.end - unit.start <= ga]
-                if not cand:
-                    continue
-                total = cand[-1]
-                gap = text[total.end - unit.start : ga]
-                if not _gap_ok(gap.rstrip(". ")) or _depth_at(text, sa, total.start - unit.start) != 0:
-                    continue
-                parts = _parts_in(ctx, unit, figs, ga + 1, gb) if balanced else None
-                if parts is not None and len(parts) >= 2:
-                    done.add(total.start)
-                    out += _compare_total(ctx, unit, total, parts, total.start - unit.start, gb + 1)
-                elif balanced:
-                    # "15/15 đơn thư (giảm 25 đơn…): 02 khiếu nại, 12 phản ánh…" — a list after the colon
-                    rest = text[gb + 1 : sb]
-                    m = re.match(r"\s*(?::|,?\s*gồm\s*:?)", rest)
-                    if m:
-                        la = gb + 1 + m.end()
-                        parts = _parts_in(ctx, unit, figs, la, sb)
-                        if parts and len(parts) >= 2:
-                            done.add(total.start)
-                            out += _compare_total(ctx, unit, total, parts, total.start - unit.start, sb)
-            # "10 đơn thuộc thẩm quyền…, gồm: 01 …, 07 …"
-            for m in _LIST_LEAD.finditer(text[sa:sb]):
-                la = sa + m.end()
-                cand = [f for f in counts if sa <= f.end - unit.start <= sa + m.start()]
-                if not cand or cand[-1].start in done:
-                    continue
-                total = cand[-1]
-                gap = text[total.end - unit.start : sa + m.start()]
-                if not _gap_ok(gap, 14) or _depth_at(text, sa, total.start - unit.start) != 0:
-                    continue
-                lb = _list_end(text, figs, unit, la, sb)
-                parts = _same_noun(total, _parts_in(ctx, unit, figs, la, lb), gap)
-                if parts and len(parts) >= 2 and _depth_at(text, sa, la) == 0:
-                    done.add(total.start)
-                    out += _compare_total(ctx, unit, total, parts, total.start - unit.start, lb)
-            # "… có 21 chức danh. Trong đó, có 11 …, 10 …"
+            done: set[int] = set()  # totals already compared, by start: a later reading of them stays silent
+            out += _bracket_sums(ctx, unit, figs, counts, sa, sb, done)
+            out += _listed_sums(ctx, unit, figs, counts, sa, sb, done)
             if s_idx + 1 < len(sents):
-                na, nb = sents[s_idx + 1]
-                if re.match(r"\s*(?:Trong đó|Cụ thể|Bao gồm|Gồm)\b", text[na:nb], re.IGNORECASE):
-                    totals = [
-                        f
-                        for f in counts
-                        if sa <= f.start - unit.start < sb
-                        and f.kind == "number"
-                        and _depth_at(text, sa, f.start - unit.start) == 0
-                    ]
-                    parts = _parts_in(ctx, unit, figs, na, nb) or []
-                    out += _compare_by_noun(ctx, unit, totals, parts, sa, nb)
+                out += _next_sentence_sums(ctx, unit, figs, counts, (sa, sb), sents[s_idx + 1])
     return out
+
+
+def _bracket_sums(
+    ctx: Context, unit: Unit, figs: list[Figure], counts: list[Figure], sa: int, sb: int, done: set[int]
+) -> list[Finding]:
+    """ "15 đơn (02 khiếu nại, 13 phản ánh)", or a list after the bracket: "15 đơn (giảm 25 đơn…): 02 …, 12 …"."""
+    out, text = [], unit.text
+    for ga, gb, balanced in _groups(text, sa, sb):
+        cand = [f for f in counts if sa <= f.end - unit.start <= ga]
+        if not cand:
+            continue
+        total = cand[-1]
+        gap = text[total.end - unit.start : ga]
+        if not _gap_ok(gap.rstrip(". ")) or _depth_at(text, sa, total.start - unit.start) != 0:
+            continue
+        parts = _parts_in(ctx, unit, figs, ga + 1, gb) if balanced else None
+        if parts is not None and len(parts) >= 2:
+            done.add(total.start)
+            out += _compare_total(ctx, unit, total, parts, total.start - unit.start, gb + 1)
+        elif balanced:
+            # "15/15 đơn thư (giảm 25 đơn…): 02 khiếu nại, 12 phản ánh…" — a list after the colon
+            rest = text[gb + 1 : sb]
+            m = re.match(r"\s*(?::|,?\s*gồm\s*:?)", rest)
+            if m:
+                la = gb + 1 + m.end()
+                parts = _parts_in(ctx, unit, figs, la, sb)
+                if parts and len(parts) >= 2:
+                    done.add(total.start)
+                    out += _compare_total(ctx, unit, total, parts, total.start - unit.start, sb)
+    return out
+
+
+def _listed_sums(
+    ctx: Context, unit: Unit, figs: list[Figure], counts: list[Figure], sa: int, sb: int, done: set[int]
+) -> list[Finding]:
+    """ "10 đơn thuộc thẩm quyền…, gồm: 01 …, 07 …"."""
+    out, text = [], unit.text
+    for m in _LIST_LEAD.finditer(text[sa:sb]):
+        la = sa + m.end()
+        cand = [f for f in counts if sa <= f.end - unit.start <= sa + m.start()]
+        if not cand or cand[-1].start in done:
+            continue
+        total = cand[-1]
+        gap = text[total.end - unit.start : sa + m.start()]
+        if not _gap_ok(gap, 14) or _depth_at(text, sa, total.start - unit.start) != 0:
+            continue
+        lb = _list_end(text, figs, unit, la, sb)
+        parts = _same_noun(total, _parts_in(ctx, unit, figs, la, lb), gap)
+        if parts and len(parts) >= 2 and _depth_at(text, sa, la) == 0:
+            done.add(total.start)
+            out += _compare_total(ctx, unit, total, parts, total.start - unit.start, lb)
+    return out
+
+
+def _next_sentence_sums(
+    ctx: Context,
+    unit: Unit,
+    figs: list[Figure],
+    counts: list[Figure],
+    sentence: tuple[int, int],
+    following: tuple[int, int],
+) -> list[Finding]:
+    """ "… có 21 chức danh. Trong đó, có 11 …, 10 …"."""
+    (sa, sb), (na, nb), text = sentence, following, unit.text
+    if not re.match(r"\s*(?:Trong đó|Cụ thể|Bao gồm|Gồm)\b", text[na:nb], re.IGNORECASE):
+        return []
+    totals = [
+        f
+        for f in counts
+        if sa <= f.start - unit.start < sb and f.kind == "number" and _depth_at(text, sa, f.start - unit.start) == 0
+    ]
+    parts = _parts_in(ctx, unit, figs, na, nb) or []
+    return _compare_by_noun(ctx, unit, totals, parts, sa, nb)
 
 
 def _compare_total(ctx: Context, unit: Unit, total: Figure, parts: list[Figure], a: int, b: int) -> list[Finding]:
