@@ -11,6 +11,7 @@ from docx import Document
 from cchc.accounts.models import Role
 from cchc.dossiers import documents, selectors
 from cchc.dossiers.models import EventKind, Status
+from cchc.dossiers.progress import lookup_dossier
 from cchc.dossiers.services import Applicant, TransitionRefused, receive, transition
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -98,7 +99,7 @@ def test_person_of_another_unit_is_refused(dossier, people):
 
 def test_citizen_reads_the_step_in_plain_words_without_names(dossier, people, demo_org):
     clerk, officer, leader = people["clerk"], people["officer"], people["leader"]
-    look = lambda: selectors.lookup_dossier(dossier.code, dossier.lookup_key, today=date(2026, 3, 11))  # noqa: E731
+    look = lambda: lookup_dossier(dossier.code, dossier.lookup_key, today=date(2026, 3, 11))  # noqa: E731
     assert look().step_detail == "Hồ sơ đang được giải quyết."
     transition(clerk, dossier.pk, EventKind.HANDOVER, at=at(2026, 3, 9, 10), to_user=officer)
     assert look().step_detail == "Hồ sơ đang được công chức chuyên môn xử lý."

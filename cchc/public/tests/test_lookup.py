@@ -16,7 +16,8 @@ from cchc.documents.rendering import qr_png
 from cchc.dossiers import lookupkeys
 from cchc.dossiers.documents import render_form
 from cchc.dossiers.models import Dossier, EventKind, ReturnMethod
-from cchc.dossiers.selectors import lookup_dossier, receipt_data
+from cchc.dossiers.progress import lookup_dossier
+from cchc.dossiers.selectors import receipt_data
 from cchc.dossiers.services import Applicant, issue_lookup_key, receive, transition
 from cchc.public.tests.conftest import DEMO_COMMUNE
 from cchc.public.views.lookup import NOT_FOUND

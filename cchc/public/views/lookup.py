@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cchc.core.ratelimit import FixedWindow
-from cchc.dossiers.selectors import DossierProgress, lookup_dossier
+from cchc.dossiers.progress import DossierProgress, lookup_dossier
 from cchc.public import selectors
 from cchc.public.models import ServiceDesk
 
