@@ -9,7 +9,8 @@ loader, written against the values ``check`` returns.
 
 Kinds: text, integer, decimal (``2,5`` as well as ``2.5``), date (dd/mm/yyyy, ISO or "ngày … tháng … năm …";
 YAML's own dates too), bool (``có``/``không``, true/false, 1/0), choice (an enum's values or a list), list
-(each item checked as ``item``) and mapping (its keys checked as ``fields``).
+(each item checked as ``item``), mapping (its keys checked as ``fields``) and any (a value of several shapes,
+declared so that it is not an unknown key, checked by the loader itself).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Kind(StrEnum):
     CHOICE = "choice"
     LIST = "list"
     MAPPING = "mapping"
+    ANY = "any"  # taken as written: a value of several shapes the loader checks itself
 
 
 _INVALID = {
@@ -52,6 +54,7 @@ _INVALID = {
     Kind.CHOICE: "phải là một trong: {allowed}.",
     Kind.LIST: "phải là một danh sách.",
     Kind.MAPPING: "phải là một bảng (khóa: giá trị).",
+    Kind.ANY: "",
 }
 _YES = {"co", "true", "yes", "1", "x", "dung"}
 _NO = {"khong", "false", "no", "0", "sai"}
@@ -139,8 +142,8 @@ def line_of(container: Any, key: str | int | None = None) -> int | None:
 class Field:
     """Một trường khai báo: its name in the file, kind, whether it must be there, its default and limits.
 
-    ``invalid`` and ``missing`` replace the generic messages where a file has its own wording; ``invalid``
-    may name ``{allowed}`` (the allowed values). ``minimum``/``maximum`` bound numbers (``positive``: above 0),
+    ``invalid`` and ``missing`` replace the generic messages where a file has its own wording; both may name
+    ``{allowed}`` (the allowed values). ``minimum``/``maximum`` bound numbers (``positive``: above 0),
     ``places`` the decimals of a decimal, ``pattern`` the whole of a text."""
 
     name: str
@@ -251,7 +254,8 @@ def check_value(spec: Field, value: Any, where: Where, *, row: int | str | None 
     name = spec.name if name is None else name
     if _empty(value):
         if spec.required:
-            where.add(name, "", spec.missing or "bắt buộc, không được để trống.", row)
+            missing = spec.missing or "bắt buộc, không được để trống."
+            where.add(name, "", missing.replace("{allowed}", ", ".join(spec.allowed())), row)
             return None
         return copy.copy(spec.default)
     converted, problem = _CONVERTERS[spec.kind](spec, value, where, row, name)
@@ -369,6 +373,10 @@ def _mapping(spec: Field, value: Any, where: Where, row: Any, name: str) -> tupl
     return (checked, None) if checked.ok else (None, "")
 
 
+def _any(spec: Field, value: Any, where: Where, row: Any, name: str) -> tuple[Any, str | None]:
+    return value, None
+
+
 _CONVERTERS = {
     Kind.TEXT: _text,
     Kind.INTEGER: _integer,
@@ -378,4 +386,5 @@ _CONVERTERS = {
     Kind.CHOICE: _choice,
     Kind.LIST: _list,
     Kind.MAPPING: _mapping,
+    Kind.ANY: _any,
 }

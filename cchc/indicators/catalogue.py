@@ -21,6 +21,7 @@ from django.db import transaction
 from cchc.accounts.actors import SystemActor
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportResult
+from cchc.core.loading import Field, Kind, Where, check, line_of, read_yaml
 from cchc.indicators.models import CatalogueVersion, Counts, Indicator, Rollup, Source, ValueType, parse_choices
 
 LOADER = SystemActor("cchc indicators")
@@ -38,56 +39,100 @@ class RowSpec:
     fields: dict[str, Any]
 
 
+_CODE_MESSAGE = "Mã chỉ tiêu chỉ gồm chữ thường không dấu, số, “_” và “.” (ví dụ dossiers.received)."
+_RATIO_MESSAGE = "Tỷ lệ khai dạng {numerator: [mã, …], denominator: mã}."
+_SUM_MESSAGE = "Dòng tổng khai ít nhất hai thành phần (sum_of: [mã, mã])."
+_NO_GROUPS = "Danh mục phải có ít nhất một nhóm (groups)."
+_MEASURE_KEYS = ("unit", "type", "source", "ratio", "sum_of", "counts")  # what a heading row has none of
+_TOP = (
+    Field("version", Kind.INTEGER, minimum=1, invalid="Phiên bản (version) phải là số nguyên dương."),
+    Field("title", default=""),
+    Field("groups", Kind.LIST, required=True, missing=_NO_GROUPS, invalid=_NO_GROUPS),
+    Field("shipped", Kind.MAPPING),  # written by load_catalogue: the shipped file a loaded version came from
+)
+_COMMON = (
+    Field("code", required=True, pattern=_CODE_RE, invalid=_CODE_MESSAGE, missing=_CODE_MESSAGE),
+    Field("name", required=True, missing="Thiếu tên chỉ tiêu."),
+    Field("stt", default=""),
+    Field("heading", Kind.BOOL, default=False),
+    Field("appendix", Kind.BOOL, default=True),
+    Field("origin"),  # ORIGIN_PROVINCE on the rows a province added
+    Field("outline", Kind.MAPPING),  # {section, text} of a row a province added (adding.py checks it)
+)
+_TYPE_MESSAGE = "Kiểu số liệu phải là một trong: {allowed}."
+_ROLLUP_MESSAGE = "Cách cộng dồn phải là một trong: {allowed}."
+_MEASURE = (
+    Field("unit", required=True, missing="Thiếu đơn vị tính (unit)."),
+    Field("printed_unit", default=""),
+    Field("type", Kind.CHOICE, choices=ValueType, required=True, invalid=_TYPE_MESSAGE, missing=_TYPE_MESSAGE),
+    Field("rollup", Kind.CHOICE, choices=Rollup, required=True, invalid=_ROLLUP_MESSAGE, missing=_ROLLUP_MESSAGE),
+    Field(
+        "counts",
+        Kind.CHOICE,
+        choices=Counts,
+        default=Counts.AREA,
+        invalid="Phạm vi số liệu (counts) là “own” (của riêng đơn vị và các bộ phận) hoặc “area” (cả địa bàn).",
+    ),
+    Field(
+        "ratio",
+        Kind.MAPPING,
+        invalid=_RATIO_MESSAGE,
+        fields=(
+            Field(
+                "numerator",
+                Kind.LIST,
+                required=True,
+                item=Field("numerator"),
+                invalid=_RATIO_MESSAGE,
+                missing=_RATIO_MESSAGE,
+            ),
+            Field("denominator", required=True, invalid=_RATIO_MESSAGE, missing=_RATIO_MESSAGE),
+        ),
+    ),
+    Field("sum_of", Kind.LIST, item=Field("sum_of"), invalid=_SUM_MESSAGE),
+    Field("source", Kind.ANY),  # "entered" or {computed: function}: _source checks it
+)
+# A heading row names these keys only to be told it has none of them (not as unknown keys as well).
+_HEADING = _COMMON + tuple(Field(f.name, Kind.ANY) for f in _MEASURE)
+
+
 def _row_lines(text: str) -> list[list[int | None]]:
     """Line numbers (1-based) of each row, per group, so errors can name them."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
+    data = read_yaml(text, ErrorCollector())
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list):
         return []
-    lines: list[list[int | None]] = []
-    if not isinstance(root, yaml.MappingNode):
-        return lines
-    for key, value in root.value:
-        if key.value == "groups" and isinstance(value, yaml.SequenceNode):
-            for group in value.value:
-                group_lines: list[int | None] = []
-                if isinstance(group, yaml.MappingNode):
-                    for gk, gv in group.value:
-                        if gk.value == "rows" and isinstance(gv, yaml.SequenceNode):
-                            group_lines = [item.start_mark.line + 1 for item in gv.value]
-                lines.append(group_lines)
-    return lines
+    out: list[list[int | None]] = []
+    for group in groups:
+        rows = group.get("rows") if isinstance(group, dict) else None
+        out.append([line_of(rows, i) for i in range(len(rows))] if isinstance(rows, list) else [])
+    return out
 
 
 def parse_catalogue(text: str, errors: ErrorCollector) -> tuple[int | None, str, list[RowSpec]]:
     """Check the whole file; return (version, title, rows as Indicator field dicts)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        errors.add(mark.line + 1 if mark else None, "", "", f"Tệp YAML không đọc được: {exc}")
+    data = read_yaml(text, errors)
+    if data is None:
         return None, "", []
     if not isinstance(data, dict):
         errors.add(None, "", "", "Tệp phải là một bảng có các khóa version, groups.")
         return None, "", []
-    version = data.get("version")
-    if not isinstance(version, int) or version < 1:
-        errors.add(None, "version", version, "Phiên bản (version) phải là số nguyên dương.")
-    groups = data.get("groups")
-    if not isinstance(groups, list) or not groups:
-        errors.add(None, "groups", "", "Danh mục phải có ít nhất một nhóm (groups).")
-        return version, "", []
-    lines = _row_lines(text)
+    top = check(data, _TOP, Where(errors))
+    if "version" not in data:
+        errors.add(None, "version", None, "Phiên bản (version) phải là số nguyên dương.")
+    if top["groups"] is None:
+        return top["version"], "", []
     rows: list[RowSpec] = []
     seen: dict[str, int | None] = {}
     position = 0
-    for g_index, group in enumerate(groups):
+    for g_index, group in enumerate(top["groups"]):
         if not isinstance(group, dict) or not group.get("code") or not group.get("name"):
-            errors.add(None, "groups", g_index + 1, f"Nhóm thứ {g_index + 1} thiếu mã (code) hoặc tên (name).")
+            line = line_of(top["groups"], g_index)
+            errors.add(line, "groups", g_index + 1, f"Nhóm thứ {g_index + 1} thiếu mã (code) hoặc tên (name).")
             continue
-        group_lines = lines[g_index] if g_index < len(lines) else []
-        for r_index, raw in enumerate(group.get("rows") or []):
-            line = group_lines[r_index] if r_index < len(group_lines) else None
+        raw_rows = group.get("rows") or []
+        for r_index, raw in enumerate(raw_rows):
+            line = line_of(raw_rows, r_index)
             position += 10
             spec = _parse_row(raw, str(group["code"]), str(group["name"]), position, line, errors)
             if spec is None:
@@ -99,33 +144,27 @@ def parse_catalogue(text: str, errors: ErrorCollector) -> tuple[int | None, str,
             seen[code] = line
             rows.append(spec)
     _check_references(rows, errors)
-    return version, str(data.get("title", "")), rows
+    return top["version"], top["title"], rows
 
 
 def _parse_row(
     raw: Any, group_code: str, group_name: str, position: int, line: int | None, errors: ErrorCollector
 ) -> RowSpec | None:
+    """One catalogue row (dòng chỉ tiêu) as Indicator fields; errors name the row's first line (adding.py
+    finds the user's row by it)."""
     if not isinstance(raw, dict):
         errors.add(line, "", raw, "Mỗi dòng phải là một bảng (code, name, …).")
         return None
-    code = str(raw.get("code") or "").strip()
-    name = str(raw.get("name") or "").strip()
-    bad = False
-    if not _CODE_RE.match(code):
-        errors.add(
-            line, "code", code, "Mã chỉ tiêu chỉ gồm chữ thường không dấu, số, “_” và “.” (ví dụ dossiers.received)."
-        )
-        bad = True
-    if not name:
-        errors.add(line, "name", "", "Thiếu tên chỉ tiêu.")
-        bad = True
+    where = Where(errors, line, field_lines=False)
+    heading = bool(raw.get("heading"))
+    values = check(raw, _HEADING if heading else _COMMON + _MEASURE, where)
     fields: dict[str, Any] = {
-        "code": code,
-        "name": name,
+        "code": values["code"] or str(raw.get("code") or ""),
+        "name": values["name"] or "",
         "group_code": group_code,
         "group_name": group_name,
         "position": position,
-        "stt": str(raw.get("stt") or ""),
+        "stt": values["stt"] or "",
         "unit_label": "",
         "printed_unit": None,
         "value_type": "",
@@ -136,70 +175,54 @@ def _parse_row(
         "denominator": "",
         "sum_of": [],
         "choices": {},
-        "in_appendix": bool(raw.get("appendix", True)),
+        "in_appendix": bool(values["appendix"]),
         "counts": Counts.AREA,
     }
-    if raw.get("heading"):
-        extra = [k for k in ("unit", "type", "source", "ratio", "sum_of", "counts") if k in raw]
+    if heading:
+        extra = [k for k in _MEASURE_KEYS if k in raw]
         if extra:
-            errors.add(
-                line, extra[0], raw[extra[0]], "Dòng tiêu đề (heading) không có đơn vị tính, kiểu hay nguồn số liệu."
-            )
-            bad = True
-        return None if bad else RowSpec(line, fields)
+            message = "Dòng tiêu đề (heading) không có đơn vị tính, kiểu hay nguồn số liệu."
+            where.add(extra[0], raw[extra[0]], message)
+        return RowSpec(line, fields) if values.ok and not extra else None
+    good = [
+        _measure(raw, values, fields, where),
+        _source(raw, values, fields, where),
+        _scope(raw, values, fields, where),
+    ]
+    return RowSpec(line, fields) if values.ok and all(good) else None
 
-    unit_label = str(raw.get("unit") or "").strip()
-    if not unit_label:
-        errors.add(line, "unit", "", "Thiếu đơn vị tính (unit).")
-        bad = True
-    fields["unit_label"] = unit_label
-    if "printed_unit" in raw:
-        fields["printed_unit"] = str(raw["printed_unit"] or "")
-    value_type = raw.get("type")
-    if value_type not in ValueType.values:
-        errors.add(line, "type", value_type, "Kiểu số liệu phải là một trong: " + ", ".join(ValueType.values) + ".")
-        bad = True
-    fields["value_type"] = value_type
-    rollup = raw.get("rollup")
-    if rollup not in Rollup.values:
-        errors.add(line, "rollup", rollup, "Cách cộng dồn phải là một trong: " + ", ".join(Rollup.values) + ".")
-        bad = True
-    fields["rollup"] = rollup
+
+def _measure(raw: dict, values: dict, fields: dict[str, Any], where: Where) -> bool:
+    """Unit, type, roll-up and the choices of a Yes/No or choice row."""
+    before = where.errors.total
+    unit_label, value_type, rollup = values["unit"] or "", values["type"], values["rollup"]
+    if "printed_unit" in raw:  # written empty: print no unit at all (None: print the unit)
+        fields["printed_unit"] = values["printed_unit"] or ""
+    fields.update(unit_label=unit_label, value_type=value_type, rollup=rollup)
     if value_type in (ValueType.BOOLEAN, ValueType.ENUM):
         choices = parse_choices(unit_label)
         if len(choices) < 2:
-            errors.add(line, "unit", unit_label, "Kiểu Có/Không hoặc lựa chọn cần đơn vị tính dạng “Có = 1 Không = 0”.")
-            bad = True
+            where.add("unit", unit_label, "Kiểu Có/Không hoặc lựa chọn cần đơn vị tính dạng “Có = 1 Không = 0”.")
         if value_type == ValueType.BOOLEAN and set(choices) != {"0", "1"}:
-            errors.add(line, "unit", unit_label, "Kiểu Có/Không chỉ có hai giá trị 1 và 0.")
-            bad = True
+            where.add("unit", unit_label, "Kiểu Có/Không chỉ có hai giá trị 1 và 0.")
         fields["choices"] = choices
         if rollup in (Rollup.SUM, Rollup.RATIO):
-            errors.add(
-                line, "rollup", rollup, "Chỉ tiêu Có/Không hoặc lựa chọn không cộng được; dùng any, all hoặc none."
-            )
-            bad = True
+            message = "Chỉ tiêu Có/Không hoặc lựa chọn không cộng được; dùng any, all hoặc none."
+            where.add("rollup", rollup, message)
+    return where.errors.total == before
 
-    ratio = raw.get("ratio")
-    source = raw.get("source")
-    if ratio is not None:
+
+def _source(raw: dict, values: dict, fields: dict[str, Any], where: Where) -> bool:
+    """Where the figure comes from: a ratio of other rows, entered by hand, or a registered function."""
+    before = where.errors.total
+    ratio, source, value_type = values["ratio"], values["source"], values["type"]
+    if "ratio" in raw:
         if source is not None:
-            errors.add(line, "source", source, "Chỉ tiêu tỷ lệ tính từ các thành phần, không khai nguồn riêng.")
-            bad = True
-        if (
-            not isinstance(ratio, dict)
-            or not isinstance(ratio.get("numerator"), list)
-            or not ratio.get("numerator")
-            or not isinstance(ratio.get("denominator"), str)
-        ):
-            errors.add(line, "ratio", ratio, "Tỷ lệ khai dạng {numerator: [mã, …], denominator: mã}.")
-            bad = True
-        else:
-            fields["numerator"] = [str(c) for c in ratio["numerator"]]
-            fields["denominator"] = ratio["denominator"]
-        if value_type != ValueType.PERCENT or rollup != Rollup.RATIO:
-            errors.add(line, "type", value_type, "Chỉ tiêu tỷ lệ có kiểu percent và cộng dồn ratio.")
-            bad = True
+            where.add("source", source, "Chỉ tiêu tỷ lệ tính từ các thành phần, không khai nguồn riêng.")
+        if ratio is not None:
+            fields["numerator"], fields["denominator"] = ratio["numerator"], ratio["denominator"]
+        if value_type != ValueType.PERCENT or values["rollup"] != Rollup.RATIO:
+            where.add("type", value_type, "Chỉ tiêu tỷ lệ có kiểu percent và cộng dồn ratio.")
         fields["source"] = Source.RATIO
     elif source == "entered":
         fields["source"] = Source.ENTERED
@@ -207,32 +230,26 @@ def _parse_row(
         fields["source"] = Source.COMPUTED
         fields["function"] = str(source["computed"])
     else:
-        errors.add(line, "source", source, "Nguồn số liệu là “entered” hoặc {computed: mã hàm}; tỷ lệ khai bằng ratio.")
-        bad = True
-    if fields["source"] != Source.RATIO and (value_type == ValueType.PERCENT or rollup == Rollup.RATIO):
-        errors.add(line, "type", value_type, "Tỷ lệ phần trăm không nhập tay: khai ratio với tử số và mẫu số.")
-        bad = True
-    counts = raw.get("counts", Counts.AREA)
-    if counts not in Counts.values:
-        errors.add(
-            line,
-            "counts",
-            counts,
-            "Phạm vi số liệu (counts) là “own” (của riêng đơn vị và các bộ phận) hoặc “area” (cả địa bàn).",
-        )
-        bad = True
-    elif fields["source"] == Source.RATIO and "counts" in raw:
-        errors.add(line, "counts", counts, "Tỷ lệ tính từ các thành phần; khai phạm vi (counts) ở tử số và mẫu số.")
-        bad = True
-    fields["counts"] = counts
-    sum_of = raw.get("sum_of")
-    if sum_of is not None:
-        if not isinstance(sum_of, list) or len(sum_of) < 2:
-            errors.add(line, "sum_of", sum_of, "Dòng tổng khai ít nhất hai thành phần (sum_of: [mã, mã]).")
-            bad = True
-        else:
-            fields["sum_of"] = [str(c) for c in sum_of]
-    return None if bad else RowSpec(line, fields)
+        message = "Nguồn số liệu là “entered” hoặc {computed: mã hàm}; tỷ lệ khai bằng ratio."
+        where.add("source", source, message)
+    if fields["source"] != Source.RATIO and (value_type == ValueType.PERCENT or values["rollup"] == Rollup.RATIO):
+        where.add("type", value_type, "Tỷ lệ phần trăm không nhập tay: khai ratio với tử số và mẫu số.")
+    return where.errors.total == before
+
+
+def _scope(raw: dict, values: dict, fields: dict[str, Any], where: Where) -> bool:
+    """What the figure counts (counts: own or area) and the parts of a total row."""
+    before = where.errors.total
+    counts, sum_of = values["counts"], values["sum_of"]
+    if counts is not None and fields["source"] == Source.RATIO and "counts" in raw:
+        message = "Tỷ lệ tính từ các thành phần; khai phạm vi (counts) ở tử số và mẫu số."
+        where.add("counts", counts, message)
+    fields["counts"] = counts if counts is not None else raw.get("counts")
+    if sum_of is not None and len(sum_of) < 2:
+        where.add("sum_of", sum_of, _SUM_MESSAGE)
+    elif sum_of is not None:
+        fields["sum_of"] = sum_of
+    return where.errors.total == before
 
 
 def _check_references(rows: list[RowSpec], errors: ErrorCollector) -> None:

@@ -150,3 +150,13 @@ def test_values_keep_their_indicator_after_a_new_version(demo_org, tmp_path):
 def test_parse_choices():
     assert parse_choices("Có = 1 Không = 0") == {"1": "Có", "0": "Không"}
     assert parse_choices("Tốt = 1 Có vi phạm = 0") == {"1": "Tốt", "0": "Có vi phạm"}
+
+
+def test_a_misspelt_key_is_refused_at_its_row(no_catalogue, tmp_path):
+    bad = SMALL.format(version=1, y_name="Y", extra="").replace('a.x, name: "X", unit:', 'a.x, name: "X", units:')
+    with pytest.raises(ImportRejected) as exc:
+        load_catalogue(_write(tmp_path, bad))
+    messages = [str(e) for e in exc.value.errors]
+    assert "Dòng 7, cột “unit”: Thiếu đơn vị tính (unit)." in messages
+    assert any(m.startswith("Dòng 7, cột “units” (giá trị “Hồ sơ”): Trường không được hỗ trợ") for m in messages)
+    assert Indicator.objects.count() == 0
