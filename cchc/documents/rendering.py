@@ -7,10 +7,12 @@ from `cchc.documents.templates_build`, editable in Word afterwards. Always rende
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -122,6 +124,16 @@ def render_docx(name: str | Path, context: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+def content_digest(docx: bytes) -> str:
+    """A digest of what a DOCX says (each part's name and bytes), blind to the ZIP's time stamps: a document
+    rebuilt from the same data has the same digest, so a PDF made of it can be kept under that name."""
+    h = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        for name in sorted(z.namelist()):
+            h.update(name.encode() + b"\0" + z.read(name) + b"\0")
+    return h.hexdigest()[:16]
 
 
 def qr_png(text: str, scale: int = 6) -> bytes:

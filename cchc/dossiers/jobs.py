@@ -1,5 +1,14 @@
-"""Nạp tệp hồ sơ như một công việc nền (cchc.jobs): the upload page saves the file and queues the job; a
-worker (or the request itself, for a small file) runs the import; the page polls the job row."""
+"""Công việc nền của hồ sơ (cchc.jobs).
+
+Nạp tệp hồ sơ: the upload page saves the file and queues the job; a worker (or the request itself, for a
+small file) runs the import; the page polls the job row.
+
+Bản PDF của biểu mẫu 01-06: LibreOffice takes seconds, so no request waits for it and a GET converts
+nothing (like report and PAR remediation PDFs). The PDF is kept under MEDIA_ROOT in a file named by a digest
+of the form's DOCX content (``documents.rendering.content_digest``): the form is filled from the dossier as it
+stands, so a dossier that changed since (a step recorded, an apology, a key issued) prints another form and
+gets another PDF.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +18,19 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 
-from cchc.dossiers import importing
-from cchc.dossiers.models import ImportJob
+from cchc.documents import pdfjobs
+from cchc.documents.rendering import content_digest
+from cchc.dossiers import documents, importing
+from cchc.dossiers.models import Dossier, ImportJob
 from cchc.jobs import kinds
 from cchc.jobs import services as jobs
 from cchc.jobs.kinds import Progress
 from cchc.jobs.models import Job
 
 KIND = "dossiers.import"
+PDF_KIND = "dossiers.form_pdf"
 INLINE_LIMIT = 2_000_000  # bytes: a smaller upload is imported in the request (a few seconds at most)
 
 
@@ -64,3 +77,46 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
         "updated": result.updated,
         "unchanged": result.unchanged,
     }
+
+
+# ---- form PDFs --------------------------------------------------------------------------------------------
+def form_docx(d: Dossier, number: str, base_url: str | None) -> tuple[str, bytes, str]:
+    """(file name, DOCX bytes, content digest) of form ``number`` as the dossier stands now."""
+    name, data = documents.render_form(d, number, base_url=base_url)
+    return name, data, content_digest(data)
+
+
+def form_pdf_path(dossier_id: int, number: str, digest: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "dossier_pdfs" / str(dossier_id) / f"mau-{number}-{digest}.pdf"
+
+
+def form_pdf_jobs(d: Dossier, number: str, digest: str) -> Any:
+    """The jobs that made (or are making) the PDF of this very content, newest first."""
+    return Job.objects.filter(
+        kind=PDF_KIND, params__dossier=d.pk, params__number=number, params__digest=digest
+    ).order_by("-pk")
+
+
+def start_form_pdf(user: Any, d: Dossier, number: str, *, digest: str, base_url: str | None) -> Job:
+    """Tạo bản PDF của biểu mẫu (a job for a worker); the same content already being made is not made twice.
+    ``base_url`` is the public address the receipt's QR code carries, as the page that asked computed it."""
+    return pdfjobs.start_once(
+        form_pdf_jobs(d, number, digest),
+        PDF_KIND,
+        label=f"Tạo bản PDF: {documents.FORM_LABELS[number]} — hồ sơ {d.code}",
+        actor=user,
+        unit=d.unit,
+        params={"dossier": d.pk, "number": number, "digest": digest, "base_url": base_url},
+    )
+
+
+@kinds.register(PDF_KIND, max_attempts=2, atomic=True, result_template="reports/_pdf_result.html")
+def make_form_pdf(job: Job, progress: Progress) -> dict[str, Any]:
+    """The worker's side: the form as the dossier stands now → PDF, kept under the digest of its content (which
+    differs from the one asked for if the dossier changed meanwhile: the page then offers to make it again)."""
+    d = Dossier.objects.select_related("unit", "procedure", "field").get(pk=job.params["dossier"])
+    number = job.params["number"]
+    progress(5, "Đang điền biểu mẫu")
+    _, docx, digest = form_docx(d, number, job.params.get("base_url"))
+    url = reverse("dossiers:form_pdf", args=[d.pk, number])
+    return pdfjobs.keep_pdf(docx, form_pdf_path(d.pk, number, digest), url, progress)

@@ -9,21 +9,17 @@ edited since gets another name, and its PDF is made again.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
-from cchc.core.files import write_atomically
-from cchc.documents.rendering import docx_to_pdf
+from cchc.documents import pdfjobs
+from cchc.documents.rendering import content_digest
 from cchc.jobs import kinds
-from cchc.jobs import services as jobs
 from cchc.jobs.kinds import Progress
-from cchc.jobs.models import ACTIVE, Job
+from cchc.jobs.models import Job
 from cchc.parindex import documents
 from cchc.parindex.models import Assessment
 
@@ -33,15 +29,6 @@ KIND_NAMES = {"ke-hoach": "kế hoạch khắc phục", "bao-cao": "báo cáo k�
 
 def build_docx(assessment: Assessment, kind: str) -> bytes:
     return documents.plan_docx(assessment) if kind == "ke-hoach" else documents.report_docx(assessment)
-
-
-def content_digest(docx: bytes) -> str:
-    """A digest of what the document says (each part's name and bytes), blind to the ZIP's time stamps."""
-    h = hashlib.sha256()
-    with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        for name in sorted(z.namelist()):
-            h.update(name.encode() + b"\0" + z.read(name) + b"\0")
-    return h.hexdigest()[:16]
 
 
 def pdf_path(assessment_id: int, kind: str, digest: str) -> Path:
@@ -57,10 +44,8 @@ def pdf_jobs(assessment: Assessment, kind: str, digest: str) -> Any:
 
 def start_pdf(user: Any, assessment: Assessment, kind: str, digest: str) -> Job:
     """Tạo bản PDF (a job for a worker); the same content already being made is not made twice."""
-    running = pdf_jobs(assessment, kind, digest).filter(status__in=ACTIVE).first()
-    if running is not None:
-        return running
-    return jobs.enqueue(
+    return pdfjobs.start_once(
+        pdf_jobs(assessment, kind, digest),
         KIND,
         label=f"Tạo bản PDF: {KIND_NAMES[kind]} Chỉ số CCHC {assessment.framework.year} — {assessment.unit.name}",
         actor=user,
@@ -78,12 +63,5 @@ def make_pdf(job: Job, progress: Progress) -> dict[str, Any]:
     progress(5, "Đang dựng văn bản")
     docx = build_docx(assessment, kind)
     digest = content_digest(docx)
-    path = pdf_path(assessment.pk, kind, digest)
     url = reverse("parindex:document", args=[assessment.pk, kind, "pdf"])
-    if path.exists():
-        return {"summary": "Bản PDF đã có sẵn.", "url": url, "size": path.stat().st_size}
-    progress(20, "Đang tạo bản PDF…")
-    data = docx_to_pdf(docx)
-    progress(95, "Đang lưu bản PDF")
-    write_atomically(path, data)
-    return {"summary": f"Đã tạo bản PDF ({len(data) // 1024} KB).", "url": url, "size": len(data)}
+    return pdfjobs.keep_pdf(docx, pdf_path(assessment.pk, kind, digest), url, progress)

@@ -18,7 +18,6 @@ from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.errors import Conflict
 from cchc.core.params import required_int
 from cchc.documents import approvals
-from cchc.jobs.models import JobStatus
 from cchc.parindex import documents, selectors, services
 from cchc.parindex import jobs as pdf_jobs
 from cchc.parindex.models import Assessment, Evidence, Framework, RemediationPlan, RemediationTask, Score, Status
@@ -496,7 +495,7 @@ def document(request, pk: int, kind: str, fmt: str):
 
 def _pdf_page(request, a: Assessment, kind: str, docx: bytes, name: str):
     """The PDF once a job made it from this very content; else the job making it (polled) or its button."""
-    from cchc.jobs.views import job_context
+    from cchc.documents import pdfjobs
 
     digest = pdf_jobs.content_digest(docx)
     path = pdf_jobs.pdf_path(a.pk, kind, digest)
@@ -504,12 +503,8 @@ def _pdf_page(request, a: Assessment, kind: str, docx: bytes, name: str):
         response = HttpResponse(path.read_bytes(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
-    context = {"a": a, "kind": kind, "kind_name": pdf_jobs.KIND_NAMES[kind], "job": None, "can_start": True}
     job = pdf_jobs.pdf_jobs(a, kind, digest).first()
-    if job is not None and job.active:
-        context.update(job_context(job), can_start=False)
-    elif job is not None and job.status == JobStatus.FAILED:
-        context.update(job_context(job))  # a failed conversion says why, and may be started again
+    context = {"a": a, "kind": kind, "kind_name": pdf_jobs.KIND_NAMES[kind], **pdfjobs.page_context(job)}
     return render(request, "parindex/pdf.html", context)
 
 

@@ -10,6 +10,7 @@ dossiers of the last weeks gets none again.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -116,8 +117,7 @@ def live_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None
     """Receive about sixty dossiers for ``unit`` over the last 30 working days and move them on:
     most returned early or on time, some late (some of those with an apology), several with their result
     ready today, the latest still being worked on. Returns how many were made (0: already there)."""
-    from cchc.dossiers.models import Channel, Dossier, EventKind, Procedure, ReturnMethod, Status
-    from cchc.dossiers.services import Applicant, receive, transition
+    from cchc.dossiers.models import Dossier
     from cchc.workdays.selectors import get_calendar_for_unit
 
     now = timezone.localtime(now) if now else timezone.localtime()
@@ -126,99 +126,134 @@ def live_dossiers(unit: OrgUnit, today: date | None = None, now: datetime | None
         return 0
     cal = get_calendar_for_unit(unit, today)
     days = _working_days(cal, today, LIVE_WORKING_DAYS)
-    procs = [
-        p
-        for p in Procedure.objects.filter(level="xa").order_by("code")
-        if (p.valid_from is None or p.valid_from <= days[0]) and (p.valid_to is None or p.valid_to >= today)
-    ]
+    procs = _live_procedures(days[0], today)
     if not procs:
         return 0
-    weights = [12 if p.time_unit == "trong_ngay" else 6 if p.time_value <= 5 else 2 for p in procs]
-    rng = random.Random(f"{SEED}-{unit.code}")
-    actor = _actor(unit)
-    tz = timezone.get_current_timezone()
-    latest = now - timedelta(minutes=2)
-
-    def at(day: date, hour: int, minute: int = 0) -> datetime:
-        moment = timezone.make_aware(datetime.combine(day, time(hour, minute)), tz)
-        if day == today:  # never in the future, never before the day began
-            moment = max(min(moment, latest), timezone.make_aware(datetime.combine(day, time(0, 1)), tz))
-        return moment
-
-    def step(dossier: Any, kind: str, day: date, hour: int, **kwargs: Any) -> Any:
-        return transition(actor, dossier.pk, kind, at=at(day, hour, rng.choice([5, 20, 35, 50])), **kwargs)
-
+    live = _Live(unit, today, now - timedelta(minutes=2), cal, random.Random(f"{SEED}-{unit.code}"), _actor(unit))
+    live.procs = procs
+    live.weights = [12 if p.time_unit == "trong_ngay" else 6 if p.time_value <= 5 else 2 for p in procs]
     made = 0
     with transaction.atomic():
         for day in days:
-            for _ in range(rng.randint(1, 3) if day != today else 3):
-                proc = rng.choices(procs, weights)[0]
-                channel = rng.choices([Channel.COUNTER, Channel.ONLINE, Channel.POST], [55, 40, 5])[0]
-                name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-                received = at(day, rng.randrange(7, 11), rng.choice([0, 10, 25, 40, 55]))
-                if received.date() != day:
-                    continue
-                d = receive(
-                    actor,
-                    unit=unit,
-                    procedure=proc,
-                    channel=channel,
-                    received_at=received,
-                    applicant=Applicant(name=name, phone=f"09{rng.randrange(10**7, 10**8)}"),
-                    note=LIVE_NOTE,
-                )
-                made += 1
-                method = (
-                    {Channel.POST: ReturnMethod.POST, Channel.ONLINE: ReturnMethod.ONLINE}.get(
-                        channel, ReturnMethod.COUNTER
-                    )
-                    if rng.random() < 0.5
-                    else ReturnMethod.COUNTER
-                )
-                due, luck = d.due_on, rng.random()
-                if due < today:  # the deadline has passed
-                    if luck < 0.72:  # early or on time
-                        early = cal.add_working_days(due, -rng.randrange(0, 3)) if due > day else due
-                        ready = max(d.received_on, early)
-                        step(d, EventKind.RESULT_READY, ready, 13)
-                        step(d, EventKind.RETURNED, ready, 15, return_method=method)
-                    elif luck < 0.84:  # late, with an apology and a new date
-                        step(
-                            d,
-                            EventKind.APOLOGY,
-                            due,
-                            9,
-                            new_due_on=cal.add_working_days(due, 3),
-                            note="Hồ sơ cần xác minh thêm tại thực địa.",
-                        )
-                        late = min(cal.add_working_days(due, rng.randint(1, 2)), today)
-                        step(d, EventKind.RESULT_READY, late, 10)
-                        if late < today:
-                            step(d, EventKind.RETURNED, late, 15, return_method=method)
-                    elif luck < 0.90:  # late, no apology
-                        late = min(cal.add_working_days(due, 1), today)
-                        step(d, EventKind.RESULT_READY, late, 10)
-                        step(d, EventKind.RETURNED, late, 15, return_method=method)
-                    elif luck < 0.95:  # the result waits to be collected since an earlier day
-                        step(d, EventKind.RESULT_READY, due, 14)
-                    # else: still being worked on, overdue
-                elif luck < 0.35 and day < today:  # result ready today, not yet collected
-                    step(d, EventKind.RESULT_READY, today, 8)
-                elif luck < 0.5 and day < today:  # done before the deadline
-                    step(d, EventKind.RESULT_READY, day, 14)
-                    step(d, EventKind.RETURNED, min(cal.add_working_days(day, 1), today), 9, return_method=method)
-                elif luck < 0.55 and day < today:
-                    step(d, EventKind.SUPPLEMENT_REQUESTED, day, 15, note="Bổ sung bản sao giấy tờ tùy thân.")
-        # The draw above depends on the date: make sure the board always has a few results ready today,
-        # from the latest dossiers still being worked on within their deadline.
-        ready_today = Dossier.objects.filter(unit=unit, note=LIVE_NOTE, result_ready_on=today).count()
-        waiting = Dossier.objects.filter(
-            unit=unit,
-            note=LIVE_NOTE,
-            status=Status.PROCESSING,
-            received_on__lt=today,
-            due_on__gte=today,
-        ).order_by("-received_on", "-code")
-        for d in waiting[: max(0, READY_TODAY - ready_today)]:
-            step(d, EventKind.RESULT_READY, today, 8)
+            for _ in range(live.rng.randint(1, 3) if day != today else 3):
+                d = live.receive(day)
+                if d is not None:
+                    made += 1
+                    live.move_on(d, day)
+        live.ready_today()
     return made
+
+
+def _live_procedures(first: date, today: date) -> list[Any]:
+    """The commune procedures in force over the whole span, in code order (the draw depends on it)."""
+    from cchc.dossiers.models import Procedure
+
+    return [
+        p
+        for p in Procedure.objects.filter(level="xa").order_by("code")
+        if (p.valid_from is None or p.valid_from <= first) and (p.valid_to is None or p.valid_to >= today)
+    ]
+
+
+@dataclass
+class _Live:
+    """One run of ``live_dossiers`` for a unit: the clock, the seeded draw and the clerk every step uses. The
+    order of the draws is the demo's data: a change of order changes every dossier after it."""
+
+    unit: OrgUnit
+    today: date
+    latest: datetime  # a moment of today is never later than this (a little before now)
+    cal: Any
+    rng: random.Random
+    actor: Any
+    procs: list[Any] = field(default_factory=list)
+    weights: list[int] = field(default_factory=list)
+
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        tz = timezone.get_current_timezone()
+        moment = timezone.make_aware(datetime.combine(day, time(hour, minute)), tz)
+        if day == self.today:  # never in the future, never before the day began
+            moment = max(min(moment, self.latest), timezone.make_aware(datetime.combine(day, time(0, 1)), tz))
+        return moment
+
+    def step(self, dossier: Any, kind: str, day: date, hour: int, **kwargs: Any) -> Any:
+        from cchc.dossiers.services import transition
+
+        return transition(
+            self.actor, dossier.pk, kind, at=self.at(day, hour, self.rng.choice([5, 20, 35, 50])), **kwargs
+        )
+
+    def receive(self, day: date) -> Any:
+        """A dossier received on ``day`` (None when the drawn hour is not yet reached today)."""
+        from cchc.dossiers.models import Channel
+        from cchc.dossiers.services import Applicant, receive
+
+        rng = self.rng
+        proc = rng.choices(self.procs, self.weights)[0]
+        channel = rng.choices([Channel.COUNTER, Channel.ONLINE, Channel.POST], [55, 40, 5])[0]
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        received = self.at(day, rng.randrange(7, 11), rng.choice([0, 10, 25, 40, 55]))
+        if received.date() != day:
+            return None
+        return receive(
+            self.actor,
+            unit=self.unit,
+            procedure=proc,
+            channel=channel,
+            received_at=received,
+            applicant=Applicant(name=name, phone=f"09{rng.randrange(10**7, 10**8)}"),
+            note=LIVE_NOTE,
+        )
+
+    def move_on(self, d: Any, day: date) -> None:
+        """The dossier's steps after its intake on ``day``: settled by its deadline when that has passed."""
+        from cchc.dossiers.models import Channel, EventKind, ReturnMethod
+
+        by_channel = {Channel.POST: ReturnMethod.POST, Channel.ONLINE: ReturnMethod.ONLINE}
+        method = by_channel.get(d.channel, ReturnMethod.COUNTER) if self.rng.random() < 0.5 else ReturnMethod.COUNTER
+        due, luck = d.due_on, self.rng.random()
+        if due < self.today:
+            self._past_deadline(d, day, method, luck)
+        elif luck < 0.35 and day < self.today:  # result ready today, not yet collected
+            self.step(d, EventKind.RESULT_READY, self.today, 8)
+        elif luck < 0.5 and day < self.today:  # done before the deadline
+            self.step(d, EventKind.RESULT_READY, day, 14)
+            returned = min(self.cal.add_working_days(day, 1), self.today)
+            self.step(d, EventKind.RETURNED, returned, 9, return_method=method)
+        elif luck < 0.55 and day < self.today:
+            self.step(d, EventKind.SUPPLEMENT_REQUESTED, day, 15, note="Bổ sung bản sao giấy tờ tùy thân.")
+
+    def _past_deadline(self, d: Any, day: date, method: str, luck: float) -> None:
+        from cchc.dossiers.models import EventKind
+
+        due, cal = d.due_on, self.cal
+        if luck < 0.72:  # early or on time
+            early = cal.add_working_days(due, -self.rng.randrange(0, 3)) if due > day else due
+            ready = max(d.received_on, early)
+            self.step(d, EventKind.RESULT_READY, ready, 13)
+            self.step(d, EventKind.RETURNED, ready, 15, return_method=method)
+        elif luck < 0.84:  # late, with an apology and a new date
+            new_due = cal.add_working_days(due, 3)
+            self.step(d, EventKind.APOLOGY, due, 9, new_due_on=new_due, note="Hồ sơ cần xác minh thêm tại thực địa.")
+            late = min(cal.add_working_days(due, self.rng.randint(1, 2)), self.today)
+            self.step(d, EventKind.RESULT_READY, late, 10)
+            if late < self.today:
+                self.step(d, EventKind.RETURNED, late, 15, return_method=method)
+        elif luck < 0.90:  # late, no apology
+            late = min(cal.add_working_days(due, 1), self.today)
+            self.step(d, EventKind.RESULT_READY, late, 10)
+            self.step(d, EventKind.RETURNED, late, 15, return_method=method)
+        elif luck < 0.95:  # the result waits to be collected since an earlier day
+            self.step(d, EventKind.RESULT_READY, due, 14)
+        # else: still being worked on, overdue
+
+    def ready_today(self) -> None:
+        """The draw depends on the date: make sure the board always has a few results ready today, from the
+        latest dossiers still being worked on within their deadline."""
+        from cchc.dossiers.models import Dossier, EventKind, Status
+
+        mine = Dossier.objects.filter(unit=self.unit, note=LIVE_NOTE)
+        ready = mine.filter(result_ready_on=self.today).count()
+        waiting = mine.filter(status=Status.PROCESSING, received_on__lt=self.today, due_on__gte=self.today)
+        for d in waiting.order_by("-received_on", "-code")[: max(0, READY_TODAY - ready)]:
+            self.step(d, EventKind.RESULT_READY, self.today, 8)

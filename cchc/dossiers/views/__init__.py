@@ -1,0 +1,1 @@
+"""The dossier screens, one module each (cchc/dossiers/urls.py maps them)."""
