@@ -107,6 +107,14 @@ def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode):
     data.item_lines = [item.start_mark.line + 1 for item in node.value]
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:  # 2022-13-23: left as text, so that a date field names it at its line
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 # Written back as the plain mapping and list they are (a checked file stored as a snapshot, dumped again).
@@ -209,6 +217,10 @@ def _shown(value: Any) -> Any:
     return value
 
 
+def _cut(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
 def _number_text(value: int | Decimal) -> str:
     return format_number(Decimal(value))
 
@@ -236,9 +248,7 @@ def check(raw: Any, fields: Sequence[Field], where: Where, *, allow_unknown: boo
         known = {f.name for f in fields}
         names = ", ".join(f.name for f in fields)
         for key in (k for k in raw if str(k) not in known):
-            shown = (
-                "" if isinstance(raw[key], list | dict) else raw[key]
-            )  # the key names it; a whole block would not help
+            shown = "" if isinstance(raw[key], list | dict) else _cut(str(raw[key]))  # the key names it
             where.add(f"{prefix}{key}", shown, f"trường không được hỗ trợ (dùng: {names}).", where.at(raw, key))
     out.ok = where.errors.total == before
     return out
@@ -354,7 +364,7 @@ def _list(spec: Field, value: Any, where: Where, row: Any, name: str) -> tuple[A
     if not isinstance(value, list):
         return None, _bad(spec)
     if spec.item is None:
-        return list(value), None
+        return value, None  # as read: a LineList keeps the lines of its items
     before = where.errors.total
     items = []
     for index, item in enumerate(value):
@@ -368,7 +378,7 @@ def _mapping(spec: Field, value: Any, where: Where, row: Any, name: str) -> tupl
     if not isinstance(value, Mapping):
         return None, _bad(spec)
     if not spec.fields:
-        return dict(value), None
+        return value, None  # as read: a LineDict keeps the lines of its keys
     checked = check(value, spec.fields, where, prefix=f"{name}.")
     return (checked, None) if checked.ok else (None, "")
 

@@ -20,6 +20,8 @@ import yaml
 from django.db import transaction
 
 from cchc.core.importing import ErrorCollector, ImportRejected
+from cchc.core.loading import Field, Kind, Where, line_of, read_yaml
+from cchc.core.loading import check as check_fields
 from cchc.index766 import measures
 from cchc.index766.models import FormulaVersion
 from cchc.indicators.expressions import Expression, ExpressionError, parse
@@ -70,77 +72,115 @@ class Formula:
         return names
 
 
-def _date(value: Any, field: str, errors: ErrorCollector, where: str = "") -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors.add(None, field, value, f"{where}Ngày phải viết dạng YYYY-MM-DD.")
-        return None
-
-
-def _number(value: Any, field: str, errors: ErrorCollector, where: str) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        errors.add(None, field, value, f"{where}điểm tối đa phải là số dương.")
-        return None
-    return float(value)
+_TOP = (
+    Field("version", required=True, missing="Thiếu phiên bản (version)."),
+    Field("name", default=""),
+    Field("valid_from", Kind.DATE, required=True),
+    Field("valid_to", Kind.DATE),
+    Field("source", required=True, missing="Thiếu nguồn, căn cứ (source)."),
+    Field("groups", Kind.LIST, default=()),
+    Field("components", Kind.LIST, default=()),
+)
+_POSITIVE = "điểm tối đa phải là số dương."
+_GROUP = (
+    Field("code", default=""),
+    Field("name", default=""),
+    Field("max", Kind.DECIMAL, required=True, positive=True, invalid=_POSITIVE, missing=_POSITIVE),
+)
+_COMPONENT = (
+    Field(
+        "code",
+        required=True,
+        pattern=_CODE_RE,
+        invalid="mã viết thường, không dấu.",
+        missing="mã viết thường, không dấu.",
+    ),
+    Field("name", required=True, missing="thiếu tên (name)."),
+    Field("group", default=""),
+    Field("max", Kind.DECIMAL, required=True, positive=True, invalid=_POSITIVE, missing=_POSITIVE),
+    Field("numerator", default=""),
+    Field("denominator", default=""),
+    Field("ratios", Kind.MAPPING, default={}),
+    Field("score", default=""),
+    Field(
+        "when_no_data", Kind.CHOICE, choices=NO_DATA_RULES, default="none", invalid="when_no_data là none hoặc spread."
+    ),
+    Field("note", default=""),
+)
 
 
 def _check_component(
-    raw: Any, index: int, groups: dict[str, GroupSpec], errors: ErrorCollector
+    raw: Any, index: int, groups: dict[str, GroupSpec], errors: ErrorCollector, row: int | None = None
 ) -> ComponentSpec | None:
+    """Một thành phần: its declared fields, its group, its measures and its score expression."""
     if not isinstance(raw, dict):
-        errors.add(None, "components", index + 1, f"Thành phần thứ {index + 1} phải là một bảng.")
+        errors.add(row, "components", index + 1, f"Thành phần thứ {index + 1} phải là một bảng.")
         return None
     code = str(raw.get("code") or "")
-    where = f"Thành phần “{code or index + 1}”, "
+    where = Where(errors, row, prefix=f"Thành phần “{code or index + 1}”, ")
     before = errors.total
-    if not _CODE_RE.match(code):
-        errors.add(None, "code", code, f"{where}mã viết thường, không dấu.")
-    if not str(raw.get("name") or "").strip():
-        errors.add(None, "name", "", f"{where}thiếu tên (name).")
-    group = str(raw.get("group") or "")
-    if group not in groups:
-        errors.add(None, "group", group, f"{where}nhóm (group) “{group}” không có trong danh sách nhóm.")
-    max_points = _number(raw.get("max"), "max", errors, where)
-    for field in ("numerator", "denominator"):
-        name = str(raw.get(field) or "")
-        if not measures.is_known(name):
-            errors.add(None, field, name, f"{where}trường {field}: không có số đo “{name}”.")
-    ratios: dict[str, tuple[str, str]] = {}
-    for name, pair in (raw.get("ratios") or {}).items():
-        if not _RATIO_NAME_RE.match(str(name)) or name in RESERVED:
-            errors.add(None, "ratios", name, f"{where}tên tỷ lệ “{name}” không hợp lệ.")
-        elif not isinstance(pair, list) or len(pair) != 2:
-            errors.add(None, "ratios", name, f"{where}tỷ lệ “{name}” phải là [tử số, mẫu số].")
-        else:
-            for measure in pair:
-                if not measures.is_known(str(measure)):
-                    errors.add(None, "ratios", measure, f"{where}tỷ lệ “{name}”: không có số đo “{measure}”.")
-            ratios[str(name)] = (str(pair[0]), str(pair[1]))
+    values = check_fields(raw, _COMPONENT, where)
+    if values["group"] not in groups:
+        where.add(
+            "group",
+            values["group"],
+            f"nhóm (group) “{values['group']}” không có trong danh sách nhóm.",
+            where.at(raw, "group"),
+        )
+    for name in ("numerator", "denominator"):
+        if not measures.is_known(values[name] or ""):
+            where.add(name, values[name], f"trường {name}: không có số đo “{values[name]}”.", where.at(raw, name))
+    ratios = _ratios(values["ratios"] or {}, where, where.at(raw, "ratios"))
     try:
-        score = parse(str(raw.get("score") or ""), RESERVED | set(ratios))
+        score = parse(values["score"] or "", RESERVED | set(ratios))
     except ExpressionError as exc:
         score = None
-        errors.add(None, "score", raw.get("score"), f"{where}công thức điểm (score): {exc}")
-    rule = str(raw.get("when_no_data") or "none")
-    if rule not in NO_DATA_RULES:
-        errors.add(None, "when_no_data", rule, f"{where}when_no_data là none hoặc spread.")
+        where.add("score", raw.get("score"), f"công thức điểm (score): {exc}", where.at(raw, "score"))
     if errors.total > before:
         return None
     return ComponentSpec(
-        code,
-        str(raw["name"]).strip(),
-        group,
-        max_points,
-        str(raw["numerator"]),
-        str(raw["denominator"]),
+        values["code"],
+        values["name"],
+        values["group"],
+        float(values["max"]),
+        values["numerator"],
+        values["denominator"],
         ratios,
         score,
-        rule,
-        str(raw.get("note") or ""),
+        values["when_no_data"],
+        values["note"],
     )
+
+
+def _ratios(raw: dict, where: Where, row: int | str | None) -> dict[str, tuple[str, str]]:
+    """The extra ratios a score names: {name: [numerator, denominator]}, each a known measure."""
+    ratios: dict[str, tuple[str, str]] = {}
+    for name, pair in raw.items():
+        if not _RATIO_NAME_RE.match(str(name)) or name in RESERVED:
+            where.add("ratios", name, f"tên tỷ lệ “{name}” không hợp lệ.", row)
+        elif not isinstance(pair, list) or len(pair) != 2:
+            where.add("ratios", name, f"tỷ lệ “{name}” phải là [tử số, mẫu số].", row)
+        else:
+            for measure in pair:
+                if not measures.is_known(str(measure)):
+                    where.add("ratios", measure, f"tỷ lệ “{name}”: không có số đo “{measure}”.", row)
+            ratios[str(name)] = (str(pair[0]), str(pair[1]))
+    return ratios
+
+
+def _check_groups(raw_groups: list, errors: ErrorCollector) -> dict[str, GroupSpec]:
+    groups: dict[str, GroupSpec] = {}
+    for index, raw in enumerate(raw_groups):
+        row = line_of(raw_groups, index)
+        code = str(raw.get("code") or "") if isinstance(raw, dict) else ""
+        values = check_fields(raw, _GROUP, Where(errors, row, prefix=f"Nhóm “{code}”, "))
+        if not _CODE_RE.match(code) or code in groups:
+            errors.add(row, "groups", code, f"Nhóm “{code}”: mã trống, sai dạng hoặc trùng.")
+        elif values["max"] is not None:
+            groups[code] = GroupSpec(code, values["name"] or code, float(values["max"]))
+    if not groups:
+        errors.add(None, "groups", "", "Phải có ít nhất một nhóm (groups).")
+    return groups
 
 
 def check(data: Any, errors: ErrorCollector) -> Formula | None:
@@ -148,26 +188,15 @@ def check(data: Any, errors: ErrorCollector) -> Formula | None:
     if not isinstance(data, dict):
         errors.add(None, "", "", "Tệp phải là một bảng có các khóa version, valid_from, source, groups, components.")
         return None
-    version = str(data.get("version") or "").strip()
-    if not version:
-        errors.add(None, "version", "", "Thiếu phiên bản (version).")
-    valid_from = _date(data.get("valid_from"), "valid_from", errors)
-    valid_to = None if data.get("valid_to") in (None, "") else _date(data.get("valid_to"), "valid_to", errors)
+    top = check_fields(data, _TOP, Where(errors))
+    valid_from, valid_to = top["valid_from"], top["valid_to"]
     if valid_from and valid_to and valid_to < valid_from:
-        errors.add(None, "valid_to", valid_to, "Ngày hết áp dụng trước ngày bắt đầu áp dụng.")
-    if not str(data.get("source") or "").strip():
-        errors.add(None, "source", "", "Thiếu nguồn, căn cứ (source).")
-    groups: dict[str, GroupSpec] = {}
-    for raw in data.get("groups") or []:
-        code = str((raw or {}).get("code") or "")
-        points = _number((raw or {}).get("max"), "max", errors, f"Nhóm “{code}”, ")
-        if not _CODE_RE.match(code) or code in groups:
-            errors.add(None, "groups", code, f"Nhóm “{code}”: mã trống, sai dạng hoặc trùng.")
-        elif points is not None:
-            groups[code] = GroupSpec(code, str(raw.get("name") or code), points)
-    if not groups:
-        errors.add(None, "groups", "", "Phải có ít nhất một nhóm (groups).")
-    components = [_check_component(raw, i, groups, errors) for i, raw in enumerate(data.get("components") or [])]
+        errors.add(line_of(data, "valid_to"), "valid_to", valid_to, "Ngày hết áp dụng trước ngày bắt đầu áp dụng.")
+    groups = _check_groups(top["groups"] or [], errors)
+    raw_components = top["components"] or []
+    components = [
+        _check_component(raw, i, groups, errors, line_of(raw_components, i)) for i, raw in enumerate(raw_components)
+    ]
     found = [c for c in components if c is not None]
     codes = [c.code for c in found]
     for code in {c for c in codes if codes.count(c) > 1}:
@@ -180,17 +209,14 @@ def check(data: Any, errors: ErrorCollector) -> Formula | None:
             )
     if errors or valid_from is None:
         return None
-    return Formula(version, valid_from, valid_to, str(data["source"]).strip(), tuple(groups.values()), tuple(found))
+    return Formula(top["version"], valid_from, valid_to, top["source"], tuple(groups.values()), tuple(found))
 
 
 def read_text(text: str) -> tuple[dict, Formula]:
-    """Parse and check a file's text; raises ImportRejected with every error."""
+    """Parse and check a file's text; raises ImportRejected with every error (each at its line)."""
     errors = ErrorCollector()
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        errors.add(None, "", "", f"Tệp YAML không đọc được: {exc}")
-        errors.raise_if_any()
+    data = read_yaml(text, errors)
+    errors.raise_if_any()
     formula = check(data, errors)
     errors.raise_if_any()
     assert formula is not None

@@ -163,3 +163,22 @@ def test_online_dossier_counts_with_an_electronic_result_and_full_points_at_half
     result = index_for(org["A"], *MARCH, actor=ACTOR).component("ho_so_truc_tuyen")
     # 1 of 4 = 25%: 8 × 0,25 ÷ 0,5 = 4 (full points from 50%).
     assert (result.numerator, result.denominator, result.points) == (1, 4, Decimal("4.00"))
+
+
+def test_errors_name_the_line_and_dates_read_as_written_in_vietnam():
+    from cchc.core.importing import ImportRejected
+    from cchc.index766.formulas import read_text
+
+    text = SHIPPED.read_text(encoding="utf-8")
+    _, formula = read_text(text.replace("valid_from: 2022-06-23", "valid_from: 23/06/2022", 1))
+    assert formula.valid_from == date(2022, 6, 23)
+    broken = text.replace("valid_from: 2022-06-23", "valid_from: 2022-13-23", 1).replace(
+        "    max: 6\n", "    max: 0\n", 1
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        read_text(broken)
+    errors = {e.field: e for e in rejected.value.errors}
+    assert errors["valid_from"].message == "Ngày không tồn tại."
+    assert broken.splitlines()[errors["valid_from"].row - 1].startswith("valid_from: 2022-13-23")
+    assert errors["max"].message == "Thành phần “cong_bo_dung_han”, điểm tối đa phải là số dương."
+    assert broken.splitlines()[errors["max"].row - 1] == "    max: 0"
