@@ -150,9 +150,10 @@ def line_of(container: Any, key: str | int | None = None) -> int | None:
 class Field:
     """Một trường khai báo: its name in the file, kind, whether it must be there, its default and limits.
 
-    ``invalid`` and ``missing`` replace the generic messages where a file has its own wording; both may name
-    ``{allowed}`` (the allowed values). ``minimum``/``maximum`` bound numbers (``positive``: above 0),
-    ``places`` the decimals of a decimal, ``pattern`` the whole of a text."""
+    ``invalid`` (not of the kind), ``missing`` and ``out_of_range`` (a bound or ``places`` passed) replace the
+    generic messages where a file has its own wording; ``invalid`` and ``missing`` may name ``{allowed}``.
+    ``minimum``/``maximum`` bound numbers (``positive``: above 0), ``places`` the decimals of a decimal,
+    ``pattern`` the whole of a text."""
 
     name: str
     kind: Kind = Kind.TEXT
@@ -169,6 +170,7 @@ class Field:
     join_spaces: bool = False
     invalid: str = ""
     missing: str = ""
+    out_of_range: str = ""
 
     def allowed(self) -> list[str]:
         if self.choices is None:
@@ -282,13 +284,14 @@ def check_value(spec: Field, value: Any, where: Where, *, row: int | str | None 
 
 def _bounds(spec: Field, number: int | Decimal) -> str | None:
     if spec.positive and number <= 0:
-        return spec.invalid or "phải là số dương."
+        return spec.out_of_range or "phải là số dương."
     if spec.minimum is not None and number < spec.minimum:
-        return spec.invalid or f"không được nhỏ hơn {_number_text(spec.minimum)}."
+        lowest = "không được âm." if spec.minimum == 0 else f"không được nhỏ hơn {_number_text(spec.minimum)}."
+        return spec.out_of_range or lowest
     if spec.maximum is not None and number > spec.maximum:
-        return spec.invalid or f"không được lớn hơn {_number_text(spec.maximum)}."
+        return spec.out_of_range or f"không được lớn hơn {_number_text(spec.maximum)}."
     if spec.places is not None and isinstance(number, Decimal) and number != round(number, spec.places):
-        return spec.invalid or f"chỉ được có tối đa {spec.places} chữ số thập phân."
+        return spec.out_of_range or f"chỉ được có tối đa {spec.places} chữ số thập phân."
     return None
 
 
@@ -320,6 +323,8 @@ def _decimal(spec: Field, value: Any, where: Where, row: Any, name: str) -> tupl
         return None, _bad(spec)
     if isinstance(value, int):
         return Decimal(value), None
+    if isinstance(value, Decimal):  # from a reader that already made one (an annex's cell)
+        return (value, None) if value.is_finite() else (None, _bad(spec))
     text = str(value).strip().replace(" ", "") if isinstance(value, float | str) else ""
     if not _DECIMAL.match(text):  # also refuses nan, inf and "1.234,5" (a data file writes one mark)
         return None, _bad(spec)

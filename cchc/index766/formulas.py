@@ -85,7 +85,9 @@ _POSITIVE = "điểm tối đa phải là số dương."
 _GROUP = (
     Field("code", default=""),
     Field("name", default=""),
-    Field("max", Kind.DECIMAL, required=True, positive=True, invalid=_POSITIVE, missing=_POSITIVE),
+    Field(
+        "max", Kind.DECIMAL, required=True, positive=True, invalid=_POSITIVE, missing=_POSITIVE, out_of_range=_POSITIVE
+    ),
 )
 _COMPONENT = (
     Field(
@@ -97,7 +99,9 @@ _COMPONENT = (
     ),
     Field("name", required=True, missing="thiếu tên (name)."),
     Field("group", default=""),
-    Field("max", Kind.DECIMAL, required=True, positive=True, invalid=_POSITIVE, missing=_POSITIVE),
+    Field(
+        "max", Kind.DECIMAL, required=True, positive=True, invalid=_POSITIVE, missing=_POSITIVE, out_of_range=_POSITIVE
+    ),
     Field("numerator", default=""),
     Field("denominator", default=""),
     Field("ratios", Kind.MAPPING, default={}),

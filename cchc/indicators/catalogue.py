@@ -42,10 +42,11 @@ class RowSpec:
 _CODE_MESSAGE = "Mã chỉ tiêu chỉ gồm chữ thường không dấu, số, “_” và “.” (ví dụ dossiers.received)."
 _RATIO_MESSAGE = "Tỷ lệ khai dạng {numerator: [mã, …], denominator: mã}."
 _SUM_MESSAGE = "Dòng tổng khai ít nhất hai thành phần (sum_of: [mã, mã])."
+_BAD_VERSION = "Phiên bản (version) phải là số nguyên dương."
 _NO_GROUPS = "Danh mục phải có ít nhất một nhóm (groups)."
 _MEASURE_KEYS = ("unit", "type", "source", "ratio", "sum_of", "counts")  # what a heading row has none of
 _TOP = (
-    Field("version", Kind.INTEGER, minimum=1, invalid="Phiên bản (version) phải là số nguyên dương."),
+    Field("version", Kind.INTEGER, minimum=1, invalid=_BAD_VERSION, out_of_range=_BAD_VERSION),
     Field("title", default=""),
     Field("groups", Kind.LIST, required=True, missing=_NO_GROUPS, invalid=_NO_GROUPS),
     Field("shipped", Kind.MAPPING),  # written by load_catalogue: the shipped file a loaded version came from

@@ -96,6 +96,7 @@ _TOP = (
         minimum=1,
         invalid="Phiên bản phải là số nguyên dương.",
         missing="Phiên bản phải là số nguyên dương.",
+        out_of_range="Phiên bản phải là số nguyên dương.",
     ),
     Field(
         "period_names",

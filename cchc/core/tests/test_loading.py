@@ -112,7 +112,7 @@ def test_decimal_sign_bounds_and_places_speak_vietnamese_numbers():
     ]
     bounded = Field("min", Kind.DECIMAL, minimum=0, maximum=Decimal("99.5"))
     assert _check("min: 99,75", bounded)[1] == ["Dòng 1, cột “min” (giá trị “99,75”): Không được lớn hơn 99,5."]
-    assert _check("min: -1", bounded)[1] == ["Dòng 1, cột “min” (giá trị “-1”): Không được nhỏ hơn 0."]
+    assert _check("min: -1", bounded)[1] == ["Dòng 1, cột “min” (giá trị “-1”): Không được âm."]
 
 
 @pytest.mark.parametrize(
@@ -224,6 +224,15 @@ def test_where_names_an_item_by_code_with_a_prefix_and_keeps_the_row_when_asked(
         (2, "Phải là một số (ví dụ 2,5 hoặc 2.5)."),
         (3, "Thành phần “a”, phải là một số (ví dụ 2,5 hoặc 2.5)."),
     ]
+
+
+def test_a_file_wording_for_bounds_and_a_decimal_already_read():
+    field = Field("max", Kind.DECIMAL, positive=True, invalid="điểm phải là số.", out_of_range="điểm phải dương.")
+    assert _check("max: x", field)[1] == ["Dòng 1, cột “max” (giá trị “x”): Điểm phải là số."]
+    assert _check("max: -2", field)[1] == ["Dòng 1, cột “max” (giá trị “-2”): Điểm phải dương."]
+    errors = ErrorCollector()
+    assert check_value(field, Decimal("0.75"), Where(errors)) == Decimal("0.75")
+    assert check_value(field, Decimal("NaN"), Where(errors)) is None and errors.total == 1
 
 
 def test_check_value_alone_and_plain_dicts_without_lines():
