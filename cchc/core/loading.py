@@ -213,7 +213,7 @@ class Checked(dict):
 
 def _shown(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format_number(value)
+        return format_number(value) if value.is_finite() else str(value)
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return value
