@@ -29,7 +29,7 @@ from django.db import transaction
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
 from cchc.core.tabular import cell_text, normalise_header
 from cchc.indicators.catalogue import ORIGIN_PROVINCE, _row_lines, load_content
-from cchc.indicators.models import CatalogueVersion, Indicator
+from cchc.indicators.models import CatalogueVersion, Indicator, Source
 from cchc.indicators.services import Actor
 
 # Spreadsheet columns (folded) → catalogue keys.
@@ -102,7 +102,7 @@ def _read_xlsx(name: str, content: bytes) -> list[tuple[int | None, dict]]:
         if "appendix" in row:
             row["appendix"] = row["appendix"].strip().lower() not in ("0", "không", "khong", "false", "no")
         if "source" not in row and "ratio" not in row:
-            row["source"] = "entered"
+            row["source"] = Source.ENTERED.value  # the value: the row goes into the catalogue file (YAML)
         if "outline_text" in row:
             row["outline"] = {"section": row.get("outline", ""), "text": row.pop("outline_text")}
         out.append((n, row))

@@ -12,7 +12,7 @@ from cchc.accounts import scope
 from cchc.api.schemas import Error
 from cchc.core.importing import ImportRejected
 from cchc.indicators import exporting, importing
-from cchc.indicators.models import Origin
+from cchc.indicators.models import Origin, ValueSource
 from cchc.indicators.periods import PeriodCodeError, get_period
 from cchc.indicators.selectors import catalogue_version, values_for
 
@@ -41,7 +41,7 @@ class ValueOut(Schema):
     in_appendix: bool
     value: float | int | None
     display: str
-    source: str
+    source: ValueSource
     missing_reason: str | None
     provenance: dict
     own: bool

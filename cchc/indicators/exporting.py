@@ -12,7 +12,7 @@ import io
 from decimal import Decimal
 
 from cchc.indicators.importing import _FORMULA_START, COLUMNS, _plain
-from cchc.indicators.models import IndicatorValue, Period, Source
+from cchc.indicators.models import IndicatorValue, Period, Source, ValueSource
 from cchc.indicators.selectors import values_for
 from cchc.org.models import OrgUnit
 
@@ -32,7 +32,9 @@ def export_rows(unit: OrgUnit, period: Period, *, include_all: bool = False) -> 
     for v in values_for(unit, period):
         if v.value is None or v.indicator.source in (Source.RATIO, Source.HEADING):
             continue
-        rows.append(_row(unit, period, v.code, v.value, v.detail.get("note", "") if v.source == "entered" else ""))
+        rows.append(
+            _row(unit, period, v.code, v.value, v.detail.get("note", "") if v.source == ValueSource.ENTERED else "")
+        )
     return rows
 
 

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from cchc.core.importing import ImportRejected, RowError
 from cchc.indicators import importing
+from cchc.indicators.rules import Importance, Outcome
 from cchc.jobs import kinds
 from cchc.jobs import services as jobs
 from cchc.jobs.kinds import Progress
@@ -130,7 +131,6 @@ def _result(result: importing.FigureImport) -> dict[str, Any]:
 ANALYSIS = "indicators.analysis"
 ANALYSIS_INLINE_UNITS = 5  # an area of this many units or fewer is analysed in the request
 ANALYSIS_ROWS = 2000  # results kept in the job's row (the count covers them all)
-_IMPORTANCE = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
 
 
 def analysis_runs_inline(unit: Any) -> bool:
@@ -168,13 +168,13 @@ def run_analysis(job: Job, progress: Progress) -> dict[str, Any]:
     names = dict(Indicator.objects.values_list("code", "name")) if results else {}
     rows = []
     for r in results[:ANALYSIS_ROWS]:
-        if r.status != "error" and r.left is not None:
+        if r.status != Outcome.ERROR and r.left is not None:
             figures = f"{format_number(r.left)} {r.rule.operator} {format_number(r.right)}"
         else:
             figures = r.reason
         rows.append(
             {
-                "importance": _IMPORTANCE.get(r.rule.importance, "Thấp"),
+                "importance": Importance(r.rule.importance).label,
                 "period": r.period.code,
                 "period_name": getattr(r.period, "name", "") or r.period.code,
                 "unit": r.unit.code,

@@ -8,6 +8,7 @@ form. Codes are permanent: a later catalogue version updates names and adds code
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -36,6 +37,21 @@ class Source(models.TextChoices):
     COMPUTED = "computed", "Tính từ dữ liệu nghiệp vụ"
     RATIO = "ratio", "Tính từ các thành phần"
     HEADING = "heading", "Dòng tiêu đề"
+
+
+class ValueSource(StrEnum):
+    """Nguồn của một số liệu khi đọc (``selectors.ValueWithProvenance.source``; not stored): its own entry or
+    computation, a roll-up of the units below, a sum of parts, a ratio, a submitted report's frozen figure,
+    none (missing), or a heading row that takes no figure."""
+
+    ENTERED = "entered"
+    COMPUTED = "computed"
+    ROLLUP = "rollup"
+    SUM = "sum"
+    RATIO = "ratio"
+    FROZEN = "frozen"
+    MISSING = "missing"
+    HEADING = "heading"
 
 
 class Counts(models.TextChoices):

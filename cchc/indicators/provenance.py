@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from cchc.core.vnformat import format_number
+from cchc.indicators.models import ValueSource
 from cchc.indicators.selectors import ValueWithProvenance
 from cchc.org.models import OrgUnit
 
@@ -89,7 +90,7 @@ def computed_text(detail: Mapping[str, Any], unit_names: Mapping[str, str]) -> s
 
 def live_text(v: ValueWithProvenance, names: Mapping[str, str], unit_names: Mapping[str, str]) -> str:
     """The provenance of a live figure, for people."""
-    if v.source == "computed":
+    if v.source == ValueSource.COMPUTED:
         return computed_text(v.detail, unit_names)
     return codes_to_names(v.source_text, names, unit_names)
 
@@ -124,7 +125,7 @@ def readable_sources(values: Iterable[ValueWithProvenance]) -> dict[str, str]:
     values = list(values)
     names = dict(Indicator.objects.values_list("code", "name"))
     unit_names = unit_names_for(unit_codes_in(values, (v.source_text for v in values)))
-    return {v.code: "" if v.source == "heading" else live_text(v, names, unit_names) for v in values}
+    return {v.code: "" if v.source == ValueSource.HEADING else live_text(v, names, unit_names) for v in values}
 
 
 def readable_source(v: ValueWithProvenance, context: Any) -> str:
@@ -137,4 +138,4 @@ def readable_source(v: ValueWithProvenance, context: Any) -> str:
             {u.code: u.name for u in context.graph.units.values()},
         )
         context._readable_maps = maps
-    return "" if v.source == "heading" else live_text(v, *maps)
+    return "" if v.source == ValueSource.HEADING else live_text(v, *maps)

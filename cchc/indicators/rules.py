@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.db import models
 
 from cchc.core.importing import ErrorCollector
 from cchc.indicators.expressions import EvaluationError, Expression, ExpressionError, parse
@@ -21,34 +23,58 @@ from cchc.indicators.models import Indicator
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators" / "rules.yaml"
 
+
+class Operator(models.TextChoices):
+    """Phép so sánh hai vế của một quy tắc (the label is how a person reads it)."""
+
+    EQ = "=", "="
+    NE = "≠", "≠"
+    LT = "<", "<"
+    LE = "≤", "≤"
+    GT = ">", ">"
+    GE = "≥", "≥"
+    BOTH_OR_NEITHER = "both_or_neither", "cùng có hoặc cùng trống"
+
+
+# What a rules file may write for each operator.
 OPERATORS = {
-    "=": "=",
-    "==": "=",
-    "≠": "≠",
-    "!=": "≠",
-    "<": "<",
-    "≤": "≤",
-    "<=": "≤",
-    ">": ">",
-    "≥": "≥",
-    ">=": "≥",
-    "both_or_neither": "both_or_neither",
+    "=": Operator.EQ,
+    "==": Operator.EQ,
+    "≠": Operator.NE,
+    "!=": Operator.NE,
+    "<": Operator.LT,
+    "≤": Operator.LE,
+    "<=": Operator.LE,
+    ">": Operator.GT,
+    "≥": Operator.GE,
+    ">=": Operator.GE,
+    "both_or_neither": Operator.BOTH_OR_NEITHER,
 }
-OPERATOR_TEXT = {
-    "=": "=",
-    "≠": "≠",
-    "<": "<",
-    "≤": "≤",
-    ">": ">",
-    "≥": "≥",
-    "both_or_neither": "cùng có hoặc cùng trống",
-}
-IMPORTANCE = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
-MISSING = {
-    "skip_if_any_missing": "Bỏ qua nếu thiếu một số liệu",
-    "skip_if_all_missing": "Bỏ qua nếu thiếu mọi số liệu",
-    "treat_as_zero": "Số liệu thiếu tính là 0",
-}
+
+
+class Importance(models.TextChoices):
+    """Mức độ của quy tắc: a failed high rule blocks a report, the others need a comment."""
+
+    HIGH = "high", "Cao"
+    MEDIUM = "medium", "Trung bình"
+    LOW = "low", "Thấp"
+
+
+class Missing(models.TextChoices):
+    """Cách xử lý số liệu thiếu."""
+
+    SKIP_IF_ANY = "skip_if_any_missing", "Bỏ qua nếu thiếu một số liệu"
+    SKIP_IF_ALL = "skip_if_all_missing", "Bỏ qua nếu thiếu mọi số liệu"
+    TREAT_AS_ZERO = "treat_as_zero", "Số liệu thiếu tính là 0"
+
+
+class Outcome(StrEnum):
+    """Kết quả chạy một quy tắc: đạt, không đạt, bỏ qua (thiếu số liệu), lỗi (không tính được: chia cho 0)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -57,10 +83,10 @@ class Rule:
 
     code: str
     left: Expression
-    operator: str
+    operator: Operator
     right: Expression
-    importance: str
-    missing: str
+    importance: Importance
+    missing: Missing
     message: str
     generated: bool = False
 
@@ -70,7 +96,7 @@ class Rule:
 
     @property
     def text(self) -> str:
-        return f"{self.left.text} {OPERATOR_TEXT[self.operator]} {self.right.text}"
+        return f"{self.left.text} {Operator(self.operator).label} {self.right.text}"
 
 
 @dataclass
@@ -78,7 +104,7 @@ class RuleResult:
     """Kết quả chạy một quy tắc tại một đơn vị, một kỳ."""
 
     rule: Rule
-    status: str  # passed | failed | skipped | error
+    status: Outcome
     left: Decimal | None = None
     right: Decimal | None = None
     reason: str = ""
@@ -88,7 +114,7 @@ class RuleResult:
 
     @property
     def failed(self) -> bool:
-        return self.status == "failed"
+        return self.status == Outcome.FAILED
 
     def as_dict(self) -> dict[str, Any]:
         def num(v: Decimal | None) -> Any:
@@ -170,19 +196,21 @@ def parse_rules(text: str, indicators: dict[str, Indicator], errors: ErrorCollec
             )
             bad = True
         importance = raw.get("importance")
-        if importance not in IMPORTANCE:
+        if importance not in Importance.values:
             errors.add(line, "importance", importance, "Mức độ phải là high, medium hoặc low.")
             bad = True
-        missing = raw.get("missing", "skip_if_any_missing")
-        if missing not in MISSING:
-            errors.add(line, "missing", missing, "Cách xử lý số liệu thiếu phải là " + ", ".join(MISSING) + ".")
+        missing = raw.get("missing", Missing.SKIP_IF_ANY)
+        if missing not in Missing.values:
+            errors.add(line, "missing", missing, "Cách xử lý số liệu thiếu phải là " + ", ".join(Missing.values) + ".")
             bad = True
         message = str(raw.get("message") or "").strip()
         if not message:
             errors.add(line, "message", "", "Thiếu thông báo tiếng Việt (message).")
             bad = True
         if not bad and not unknown_codes:  # (not strict) a rule about retired indicators no longer applies
-            rules.append(Rule(code, sides["left"], operator, sides["right"], importance, missing, message))
+            rules.append(
+                Rule(code, sides["left"], operator, sides["right"], Importance(importance), Missing(missing), message)
+            )
     if strict:  # at run time an override of a retired ratio is simply unused
         _check_overrides(data.get("generate") or {}, indicators, errors)
     generated = generate_rules(indicators, data.get("generate") or {})
@@ -203,10 +231,10 @@ def generate_rules(indicators: dict[str, Indicator], settings: dict[str, Any]) -
                 Rule(
                     f"tong.{ind.code}",
                     parse(ind.code, known),
-                    "=",
+                    Operator.EQ,
                     parse(" + ".join(ind.sum_of), known),
-                    totals.get("importance", "high"),
-                    totals.get("missing", "skip_if_all_missing"),
+                    Importance(totals.get("importance", Importance.HIGH)),
+                    Missing(totals.get("missing", Missing.SKIP_IF_ALL)),
                     f"“{ind.name.rstrip(':.')}” phải bằng tổng các thành phần: {part_names}.",
                     generated=True,
                 )
@@ -222,10 +250,10 @@ def generate_rules(indicators: dict[str, Indicator], settings: dict[str, Any]) -
                 Rule(
                     f"ty_le.{ind.code}.tu_so",
                     numerator,
-                    "≤",
+                    Operator.LE,
                     denominator,
-                    bound.get("importance", "high"),
-                    bound.get("missing", "skip_if_any_missing"),
+                    Importance(bound.get("importance", Importance.HIGH)),
+                    Missing(bound.get("missing", Missing.SKIP_IF_ANY)),
                     f"Tử số của “{name}” lớn hơn mẫu số: tỷ lệ vượt 100%." + _with_reason(bound.get("reason")),
                     generated=True,
                 )
@@ -234,10 +262,10 @@ def generate_rules(indicators: dict[str, Indicator], settings: dict[str, Any]) -
                 Rule(
                     f"ty_le.{ind.code}.du_thanh_phan",
                     numerator,
-                    "both_or_neither",
+                    Operator.BOTH_OR_NEITHER,
                     denominator,
-                    pairs.get("importance", "medium"),
-                    "treat_as_zero",
+                    Importance(pairs.get("importance", Importance.MEDIUM)),
+                    Missing.TREAT_AS_ZERO,
                     f"Cần đủ cả tử số và mẫu số để tính “{ind.name.lstrip('- ').rstrip('.')}”.",
                     generated=True,
                 )
@@ -259,7 +287,7 @@ def _check_overrides(settings: dict[str, Any], indicators: dict[str, Indicator],
         ind = indicators.get(code)
         if ind is None or not ind.numerator:
             errors.add(None, "generate.ratio_bounds.overrides", code, "Không phải mã một tỷ lệ trong danh mục.")
-        elif not isinstance(override, dict) or override.get("importance", "high") not in IMPORTANCE:
+        elif not isinstance(override, dict) or override.get("importance", Importance.HIGH) not in Importance.values:
             errors.add(None, "generate.ratio_bounds.overrides", code, "Mức độ phải là high, medium hoặc low.")
 
 
@@ -279,37 +307,37 @@ def load_rules(indicators: dict[str, Indicator], path: Path = RULES_FILE) -> lis
 
 
 # ---- running ---------------------------------------------------------------------------------------
-def _compare(operator: str, left: Decimal, right: Decimal) -> bool:
+def _compare(operator: Operator, left: Decimal, right: Decimal) -> bool:
     return {
-        "=": left == right,
-        "≠": left != right,
-        "<": left < right,
-        "≤": left <= right,
-        ">": left > right,
-        "≥": left >= right,
+        Operator.EQ: left == right,
+        Operator.NE: left != right,
+        Operator.LT: left < right,
+        Operator.LE: left <= right,
+        Operator.GT: left > right,
+        Operator.GE: left >= right,
     }[operator]
 
 
 def evaluate_rule(rule: Rule, values: dict[str, Decimal | None]) -> RuleResult:
     """Run ``rule`` on ``values`` (code → value or None when missing)."""
     used = {c: values.get(c) for c in rule.codes}
-    if rule.operator == "both_or_neither":
+    if rule.operator == Operator.BOTH_OR_NEITHER:
         left_has = any(used[c] is not None for c in rule.left.codes)
         right_has = any(used[c] is not None for c in rule.right.codes)
-        status = "passed" if left_has == right_has else "failed"
-        reason = "" if status == "passed" else ("vế phải trống" if left_has else "vế trái trống")
-        return RuleResult(rule, status, reason=reason, values=used)
+        if left_has == right_has:
+            return RuleResult(rule, Outcome.PASSED, values=used)
+        return RuleResult(rule, Outcome.FAILED, reason="vế phải trống" if left_has else "vế trái trống", values=used)
     sides = []
     for expr in (rule.left, rule.right):
         present = [used[c] is not None for c in expr.codes]
-        if expr.codes and rule.missing == "skip_if_any_missing" and not all(present):
-            return RuleResult(rule, "skipped", reason="thiếu số liệu", values=used)
-        if expr.codes and rule.missing == "skip_if_all_missing" and not any(present):
-            return RuleResult(rule, "skipped", reason="thiếu số liệu", values=used)
+        if expr.codes and rule.missing == Missing.SKIP_IF_ANY and not all(present):
+            return RuleResult(rule, Outcome.SKIPPED, reason="thiếu số liệu", values=used)
+        if expr.codes and rule.missing == Missing.SKIP_IF_ALL and not any(present):
+            return RuleResult(rule, Outcome.SKIPPED, reason="thiếu số liệu", values=used)
         try:
             sides.append(expr.evaluate(used, missing_as_zero=True))
         except EvaluationError as exc:
-            return RuleResult(rule, "error", reason=str(exc), values=used)
+            return RuleResult(rule, Outcome.ERROR, reason=str(exc), values=used)
     left, right = sides
-    status = "passed" if _compare(rule.operator, left, right) else "failed"
+    status = Outcome.PASSED if _compare(rule.operator, left, right) else Outcome.FAILED
     return RuleResult(rule, status, left, right, values=used)

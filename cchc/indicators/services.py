@@ -56,8 +56,30 @@ def clean_value(indicator: Indicator, raw: object) -> Decimal:
     label = f"“{indicator.name}”"
     if isinstance(raw, bool):
         raw = int(raw)
-    if indicator.value_type == ValueType.BOOLEAN and isinstance(raw, str):
-        text = raw.strip().lower()
+    named = _named_choice(indicator, raw)
+    if named is not None:
+        return named
+    value = _parse_raw(indicator, raw, label)
+    if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
+        key = str(int(value)) if value == value.to_integral_value() else str(value)
+        if key not in (indicator.choices or {}):
+            raise ValidationError(f"{label}: chỉ nhận một trong các giá trị {_allowed(indicator)}.")
+        return Decimal(key)
+    if value < 0:
+        raise ValidationError(f"{label}: số liệu không được âm.")
+    if indicator.value_type == ValueType.INTEGER and value != value.to_integral_value():
+        raise ValidationError(f"{label}: phải là số nguyên (đơn vị tính: {indicator.unit_label}).")
+    if value >= Decimal(10) ** 15:
+        raise ValidationError(f"{label}: số liệu quá lớn.")
+    return value
+
+
+def _named_choice(indicator: Indicator, raw: object) -> Decimal | None:
+    """A yes/no or a choice written by its name ("Có", "Kết hợp"); None when ``raw`` is no such name."""
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip().lower()
+    if indicator.value_type == ValueType.BOOLEAN:
         choices = {v.lower(): k for k, v in (indicator.choices or {}).items()}
         if text in choices:
             return Decimal(choices[text])
@@ -65,11 +87,15 @@ def clean_value(indicator: Indicator, raw: object) -> Decimal:
             return Decimal(1)
         if text in _NO:
             return Decimal(0)
-    if indicator.value_type == ValueType.ENUM and isinstance(raw, str):
-        text = raw.strip().lower()
+    if indicator.value_type == ValueType.ENUM:
         for key, name in indicator.ordered_choices():
             if text == name.lower():
                 return Decimal(key)
+    return None
+
+
+def _parse_raw(indicator: Indicator, raw: object, label: str) -> Decimal:
+    """``raw`` as a finite number (Vietnamese marks in text: "1.234,5"), or the error a user reads."""
     try:
         if isinstance(raw, str):
             value = parse_number(raw)
@@ -79,26 +105,17 @@ def clean_value(indicator: Indicator, raw: object) -> Decimal:
             value = Decimal(raw)
     except (VietnameseParseError, InvalidOperation, TypeError) as exc:
         if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
-            allowed = "; ".join(f"{k} = {v}" for k, v in indicator.ordered_choices())
             raise ValidationError(
-                f"{label}: “{raw}” không phải là một lựa chọn; chỉ nhận một trong các giá trị {allowed}."
+                f"{label}: “{raw}” không phải là một lựa chọn; chỉ nhận một trong các giá trị {_allowed(indicator)}."
             ) from exc
         raise ValidationError(f"{label}: “{raw}” không phải là một số.") from exc
     if not value.is_finite():
         raise ValidationError(f"{label}: “{raw}” không phải là một số.")
-    if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
-        key = str(int(value)) if value == value.to_integral_value() else str(value)
-        if key not in (indicator.choices or {}):
-            allowed = "; ".join(f"{k} = {v}" for k, v in indicator.ordered_choices())
-            raise ValidationError(f"{label}: chỉ nhận một trong các giá trị {allowed}.")
-        return Decimal(key)
-    if value < 0:
-        raise ValidationError(f"{label}: số liệu không được âm.")
-    if indicator.value_type == ValueType.INTEGER and value != value.to_integral_value():
-        raise ValidationError(f"{label}: phải là số nguyên (đơn vị tính: {indicator.unit_label}).")
-    if value >= Decimal(10) ** 15:
-        raise ValidationError(f"{label}: số liệu quá lớn.")
     return value
+
+
+def _allowed(indicator: Indicator) -> str:
+    return "; ".join(f"{k} = {v}" for k, v in indicator.ordered_choices())
 
 
 def _check_writable(actor: Actor, unit: OrgUnit, indicator: Indicator) -> OrgUnit:

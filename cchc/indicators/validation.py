@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from cchc.indicators.expressions import parse
-from cchc.indicators.models import Period, Source
+from cchc.indicators.models import Period, Source, ValueSource
 from cchc.indicators.periods import family, get_period, periods_between
-from cchc.indicators.rules import Rule, RuleResult, evaluate_rule, load_rules
+from cchc.indicators.rules import Importance, Missing, Operator, Outcome, Rule, RuleResult, evaluate_rule, load_rules
 from cchc.indicators.selectors import ValueContext, ValueWithProvenance
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import load_graph
 
-_IMPORTANCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+_IMPORTANCE_ORDER = {Importance.HIGH: 0, Importance.MEDIUM: 1, Importance.LOW: 2}
 
 
 def check_unit(
@@ -51,21 +51,23 @@ def entered_over_computed(context: ValueContext, unit: OrgUnit, codes: Iterable[
             continue
         v = context.value(unit.pk, code)
         computed = v.detail.get("computed_value")
-        if v.source != "entered" or computed is None or computed == v.value:
+        if v.source != ValueSource.ENTERED or computed is None or computed == v.value:
             continue
         rule = Rule(
             code=f"nhap_khac_tinh.{code}",
             left=parse(code),
-            operator="=",
+            operator=Operator.EQ,
             right=parse(str(computed)),
-            importance="low",
-            missing="skip_if_any_missing",
+            importance=Importance.LOW,
+            missing=Missing.SKIP_IF_ANY,
             generated=True,
             message=f"Số liệu nhập tay của “{ind.name}” ({v.display}) khác số liệu tính từ dữ liệu nghiệp vụ "
             f"của đơn vị ({_plain(ind, computed)}); báo cáo dùng số liệu nhập tay.",
         )
         results.append(
-            RuleResult(rule, "failed", v.value, computed, unit=unit, period=context.period, values={code: v.value})
+            RuleResult(
+                rule, Outcome.FAILED, v.value, computed, unit=unit, period=context.period, values={code: v.value}
+            )
         )
     return results
 
@@ -80,7 +82,7 @@ def warnings_for(unit: OrgUnit, period: Period, indicator_code: str) -> list[Rul
     """The failed rules that involve ``indicator_code`` (inline warnings on entry)."""
     context = ValueContext(period)
     rules = [r for r in load_rules(context.indicators) if indicator_code in r.codes]
-    results = [r for r in check_unit(context, unit, rules) if r.status in ("failed", "error")]
+    results = [r for r in check_unit(context, unit, rules) if r.status in (Outcome.FAILED, Outcome.ERROR)]
     results = _sorted(
         [r for r in results if not r.rule.code.startswith("nhap_khac_tinh.")]
         + entered_over_computed(context, unit, [indicator_code])
@@ -164,11 +166,11 @@ def check_submission(unit: OrgUnit | str, period: Period | str, *, user: Any = N
     check.missing = missing_figures(context, unit)
     context.flush()
     for result in _sorted(results):
-        if result.status == "failed" and result.rule.importance == "high":
+        if result.status == Outcome.FAILED and result.rule.importance == Importance.HIGH:
             check.blocking.append(result)
-        elif result.status == "failed":
+        elif result.status == Outcome.FAILED:
             check.warnings.append(result)
-        elif result.status == "error":
+        elif result.status == Outcome.ERROR:
             check.errors.append(result)
     return check
 
@@ -179,7 +181,7 @@ def analyse(
     last: Period | str,
     *,
     user: Any = None,
-    statuses: tuple[str, ...] = ("failed", "error"),
+    statuses: tuple[Outcome, ...] = (Outcome.FAILED, Outcome.ERROR),
     progress: Callable[[int, str], None] | None = None,
 ) -> list[RuleResult]:
     """Phân tích kiểm tra: every unit that ever hung under ``root`` × every period within first…last.

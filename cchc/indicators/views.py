@@ -16,7 +16,7 @@ from cchc.core.importing import ImportRejected
 from cchc.indicators import adding, exporting, importing, selectors, services, validation
 from cchc.indicators import jobs as indicator_jobs
 from cchc.indicators import periods as period_rules
-from cchc.indicators.models import Counts, Indicator, Period, Rollup, Source, ValueType
+from cchc.indicators.models import Counts, Indicator, Period, Rollup, Source, ValueSource, ValueType
 from cchc.indicators.periods import PeriodCodeError, get_period
 from cchc.indicators.provenance import codes_to_names, readable_sources
 from cchc.jobs.models import Job, JobStatus
@@ -67,7 +67,7 @@ def _row(v, can_edit, warnings_by_code=None, errors_by_code=None, sources=None) 
         "v": v,
         "source": (sources or readable_sources([v])).get(code, ""),
         "editable": can_edit and v.indicator.source in ENTERABLE,
-        "raw": "" if v.source != "entered" or v.value is None else _input_text(v),
+        "raw": "" if v.source != ValueSource.ENTERED or v.value is None else _input_text(v),
         "warnings": (warnings_by_code or {}).get(code, []),
         "error": (errors_by_code or {}).get(code, ""),
     }
@@ -288,7 +288,7 @@ def _row_from_form(post) -> dict:
     if numerator or post.get("denominator", "").strip():
         row["ratio"] = {"numerator": numerator, "denominator": post.get("denominator", "").strip()}
     else:
-        row["source"] = "entered"
+        row["source"] = Source.ENTERED.value  # the value: the row goes into the catalogue file (YAML)
     return row
 
 

@@ -1,10 +1,21 @@
+import json
 from decimal import Decimal
 
 import pytest
 
 from cchc.core.importing import ErrorCollector
 from cchc.indicators.expressions import parse
-from cchc.indicators.rules import RULES_FILE, Rule, evaluate_rule, load_rules, parse_rules
+from cchc.indicators.rules import (
+    RULES_FILE,
+    Importance,
+    Missing,
+    Operator,
+    Outcome,
+    Rule,
+    evaluate_rule,
+    load_rules,
+    parse_rules,
+)
 from cchc.indicators.selectors import current_indicators
 
 D = Decimal
@@ -113,3 +124,33 @@ rules:
     assert any(m.startswith("Dòng 9, cột “importance”") for m in messages)
     assert any(m.startswith("Dòng 9, cột “missing”") for m in messages)
     assert any(m.startswith("Dòng 9, cột “message”") for m in messages)
+
+
+def test_a_rules_file_speaks_through_the_enumerations(catalogue):
+    """What the file writes becomes a member whose label people read; results and their JSON keep the words."""
+    text = """rules:
+- code: x
+  left: plan.tasks_done
+  operator: "<="
+  right: plan.tasks_planned
+  importance: medium
+  missing: treat_as_zero
+  message: "m"
+"""
+    errors = ErrorCollector()
+    rules = {r.code: r for r in parse_rules(text, current_indicators(), errors, strict=True)}
+    assert not errors, [str(e) for e in errors.errors]
+    x = rules["x"]
+    assert (x.operator, x.importance, x.missing) == (Operator.LE, Importance.MEDIUM, Missing.TREAT_AS_ZERO)
+    assert type(x.importance) is Importance and x.importance.label == "Trung bình"
+    assert x.text == "plan.tasks_done ≤ plan.tasks_planned"
+    total = rules["tong.procedures.in_force"]
+    assert (total.importance, total.missing) == (Importance.HIGH, Missing.SKIP_IF_ALL)
+    pair = next(r for code, r in rules.items() if code.endswith(".du_thanh_phan"))
+    assert pair.operator is Operator.BOTH_OR_NEITHER and pair.importance is Importance.MEDIUM
+    assert pair.text.endswith("cùng có hoặc cùng trống " + pair.right.text)
+    result = evaluate_rule(x, {"plan.tasks_done": D(3), "plan.tasks_planned": D(2)})
+    assert result.status is Outcome.FAILED and result.failed
+    assert json.loads(json.dumps(result.as_dict()))["status"] == "failed"
+    assert json.loads(json.dumps(result.as_dict()))["importance"] == "medium"
+    assert evaluate_rule(x, {"plan.tasks_done": D(2), "plan.tasks_planned": D(2)}).status is Outcome.PASSED

@@ -85,3 +85,4 @@ def test_analysis_page_for_a_reviewer(demo_org, make_user, client, catalogue):
     )
     html = response.content.decode()
     assert "Tìm thấy 1 sai lệch" in html and "Xã Sơn Tây" in html and "3 = 2" in html
+    assert "<td>Cao</td>" in html  # the seeded inconsistency breaks a high-importance rule

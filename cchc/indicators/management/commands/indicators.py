@@ -5,6 +5,7 @@ from cchc.core.importing import ErrorCollector, ImportRejected
 from cchc.core.management.base import GroupCommand
 from cchc.core.vnformat import format_date, format_number
 from cchc.indicators import catalogue, rules, selectors, validation
+from cchc.indicators.models import ValueSource
 from cchc.indicators.periods import PeriodCodeError, get_period
 from cchc.org.models import OrgUnit
 
@@ -172,7 +173,7 @@ class Command(GroupCommand):
             if ind.group_code != group:
                 group = ind.group_code
                 self.stdout.write(f"\n{group}. {ind.group_name.upper()}")
-            if v.source == "heading":
+            if v.source == ValueSource.HEADING:
                 self.stdout.write(f"  {ind.stt + '. ' if ind.stt else ''}{ind.name}")
                 continue
             shown += 1
@@ -212,11 +213,11 @@ class Command(GroupCommand):
             f"({format_date(first.start)}) đến kỳ {last.code} ({format_date(last.end)})."
         )
         for r in results:
-            level = rules.IMPORTANCE[r.rule.importance]
-            if r.status == "error":
+            level = rules.Importance(r.rule.importance).label
+            if r.status == rules.Outcome.ERROR:
                 detail = f"không tính được: {r.reason}"
             elif r.left is not None:
-                op = rules.OPERATOR_TEXT[r.rule.operator]
+                op = rules.Operator(r.rule.operator).label
                 detail = f"{format_number(r.left)} {op} {format_number(r.right)} không đúng"
             else:
                 detail = r.reason
