@@ -31,7 +31,7 @@ from typing import Any
 from cchc.core.importing import ImportRejected
 from cchc.core.text import fold
 from cchc.core.uploads import UploadKind, UploadRefused, check_upload
-from cchc.parindex.framework import CriterionError, ParsedFramework, parse_framework
+from cchc.parindex.framework import CriterionError, ParsedFramework, parse_framework, read_framework_file
 from cchc.parindex.method_text import rule_from_text
 
 ROMAN = {
@@ -481,16 +481,7 @@ def read_any(path: Path | str, **given: Any) -> ParsedFramework:
     """A set from a YAML file, or from an Excel / Word annex; every problem is reported at once."""
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
-        from cchc.parindex.framework import read_framework_file
-
-        if any(v not in (None, "") for v in given.values()):
-            import yaml
-
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            if isinstance(data, dict):
-                data.update({k: v for k, v in given.items() if v not in (None, "")})
-            return parse_framework(data)
-        return read_framework_file(path)
+        return read_framework_file(path, given)
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".docx"):
         raise ImportRejected([CriterionError(None, "", path.name, "chỉ đọc được tệp .xlsx, .docx hoặc .yaml.")])
     data, lines = read_annex(path, **given)

@@ -12,16 +12,16 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from cchc.core import audit
 from cchc.core.audit import Verb
-from cchc.core.importing import ImportRejected, ImportResult, RowError
+from cchc.core.importing import MAX_REPORTED_ERRORS, ErrorCollector, ImportRejected, ImportResult, RowError
+from cchc.core.loading import Field, Kind, Where, check, check_value, line_of, read_yaml
 from cchc.org.models import Level
 from cchc.parindex.models import OUTSIDE_TOTAL, Criterion, Framework, RuleType
 from cchc.parindex.scoring import FIGURE_RULES
@@ -59,50 +59,50 @@ class CriterionError(RowError):
         return f"{where}{field}{value}: {self.message}"
 
 
-class _Errors:
+class _Errors(ErrorCollector):
+    """The set's errors: each names its criterion (the code is the row) and, when known, where the criterion
+    is in the file (``lines``: ``{"1.1": "dòng 8"}``, from an annex or a YAML file)."""
+
     def __init__(self, lines: dict[str, str] | None = None) -> None:
-        self.items: list[RowError] = []
+        super().__init__()
         self.lines = lines or {}
 
-    def add(self, code: Any, field: str, value: Any, message: str) -> None:
-        self.items.append(
-            CriterionError(
-                code or None, field, "" if value is None else str(value), message, self.lines.get(str(code or ""), "")
-            )
-        )
+    def add(self, row: Any, field_name: str, value: object, message: str) -> None:
+        code = "" if row is None else str(row)
+        self.total += 1
+        self.bad_rows.add(code or None)
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            shown = "" if value is None else str(value)
+            self.errors.append(CriterionError(code or None, field_name, shown, message, self.lines.get(code, "")))
 
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ImportRejected(self.items)
+
+_POINTS = "phải là một số điểm (ví dụ 2.5)."
+_NUMBER = "phải là một số."
+
+
+def _where_in(errors: _Errors, code: str) -> Where:
+    """Errors about criterion ``code`` ("" for the set itself), messages in lower case after its name."""
+    return Where(errors, code, capital=False)
 
 
 def _points(errors: _Errors, code: str, field: str, raw: Any, *, positive: bool = True) -> Decimal | None:
-    if isinstance(raw, bool) or raw is None or isinstance(raw, list | dict):
-        errors.add(code, field, raw, "phải là một số điểm (ví dụ 2.5).")
-        return None
-    try:
-        value = Decimal(str(raw).replace(",", "."))
-    except InvalidOperation:
-        errors.add(code, field, raw, "phải là một số điểm (ví dụ 2.5).")
-        return None
-    if not value.is_finite() or (positive and value <= 0) or value < 0:
-        errors.add(code, field, raw, "phải là số dương." if positive else "không được âm.")
-        return None
-    if value != value.quantize(Decimal("0.01")):
-        errors.add(code, field, raw, "điểm chỉ được có tối đa 2 chữ số thập phân.")
-        return None
-    return value
+    """Điểm: a positive number (or, ``positive=False``, one not below 0) with at most 2 decimals."""
+    spec = Field(
+        field,
+        Kind.DECIMAL,
+        required=True,
+        positive=positive,
+        minimum=None if positive else 0,
+        places=2,
+        invalid=_POINTS,
+        missing=_POINTS,
+    )
+    return check_value(spec, raw, _where_in(errors, code))
 
 
 def _number(errors: _Errors, code: str, field: str, raw: Any) -> Decimal | None:
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        errors.add(code, field, raw, "phải là một số.")
-        return None
-    try:
-        return Decimal(str(raw).replace(",", "."))
-    except InvalidOperation:
-        errors.add(code, field, raw, "phải là một số.")
-        return None
+    spec = Field(field, Kind.DECIMAL, required=True, invalid=_NUMBER, missing=_NUMBER)
+    return check_value(spec, raw, _where_in(errors, code))
 
 
 @dataclass
@@ -132,46 +132,58 @@ def _known_indicators() -> set[str]:
 
 
 def _parse_rule(errors: _Errors, code: str, max_points: Decimal | None, raw: Any, indicators: set[str]) -> tuple:
+    """Quy tắc chấm of a leaf: (type, rule with its numbers normalised to text, indicator code)."""
     if not isinstance(raw, dict) or "type" not in raw:
         errors.add(code, "rule", raw, "thiếu quy tắc chấm, ví dụ {type: manual}.")
         return "", {}, ""
     rule_type = str(raw["type"])
     if rule_type not in RuleType.values:
-        errors.add(
-            code, "rule.type", rule_type, "cách chấm không hợp lệ; dùng một trong: " + ", ".join(RuleType.values)
-        )
+        message = "cách chấm không hợp lệ; dùng một trong: " + ", ".join(RuleType.values)
+        errors.add(code, "rule.type", rule_type, message)
         return "", {}, ""
     rule = {k: v for k, v in raw.items() if k != "type"}
     for key in sorted(set(rule) - _RULE_KEYS[RuleType(rule_type)]):
         errors.add(code, f"rule.{key}", rule[key], f"cách chấm “{rule_type}” không dùng trường này.")
     indicator = str(rule.get("indicator") or "")
     if indicator and indicator not in indicators:
-        errors.add(
-            code, "rule.indicator", indicator, "chỉ tiêu không có trong danh mục chỉ tiêu (cchc/data/indicators)."
-        )
+        message = "chỉ tiêu không có trong danh mục chỉ tiêu (cchc/data/indicators)."
+        errors.add(code, "rule.indicator", indicator, message)
     if rule_type == RuleType.THRESHOLDS:
-        steps = rule.get("steps")
-        if not isinstance(steps, list) or not steps:
-            errors.add(code, "rule.steps", steps, "cần danh sách mức [ngưỡng, điểm], ví dụ [[100, 2.5], [95, 1.5]].")
-        else:
-            clean = []
-            for i, step in enumerate(steps, 1):
-                if not isinstance(step, list) or len(step) != 2:
-                    errors.add(code, f"rule.steps[{i}]", step, "mỗi mức là [ngưỡng, điểm].")
-                    continue
-                bound = _number(errors, code, f"rule.steps[{i}] ngưỡng", step[0])
-                pts = _points(errors, code, f"rule.steps[{i}] điểm", step[1], positive=False)
-                if pts is not None and max_points is not None and pts > max_points:
-                    errors.add(code, f"rule.steps[{i}] điểm", step[1], f"lớn hơn điểm tối đa {max_points}.")
-                if bound is not None and pts is not None:
-                    clean.append([str(bound), str(pts)])
-            bounds = [Decimal(b) for b, _ in clean]
-            if len(set(bounds)) != len(bounds):
-                errors.add(code, "rule.steps", steps, "hai mức trùng ngưỡng.")
-            rule["steps"] = sorted(clean, key=lambda s: Decimal(s[0]), reverse=True)
-        if "else" in rule:
-            other = _points(errors, code, "rule.else", rule["else"], positive=False)
-            rule["else"] = str(other) if other is not None else "0"
+        _thresholds(errors, code, max_points, rule)
+    _rule_numbers(errors, code, rule_type, rule)
+    if indicator and rule_type not in FIGURE_RULES and not (rule_type == RuleType.PENALTY and "per" in rule):
+        errors.add(code, "rule.indicator", indicator, f"cách chấm “{rule_type}” không chấm theo số liệu.")
+    return rule_type, rule, indicator
+
+
+def _thresholds(errors: _Errors, code: str, max_points: Decimal | None, rule: dict) -> None:
+    """steps: [[ngưỡng, điểm], …] highest first, each within the maximum; ``else``: the points below them."""
+    steps = rule.get("steps")
+    if not isinstance(steps, list) or not steps:
+        errors.add(code, "rule.steps", steps, "cần danh sách mức [ngưỡng, điểm], ví dụ [[100, 2.5], [95, 1.5]].")
+    else:
+        clean = []
+        for i, step in enumerate(steps, 1):
+            if not isinstance(step, list) or len(step) != 2:
+                errors.add(code, f"rule.steps[{i}]", step, "mỗi mức là [ngưỡng, điểm].")
+                continue
+            bound = _number(errors, code, f"rule.steps[{i}] ngưỡng", step[0])
+            pts = _points(errors, code, f"rule.steps[{i}] điểm", step[1], positive=False)
+            if pts is not None and max_points is not None and pts > max_points:
+                errors.add(code, f"rule.steps[{i}] điểm", step[1], f"lớn hơn điểm tối đa {max_points}.")
+            if bound is not None and pts is not None:
+                clean.append([str(bound), str(pts)])
+        bounds = [Decimal(b) for b, _ in clean]
+        if len(set(bounds)) != len(bounds):
+            errors.add(code, "rule.steps", steps, "hai mức trùng ngưỡng.")
+        rule["steps"] = sorted(clean, key=lambda s: Decimal(s[0]), reverse=True)
+    if "else" in rule:
+        other = _points(errors, code, "rule.else", rule["else"], positive=False)
+        rule["else"] = str(other) if other is not None else "0"
+
+
+def _rule_numbers(errors: _Errors, code: str, rule_type: str, rule: dict) -> None:
+    """full_at of a proportional rule, per of a deduction or penalty."""
     if rule_type == RuleType.PROPORTIONAL and "full_at" in rule:
         full = _number(errors, code, "rule.full_at", rule["full_at"])
         if full is not None and full <= 0:
@@ -182,9 +194,18 @@ def _parse_rule(errors: _Errors, code: str, max_points: Decimal | None, raw: Any
     if "per" in rule:
         per = _points(errors, code, "rule.per", rule["per"])
         rule["per"] = str(per) if per is not None else "0"
-    if indicator and rule_type not in FIGURE_RULES and not (rule_type == RuleType.PENALTY and "per" in rule):
-        errors.add(code, "rule.indicator", indicator, f"cách chấm “{rule_type}” không chấm theo số liệu.")
-    return rule_type, rule, indicator
+
+
+_CRITERION = (
+    Field("code"),
+    Field("name", required=True, missing="thiếu tên tiêu chí."),
+    Field("max", Kind.ANY),  # checked as points below: a parent's is the sum of its children
+    Field("rule", Kind.ANY),  # _parse_rule
+    Field("children", Kind.ANY),
+    Field("evidence", default=""),
+    Field("responsible", default=""),
+    Field("method", default=""),
+)
 
 
 def _parse_criterion(errors: _Errors, raw: Any, parent_code: str, seen: set[str], indicators: set[str]):
@@ -202,21 +223,17 @@ def _parse_criterion(errors: _Errors, raw: Any, parent_code: str, seen: set[str]
     if code in seen:
         errors.add(code, "code", code, "mã tiêu chí bị trùng.")
     seen.add(code)
-    name = str(raw.get("name") or "").strip()
-    if not name:
-        errors.add(code, "name", None, "thiếu tên tiêu chí.")
-    unknown = set(raw) - {"code", "name", "max", "rule", "children", "evidence", "responsible", "method"}
-    for key in sorted(unknown):
-        errors.add(code, key, raw[key], "trường không được hỗ trợ.")
+    values = check(raw, _CRITERION, _where_in(errors, code))
+    name = values["name"] or ""
     children_raw = raw.get("children")
     declared_max = _points(errors, code, "max", raw["max"]) if "max" in raw else None
     item = ParsedCriterion(
         code,
         name,
         declared_max or Decimal(0),
-        evidence=str(raw.get("evidence") or ""),
-        responsible=str(raw.get("responsible") or ""),
-        method=str(raw.get("method") or ""),
+        evidence=values["evidence"],
+        responsible=values["responsible"],
+        method=values["method"],
     )
     if children_raw is not None:
         if "rule" in raw:
@@ -268,63 +285,109 @@ class ParsedFramework:
     announcement: dict = field(default_factory=dict)
 
 
+_SET_CODE = "mã bộ tiêu chí gồm chữ thường, số, dấu chấm hoặc gạch ngang, ví dụ xa-2023."
+_LEVEL = "cấp đơn vị được đánh giá phải là tinh, huyen hoặc xa."
+_YEAR = "năm đánh giá phải là số năm, ví dụ 2023."
+_NO_CRITERIA = "bộ tiêu chí chưa có lĩnh vực nào."
+_SET = (
+    Field("code", required=True, pattern=_CODE, invalid=_SET_CODE, missing=_SET_CODE),
+    Field("name", required=True, missing="thiếu tên bộ tiêu chí."),
+    Field(
+        "level",
+        Kind.CHOICE,
+        required=True,
+        choices=(Level.PROVINCE, Level.DISTRICT, Level.COMMUNE),
+        invalid=_LEVEL,
+        missing=_LEVEL,
+    ),
+    Field(
+        "year",
+        Kind.INTEGER,
+        required=True,
+        minimum=2000,
+        maximum=2100,
+        invalid=_YEAR,
+        missing=_YEAR,
+        out_of_range=_YEAR,
+    ),
+    Field("total", Kind.DECIMAL, default=Decimal(100), positive=True, places=2, invalid=_POINTS),
+    Field("bands", Kind.LIST, default=()),
+    Field("criteria", Kind.LIST, required=True, invalid=_NO_CRITERIA, missing=_NO_CRITERIA),
+    Field("source", Kind.ANY),  # the rest: _set_extras
+    Field("groups", Kind.ANY),
+    Field("calendar", Kind.ANY),
+    Field("announcement", Kind.ANY),
+)
+
+
+def criterion_lines(data: Any) -> dict[str, str]:
+    """Where each criterion of a set read by ``read_yaml`` is (``{"1.1": "dòng 8"}``); {} for plain data."""
+    lines: dict[str, str] = {}
+
+    def visit(items: Any) -> None:
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and line_of(item) is not None:
+                lines.setdefault(str(item.get("code", "")).strip(), f"dòng {line_of(item)}")
+                visit(item.get("children"))
+
+    visit(data.get("criteria") if isinstance(data, dict) else None)
+    return lines
+
+
 def parse_framework(data: Any, lines: dict[str, str] | None = None) -> ParsedFramework:
     """Validate a criteria set read from YAML (or from an annex, ``lines`` telling where each criterion
-    was: ``{"1.1": "dòng 8"}``); raises ImportRejected listing every error."""
-    errors = _Errors(lines)
+    was: ``{"1.1": "dòng 8"}``; a set read with ``read_yaml`` tells it itself); raises ImportRejected listing
+    every error."""
+    errors = _Errors(lines if lines is not None else criterion_lines(data))
     if not isinstance(data, dict):
         errors.add(None, "", None, "tệp không đúng cấu trúc (cần code, name, level, year, criteria).")
         errors.raise_if_any()
-    code = str(data.get("code") or "").strip()
-    if not _CODE.match(code):
-        errors.add(None, "code", code, "mã bộ tiêu chí gồm chữ thường, số, dấu chấm hoặc gạch ngang, ví dụ xa-2023.")
-    name = str(data.get("name") or "").strip()
-    if not name:
-        errors.add(None, "name", None, "thiếu tên bộ tiêu chí.")
-    level = str(data.get("level") or "")
-    if level not in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
-        errors.add(None, "level", level, "cấp đơn vị được đánh giá phải là tinh, huyen hoặc xa.")
-    year = data.get("year")
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors.add(None, "year", year, "năm đánh giá phải là số năm, ví dụ 2023.")
-        year = 0
-    total = _points(errors, "", "total", data.get("total", 100)) or Decimal(100)
-    bands: list[dict] = []
-    for i, band in enumerate(data.get("bands") or [], 1):
-        if not isinstance(band, dict) or not band.get("name") or "min" not in band:
-            errors.add(None, f"bands[{i}]", band, "mỗi mức xếp loại là {name: Tốt, min: 90}.")
-            continue
-        low = _number(errors, "", f"bands[{i}].min", band["min"])
-        if low is not None and not 0 <= low <= 100:
-            errors.add(None, f"bands[{i}].min", band["min"], "ngưỡng xếp loại tính theo %, từ 0 đến 100.")
-        if low is not None:
-            bands.append({"name": str(band["name"]), "min": str(low)})
-    bands.sort(key=lambda b: Decimal(b["min"]), reverse=True)
-    raw_criteria = data.get("criteria")
+    top = check(data, _SET, _where_in(errors, ""))
+    total = top["total"] or Decimal(100)
+    bands = _bands(errors, top["bands"] or [])
     criteria: list[ParsedCriterion] = []
-    if not isinstance(raw_criteria, list) or not raw_criteria:
-        errors.add(None, "criteria", None, "bộ tiêu chí chưa có lĩnh vực nào.")
-    else:
+    if top["criteria"] is not None:
         indicators = _known_indicators()
         seen: set[str] = set()
-        criteria = [c for c in (_parse_criterion(errors, r, "", seen, indicators) for r in raw_criteria) if c]
+        criteria = [c for c in (_parse_criterion(errors, r, "", seen, indicators) for r in top["criteria"]) if c]
         main_total = sum((c.max_points for c in criteria if not c.outside_total), Decimal(0))
-        if main_total != total and not errors.items:
-            errors.add(
-                None,
-                "criteria",
-                _fmt(main_total),
-                f"tổng điểm tối đa các lĩnh vực phải bằng {_fmt(total)} (không kể điểm thưởng, điểm trừ).",
-            )
+        if main_total != total and not errors:
+            message = f"tổng điểm tối đa các lĩnh vực phải bằng {_fmt(total)} (không kể điểm thưởng, điểm trừ)."
+            errors.add(None, "criteria", _fmt(main_total), message)
     extra = _set_extras(errors, data)
     errors.raise_if_any()
     # The hash covers what scores (criteria, total, bands, level, year): the set's source, groups, calendar and
     # announcing decision are metadata that can be corrected on a set already used.
     scoring = {k: data.get(k) for k in ("code", "level", "year", "total", "bands", "criteria")}
     canonical = json.dumps(scoring, ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
     return ParsedFramework(
-        code, name, level, year, total, bands, criteria, hashlib.sha256(canonical.encode()).hexdigest(), **extra
+        top["code"], top["name"], top["level"], top["year"] or 0, total, bands, criteria, digest, **extra
     )
+
+
+def _bands(errors: _Errors, raw_bands: list) -> list[dict]:
+    """Mức xếp loại: {name, min} with min a percentage, highest first."""
+    bands: list[dict] = []
+    for i, band in enumerate(raw_bands, 1):
+        if not isinstance(band, dict) or not band.get("name") or "min" not in band:
+            errors.add(None, f"bands[{i}]", band, "mỗi mức xếp loại là {name: Tốt, min: 90}.")
+            continue
+        spec = Field(
+            f"bands[{i}].min",
+            Kind.DECIMAL,
+            required=True,
+            minimum=0,
+            maximum=100,
+            invalid=_NUMBER,
+            missing=_NUMBER,
+            out_of_range="ngưỡng xếp loại tính theo %, từ 0 đến 100.",
+        )
+        low = check_value(spec, band["min"], _where_in(errors, ""))
+        if low is not None:
+            bands.append({"name": str(band["name"]), "min": str(low)})
+    bands.sort(key=lambda b: Decimal(b["min"]), reverse=True)
+    return bands
 
 
 def _set_extras(errors: _Errors, data: dict) -> dict[str, Any]:
@@ -352,16 +415,22 @@ def _set_extras(errors: _Errors, data: dict) -> dict[str, Any]:
     }
 
 
-def read_framework_file(path: Path | str) -> ParsedFramework:
+def read_framework_file(path: Path | str, given: dict[str, Any] | None = None) -> ParsedFramework:
+    """A set from its YAML file; errors name the line of each criterion. ``given`` (code, name, level, year,
+    total) overrides what the file states."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ImportRejected([CriterionError(None, "", str(path), "không tìm thấy tệp.")]) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" ở dòng {mark.line + 1}" if mark else ""
-        raise ImportRejected([CriterionError(None, "", path.name, f"tệp YAML sai cú pháp{where}.")]) from exc
+    syntax = ErrorCollector()
+    data = read_yaml(text, syntax)
+    if syntax:
+        line = syntax.errors[0].row
+        where = f" ở dòng {line}" if line else ""
+        raise ImportRejected([CriterionError(None, "", path.name, f"tệp YAML sai cú pháp{where}.")])
+    if isinstance(data, dict):
+        data.update({k: v for k, v in (given or {}).items() if v not in (None, "")})
     return parse_framework(data)
 
 

@@ -97,3 +97,20 @@ def test_a_set_with_assessments_is_never_edited_in_place(demo_set, demo_org):
     data["code"] = "xa-2023-demo-v2"
     load_framework(parse_framework(data), "test")
     assert Framework.objects.count() == 2
+
+
+def test_errors_of_a_yaml_file_name_the_line_of_each_criterion(tmp_path):
+    from cchc.parindex.framework import read_framework_file
+
+    text = DEMO_FRAMEWORK_FILE.read_text(encoding="utf-8").replace(
+        '{code: "1.1.1", name: "Ban hành kế hoạch CCHC năm kịp thời", max: 1,',
+        '{code: "1.1.1", name: "Ban hành kế hoạch CCHC năm kịp thời", max: 1, maxx: 2,',
+        1,
+    )
+    path = tmp_path / "bo.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportRejected) as exc:
+        read_framework_file(path)
+    (error,) = [str(e) for e in exc.value.errors]
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "maxx: 2" in row)
+    assert error.startswith(f"Dòng {line} (tiêu chí “1.1.1”), trường “maxx” (giá trị “2”): trường không được hỗ trợ")
