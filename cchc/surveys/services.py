@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -60,9 +61,21 @@ class RatingInvalid(ValueError):
         super().__init__("; ".join(e.message for e in errors))
 
 
+class SubmitStatus(StrEnum):
+    """Trạng thái trong câu trả lời JSON của trang đánh giá (the kiosk script reads the HTTP code, people
+    read ``message``)."""
+
+    CREATED = "created"  # a new rating stored
+    REPLAY = "replay"  # the same client_id sent again: the rating stored the first time
+    DUPLICATE = "duplicate"  # another rating for a dossier already rated: refused politely
+    OK = "ok"  # check_code: this code may be rated
+    INVALID = "invalid"  # the fields a user must correct, named in ``errors``
+    ERROR = "error"  # refused before reading: too many requests, another origin, not JSON, too large
+
+
 @dataclass
 class SubmitResult:
-    status: str  # created | replay | duplicate
+    status: SubmitStatus
     rating: Rating | None = None
     message: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -276,7 +289,7 @@ def submit_rating(
             raise
         return existing
     mark_stale(rating.unit_id, rating.rated_on)
-    return SubmitResult("created", rating, THANKS_MESSAGE)
+    return SubmitResult(SubmitStatus.CREATED, rating, THANKS_MESSAGE)
 
 
 def _existing(client_id: uuid.UUID, dossier_code: str) -> SubmitResult | None:
@@ -290,9 +303,9 @@ def _existing(client_id: uuid.UUID, dossier_code: str) -> SubmitResult | None:
             raise RatingInvalid(
                 [FieldError("client_id", f"Mã phiếu của thiết bị đã dùng cho hồ sơ khác ({by_client.dossier_code}).")]
             )
-        return SubmitResult("replay", by_client, THANKS_MESSAGE)
+        return SubmitResult(SubmitStatus.REPLAY, by_client, THANKS_MESSAGE)
     if rows:
-        return SubmitResult("duplicate", None, DUPLICATE_MESSAGE)
+        return SubmitResult(SubmitStatus.DUPLICATE, None, DUPLICATE_MESSAGE)
     return None
 
 
@@ -306,15 +319,15 @@ def _replay_of(payload: Any) -> SubmitResult | None:
     rating = Rating.objects.filter(client_id=client_id).first()
     if rating is None or rating.dossier_code != str(payload.get("dossier_code") or "").strip().upper():
         return None
-    return SubmitResult("replay", rating, THANKS_MESSAGE)
+    return SubmitResult(SubmitStatus.REPLAY, rating, THANKS_MESSAGE)
 
 
 def check_code(code: Any, kiosk_unit: OrgUnit) -> SubmitResult:
     """Before the questions: is this code well formed, of this unit, and not rated yet?"""
     text, _ = check_dossier_code(code, selectors.allowed_units(kiosk_unit))
     if Rating.objects.filter(dossier_code=text).exists():
-        return SubmitResult("duplicate", None, DUPLICATE_MESSAGE)
-    return SubmitResult("ok", None, "", {"dossier_code": text})
+        return SubmitResult(SubmitStatus.DUPLICATE, None, DUPLICATE_MESSAGE)
+    return SubmitResult(SubmitStatus.OK, None, "", {"dossier_code": text})
 
 
 def choose_question_set(actor: Any, unit: OrgUnit, set_code: str, valid_from: date) -> QuestionSetChoice:

@@ -36,6 +36,7 @@ from cchc.org.selectors import load_graph
 from cchc.surveys import devices, selectors, services
 from cchc.surveys.models import Channel, Rating
 from cchc.surveys.questions import dossier_code_format, get_set, question_sets
+from cchc.surveys.services import SubmitStatus
 
 MAX_BODY = 16 * 1024
 # A busy counter gives a rating every minute or two; an offline queue replayed at once stays well under 60/60.
@@ -49,7 +50,7 @@ def _reset_seconds() -> int:
 
 # ---- helpers for the public endpoints ------------------------------------------------------------
 def _error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"status": "error", "message": message, **extra}, status=status)
+    return JsonResponse({"status": SubmitStatus.ERROR, "message": message, **extra}, status=status)
 
 
 def _same_origin(request: HttpRequest) -> bool:
@@ -94,13 +95,13 @@ def _payload(request: HttpRequest):
 
 
 def _answer(result: services.SubmitResult) -> JsonResponse:
-    status = {"created": 201, "replay": 200, "duplicate": 409}[result.status]
+    status = {SubmitStatus.CREATED: 201, SubmitStatus.REPLAY: 200, SubmitStatus.DUPLICATE: 409}[result.status]
     return JsonResponse(result.as_json(), status=status)
 
 
 def _invalid(exc: services.RatingInvalid) -> JsonResponse:
     return JsonResponse(
-        {"status": "invalid", "message": exc.errors[0].message, "errors": [e.as_json() for e in exc.errors]},
+        {"status": SubmitStatus.INVALID, "message": exc.errors[0].message, "errors": [e.as_json() for e in exc.errors]},
         status=400,
     )
 
@@ -195,7 +196,7 @@ def kiosk_check(request: HttpRequest, unit_code: str) -> JsonResponse:
         return _invalid(exc)
     return JsonResponse(
         {"status": result.status, "message": result.message, **result.extra},
-        status=409 if result.status == "duplicate" else 200,
+        status=409 if result.status == SubmitStatus.DUPLICATE else 200,
     )
 
 

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from cchc.core.vnformat import format_date
-from cchc.workdays.rules import OFF, WORK, CalendarDay
+from cchc.workdays.rules import OFF, WORK, CalendarDay, DaySource
 
 WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
@@ -44,7 +44,7 @@ class DayInfo:
     reason: str
     name: str = ""
     basis: str = ""
-    source: str = ""  # weekday | weekend | law | notice | override
+    source: DaySource | str = ""
     estimated: bool = False
 
     def sentence(self) -> str:
@@ -161,15 +161,19 @@ class WorkCalendar:
         entry = self._special.get(day)
         weekday = WEEKDAY_NAMES[day.weekday()]
         if entry is not None:
-            if entry.source == "override":
+            if entry.source == DaySource.OVERRIDE:
                 what = "ngày làm việc" if working else "ngày nghỉ"
                 reason = f"điều chỉnh của địa phương ({what}) — {entry.name}"
             else:
                 reason = entry.name[:1].lower() + entry.name[1:] if entry.kind == WORK else entry.name
             return DayInfo(day, working, reason, entry.name, entry.basis, entry.source, estimated)
         if day.weekday() in self.weekly_rest:
-            return DayInfo(day, False, f"ngày nghỉ hằng tuần ({weekday})", source="weekend", estimated=estimated)
-        return DayInfo(day, True, f"ngày làm việc bình thường ({weekday})", source="weekday", estimated=estimated)
+            return DayInfo(
+                day, False, f"ngày nghỉ hằng tuần ({weekday})", source=DaySource.WEEKEND, estimated=estimated
+            )
+        return DayInfo(
+            day, True, f"ngày làm việc bình thường ({weekday})", source=DaySource.WEEKDAY, estimated=estimated
+        )
 
     def days_off(self, year: int) -> list[CalendarDay]:
         """Every named day off of ``year`` (holidays, compensation, swaps, local days off), including the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,17 @@ NOTICES_FILE = DATA_DIR / "notices.yaml"
 OFF, WORK = "off", "work"
 
 
+class DaySource(StrEnum):
+    """Vì sao một ngày như vậy: the law's rules (a year without a notice: "dự kiến"), the yearly notice, a
+    local override; for an ordinary day (``DayInfo``), its weekday or the weekly rest."""
+
+    LAW = "law"
+    NOTICE = "notice"
+    OVERRIDE = "override"
+    WEEKDAY = "weekday"
+    WEEKEND = "weekend"
+
+
 @dataclass(frozen=True)
 class CalendarDay:
     """Một ngày đặc biệt của lịch: ngày nghỉ (``off``) hoặc ngày làm việc bù (``work``)."""
@@ -30,7 +42,7 @@ class CalendarDay:
     kind: str
     name: str
     basis: str = ""
-    source: str = ""  # law | notice | override
+    source: DaySource | str = ""
 
 
 @dataclass(frozen=True)
@@ -92,13 +104,13 @@ def anchor_days(year: int, rules: LawRules | None = None) -> list[CalendarDay]:
         basis = rule.get("basis", "")
         if "solar" in rule:
             m, d = _md(rule["solar"])
-            out.append(CalendarDay(date(year, m, d), OFF, rule["name"], basis, "law"))
+            out.append(CalendarDay(date(year, m, d), OFF, rule["name"], basis, DaySource.LAW))
         elif "lunar" in rule:
             m, d = _md(rule["lunar"])
             day = lunar_to_solar(LunarDate(d, m, year), time_zone=7.0)
-            out.append(CalendarDay(day, OFF, rule["name"], basis, "law"))
+            out.append(CalendarDay(day, OFF, rule["name"], basis, DaySource.LAW))
         elif "lunar_new_year_offsets" in rule:
-            out.append(CalendarDay(lunar_new_year(year), OFF, rule["name"], basis, "law"))
+            out.append(CalendarDay(lunar_new_year(year), OFF, rule["name"], basis, DaySource.LAW))
     return out
 
 
@@ -124,7 +136,7 @@ def law_days(year: int, rules: LawRules | None = None) -> list[CalendarDay]:
             tet_shift += shifted
             to_compensate += compensated
             continue
-        entry = CalendarDay(_rule_day(rule, year), OFF, rule["name"], rule.get("basis", ""), "law")
+        entry = CalendarDay(_rule_day(rule, year), OFF, rule["name"], rule.get("basis", ""), DaySource.LAW)
         days.setdefault(entry.day, entry)
         if "adjacent_to" not in rule and entry.day.weekday() in rest:
             to_compensate.append(entry)
@@ -143,7 +155,7 @@ def _tet_days(
     entries, shifted, compensated = [], [], []
     for offset in rule["lunar_new_year_offsets"]:
         d = first + timedelta(days=int(offset))
-        entry = CalendarDay(d, OFF, f"{name} ({lunar_label(d)})", basis, "law")
+        entry = CalendarDay(d, OFF, f"{name} ({lunar_label(d)})", basis, DaySource.LAW)
         entries.append(entry)
         if d.weekday() == 5 and shift.get("saturday"):
             shifted.append((entry, shift["saturday"]))
@@ -185,9 +197,13 @@ def _add_moved_days(
         d = entry.day + timedelta(days=step)
         while not free(d):
             d += timedelta(days=step)
-        days.setdefault(d, CalendarDay(d, OFF, f"{entry.name.split(' (')[0]} ({lunar_label(d)})", entry.basis, "law"))
+        days.setdefault(
+            d, CalendarDay(d, OFF, f"{entry.name.split(' (')[0]} ({lunar_label(d)})", entry.basis, DaySource.LAW)
+        )
     for entry in sorted(to_compensate, key=lambda e: e.day):
         d = entry.day + timedelta(days=1)
         while not free(d):
             d += timedelta(days=1)
-        days.setdefault(d, CalendarDay(d, OFF, entry.name + rules.compensation_suffix, rules.compensation_basis, "law"))
+        days.setdefault(
+            d, CalendarDay(d, OFF, entry.name + rules.compensation_suffix, rules.compensation_basis, DaySource.LAW)
+        )

@@ -25,7 +25,7 @@ from django.utils import timezone
 from cchc.org.models import Level, OrgUnit
 from cchc.workdays.calendar_engine import CalendarRangeError, DayInfo, WorkCalendar
 from cchc.workdays.models import CalendarVersion, Notice, NoticeDay, Override
-from cchc.workdays.rules import CalendarDay, law_days, load_law
+from cchc.workdays.rules import CalendarDay, DaySource, law_days, load_law
 
 __all__ = [
     "CalendarRangeError",
@@ -69,7 +69,7 @@ def _build(province_id: int | None, version: tuple[int, str]) -> WorkCalendar:
     notices: dict[int, list[CalendarDay]] = {}
     years = list(Notice.objects.values_list("year", flat=True))
     for nd in NoticeDay.objects.select_related("notice").order_by("day"):
-        notices.setdefault(nd.notice.year, []).append(CalendarDay(nd.day, nd.kind, nd.name, nd.basis, "notice"))
+        notices.setdefault(nd.notice.year, []).append(CalendarDay(nd.day, nd.kind, nd.name, nd.basis, DaySource.NOTICE))
     for year in years:
         notices.setdefault(year, [])
     first, last = year_range(years)
@@ -79,7 +79,7 @@ def _build(province_id: int | None, version: tuple[int, str]) -> WorkCalendar:
         rows = Override.objects.filter(province__isnull=True) | Override.objects.filter(province_id=province_id)
     # National rows first, the province's own last, so the province's choice wins on the same day.
     ordered = sorted(rows, key=lambda o: (o.province_id is not None, o.day))
-    overrides = [CalendarDay(o.day, o.kind, o.name, o.note, "override") for o in ordered]
+    overrides = [CalendarDay(o.day, o.kind, o.name, o.note, DaySource.OVERRIDE) for o in ordered]
     label = "toàn quốc"
     if province_id is not None:
         label = OrgUnit.objects.filter(pk=province_id).values_list("name", flat=True).first() or label
