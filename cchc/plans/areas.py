@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from cchc.core.importing import ErrorCollector
+from cchc.core.loading import Field, Kind, Where, check, line_of, read_yaml
 
 AREAS_FILE = Path(__file__).resolve().parent.parent / "data" / "plans" / "reform_areas.yaml"
 
@@ -24,13 +25,26 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).lower().split())
 
 
+_AREA = (
+    Field("code", required=True),
+    Field("name", required=True),
+    Field("order", Kind.INTEGER, required=True),
+    Field("aliases", Kind.LIST, default=(), item=Field("aliases")),
+)
+
+
 @cache
 def reform_areas() -> tuple[ReformArea, ...]:
-    data = yaml.safe_load(AREAS_FILE.read_text(encoding="utf-8"))
-    areas = [
-        ReformArea(str(a["code"]), str(a["name"]), int(a["order"]), tuple(str(x) for x in a.get("aliases", [])))
-        for a in data["areas"]
-    ]
+    """Every area in its order; a broken file is refused with the line of each error (``ImportRejected``)."""
+    errors = ErrorCollector()
+    data = read_yaml(AREAS_FILE.read_text(encoding="utf-8"), errors)
+    top = check(data, (Field("version", Kind.INTEGER), Field("areas", Kind.LIST, required=True)), Where(errors))
+    areas = []
+    for index, raw in enumerate(top.get("areas") or []):
+        values = check(raw, _AREA, Where(errors, line_of(data["areas"], index)))
+        if values.ok:
+            areas.append(ReformArea(values["code"], values["name"], values["order"], tuple(values["aliases"])))
+    errors.raise_if_any()
     return tuple(sorted(areas, key=lambda a: a.order))
 
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import yaml
+from cchc.core.importing import ErrorCollector, RowError
+from cchc.core.loading import Field, Kind, Where, check, line_of, read_yaml
 
 QUESTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "surveys" / "questions.yaml"
 
@@ -80,45 +82,105 @@ class DossierCodeFormat:
 
 
 class QuestionFileError(ValueError):
-    """Tệp bộ câu hỏi sai."""
+    """Tệp bộ câu hỏi sai: every error of the file, each naming its line."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__("Tệp bộ câu hỏi sai: " + "; ".join(str(e) for e in errors))
+
+
+_OPTION = (Field("code", required=True), Field("label", required=True), Field("satisfied", Kind.BOOL, required=True))
+_SCALE = (Field("name", default=""), Field("options", Kind.LIST, required=True))
+_QUESTION = (
+    Field("code", required=True),
+    Field("text", required=True),
+    Field("short", default=""),
+    Field("scale", required=True),
+    Field("required", Kind.BOOL, default=False),
+    Field("overall", Kind.BOOL, default=False),
+)
+_SET = (
+    Field("code", required=True),
+    Field("name", required=True),
+    Field("valid_from", Kind.DATE, required=True),
+    Field("default", Kind.BOOL, default=False),
+    Field("questions", Kind.LIST, required=True),
+)
+_FILE = (
+    Field("scales", Kind.MAPPING, required=True),
+    Field("sets", Kind.LIST, required=True),
+    Field(
+        "dossier_code",
+        Kind.MAPPING,
+        required=True,
+        fields=(Field("pattern", required=True), Field("date_format", required=True), Field("example", required=True)),
+    ),
+)
 
 
 @lru_cache(maxsize=2)
 def _load(path: str = str(QUESTIONS_FILE)) -> tuple[dict[str, QuestionSet], DossierCodeFormat]:
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
-    scales: dict[str, tuple[Option, ...]] = {}
-    for code, scale in (raw.get("scales") or {}).items():
-        scales[code] = tuple(Option(str(o["code"]), str(o["label"]), bool(o["satisfied"])) for o in scale["options"])
+    errors = ErrorCollector()
+    raw = read_yaml(Path(path).read_text(encoding="utf-8"), errors)
+    top = check(raw, _FILE, Where(errors)) if raw is not None else {}
+    scales = {str(code): _scale(scale, errors) for code, scale in (top.get("scales") or {}).items()}
     sets: dict[str, QuestionSet] = {}
-    for entry in raw.get("sets") or []:
-        questions = []
-        for q in entry["questions"]:
-            if q["scale"] not in scales:
-                raise QuestionFileError(f"Bộ “{entry['code']}”, câu “{q['code']}”: không có thang “{q['scale']}”.")
+    for index, entry in enumerate(top.get("sets") or []):
+        question_set = _question_set(entry, line_of(raw["sets"], index), scales, errors)
+        if question_set is not None:
+            sets[question_set.code] = question_set
+    if not errors and sum(s.default for s in sets.values()) != 1:
+        errors.add(None, "default", "", "Tệp bộ câu hỏi phải có đúng một bộ mặc định (default: true).")
+    fmt = top.get("dossier_code")
+    pattern = _pattern(fmt, raw, errors) if fmt else None
+    if errors or pattern is None:
+        raise QuestionFileError(errors.errors)
+    return sets, DossierCodeFormat(pattern, fmt["date_format"], fmt["example"])
+
+
+def _scale(raw: Any, errors: ErrorCollector) -> tuple[Option, ...]:
+    """Một thang trả lời: its options, each with whether it counts as satisfied."""
+    scale = check(raw, _SCALE, Where(errors, line_of(raw)))
+    options = []
+    for index, option in enumerate(scale.get("options") or []):
+        values = check(option, _OPTION, Where(errors, line_of(scale["options"], index)))
+        if values.ok:
+            options.append(Option(values["code"], values["label"], values["satisfied"]))
+    return tuple(options)
+
+
+def _question_set(
+    entry: Any, row: int | None, scales: dict[str, tuple[Option, ...]], errors: ErrorCollector
+) -> QuestionSet | None:
+    values = check(entry, _SET, Where(errors, row))
+    questions = []
+    for index, raw in enumerate(values.get("questions") or []):
+        q_row = line_of(entry["questions"], index)
+        q = check(raw, _QUESTION, Where(errors, q_row))
+        if q.ok and q["scale"] not in scales:
+            message = f"Bộ “{values['code']}”, câu “{q['code']}”: không có thang “{q['scale']}”."
+            errors.add(line_of(raw, "scale") or q_row, "scale", q["scale"], message)
+        elif q.ok:
+            options, overall = scales[q["scale"]], q["overall"]
             questions.append(
-                Question(
-                    code=str(q["code"]),
-                    text=str(q["text"]),
-                    short=str(q.get("short") or q["text"]),
-                    options=scales[q["scale"]],
-                    required=bool(q.get("required", False)) or bool(q.get("overall")),
-                    overall=bool(q.get("overall", False)),
-                )
+                Question(q["code"], q["text"], q["short"] or q["text"], options, q["required"] or overall, overall)
             )
-        if sum(q.overall for q in questions) != 1:
-            raise QuestionFileError(f"Bộ “{entry['code']}” phải có đúng một câu hỏi chung (overall: true).")
-        sets[str(entry["code"])] = QuestionSet(
-            code=str(entry["code"]),
-            name=str(entry["name"]),
-            valid_from=date.fromisoformat(str(entry["valid_from"])),
-            default=bool(entry.get("default", False)),
-            questions=tuple(questions),
-        )
-    if sum(s.default for s in sets.values()) != 1:
-        raise QuestionFileError("Tệp bộ câu hỏi phải có đúng một bộ mặc định (default: true).")
-    fmt = raw["dossier_code"]
-    return sets, DossierCodeFormat(re.compile(fmt["pattern"]), fmt["date_format"], fmt["example"])
+    if not values.ok or len(questions) != len(values["questions"]):
+        return None
+    if sum(q.overall for q in questions) != 1:
+        message = f"Bộ “{values['code']}” phải có đúng một câu hỏi chung (overall: true)."
+        errors.add(row, "overall", "", message)
+        return None
+    return QuestionSet(values["code"], values["name"], values["valid_from"], values["default"], tuple(questions))
+
+
+def _pattern(fmt: dict, raw: Any, errors: ErrorCollector) -> re.Pattern | None:
+    try:
+        return re.compile(fmt["pattern"])
+    except re.error as exc:
+        line = line_of(raw["dossier_code"], "pattern")
+        errors.add(line, "dossier_code.pattern", fmt["pattern"], f"Biểu thức dạng mã hồ sơ sai: {exc}.")
+        return None
 
 
 def question_sets() -> dict[str, QuestionSet]:
