@@ -1,262 +1,104 @@
 """Văn bản của Chỉ số CCHC, pre-filled from the data: the remediation plan and the remediation report.
 
 Every figure printed here comes from the same analysis as `cchc parindex lost-points` (``selectors``), so
-the tables of the documents and the command always agree.
+the tables of the documents and the command always agree; what the two documents share (the result, the lost
+criteria, each one's task) is ``document_facts``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
-from cchc.core.vnformat import format_date, format_date_long, format_number, format_percent
+from cchc.core.vnformat import format_date, format_date_long
 from cchc.documents.rendering import Signature, official_header
 from cchc.parindex import docx_templates, remediation, selectors
-from cchc.parindex.models import Assessment, Criterion, RemediationPlan, TaskStatus
+from cchc.parindex.document_facts import Facts, Row, facts_for, n
+from cchc.parindex.models import Assessment, TaskStatus
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
-def n(value: Decimal | None) -> str:
-    return "" if value is None else format_number(value)
-
-
-@dataclass
-class Row:
-    """One remediation row as the documents print it: the plan's task, or the defaults when there is none."""
-
-    criterion: Criterion
-    responsible: str
-    deadline: str
-    measure: str
-    note: str = ""
-    status: str = TaskStatus.TODO
-    status_label: str = TaskStatus.TODO.label
-    action: str = ""
-    evidence: str = ""
-    overdue: bool = False
-
-
-@dataclass
-class Facts:
-    assessment: Assessment
-    result: selectors.Result
-    groups: list[selectors.LostField]
-    grand: dict[str, Decimal]
-    plan: RemediationPlan | None
-    rows: dict[int, Row]
-    day: date
-
-    @property
-    def unit(self):
-        return self.assessment.unit
-
-    @property
-    def framework(self):
-        return self.assessment.framework
-
-    @property
-    def year(self) -> int:
-        return self.framework.year
-
-    @property
-    def unit_short(self) -> str:
-        name = self.unit.name
-        return name[0].lower() + name[1:]
-
-    @property
-    def unit_kind(self) -> str:
-        """“xã”, “phường”, “thị trấn”: how the unit calls itself in its own documents."""
-        return (self.unit.kind or "xã").lower()
-
-    @property
-    def lost_lines(self) -> list[selectors.LostLine]:
-        return [ln for g in self.groups for ln in g.lines]
-
-    def announcement(self) -> str:
-        """“tại Quyết định số 125/QĐ-UBND ngày 20/02/2024 của Ủy ban nhân dân tỉnh Hà Tĩnh” (entered once per set)."""
-        fw = self.framework
-        if not fw.announced_number:
-            return ""
-        when = f" ngày {format_date(fw.announced_on)}" if fw.announced_on else ""
-        who = f" của {fw.announced_by}" if fw.announced_by else ""
-        return f" tại Quyết định số {fw.announced_number}{when}{who}"
-
-    def rank_text(self) -> str:
-        r = self.result
-        if not r.rank:
-            return ""
-        text = f", xếp thứ {r.rank}/{r.of} toàn tỉnh"
-        if r.group_rank:
-            text += f", xếp thứ {r.group_rank}/{r.group_of} trong {_lower(r.group)}"
-        return text
-
-    def result_sentence(self) -> str:
-        s = self.result.sheet
-        band = f", xếp loại {s.band()}" if s.band() else ""
-        extra = []
-        if s.bonus:
-            extra.append(f"điểm thưởng {n(s.bonus)}")
-        if s.penalty:
-            extra.append(f"điểm trừ {n(s.penalty)}")
-        extra_text = f" (trong đó {', '.join(extra)})" if extra else ""
-        na = ""
-        if s.applicable_max != self.framework.total:
-            na = f" trên tổng điểm tối đa được áp dụng {n(s.applicable_max)} điểm"
-        return (
-            f"tổng điểm của {self.unit_short} đạt {n(s.total)} điểm{extra_text}{na}, Chỉ số CCHC đạt "
-            f"{format_percent(s.index)}{self.rank_text()}{band}"
-        )
-
-    def self_sentence(self) -> str:
-        s = self.result.sheet
-        if s.self_total is None:
-            return ""
-        return f"Điểm tự đánh giá của {self.unit_short} là {n(s.self_total)} điểm."
-
-
-def _lower(name: str) -> str:
-    return name[:1].lower() + name[1:]
-
-
-def _deadline_text(deadline: date | None, text: str) -> str:
-    if text and deadline:
-        return f"{text}, xong trước {format_date(deadline)}"
-    return text or (format_date(deadline) if deadline else "")
-
-
-def _rows(
-    assessment: Assessment, plan: RemediationPlan | None, lost: list[selectors.LostLine], day: date
-) -> dict[int, Row]:
-    """Every lost criterion gets a row: from the plan's task, or from the defaults (library and calendar)."""
-    tasks = {t.criterion_id: t for t in plan.tasks.select_related("criterion")} if plan else {}
-    out = {}
-    for line in lost:
-        c = line.criterion
-        c.framework = assessment.framework
-        d = remediation.defaults_for(c)
-        t = tasks.get(c.pk)
-        if t is None:
-            out[c.pk] = Row(c, d.responsible, _deadline_text(d.deadline, d.deadline_text), d.measure)
-            continue
-        out[c.pk] = Row(
-            c,
-            t.responsible or d.responsible,
-            _deadline_text(t.deadline, t.deadline_text) or _deadline_text(d.deadline, d.deadline_text),
-            t.measure or d.measure,
-            t.note,
-            t.status,
-            t.get_status_display(),
-            t.action_taken,
-            t.result_evidence,
-            overdue=t.status != TaskStatus.DONE and t.deadline is not None and t.deadline < day,
-        )
-    return out
-
-
-def facts_for(assessment: Assessment, day: date | None = None) -> Facts:
-    result = selectors.result_of(assessment)
-    groups, grand = selectors.lost_points(result.sheet)
-    plan = RemediationPlan.objects.filter(assessment=assessment).first()
-    day = day or timezone.localdate()
-    lost = [ln for g in groups for ln in g.lines]
-    return Facts(assessment, result, groups, grand, plan, _rows(assessment, plan, lost, day), day)
+def _figures(max_points: Decimal | None, obtained: Decimal | None, lost: Decimal | None) -> dict[str, str]:
+    """The three figure cells of a table row (an absent figure prints as an empty cell)."""
+    return {"max": n(max_points), "obtained": n(obtained), "lost": n(lost)}
 
 
 def plan_rows(facts: Facts) -> list[dict[str, Any]]:
     """Phụ lục của kế hoạch: a bold row per field that lost points, a row per lost criterion, the total."""
     rows: list[dict[str, Any]] = []
     ordinal = 0
+    blank = {"code": "", "responsible": "", "deadline": "", "note": ""}
     for group in facts.groups:
         if not group.lines:
             continue
         f = group.total
         rows.append(
             {
+                **blank,
                 "is_group": True,
                 "stt": f.code,
-                "code": "",
                 "name": f.name.upper(),
-                "max": n(f.max_points),
-                "obtained": n(f.obtained),
-                "lost": n(f.lost),
-                "responsible": "",
-                "deadline": "",
-                "note": "",
+                **_figures(f.max_points, f.obtained, f.lost),
             }
         )
         for line in group.lines:
             ordinal += 1
-            row = facts.rows[line.criterion.pk]
-            penalty = line.kind == "điểm trừ"
-            rows.append(
-                {
-                    "is_group": False,
-                    "stt": str(ordinal),
-                    "code": line.code,
-                    "name": ("(Điểm trừ) " if penalty else "") + line.name + f" — {remediation.short_reason(line)}",
-                    "max": n(line.max_points),
-                    "obtained": "" if penalty else n(line.obtained),
-                    "lost": n(line.lost),
-                    "responsible": row.responsible,
-                    "deadline": row.deadline,
-                    "note": row.note,
-                }
-            )
-    g = facts.grand
-    blank = {"code": "", "responsible": "", "deadline": "", "note": ""}
-    rows.append(
+            rows.append(_plan_line_row(ordinal, line, facts.rows[line.criterion.pk]))
+    return rows + _plan_total_rows(facts.grand, blank)
+
+
+def _plan_line_row(ordinal: int, line: selectors.LostLine, row: Row) -> dict[str, Any]:
+    """A lost criterion in the plan's appendix: what it lost and why, who leads the remedy, by when."""
+    penalty = line.kind == "điểm trừ"
+    return {
+        "is_group": False,
+        "stt": str(ordinal),
+        "code": line.code,
+        "name": ("(Điểm trừ) " if penalty else "") + line.name + f" — {remediation.short_reason(line)}",
+        **_figures(line.max_points, None if penalty else line.obtained, line.lost),
+        "responsible": row.responsible,
+        "deadline": row.deadline,
+        "note": row.note,
+    }
+
+
+def _plan_total_rows(g: dict[str, Decimal], blank: dict[str, str]) -> list[dict[str, Any]]:
+    """The total within the 100 points; bonus and penalty, when there are any, after it with the final total."""
+    rows = [
         {
             **blank,
             "is_group": True,
             "stt": "",
             "name": "TỔNG CỘNG (trong 100 điểm)",
-            "max": n(g["max"]),
-            "obtained": n(g["obtained"]),
-            "lost": n(g["lost"]),
+            **_figures(g["max"], g["obtained"], g["lost"]),
         }
-    )
-    if g["penalty"] or g["bonus"]:
-        # Outside the 100 points: printed apart so that "đạt + mất = tối đa" holds on every row above.
-        if g["bonus"]:
-            rows.append(
-                {
-                    **blank,
-                    "is_group": False,
-                    "stt": "",
-                    "name": "Điểm thưởng (ngoài 100 điểm)",
-                    "max": "",
-                    "obtained": n(g["bonus"]),
-                    "lost": "",
-                }
-            )
-        if g["penalty"]:
-            rows.append(
-                {
-                    **blank,
-                    "is_group": False,
-                    "stt": "",
-                    "name": "Điểm trừ (ngoài 100 điểm)",
-                    "max": "",
-                    "obtained": "",
-                    "lost": n(g["penalty"]),
-                }
-            )
+    ]
+    if not (g["penalty"] or g["bonus"]):
+        return rows
+    # Outside the 100 points: printed apart so that "đạt + mất = tối đa" holds on every row above.
+    if g["bonus"]:
         rows.append(
             {
                 **blank,
-                "is_group": True,
+                "is_group": False,
                 "stt": "",
-                "name": "TỔNG ĐIỂM ĐẠT",
-                "max": "",
-                "obtained": n(g["total"]),
-                "lost": "",
+                "name": "Điểm thưởng (ngoài 100 điểm)",
+                **_figures(None, g["bonus"], None),
             }
         )
+    if g["penalty"]:
+        rows.append(
+            {
+                **blank,
+                "is_group": False,
+                "stt": "",
+                "name": "Điểm trừ (ngoài 100 điểm)",
+                **_figures(None, None, g["penalty"]),
+            }
+        )
+    rows.append({**blank, "is_group": True, "stt": "", "name": "TỔNG ĐIỂM ĐẠT", **_figures(None, g["total"], None)})
     return rows
 
 
@@ -376,9 +218,7 @@ def field_rows(facts: Facts) -> list[dict[str, Any]]:
                 "is_group": False,
                 "stt": ROMAN[i] if i < len(ROMAN) else str(i + 1),
                 "name": f.name,
-                "max": n(f.max_points),
-                "obtained": n(f.obtained),
-                "lost": n(f.lost),
+                **_figures(f.max_points, f.obtained, f.lost),
             }
         )
     g = facts.grand
@@ -387,9 +227,7 @@ def field_rows(facts: Facts) -> list[dict[str, Any]]:
             "is_group": True,
             "stt": "",
             "name": "Tổng điểm (trong 100 điểm)",
-            "max": n(g["max"]),
-            "obtained": n(g["obtained"]),
-            "lost": n(g["lost"]),
+            **_figures(g["max"], g["obtained"], g["lost"]),
         }
     )
     if g["bonus"] or g["penalty"]:
@@ -407,9 +245,7 @@ def field_rows(facts: Facts) -> list[dict[str, Any]]:
                 "lost": "",
             }
         )
-        rows.append(
-            {"is_group": True, "stt": "", "name": "Tổng điểm đạt", "max": "", "obtained": n(g["total"]), "lost": ""}
-        )
+        rows.append({"is_group": True, "stt": "", "name": "Tổng điểm đạt", **_figures(None, g["total"], None)})
     return rows
 
 
@@ -446,9 +282,7 @@ def report_rows(facts: Facts, live: dict[int, remediation.LiveCheck]) -> list[di
                 "stt": f.code,
                 "code": "",
                 "name": f.name.upper(),
-                "max": n(f.max_points),
-                "obtained": n(f.obtained),
-                "lost": n(f.lost),
+                **_figures(f.max_points, f.obtained, f.lost),
                 "reason": "",
                 "action": "",
                 "status": "",
@@ -467,9 +301,7 @@ def report_rows(facts: Facts, live: dict[int, remediation.LiveCheck]) -> list[di
                     "stt": str(ordinal),
                     "code": line.code,
                     "name": ("(Điểm trừ) " if line.kind == "điểm trừ" else "") + line.name,
-                    "max": n(line.max_points),
-                    "obtained": "" if line.kind == "điểm trừ" else n(line.obtained),
-                    "lost": n(line.lost),
+                    **_figures(line.max_points, None if line.kind == "điểm trừ" else line.obtained, line.lost),
                     "reason": line.reason,
                     "action": action,
                     "status": f"{row.status_label}{' (quá hạn)' if row.overdue else ''}. {secured}",

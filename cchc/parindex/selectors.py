@@ -192,7 +192,9 @@ def build_sheet(
     scores: dict[int, Score] | None = None,
     evidence: dict[int, list[Evidence]] | None = None,
 ) -> Sheet:
-    """Compute a unit's score sheet from its scores (and, for rules with an indicator, the live figures)."""
+    """Compute a unit's score sheet from its scores (and, for rules with an indicator, the live figures).
+    ``criteria``, ``scores`` and ``evidence`` are read here when the caller (a ranking of many units) has not
+    read them for the whole set already."""
     framework = assessment.framework
     criteria = criteria if criteria is not None else criteria_of(framework)
     if scores is None:
@@ -206,51 +208,97 @@ def build_sheet(
     if context is None and any(c.indicator for c in criteria) and assessment.status != Status.FINALISED:
         context = value_context(framework)
     official = assessment.status == Status.FINALISED
+    lines, roots = _score_tree(criteria, scores, evidence, context, official)
+    ordered = [lines[c.pk] for c in criteria]
+    leaves = [ln for ln in ordered if ln.criterion.is_leaf and not ln.not_applicable]
+    fields = _field_totals(roots, leaves)
+    return Sheet(
+        assessment=assessment,
+        lines=ordered,
+        fields=fields,
+        applicable_max=sum((f.max_points for f in fields), ZERO),
+        self_total=_total(leaves, "self_points"),
+        appraised_total=_total(leaves, "appraised_points"),
+        bonus=sum((f.bonus for f in fields), ZERO),
+        penalty=sum((f.penalty for f in fields), ZERO),
+        basis="thẩm định" if official else "tự chấm",
+    )
+
+
+def _score_tree(
+    criteria: list[Criterion],
+    scores: dict[int, Score],
+    evidence: dict[int, list[Evidence]],
+    context: Any,
+    official: bool,
+) -> tuple[dict[int, Line], list[Line]]:
+    """Every criterion's line (by criterion id) and the fields' lines: a sub-criterion from its score, a
+    criterion with sub-criteria from the sums of the lines below it."""
     lines: dict[int, Line] = {}
     children: dict[int | None, list[Criterion]] = defaultdict(list)
     for c in criteria:
         children[c.parent_id].append(c)
 
     def visit(c: Criterion) -> Line:
-        line = Line(c)
-        lines[c.pk] = line
         if c.is_leaf:
-            score = scores.get(c.pk)
-            line.score = score
-            line.auto = auto_score(c, score, context) if score is not None else AutoScore(None, None, "none", "")
-            line.evidence = evidence.get(score.pk, []) if score is not None else []
-            line.not_applicable = bool(score and score.not_applicable)
-            if not line.not_applicable:
-                line.max_points = c.max_points
-                line.self_points = effective_self(score, line.auto) if score is not None else None
-                line.appraised_points = score.appraised_score if score is not None else None
-                line.obtained = line.appraised_points if official else line.self_points
-            return line
-        kids = [visit(k) for k in children[c.pk]]
-        main = [k for k in kids if not k.criterion.outside_total]
-        line.not_applicable = bool(main) and all(k.not_applicable for k in main)
-        line.max_points = sum((k.max_points for k in main), ZERO)
-        for attr in ("self_points", "appraised_points", "obtained"):
-            values = [getattr(k, attr) for k in main if not k.not_applicable]
-            setattr(
-                line,
-                attr,
-                sum((v for v in values if v is not None), ZERO) if any(v is not None for v in values) else None,
-            )
+            line = _leaf_line(c, scores.get(c.pk), evidence, context, official)
+        else:
+            line = _parent_line(c, [visit(k) for k in children[c.pk]])
+        lines[c.pk] = line
         return line
 
     roots = [visit(c) for c in children[None]]
-    ordered = [lines[c.pk] for c in criteria]
-    leaves = [ln for ln in ordered if ln.criterion.is_leaf and not ln.not_applicable]
+    return lines, roots
 
-    def total(attr: str) -> Decimal | None:
-        main = [getattr(ln, attr) for ln in leaves if not ln.criterion.outside_total]
-        if all(v is None for v in main):
-            return None
-        bonus = sum((getattr(ln, attr) or ZERO for ln in leaves if ln.criterion.rule_type == RuleType.BONUS), ZERO)
-        penalty = sum((getattr(ln, attr) or ZERO for ln in leaves if ln.criterion.rule_type == RuleType.PENALTY), ZERO)
-        return sum((v for v in main if v is not None), ZERO) + bonus - penalty
 
+def _leaf_line(
+    c: Criterion, score: Score | None, evidence: dict[int, list[Evidence]], context: Any, official: bool
+) -> Line:
+    """A sub-criterion: its score, the figure's points, its evidence; a not-applicable one counts nothing."""
+    line = Line(c, score=score)
+    line.auto = auto_score(c, score, context) if score is not None else AutoScore(None, None, "none", "")
+    line.evidence = evidence.get(score.pk, []) if score is not None else []
+    line.not_applicable = bool(score and score.not_applicable)
+    if not line.not_applicable:
+        line.max_points = c.max_points
+        line.self_points = effective_self(score, line.auto) if score is not None else None
+        line.appraised_points = score.appraised_score if score is not None else None
+        line.obtained = line.appraised_points if official else line.self_points
+    return line
+
+
+def _parent_line(c: Criterion, kids: list[Line]) -> Line:
+    """A criterion with sub-criteria: the sums of those inside the total (bonus and penalty stay out); not
+    applicable when all of them are."""
+    line = Line(c)
+    main = [k for k in kids if not k.criterion.outside_total]
+    line.not_applicable = bool(main) and all(k.not_applicable for k in main)
+    line.max_points = sum((k.max_points for k in main), ZERO)
+    for attr in ("self_points", "appraised_points", "obtained"):
+        values = [getattr(k, attr) for k in main if not k.not_applicable]
+        setattr(line, attr, _sum_known(values))
+    return line
+
+
+def _sum_known(values: list[Decimal | None]) -> Decimal | None:
+    """The sum of the values given, None when none is."""
+    known = [v for v in values if v is not None]
+    return sum(known, ZERO) if known else None
+
+
+def _total(leaves: list[Line], attr: str) -> Decimal | None:
+    """Tổng điểm by one basis (self or appraised): points within the 100 + bonus − penalty; None when no
+    sub-criterion within the 100 has a score on that basis."""
+    main = [getattr(ln, attr) for ln in leaves if not ln.criterion.outside_total]
+    if all(v is None for v in main):
+        return None
+    bonus = sum((getattr(ln, attr) or ZERO for ln in leaves if ln.criterion.rule_type == RuleType.BONUS), ZERO)
+    penalty = sum((getattr(ln, attr) or ZERO for ln in leaves if ln.criterion.rule_type == RuleType.PENALTY), ZERO)
+    return sum((v for v in main if v is not None), ZERO) + bonus - penalty
+
+
+def _field_totals(roots: list[Line], leaves: list[Line]) -> list[FieldTotal]:
+    """Each field's maximum, points, lost points, and its bonus and penalty kept apart."""
     fields = []
     for root in roots:
         ft = FieldTotal(root.code, root.criterion.name)
@@ -266,19 +314,7 @@ def build_sheet(
                 ft.obtained += ln.obtained or ZERO
         ft.lost = ft.max_points - ft.obtained
         fields.append(ft)
-    bonus = sum((f.bonus for f in fields), ZERO)
-    penalty = sum((f.penalty for f in fields), ZERO)
-    return Sheet(
-        assessment=assessment,
-        lines=ordered,
-        fields=fields,
-        applicable_max=sum((f.max_points for f in fields), ZERO),
-        self_total=total("self_points"),
-        appraised_total=total("appraised_points"),
-        bonus=bonus,
-        penalty=penalty,
-        basis="thẩm định" if official else "tự chấm",
-    )
+    return fields
 
 
 # ---- results and ranking ---------------------------------------------------------------------------------

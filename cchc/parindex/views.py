@@ -20,7 +20,16 @@ from cchc.core.params import required_int
 from cchc.documents import approvals
 from cchc.parindex import documents, selectors, services
 from cchc.parindex import jobs as pdf_jobs
-from cchc.parindex.models import Assessment, Evidence, Framework, RemediationPlan, RemediationTask, Score, Status
+from cchc.parindex.models import (
+    Assessment,
+    Evidence,
+    Framework,
+    RemediationPlan,
+    RemediationTask,
+    Score,
+    Status,
+    TaskStatus,
+)
 from cchc.parindex.scoring import takes_figure
 
 
@@ -416,7 +425,7 @@ def remediation(request, pk: int):
             "plan": plan,
             "facts": facts,
             "can_edit": can_edit,
-            "statuses": services.TaskStatus.choices,
+            "statuses": TaskStatus.choices,
             "cards": [{"t": t, "ln": lost.get(t.criterion_id)} for t in tasks],
             "preview": list(facts.rows.values()) if facts and plan is None else [],
             "reminder": selectors.last_reminder(a) if plan is None else None,
@@ -465,7 +474,7 @@ def save_task(request, pk: int, task_pk: int):
             "a": a,
             "card": {"t": task, "ln": lost.get(task.criterion_id)},
             "can_edit": True,
-            "statuses": services.TaskStatus.choices,
+            "statuses": TaskStatus.choices,
             "error": error,
             "saved": not error,
         },
