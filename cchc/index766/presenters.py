@@ -21,8 +21,8 @@ from django.db.models import F, Q, QuerySet
 from cchc.core.vnformat import format_number, format_percent
 from cchc.core.xlsx import Column, Kind
 from cchc.index766 import measures, selectors
+from cchc.index766.evaluation import ComponentResult, IndexResult
 from cchc.index766.formulas import formula_of, version_for
-from cchc.index766.selectors import ComponentResult, IndexResult
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import load_graph
 

@@ -10,15 +10,17 @@ A unit is its area on the dated tree (``OrgGraph.subtree_spans``, as the indicat
 commune ended mid-year counts in the province for its own months only. Nothing here writes: a closed
 period's stored ``Result`` is shown when there is one, else the index is computed live with the version
 valid on the period's last day. Computations are cached (Django cache) under the data's change stamp.
+The arithmetic on the measures read here (a formula's points, the result objects, a record's marginal cost)
+is ``evaluation``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
@@ -26,182 +28,19 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from cchc.index766 import measures
-from cchc.index766.formulas import ComponentSpec, Formula, formula_of, version_for
+from cchc.index766.evaluation import IndexResult, evaluate, marginal_cost, result_from_figures
+from cchc.index766.formulas import Formula, formula_of, version_for
 from cchc.index766.models import FormulaVersion, Result
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
 
-_CENT = Decimal("0.01")
-_RATIO_PLACES = Decimal("0.0001")
-NO_DATA_NOTE = "Chưa có dữ liệu (không tính là 0 điểm)"
-SPREAD_NOTE = "Không có dữ liệu: điểm chia cho các thành phần khác của nhóm theo tỷ lệ điểm tối đa"
+# Part of every cache key: raised when the cached result classes move or change shape, because an entry pickled
+# by the code before names classes where this code no longer has them (2: they moved to ``evaluation``).
+_CACHE_LAYOUT = 2
 
 
 class NoFormula(LookupError):
     """Không có phiên bản công thức áp dụng cho kỳ này."""
-
-
-# ---- results -----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ComponentResult:
-    """Một thành phần chỉ số: tử số, mẫu số, tỷ lệ (0…1), điểm và điểm tối đa (sau khi chia lại điểm)."""
-
-    code: str
-    name: str
-    group: str
-    numerator: int | None
-    denominator: int | None
-    ratio: Decimal | None
-    points: Decimal | None
-    max_points: Decimal
-    no_data: bool
-    note: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "group": self.group,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "ratio": None if self.ratio is None else float(self.ratio),
-            "points": None if self.points is None else float(self.points),
-            "max": float(self.max_points),
-            "no_data": self.no_data,
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True)
-class GroupResult:
-    code: str
-    name: str
-    points: Decimal | None
-    max_points: Decimal
-    components: tuple[ComponentResult, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "points": None if self.points is None else float(self.points),
-            "max": float(self.max_points),
-        }
-
-
-@dataclass(frozen=True)
-class IndexResult:
-    """Chỉ số của một đơn vị trong khoảng ngày start…end. ``total`` sums the components with data;
-    ``max_total`` their maxima (a component with no data is left out, never counted as 0)."""
-
-    unit: OrgUnit
-    start: date
-    end: date
-    version: str
-    total: Decimal | None
-    max_total: Decimal
-    groups: tuple[GroupResult, ...]
-    no_data_components: tuple[str, ...]
-    as_of: date | None = None  # the day a pending dossier was judged at (the range's last day, or today)
-    stored_at: datetime | None = None  # set when read from a stored Result (a closed period's snapshot)
-    measures: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def components(self) -> tuple[ComponentResult, ...]:
-        return tuple(c for g in self.groups for c in g.components)
-
-    def component(self, code: str) -> ComponentResult:
-        return next(c for c in self.components if c.code == code)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The keys of the CLI's --json and of the API (the same function serves both)."""
-        return {
-            "unit": self.unit.code,
-            "unit_name": self.unit.name,
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            "version": self.version,
-            "total": None if self.total is None else float(self.total),
-            "max_total": float(self.max_total),
-            "groups": [g.as_dict() for g in self.groups],
-            "components": [c.as_dict() for g in self.groups for c in g.components],
-            "no_data_components": list(self.no_data_components),
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "stored_at": self.stored_at.isoformat() if self.stored_at else None,
-        }
-
-
-# ---- evaluation of a formula over the measures -----------------------------------------------------------
-def _q(value: Decimal) -> Decimal:
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def _ratio(num: int, den: int) -> Decimal:
-    return Decimal(num) / Decimal(den) if den else Decimal(0)
-
-
-def _score(spec: ComponentSpec, m: dict[str, int]) -> tuple[Decimal, Decimal]:
-    """(ratio, points before any redistribution) of a component with data."""
-    ratio = _ratio(m[spec.numerator], m[spec.denominator])
-    values = {"ratio": ratio, "max": Decimal(str(spec.max))}
-    values.update({name: _ratio(m[a], m[b]) for name, (a, b) in spec.ratios.items()})
-    points = spec.score.evaluate(values) or Decimal(0)
-    return ratio, min(max(points, Decimal(0)), Decimal(str(spec.max)))
-
-
-def _component(
-    c: ComponentSpec, m: dict[str, int], score: tuple[Decimal, Decimal] | None, spread: Decimal, receivers: Decimal
-) -> ComponentResult:
-    """One component's figures. ``score``: (ratio, points) or None when it has no data; ``spread``: the
-    maxima of the group's no-data components that give their points away, ``receivers``: the maxima of the
-    group's components with data, which share them in proportion."""
-    full = Decimal(str(c.max))
-    base = {
-        "code": c.code,
-        "name": c.name,
-        "group": c.group,
-        "numerator": m[c.numerator],
-        "denominator": m[c.denominator],
-    }
-    if score is None:
-        moved = c.when_no_data == "spread" and receivers > 0
-        return ComponentResult(
-            **base,
-            ratio=None,
-            points=None,
-            max_points=Decimal(0) if moved else full,
-            no_data=True,
-            note=SPREAD_NOTE if moved else NO_DATA_NOTE,
-        )
-    ratio, points = score
-    scale = (full + spread * full / receivers) / full if spread and receivers else Decimal(1)
-    return ComponentResult(
-        **base,
-        ratio=ratio.quantize(_RATIO_PLACES),
-        points=_q(points * scale),
-        max_points=_q(full * scale),
-        no_data=False,
-        note=c.note,
-    )
-
-
-def evaluate(formula: Formula, m: dict[str, int]) -> tuple[tuple[GroupResult, ...], Decimal | None, Decimal]:
-    """Groups, total and maximum of the formula over the measures ``m`` (pure: used for points at stake)."""
-    groups: list[GroupResult] = []
-    for group in formula.groups:
-        specs = [c for c in formula.components if c.group == group.code]
-        known = {c.code: _score(c, m) for c in specs if m[c.denominator]}
-        giving = [c for c in specs if c.code not in known and c.when_no_data == "spread"]
-        spread = sum((Decimal(str(c.max)) for c in giving), Decimal(0))
-        receivers = sum((Decimal(str(c.max)) for c in specs if c.code in known), Decimal(0))
-        results = [_component(c, m, known.get(c.code), spread, receivers) for c in specs]
-        with_data = [r for r in results if not r.no_data]
-        points = _q(sum((r.points for r in with_data), Decimal(0))) if with_data else None
-        maximum = _q(sum((r.max_points for r in with_data), Decimal(0)))
-        groups.append(GroupResult(group.code, group.name, points, maximum, tuple(results)))
-    known_groups = [g for g in groups if g.points is not None]
-    total = _q(sum((g.points for g in known_groups), Decimal(0))) if known_groups else None
-    return tuple(groups), total, _q(sum((g.max_points for g in groups), Decimal(0)))
 
 
 # ---- the area, the stamp, the reads -------------------------------------------------------------------------
@@ -310,7 +149,7 @@ def _cached(units: list[OrgUnit], start: date, end: date, as_of: date) -> dict[i
 
     tag = "-".join(map(str, change_stamp()))
     ids = ",".join(str(pk) for pk in sorted({u.pk for u in units}))
-    key = "index766:" + hashlib.sha256(f"{ids}:{start}:{end}:{as_of}:{tag}".encode()).hexdigest()
+    key = f"index766:{_CACHE_LAYOUT}:" + hashlib.sha256(f"{ids}:{start}:{end}:{as_of}:{tag}".encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = _compute(units, start, end, as_of)
@@ -385,52 +224,6 @@ def index_for_units(
     if rest:
         results.update(_cached(rest, start, end, judged))
     return rank(results[u.pk] for u in chosen)
-
-
-# ---- stored figures ---------------------------------------------------------------------------------------
-def result_from_figures(unit: OrgUnit, figures: dict[str, Any], stored_at: datetime | None) -> IndexResult:
-    """An IndexResult back from ``IndexResult.as_dict()`` (a stored Result)."""
-
-    def dec(value: Any) -> Decimal | None:
-        return None if value is None else Decimal(str(value))
-
-    comps = [
-        ComponentResult(
-            c["code"],
-            c["name"],
-            c["group"],
-            c["numerator"],
-            c["denominator"],
-            dec(c["ratio"]),
-            dec(c["points"]),
-            Decimal(str(c["max"])),
-            c["no_data"],
-            c.get("note", ""),
-        )
-        for c in figures["components"]
-    ]
-    groups = tuple(
-        GroupResult(
-            g["code"],
-            g["name"],
-            dec(g["points"]),
-            Decimal(str(g["max"])),
-            tuple(c for c in comps if c.group == g["code"]),
-        )
-        for g in figures["groups"]
-    )
-    return IndexResult(
-        unit,
-        date.fromisoformat(figures["from"]),
-        date.fromisoformat(figures["to"]),
-        figures["version"],
-        dec(figures["total"]),
-        Decimal(str(figures["max_total"])),
-        groups,
-        tuple(figures.get("no_data_components", [])),
-        date.fromisoformat(figures["as_of"]) if figures.get("as_of") else None,
-        stored_at,
-    )
 
 
 # ---- periods ------------------------------------------------------------------------------------------------
@@ -532,19 +325,6 @@ class AtStake:
                 for s in self.feedback
             ],
         }
-
-
-def marginal_cost(formula: Formula, m: dict[str, int], good: dict[str, int], bad: dict[str, int]) -> Decimal:
-    """Points lost when one record lands as ``bad`` instead of ``good`` (changes added to the measures):
-    the whole index recomputed both ways (the spread of a no-data component included), not estimated."""
-
-    def total(changes: dict[str, int]) -> Decimal:
-        changed = dict(m)
-        for key, delta in changes.items():
-            changed[key] = changed.get(key, 0) + delta
-        return evaluate(formula, measures.rederive(changed))[1] or Decimal(0)
-
-    return _q(total(good) - total(bad))
 
 
 def points_at_stake(unit: OrgUnit, start: date, end: date, *, actor: Any, today: date | None = None) -> AtStake:
