@@ -14,6 +14,7 @@ from cchc.checker.checks.base import (
     Context,
     Finding,
     Period,
+    Severity,
     rules,
 )
 from cchc.checker.checks.dates import check_dates
@@ -43,6 +44,7 @@ __all__ = [
     "Context",
     "Finding",
     "Period",
+    "Severity",
     "rules",
 ]
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +18,17 @@ from cchc.checker.reading import Document, Unit
 from cchc.core.vnformat import format_date, format_number
 
 RULES_FILE = Path(settings.BASE_DIR) / "data" / "checker" / "rules.yaml"
-ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+class Severity(StrEnum):
+    """Mức độ của một phát hiện: lỗi (the arithmetic is wrong), cảnh báo (likely wrong), lưu ý."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 SEVERITY_LABEL = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Lưu ý"}
 
@@ -32,7 +43,7 @@ def rules() -> dict:
 class Finding:
     """Một phát hiện: mức độ, phép kiểm tra, vị trí, trích dẫn, lời giải thích và các số liên quan."""
 
-    severity: str
+    severity: Severity
     check: str
     unit: Unit
     start: int
@@ -108,7 +119,7 @@ def _quote(doc: Document, a: int, b: int, width: int = 160) -> str:
 
 
 def _finding(
-    ctx: Context, severity: str, check: str, unit: Unit, a: int, b: int, message: str, numbers: list
+    ctx: Context, severity: Severity, check: str, unit: Unit, a: int, b: int, message: str, numbers: list
 ) -> Finding:
     return Finding(severity, check, unit, a, b, _quote(ctx.doc, a, b), message, numbers)
 

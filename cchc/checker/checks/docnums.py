@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from cchc.checker.checks.base import INFO, WARNING, Context, Finding, _finding, rules
+from cchc.checker.checks.base import INFO, WARNING, Context, Finding, Severity, _finding, rules
 from cchc.checker.figures import Figure
 from cchc.documents import symbols
 
 
 # ---- 8. document numbers (Nghị định 30) ----------------------------------------------------------
-def _ref(ctx: Context, severity: str, f: Figure, message: str) -> Finding:
+def _ref(ctx: Context, severity: Severity, f: Figure, message: str) -> Finding:
     return _finding(ctx, severity, "so_ky_hieu", f.unit, f.start, f.end, message, [])
 
 
