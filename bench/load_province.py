@@ -190,7 +190,8 @@ def _free_port() -> int:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        CCHC_CACHE_URL="redis://127.0.0.1:6379/12",
+        # the servers' cache: the one given (a shared machine gives each person a Redis db), else db 12
+        CCHC_CACHE_URL=os.environ.get("CCHC_CACHE_URL", "redis://127.0.0.1:6379/12"),
         CCHC_REQUEST_LOG="0",
         CCHC_SECRET_KEY="tai-thu-tinh-" + "k" * 50,
         CCHC_DEBUG="0",

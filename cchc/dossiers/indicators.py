@@ -9,6 +9,7 @@ disagree.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -97,7 +98,7 @@ def _from_stats(level: str, key: str, field_group: str | None = None) -> Callabl
         if not ids:
             return Computed(0, {"units": 0})
         # One stats query serves the twenty-odd dossier indicators of the same units and dates.
-        figures = shared(("dossiers.stats", tuple(sorted(ids)), span.start, span.end), lambda: _stats(ids, span))
+        figures = _stats(ids, span, by_field=field_group is not None)
         if field_group is None:
             return Computed(figures[key], {"units": len(ids), "from": str(span.start), "to": str(span.end)})
         codes = set(indicator_fields().get(field_group, []))
@@ -110,13 +111,29 @@ def _from_stats(level: str, key: str, field_group: str | None = None) -> Callabl
 _PREFETCHED = "dossiers.grouped"
 
 
-def _stats(ids: list[int], span: Span) -> dict[str, Any]:
-    """The statistics of ``ids``: from the rows a prefetch left for these days when it covers them (a province's
-    table by commune: one query), else their own query."""
+def _stats(ids: list[int], span: Span, *, by_field: bool) -> dict[str, Any]:
+    """The statistics of ``ids``, once per reading: from the rows a prefetch left for these days when it covers
+    them (a province's table by commune: one query; the totals alone unless ``by_field`` is asked for), else
+    their own query (totals and breakdowns at once)."""
+    key = (tuple(sorted(ids)), span.start, span.end)
     pre = peek((_PREFETCHED, span.start, span.end))
     if pre is not None and pre[0].issuperset(ids):
-        return stats_of_grouped(pre[1], ids, pre[2])
-    return stats(ids, span.start, span.end)
+        return shared(
+            ("dossiers.stats", *key, by_field),
+            lambda: stats_of_grouped(pre[1], ids, pre[2], totals_only=not by_field),
+        )
+    return shared(("dossiers.stats", *key), lambda: stats(ids, span.start, span.end))
+
+
+def records_stats(inputs: dict, units: list[int], start: date, end: date) -> dict[str, Any]:
+    """``stats(units, start, end)`` from the rows a reading's prefetch left in ``inputs`` when they cover
+    these units and days (the statistics page's tables by field and by channel: no second query over the
+    province's summary rows), else by its own query."""
+    pre = inputs.get((_PREFETCHED, start, end))
+    ids = {int(u) for u in units}
+    if pre is not None and pre[0].issuperset(ids):
+        return stats_of_grouped(pre[1], sorted(ids), pre[2])
+    return stats(sorted(ids), start, end)
 
 
 @register_prefetch
@@ -125,8 +142,8 @@ def _prefetch_stats(unit_ids: list[int], span: Span) -> None:
     if len(unit_ids) > 1:
 
         def rows() -> tuple[frozenset[int], dict, Any]:
-            grouped = grouped_rows(unit_ids, span.start, span.end)
-            return frozenset(unit_ids), grouped, names_of(grouped)
+            by_unit = grouped_rows(unit_ids, span.start, span.end)
+            return frozenset(unit_ids), by_unit, names_of([k for rows in by_unit.values() for k in rows])
 
         shared((_PREFETCHED, span.start, span.end), rows)
 

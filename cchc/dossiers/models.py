@@ -409,6 +409,9 @@ class DossierStat(models.Model):
             # Day first after the grain: a period reads a range of days (its ragged edges) or of months.
             models.UniqueConstraint(fields=["grain", "day", "unit_id", "field_id", "channel"], name="dossier_stat_key"),
         ]
+        # One unit's rows (a commune's report, its public results page): through the key above PostgreSQL
+        # walks every unit's rows of the days asked for (30 ms for one commune of a province, 0,1 ms here).
+        indexes = [models.Index(fields=["unit_id", "grain", "day"], name="dossier_stat_unit")]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.unit_id}/{self.field_id}/{self.channel} {self.day}"

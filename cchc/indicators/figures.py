@@ -162,11 +162,14 @@ def dossier_figures(
     return figures
 
 
-def overview(unit: OrgUnit, start: date, end: date, *, lower: bool) -> tuple[DossierFigures, list[DossierFigures]]:
+def overview(
+    unit: OrgUnit, start: date, end: date, *, lower: bool, inputs: dict | None = None
+) -> tuple[DossierFigures, list[DossierFigures]]:
     """The unit's figures (with the units below when ``lower``) and the table "Theo đơn vị" of the
     statistics page — the unit's own line, then each unit reporting to it in the period with its area —
-    in one store reading."""
-    context = ValueContext(period_of_days(start, end))
+    in one store reading. ``inputs``: a dict that keeps the reading's shared inputs (what the apps'
+    prefetchers read, ``registry.shared``) for the page's other tables of the same records."""
+    context = ValueContext(period_of_days(start, end), inputs=inputs)
     if lower:  # a table of every unit below: their figures in a few queries (ValueContext.prefetch)
         context.prefetch(context.graph.subtree_spans(unit.pk, start, end))
     total = read(context, unit, lower)

@@ -23,8 +23,9 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
-from cchc.core.vnformat import format_date, format_number, format_percent, percent
+from cchc.core.vnformat import percent
 from cchc.indicators import registry
+from cchc.indicators.display import format_datetime, format_value, json_number, jsonable, plain, scope_text, short
 from cchc.indicators.models import (
     CatalogueVersion,
     ComputedValue,
@@ -34,7 +35,6 @@ from cchc.indicators.models import (
     Period,
     Rollup,
     Source,
-    ValueType,
 )
 from cchc.indicators.periods import get_period
 from cchc.org.models import Level, OrgUnit
@@ -80,35 +80,35 @@ class ValueWithProvenance:
             when = d.get("entered_at")
             text = f"{d.get('origin_text') or 'Nhập tay'}: {d.get('entered_by', '')}"
             if when:
-                text += f", {_format_datetime(when)}"
+                text += f", {format_datetime(when)}"
             if d.get("note"):
                 text += f" — {d['note']}"
             if "computed_value" in d:
                 computed = d["computed_value"]
                 text += (
-                    ("; tính từ dữ liệu nghiệp vụ: " + _plain(computed))
+                    ("; tính từ dữ liệu nghiệp vụ: " + plain(computed))
                     if computed is not None
                     else ("; không tính được từ dữ liệu nghiệp vụ")
                 )
             return text
         if self.source == "computed":
-            when = _format_datetime(d.get("computed_at"))
-            text = f"Tính từ dữ liệu ({d.get('function')}) lúc {when}, {_scope_text(d)}"
+            when = format_datetime(d.get("computed_at"))
+            text = f"Tính từ dữ liệu ({d.get('function')}) lúc {when}, {scope_text(d)}"
             inputs = d.get("inputs") or {}
             if inputs:
-                text += "; " + ", ".join(f"{k}: {_short(v)}" for k, v in inputs.items())
+                text += "; " + ", ".join(f"{k}: {short(v)}" for k, v in inputs.items())
             return text
         if self.source == "rollup":
             return f"Cộng dồn từ {len(d.get('units', []))} đơn vị trực thuộc: " + ", ".join(
-                f"{u['name']} ({_plain(u['value'])})" for u in d.get("units", [])
+                f"{u['name']} ({plain(u['value'])})" for u in d.get("units", [])
             )
         if self.source == "sum":
             parts = d.get("parts", [])
-            return "Tổng các thành phần: " + " + ".join(f"{p['code']} ({_plain(p['value'])})" for p in parts)
+            return "Tổng các thành phần: " + " + ".join(f"{p['code']} ({plain(p['value'])})" for p in parts)
         if self.source == "ratio":
-            num = " + ".join(f"{p['code']} ({_plain(p['value'])})" for p in d.get("numerator", []))
+            num = " + ".join(f"{p['code']} ({plain(p['value'])})" for p in d.get("numerator", []))
             den = d.get("denominator", {})
-            return f"Tỷ lệ = {num} / {den.get('code')} ({_plain(den.get('value'))})"
+            return f"Tỷ lệ = {num} / {den.get('code')} ({plain(den.get('value'))})"
         if self.source == "frozen":
             return f"Số liệu đã gửi: {d.get('frozen', '')}".rstrip(": ")
         return f"Chưa có số liệu: {self.missing_reason}"
@@ -123,79 +123,13 @@ class ValueWithProvenance:
             "unit": ind.shown_unit,
             "type": ind.value_type or None,
             "in_appendix": ind.in_appendix,
-            "value": None if self.value is None else _json_number(self.value),
+            "value": None if self.value is None else json_number(self.value),
             "display": self.display,
             "source": self.source,
             "missing_reason": self.missing_reason or None,
-            "provenance": _jsonable(self.detail),
+            "provenance": jsonable(self.detail),
             "own": self.own,
         }
-
-
-def _json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _jsonable(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _jsonable(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_jsonable(v) for v in data]
-    if isinstance(data, Decimal):
-        return _json_number(data)
-    if hasattr(data, "isoformat"):
-        return data.isoformat()
-    return data
-
-
-def _scope_text(detail: dict[str, Any]) -> str:
-    """Own or area, and which units: "số liệu riêng của đơn vị (2 đơn vị: X, Y)"."""
-    count = detail.get("unit_count", 0)
-    codes = detail.get("units") or []
-    listed = ", ".join(codes) + (", …" if count > len(codes) else "")
-    what = "số liệu riêng của đơn vị và các bộ phận" if detail.get("counts") == Counts.OWN else "cả địa bàn"
-    return f"{what} ({count} đơn vị: {listed})" if codes else f"{what} ({count} đơn vị)"
-
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return "trống"
-    return format_number(Decimal(str(value)))
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, int | float | Decimal):
-        return format_number(Decimal(str(value)))
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _format_datetime(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        from datetime import datetime
-
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{value.hour:02d}:{value.minute:02d} {format_date(value)}"
-    return format_date(value)
-
-
-def format_value(indicator: Indicator, value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    if indicator.value_type == ValueType.PERCENT:
-        return format_percent(value)
-    if indicator.value_type in (ValueType.BOOLEAN, ValueType.ENUM):
-        key = str(int(value)) if value == value.to_integral_value() else str(value)
-        label = (indicator.choices or {}).get(key)
-        return f"{key} ({label})" if label else key
-    return format_number(value)
 
 
 # ---- the engine -------------------------------------------------------------------------------------
@@ -231,6 +165,32 @@ def _combine(rollup: str, values: list[Decimal]) -> Decimal:
     return sum(values, Decimal(0))
 
 
+@dataclass
+class _Fresh:
+    """A value computed in this reading, as the cache row it becomes at ``flush`` (building a model instance
+    for each of a province's thousand figures cost more than computing them from prefetched rows)."""
+
+    unit_id: int
+    indicator: Indicator
+    value: Decimal | None
+    function: str
+    inputs: dict[str, Any]
+    computed_at: Any
+    stale: bool = False
+
+    def row(self, period: Period) -> ComputedValue:
+        return ComputedValue(
+            unit_id=self.unit_id,
+            period=period,
+            indicator=self.indicator,
+            value=self.value,
+            function=self.function,
+            inputs=self.inputs,
+            computed_at=self.computed_at,
+            stale=False,
+        )
+
+
 class ValueContext:
     """Mọi số liệu của một kỳ, tính một lần và dùng lại (per request or per analysis pass).
 
@@ -245,6 +205,7 @@ class ValueContext:
         indicators: dict[str, Indicator] | None = None,
         frozen: dict[int, dict[str, Decimal | None]] | None = None,
         frozen_label: str = "",
+        inputs: dict | None = None,
     ) -> None:
         self.period = period
         self.graph = graph or load_graph()
@@ -252,17 +213,25 @@ class ValueContext:
         self.frozen = frozen or {}
         self.frozen_label = frozen_label
         self._entered: dict[tuple[int, str], IndicatorValue] = {}
-        self._cache: dict[tuple[int, int], ComputedValue] = {}
+        self._cache: dict[tuple[int, int], ComputedValue | _Fresh] = {}
         self._cache_units: set[int] = set()  # units whose cached values were read (lazily, one query each)
         # A period known only from the rules (no row: a far year) is read but never cached.
         if period.pk is not None:
             for row in IndicatorValue.objects.filter(period=period).select_related("indicator", "entered_by"):
                 self._entered[(row.unit_id, row.indicator.code)] = row
         self._memo: dict[tuple[int, str], ValueWithProvenance] = {}
-        self._pending: list[ComputedValue] = []
+        self._pending: list[_Fresh] = []
         self._guard: set[tuple[int, str]] = set()
         self._spans: dict[tuple[int, str], dict[int, list[tuple[date, date]]]] = {}
-        self._shared_inputs: dict = {}  # queries shared by the compute functions (registry.shared)
+        self._windows_memo: dict[tuple[int, str], tuple[list[tuple[registry.Span, list[OrgUnit]]], dict]] = {}
+        # Queries shared by the compute functions (registry.shared). Their keys name the days they cover, so
+        # the readings of several periods in one request may share them (``inputs``: another reading's).
+        self._shared_inputs: dict = inputs if inputs is not None else {}
+
+    @property
+    def inputs(self) -> dict:
+        """The inputs shared by this reading's compute functions, for another reading of the same request."""
+        return self._shared_inputs
 
     def units_with_entries(self) -> set[int]:
         return {unit_id for unit_id, _ in self._entered}
@@ -468,64 +437,73 @@ class ValueContext:
             self._spans[key] = found
         return found
 
-    def _compute(self, unit_id: int, ind: Indicator, fn: registry.ComputeFunction) -> ComputedValue:
-        spans = self.spans(unit_id, ind.counts)
-        by_window: dict[tuple[date, date], list[OrgUnit]] = defaultdict(list)
-        for uid, windows in spans.items():
-            for window in windows:
-                by_window[window].append(self.graph.units[uid])
+    def _windows(self, unit_id: int, counts: str) -> tuple[list[tuple[registry.Span, list[OrgUnit]]], dict]:
+        """The stretches of days to compute ``unit_id``'s figures over, each with its units (by code), and the
+        scope its provenance records — the same for every indicator of the unit that counts the same way, so
+        worked out once per reading (a province's table computes a dozen indicators of a hundred units)."""
+        key = (unit_id, counts)
+        found = self._windows_memo.get(key)
+        if found is None:
+            spans = self.spans(unit_id, counts)
+            by_window: dict[tuple[date, date], list[OrgUnit]] = defaultdict(list)
+            for uid, windows in spans.items():
+                for window in windows:
+                    by_window[window].append(self.graph.units[uid])
+            stretches = [
+                (registry.Span(start, end, self.period.code), sorted(units, key=lambda u: u.code))
+                for (start, end), units in sorted(by_window.items())
+            ]
+            codes = sorted(self.graph.units[uid].code for uid in spans)
+            scope = {
+                "unit_count": len(spans),
+                "units": codes[:_UNITS_SHOWN],
+                "spans": [[s.start.isoformat(), s.end.isoformat(), len(u)] for s, u in stretches],
+            }
+            found = self._windows_memo[key] = (stretches, scope)
+        return found
+
+    def _compute(self, unit_id: int, ind: Indicator, fn: registry.ComputeFunction) -> _Fresh:
+        stretches, scope = self._windows(unit_id, ind.counts)
         keeps = registry.get_keeps_records(ind.function)
         total: Decimal | None = None
         inputs: dict[str, Any] = {}
         kept_windows = 0
-        for (start, end), units in sorted(by_window.items()):
-            units = sorted(units, key=lambda u: u.code)
-            span = registry.Span(start, end, self.period.code)
-            with registry.reading(self._shared_inputs, self.graph):
-                if keeps is not None and not keeps(units, span):
+        with registry.reading(self._shared_inputs, self.graph):
+            for span, units in stretches:
+                if keeps is not None and not keeps(list(units), span):
                     continue  # these units keep no such records for these days: nothing to count, not 0
                 kept_windows += 1
-                raw = fn(units, span)
-            if isinstance(raw, registry.Computed):
-                for k, v in raw.inputs.items():
-                    inputs[k] = inputs.get(k, 0) + v if isinstance(v, int | float | Decimal) else v
-                raw = raw.value
-            if raw is None:
-                continue
-            value = Decimal(str(raw))
-            total = value if total is None else _combine(ind.rollup, [total, value])
-        codes = sorted(self.graph.units[uid].code for uid in spans)
+                raw = fn(list(units), span)
+                if isinstance(raw, registry.Computed):
+                    for k, v in raw.inputs.items():
+                        inputs[k] = inputs.get(k, 0) + v if isinstance(v, int | float | Decimal) else v
+                    raw = raw.value
+                if raw is None:
+                    continue
+                value = Decimal(str(raw))
+                total = value if total is None else _combine(ind.rollup, [total, value])
         stored_inputs = {
             "counts": ind.counts,
-            "unit_count": len(spans),
-            "units": codes[:_UNITS_SHOWN],
-            "spans": [[s.isoformat(), e.isoformat(), len(u)] for (s, e), u in sorted(by_window.items())],
+            "unit_count": scope["unit_count"],
+            "units": list(scope["units"]),
+            "spans": [list(s) for s in scope["spans"]],
             "inputs": inputs,
         }
         if keeps is not None and not kept_windows:
             stored_inputs["no_records"] = True
-        obj = ComputedValue(
-            unit_id=unit_id,
-            period=self.period,
-            indicator=ind,
-            value=total,
-            function=ind.function,
-            inputs=stored_inputs,
-            computed_at=timezone.now(),
-            stale=False,
-        )
-        self._cache[(unit_id, ind.pk)] = obj
+        fresh = _Fresh(unit_id, ind, total, ind.function, stored_inputs, timezone.now())
+        self._cache[(unit_id, ind.pk)] = fresh
         if self.period.pk is not None:
-            self._pending.append(obj)
+            self._pending.append(fresh)
         if len(self._pending) >= 500:
             self.flush()
-        return obj
+        return fresh
 
     def flush(self) -> None:
         """Write the values computed so far to the cache table, in one statement."""
         if self._pending:
             ComputedValue.objects.bulk_create(
-                self._pending,
+                [f.row(self.period) for f in self._pending],
                 update_conflicts=True,
                 unique_fields=["unit", "period", "indicator"],
                 update_fields=["value", "function", "inputs", "computed_at", "stale"],

@@ -11,22 +11,21 @@ from cchc.indicators.provenance import (  # noqa: F401  (span_text: part of this
     unit_codes_in,
     unit_names_for,
 )
-from cchc.indicators.selectors import ValueWithProvenance
+from cchc.indicators.selectors import ValueContext, ValueWithProvenance
 
 
-def readable_rows(report: Any, rows: dict[str, Any]) -> dict[str, Any]:
+def readable_rows(report: Any, rows: dict[str, Any], context: ValueContext | None = None) -> dict[str, Any]:
     """The report's figure rows with readable sources (``FigureRow.source`` replaced).
 
     A draft's figures that come straight from the indicator store are described from their structured
-    provenance; roll-up texts and frozen versions have their codes replaced by names."""
+    provenance; roll-up texts and frozen versions have their codes replaced by names. ``context``: the
+    reading of the report's period the rows came from (its figures are not computed again)."""
     from dataclasses import replace
-
-    from cchc.indicators.selectors import ValueContext
 
     names = {code: row.name for code, row in rows.items()}
     live: dict[str, ValueWithProvenance] = {}
     if report.is_editable:
-        context = ValueContext(report.period)
+        context = context or ValueContext(report.period)
         live = {
             code: context.value(report.unit_id, code)
             for code, row in rows.items()

@@ -223,8 +223,12 @@ def by_unit_headers(columns: tuple[str, ...] | None = None) -> list[str]:
 
 
 # ---- the figures of a report ------------------------------------------------------------------------
-def report_rows(report: Report, graph: OrgGraph | None = None) -> tuple[dict[str, FigureRow], list[dict[str, Any]]]:
-    """Số liệu của báo cáo: frozen in the last version once submitted; linked (recomputed now) in a draft."""
+def report_rows(
+    report: Report, graph: OrgGraph | None = None, context: ValueContext | None = None
+) -> tuple[dict[str, FigureRow], list[dict[str, Any]]]:
+    """Số liệu của báo cáo: frozen in the last version once submitted; linked (recomputed now) in a draft.
+
+    ``context``: the page's reading of the report's period (the figures' sources and the trend read it too)."""
     if not report.is_editable:
         version = report.versions.order_by("-number").first()
         if version is not None:
@@ -232,7 +236,7 @@ def report_rows(report: Report, graph: OrgGraph | None = None) -> tuple[dict[str
     if report.figures_from == FiguresFrom.ROLLUP:
         rows, by_unit = rollup_rows(report.unit, report.period, graph)
         return rows, by_unit_table(by_unit)
-    return live_rows(report.unit, report.period), []
+    return live_rows(report.unit, report.period, context), []
 
 
 def context_figures(
@@ -452,21 +456,28 @@ def dossier_codes(unit: OrgUnit) -> dict[str, str]:
     }
 
 
-def trend(unit: OrgUnit, year: int, until: date | None = None) -> dict[str, Any]:
+def trend(unit: OrgUnit, year: int, until: date | None = None, context: ValueContext | None = None) -> dict[str, Any]:
     """Figures of the unit for each report period of the year (Q1, 6 tháng, Q3, năm), current values; with
-    ``until`` (the report's own period end) only the periods ending by then — a Q3 report shows no year."""
+    ``until`` (the report's own period end) only the periods ending by then — a Q3 report shows no year.
+
+    ``context``: the page's reading of one of these periods (the report's own): its figures are not computed
+    twice, and the other periods' readings share its graph, catalogue and inputs (each unit's first dossier)."""
     from cchc.indicators.periods import get_period, report_suffixes
 
     codes = dossier_codes(unit)
-    graph = load_graph()
-    indicators = current_indicators()
+    graph = context.graph if context else load_graph()
+    indicators = context.indicators if context else current_indicators()
+    inputs = context.inputs if context else None
     labels, data = [], {k: [] for k in codes}
     for suffix in report_suffixes():
         period = get_period(f"{year}-{suffix}")
         if until is not None and period.end > until:
             continue
-        context = ValueContext(period, graph, indicators)
+        if context is not None and context.period.code == period.code:
+            reading = context
+        else:
+            reading = ValueContext(period, graph, indicators, inputs=inputs)
         labels.append(period.name.replace(f" năm {year}", ""))
         for key, code in codes.items():
-            data[key].append(context.value(unit.pk, code).value if code in indicators else None)
+            data[key].append(reading.value(unit.pk, code).value if code in indicators else None)
     return {"labels": labels, **data}

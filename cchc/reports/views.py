@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +23,7 @@ from cchc.documents import views as doc_views
 from cchc.documents.rendering import DocumentError
 from cchc.indicators import periods as period_rules
 from cchc.indicators.periods import PeriodCodeError, get_period
-from cchc.indicators.selectors import current_indicators
+from cchc.indicators.selectors import ValueContext, current_indicators
 from cchc.jobs.models import JobStatus
 from cchc.reports import charts, editor_text, output, placeholders, provenance, selectors, services
 from cchc.reports import jobs as report_jobs
@@ -136,23 +138,19 @@ def _labels() -> editor_text.Labels:
     return editor_text.labels_for(current_indicators())
 
 
-def _figures(report: Report):
-    rows, by_unit = selectors.report_rows(report)
-    rows = provenance.readable_rows(report, rows)
+def _figures(report: Report, context: ValueContext | None = None):
+    """The report's rows (with readable sources), its table by unit and its placeholders' figures. A draft's
+    figures, and their sources, come from one reading of its period (``context``, made here if not given)."""
+    if context is None and report.is_editable:
+        context = ValueContext(report.period)
+    rows, by_unit = selectors.report_rows(report, context=context)
+    rows = provenance.readable_rows(report, rows, context)
     return rows, by_unit, selectors.figures_for(rows, selectors.context_figures(report.unit, report.period))
 
 
-def _detail_context(request, report: Report) -> dict:
-    rows, by_unit, figures = _figures(report)
-    labels = _labels()
-    sections = [_section_item(s, figures, labels) for s in report.sections.all()]
-    header = {
-        name: editor_text.to_editor(getattr(report, name), labels)
-        for name in ("summary", "addressee", "intro", "closing")
-    }
-    header["recipients"] = "\n".join(editor_text.to_editor(r, labels) for r in report.recipients)
-    header["summary_filled"] = placeholders.fill(report.summary, figures)
-    trend = selectors.trend(report.unit, report.period.year, until=report.period.end)
+def _charts(report: Report, by_unit: list[dict], context: ValueContext | None) -> list:
+    """The report page's charts: the unit's figures over the year's report periods, and the units below."""
+    trend = selectors.trend(report.unit, report.period.year, until=report.period.end, context=context)
     chart_list = [
         charts.line_chart(
             "Tỷ lệ giải quyết đúng hạn theo kỳ",
@@ -172,38 +170,45 @@ def _detail_context(request, report: Report) -> dict:
             percent=True,
         ),
     ]
-    if by_unit:
-        from decimal import Decimal
-
-        codes = list(selectors.load_outlines().by_unit_columns)
-        code = selectors.dossier_codes(report.unit)["on_time"].replace("district", "commune")
-        if code in codes:
-            chart_list.append(
-                charts.bar_chart(
-                    "Tỷ lệ giải quyết đúng hạn theo đơn vị",
-                    [u["name"] for u in by_unit],
-                    [
-                        charts.Series(
-                            "Đúng hạn",
-                            [None if u["raw"].get(code) is None else Decimal(u["raw"][code]) for u in by_unit],
-                        )
-                    ],
-                    percent=True,
-                )
+    codes = list(selectors.load_outlines().by_unit_columns) if by_unit else []
+    code = selectors.dossier_codes(report.unit)["on_time"].replace("district", "commune")
+    if code in codes:
+        chart_list.append(
+            charts.bar_chart(
+                "Tỷ lệ giải quyết đúng hạn theo đơn vị",
+                [u["name"] for u in by_unit],
+                [
+                    charts.Series(
+                        "Đúng hạn", [None if u["raw"].get(code) is None else Decimal(u["raw"][code]) for u in by_unit]
+                    )
+                ],
+                percent=True,
             )
+        )
+    return chart_list
+
+
+def _signed_approval(report: Report):
+    """The approval of the last signed version, if any."""
+    versions = report.versions.exclude(approval=None).select_related("approval").defer("docx", "uploaded")
+    return next((v.approval for v in versions.order_by("-number") if v.approval.is_signed), None)
+
+
+def _detail_context(request, report: Report) -> dict:
+    # One reading of the report's period serves its figures, their sources and the trend's own period.
+    context = ValueContext(report.period) if report.is_editable else None
+    rows, by_unit, figures = _figures(report, context)
+    labels = _labels()
+    sections = [_section_item(s, figures, labels) for s in report.sections.all()]
+    header = {
+        name: editor_text.to_editor(getattr(report, name), labels)
+        for name in ("summary", "addressee", "intro", "closing")
+    }
+    header["recipients"] = "\n".join(editor_text.to_editor(r, labels) for r in report.recipients)
+    header["summary_filled"] = placeholders.fill(report.summary, figures)
     can_edit = report.is_editable and scope.can(request.user, scope.Action.EDIT, report.unit)
     approval = services.approval_for(report)
-    signed = next(
-        (
-            v.approval
-            for v in report.versions.exclude(approval=None)
-            .select_related("approval")
-            .defer("docx", "uploaded")
-            .order_by("-number")
-            if v.approval.is_signed
-        ),
-        None,
-    )
+    signed = _signed_approval(report)
     shown_version = report.versions.order_by("-number").defer("docx", "uploaded").first()
     return {
         "header": header,
@@ -218,7 +223,7 @@ def _detail_context(request, report: Report) -> dict:
         "appendix": selectors.appendix_rows(rows),
         "by_unit": by_unit,
         "by_unit_headers": selectors.by_unit_headers() if by_unit else [],
-        "charts": chart_list,
+        "charts": _charts(report, by_unit, context),
         "versions": report.versions.order_by("-number").defer("docx", "uploaded"),
         "can_edit": can_edit,
         "can_review": _can_review(request.user, report),

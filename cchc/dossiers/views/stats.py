@@ -15,6 +15,7 @@ from cchc.accounts import scope
 from cchc.core import vnformat
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.dossiers import stats
+from cchc.dossiers.indicators import records_stats
 from cchc.dossiers.views.common import query_date, work_unit
 from cchc.org.models import Level, OrgUnit
 
@@ -67,6 +68,16 @@ def _rates(rows: list[dict]) -> list[dict]:
     ]
 
 
+def _read(unit: OrgUnit, start: date, end: date, desc: bool):
+    """The store's figures (total, the table by unit) and the records' tables by field and by channel (no
+    indicator there) from one reading: the rows it prefetched for the units below serve both."""
+    from cchc.indicators import figures as store
+
+    inputs: dict = {}
+    total, lines = store.overview(unit, start, end, lower=desc, inputs=inputs)
+    return total, lines, records_stats(inputs, stats.units_for(unit, start, end, desc), start, end)
+
+
 @login_required
 @require_GET
 def stats_page(request):
@@ -78,8 +89,7 @@ def stats_page(request):
     if end < start:
         messages.error(request, "Ngày cuối kỳ phải sau ngày đầu kỳ.")
         end = start
-    total, lines = store.overview(unit, start, end, lower=desc)
-    records = stats.stats(stats.units_for(unit, start, end, desc), start, end)  # no indicator by field/channel
+    total, lines, records = _read(unit, start, end, desc)
     data = {**total.as_dict(), "by_field": records["by_field"], "by_channel": records["by_channel"]}
     data["by_unit"] = [{"unit": f.unit.code, "name": f.unit.name, **f.as_dict()} for f in lines]
     if wants_xlsx(request):
@@ -163,13 +173,10 @@ def _stats_xlsx(unit: OrgUnit, start: date, end: date, data: dict):
 def stats_json(request):
     """The statistics page's figures as JSON: through the indicator store (null: no data, never 0; ``missing``
     names them), by field and by channel from the records (``records_only``)."""
-    from cchc.indicators import figures as store
-
     unit, start, end, desc = _stats_args(request)
     if end < start:
         return JsonResponse({"error": "Ngày cuối kỳ phải sau ngày đầu kỳ."}, status=400)
-    total, lines = store.overview(unit, start, end, lower=desc)
-    records = stats.stats(stats.units_for(unit, start, end, desc), start, end)
+    total, lines, records = _read(unit, start, end, desc)
     data = {k: v for k, v in total.as_dict().items() if k != "shown"}
     data["by_unit"] = [
         {"unit": f.unit.code, "name": f.unit.name, **{k: v for k, v in f.as_dict().items() if k != "shown"}}
