@@ -30,10 +30,19 @@ def focused_id(page) -> str:
 def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, catalogue, clerk, demo_org):
     login("motcua", TEST_PASSWORD)
     page.goto(f"{live_server.url}/ho-so/tiep-nhan/")
-    search = page.locator("#proc-q")
     # The cursor starts in the search box: the clerk types at once.
     wait_for_js(page, "document.activeElement && document.activeElement.id === 'proc-q'")
 
+    proc = _pick_by_keyboard(page, catalogue)
+    due_on = _checklist_and_due_date(page, proc, demo_org[SON_TAY])
+    _refused_without_a_name(page, proc)
+    first_paper = _missing_paper_offers_form_02(page, proc)
+    _received_with_a_reason(page, live_server, proc, due_on, first_paper)
+
+
+def _pick_by_keyboard(page, catalogue):
+    """The clerk types, walks the matches with ↓ and picks with Enter; then changes their mind."""
+    search = page.locator("#proc-q")
     # Search as you type (with diacritics, as the clerk types); ↓ walks the matches, Enter picks one.
     page.keyboard.type("khai sinh")
     options = page.locator("#proc-options ul[data-q='khai sinh'] button[data-pick]")
@@ -62,9 +71,11 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
         "document.getElementById('proc-options').innerHTML.trim() === ''"
         " && document.activeElement && document.activeElement.type === 'checkbox'",
     )
+    return proc
 
-    # The checklist (every paper ticked to start with) and the appointment date the dossier would get.
-    unit = demo_org[SON_TAY]
+
+def _checklist_and_due_date(page, proc, unit):
+    """The checklist (every paper ticked to start with) and the appointment date the dossier would get."""
     due_on, _ = compute_due(unit, proc, timezone.localtime().replace(tzinfo=None))
     assert f"ngày {format_date(due_on)}" in page.locator("#proc-due").inner_text()
     papers = page.locator("#proc-papers input[type=checkbox]")
@@ -78,9 +89,13 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
         page.keyboard.press("Tab")
     assert focused_id(page) == "id_applicant_name"
     assert not papers.first.is_checked() and papers.nth(1).is_checked()
+    return due_on
 
+
+def _refused_without_a_name(page, proc):
     # No name: Enter in the next field sends the form; the server answers in Vietnamese, nothing is saved,
     # the checklist comes back as it was left and the cursor is in the name box.
+    papers = page.locator("#proc-papers input[type=checkbox]")
     page.keyboard.press("Tab")
     assert focused_id(page) == "id_applicant_id_number"
     page.keyboard.type("042095001234")
@@ -96,6 +111,8 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
     assert page.locator("#id_applicant_id_number").input_value() == "042095001234"
     assert [papers.nth(i).is_checked() for i in range(3)] == [False, True, True]
 
+
+def _missing_paper_offers_form_02(page, proc) -> str:
     # The name, then Enter: a paper is missing, so no code and no receipt silently — the page lists the
     # missing paper and offers form 02, form 03 or receiving with a reason; the cursor is on form 02.
     page.keyboard.type("Nguyễn Thị Lan")
@@ -122,7 +139,10 @@ def test_counter_receives_a_dossier_from_the_keyboard(page, live_server, login, 
         page.locator("#missing-receive").click()
     assert "cần ghi lý do" in page.locator("#intake-errors").inner_text() and Dossier.objects.count() == 0
     page.locator("#ly-do-van-nhan").fill("Người nộp cam kết nộp bản chính khi nhận kết quả")
+    return first_paper
 
+
+def _received_with_a_reason(page, live_server, proc, due_on, first_paper):
     # The reason, then "Vẫn tiếp nhận": the dossier page with its code, the due date and the first event.
     with page.expect_navigation():
         page.locator("#missing-receive").click()
