@@ -145,7 +145,9 @@ def _figures(report: Report, context: ValueContext | None = None):
         context = ValueContext(report.period)
     rows, by_unit = selectors.report_rows(report, context=context)
     rows = provenance.readable_rows(report, rows, context)
-    return rows, by_unit, selectors.figures_for(rows, selectors.context_figures(report.unit, report.period))
+    graph = context.graph if context is not None else None
+    placeholders_of_period = selectors.context_figures(report.unit, report.period, graph=graph)
+    return rows, by_unit, selectors.figures_for(rows, placeholders_of_period)
 
 
 def _charts(report: Report, by_unit: list[dict], context: ValueContext | None) -> list:
@@ -198,7 +200,7 @@ def _detail_context(request, report: Report) -> dict:
     # One reading of the report's period serves its figures, their sources and the trend's own period.
     context = ValueContext(report.period) if report.is_editable else None
     rows, by_unit, figures = _figures(report, context)
-    labels = _labels()
+    labels = editor_text.labels_for(context.indicators) if context is not None else _labels()
     sections = [_section_item(s, figures, labels) for s in report.sections.all()]
     header = {
         name: editor_text.to_editor(getattr(report, name), labels)

@@ -18,9 +18,9 @@ from cchc.reports.models import Report
 from .conftest import SON_TAY
 
 ACTOR = SystemActor("test")
-# The page's queries: 73 with one reading of the period; reading the figures, their sources and each trend
+# The page's queries: 69 with one reading of the period; reading the figures, their sources and each trend
 # period apart took 112 on the same data.
-MAX_QUERIES = 80
+MAX_QUERIES = 75
 
 
 def _dossiers() -> None:
