@@ -510,6 +510,20 @@ def report(label: str, rec: Recorder, wall: float, side: dict) -> dict:
     return {"requests": n, "rps": n / wall, "errors": sum(errors.values()), "worst_p95": worst}
 
 
+def _next_rating() -> int:
+    """The number after the last rating code an earlier run stored: the codes ``_one`` sends, dated January 2020
+    (9.000 a day: a bench never sends that many; the demo's own ratings are of December 2020 dossiers)."""
+    shape = re.compile(rf"{re.escape(DEMO_COMMUNE)}-(\d\d)(\d\d)(\d\d)-(\d{{4}})")
+    last = -1
+    for code in Rating.objects.filter(dossier_code__startswith=f"{DEMO_COMMUNE}-2001").values_list(
+        "dossier_code", flat=True
+    ):
+        if found := shape.fullmatch(code):
+            yy, mm, dd, seq = (int(g) for g in found.groups())
+            last = max(last, (date(2000 + yy, mm, dd) - date(2020, 1, 2)).days * 9000 + seq - 1)
+    return last + 1
+
+
 def main() -> int:
     print(f"Máy: {os.cpu_count()} lõi; tải lúc bắt đầu {_load()}; cơ sở dữ liệu {ARGS.db}")
     if BUILD:
@@ -522,8 +536,9 @@ def main() -> int:
     base_dossiers = Dossier.objects.count()
     base_ratings = Rating.objects.count()
     global RATING_SEQ
-    # a reused province already holds the earlier runs' ratings: go on after them (each code once, ever)
-    RATING_SEQ = count(Rating.objects.filter(dossier_code__startswith=DEMO_COMMUNE).count())
+    # a reused province already holds the earlier runs' ratings: go on after the last code sent (each code
+    # once, ever; counting them would reuse the code of a rating an earlier run lost to a dropped connection)
+    RATING_SEQ = count(_next_rating())
     print(f"Hồ sơ trong CSDL: {base_dossiers:,}; phiếu đánh giá: {base_ratings:,}".replace(",", "."))
     var = Path(os.environ["CCHC_VAR_DIR"])
     sent = {"ratings": [], "rated": [], "received": 0}
