@@ -225,7 +225,7 @@ def _source(raw: dict, values: dict, fields: dict[str, Any], where: Where) -> bo
         if value_type != ValueType.PERCENT or values["rollup"] != Rollup.RATIO:
             where.add("type", value_type, "Chỉ tiêu tỷ lệ có kiểu percent và cộng dồn ratio.")
         fields["source"] = Source.RATIO
-    elif source == "entered":
+    elif source == Source.ENTERED:  # the file writes the stored word
         fields["source"] = Source.ENTERED
     elif isinstance(source, dict) and set(source) == {"computed"} and _CODE_RE.match(str(source["computed"])):
         fields["source"] = Source.COMPUTED

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from cchc.core.vnformat import format_date, format_number, format_percent, percent
-from cchc.indicators.models import Indicator, Period
+from cchc.indicators.models import Indicator, Period, ValueSource
 from cchc.indicators.selectors import ValueContext, ValueWithProvenance
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph
@@ -97,7 +97,7 @@ class DossierFigures:
     @property
     def entered(self) -> bool:
         """Whether a figure shown was entered (typed, imported) rather than computed from the records."""
-        return any(v.source == "entered" for vs in self.behind.values() for v in vs)
+        return any(v.source == ValueSource.ENTERED for vs in self.behind.values() for v in vs)
 
     def shown(self) -> dict[str, str]:
         """Every figure as printed: 2.517, 96,58%, or the missing mark."""

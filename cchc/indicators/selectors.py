@@ -35,6 +35,7 @@ from cchc.indicators.models import (
     Period,
     Rollup,
     Source,
+    ValueSource,
 )
 from cchc.indicators.periods import get_period
 from cchc.org.models import Level, OrgUnit
@@ -53,7 +54,7 @@ class ValueWithProvenance:
 
     indicator: Indicator
     value: Decimal | None
-    source: str  # entered | computed | rollup | sum | ratio | missing | heading
+    source: ValueSource
     detail: dict[str, Any] = field(default_factory=dict)
     missing_reason: str = ""
     own: bool = False  # entered or computed for this very unit (not rolled up from its children)
@@ -64,7 +65,7 @@ class ValueWithProvenance:
 
     @property
     def is_missing(self) -> bool:
-        return self.value is None and self.source != "heading"
+        return self.value is None and self.source != ValueSource.HEADING
 
     @property
     def display(self) -> str:
@@ -74,9 +75,9 @@ class ValueWithProvenance:
     @property
     def source_text(self) -> str:
         d = self.detail
-        if self.source == "heading":
+        if self.source == ValueSource.HEADING:
             return ""
-        if self.source == "entered":
+        if self.source == ValueSource.ENTERED:
             when = d.get("entered_at")
             text = f"{d.get('origin_text') or 'Nhập tay'}: {d.get('entered_by', '')}"
             if when:
@@ -91,25 +92,25 @@ class ValueWithProvenance:
                     else ("; không tính được từ dữ liệu nghiệp vụ")
                 )
             return text
-        if self.source == "computed":
+        if self.source == ValueSource.COMPUTED:
             when = format_datetime(d.get("computed_at"))
             text = f"Tính từ dữ liệu ({d.get('function')}) lúc {when}, {scope_text(d)}"
             inputs = d.get("inputs") or {}
             if inputs:
                 text += "; " + ", ".join(f"{k}: {short(v)}" for k, v in inputs.items())
             return text
-        if self.source == "rollup":
+        if self.source == ValueSource.ROLLUP:
             return f"Cộng dồn từ {len(d.get('units', []))} đơn vị trực thuộc: " + ", ".join(
                 f"{u['name']} ({plain(u['value'])})" for u in d.get("units", [])
             )
-        if self.source == "sum":
+        if self.source == ValueSource.SUM:
             parts = d.get("parts", [])
             return "Tổng các thành phần: " + " + ".join(f"{p['code']} ({plain(p['value'])})" for p in parts)
-        if self.source == "ratio":
+        if self.source == ValueSource.RATIO:
             num = " + ".join(f"{p['code']} ({plain(p['value'])})" for p in d.get("numerator", []))
             den = d.get("denominator", {})
             return f"Tỷ lệ = {num} / {den.get('code')} ({plain(den.get('value'))})"
-        if self.source == "frozen":
+        if self.source == ValueSource.FROZEN:
             return f"Số liệu đã gửi: {d.get('frozen', '')}".rstrip(": ")
         return f"Chưa có số liệu: {self.missing_reason}"
 
@@ -256,7 +257,9 @@ class ValueContext:
         if key in self._memo:
             return self._memo[key]
         if key in self._guard:  # a catalogue loop (a total among its own parts); the loader forbids it
-            return ValueWithProvenance(self.indicators[code], None, "missing", missing_reason="vòng lặp thành phần")
+            return ValueWithProvenance(
+                self.indicators[code], None, ValueSource.MISSING, missing_reason="vòng lặp thành phần"
+            )
         self._guard.add(key)
         try:
             result = self._value(unit_id, self.indicators[code])
@@ -267,7 +270,7 @@ class ValueContext:
 
     def _value(self, unit_id: int, ind: Indicator) -> ValueWithProvenance:
         if ind.source == Source.HEADING:
-            return ValueWithProvenance(ind, None, "heading")
+            return ValueWithProvenance(ind, None, ValueSource.HEADING)
         if ind.source == Source.RATIO:
             return self._ratio(unit_id, ind)
         if unit_id in self.frozen:
@@ -295,14 +298,14 @@ class ValueContext:
                 return ValueWithProvenance(
                     ind,
                     total,
-                    "sum",
+                    ValueSource.SUM,
                     {
                         "parts": [{"code": p.code, "value": p.value} for p in parts],
                         "counts": ind.counts,
                     },
                 )
         reason = MISSING_NOT_ENTERED if ind.counts == Counts.AREA else MISSING_NOT_ENTERED_OWN
-        return ValueWithProvenance(ind, None, "missing", {"counts": ind.counts}, missing_reason=reason)
+        return ValueWithProvenance(ind, None, ValueSource.MISSING, {"counts": ind.counts}, missing_reason=reason)
 
     def _from_entry(self, unit_id: int, ind: Indicator, entry: IndicatorValue) -> ValueWithProvenance:
         """An entered figure wins, for a computed indicator too; the computed one stays in the provenance."""
@@ -318,14 +321,16 @@ class ValueContext:
             computed = self._computed(unit_id, ind)
             detail["computed_value"] = computed.value
             detail["computed_reason"] = computed.missing_reason
-        return ValueWithProvenance(ind, entry.value, "entered", detail, own=True)
+        return ValueWithProvenance(ind, entry.value, ValueSource.ENTERED, detail, own=True)
 
     def _frozen(self, unit_id: int, ind: Indicator) -> ValueWithProvenance:
         value = self.frozen[unit_id].get(ind.code)
         detail = {"frozen": self.frozen_label}
         if value is None:
-            return ValueWithProvenance(ind, None, "missing", detail, "không có trong số liệu đã gửi", own=True)
-        return ValueWithProvenance(ind, value, "frozen", detail, own=True)
+            return ValueWithProvenance(
+                ind, None, ValueSource.MISSING, detail, "không có trong số liệu đã gửi", own=True
+            )
+        return ValueWithProvenance(ind, value, ValueSource.FROZEN, detail, own=True)
 
     def children(self, unit_id: int) -> list[OrgUnit]:
         """The children whose figures roll up into ``unit_id`` for this period (the one walk of the tree)."""
@@ -343,7 +348,7 @@ class ValueContext:
         return ValueWithProvenance(
             ind,
             total,
-            "rollup",
+            ValueSource.ROLLUP,
             {
                 "rollup": ind.rollup,
                 "counts": ind.counts,
@@ -356,7 +361,7 @@ class ValueContext:
         the unit's own figure where no child has one. ``children``: who reports (default: the tree's)."""
         ind = self.indicators[code]
         if ind.source == Source.HEADING:
-            return ValueWithProvenance(ind, None, "heading")
+            return ValueWithProvenance(ind, None, ValueSource.HEADING)
         if ind.source == Source.RATIO:
             nums = [self.rolled_up(unit_id, c, children) for c in ind.numerator]
             return self._ratio_of(ind, nums, self.rolled_up(unit_id, ind.denominator, children))
@@ -378,17 +383,19 @@ class ValueContext:
         own = any(n.own for n in nums) or den.own
         if all(n.value is None for n in nums) or den.value is None:
             missing = [p.code for p in [*nums, den] if p.value is None]
-            return ValueWithProvenance(ind, None, "missing", detail, "thiếu thành phần: " + ", ".join(missing), own)
+            return ValueWithProvenance(
+                ind, None, ValueSource.MISSING, detail, "thiếu thành phần: " + ", ".join(missing), own
+            )
         numerator = sum((n.value for n in nums if n.value is not None), Decimal(0))
         value = percent(numerator, den.value)
         if value is None:
-            return ValueWithProvenance(ind, None, "missing", detail, "mẫu số bằng 0", own)
-        return ValueWithProvenance(ind, value, "ratio", detail, own=own)
+            return ValueWithProvenance(ind, None, ValueSource.MISSING, detail, "mẫu số bằng 0", own)
+        return ValueWithProvenance(ind, value, ValueSource.RATIO, detail, own=own)
 
     def _computed(self, unit_id: int, ind: Indicator) -> ValueWithProvenance:
         fn = registry.get_function(ind.function)
         if fn is None:
-            return ValueWithProvenance(ind, None, "missing", {"function": ind.function}, MISSING_NO_SOURCE)
+            return ValueWithProvenance(ind, None, ValueSource.MISSING, {"function": ind.function}, MISSING_NO_SOURCE)
         if unit_id not in self._cache_units:
             self._load_cache([unit_id])
         cached = self._cache.get((unit_id, ind.pk))
@@ -402,8 +409,8 @@ class ValueContext:
         detail = {"function": cached.function, "computed_at": cached.computed_at, **cached.inputs}
         if cached.value is None:
             reason = MISSING_NO_RECORDS if cached.inputs.get("no_records") else "hàm tính không trả về số liệu"
-            return ValueWithProvenance(ind, None, "missing", detail, reason, own=True)
-        return ValueWithProvenance(ind, cached.value, "computed", detail, own=True)
+            return ValueWithProvenance(ind, None, ValueSource.MISSING, detail, reason, own=True)
+        return ValueWithProvenance(ind, cached.value, ValueSource.COMPUTED, detail, own=True)
 
     def prefetch(self, unit_ids: Iterable[int]) -> None:
         """Before reading the figures of many units (a province's table by commune): their cached values in

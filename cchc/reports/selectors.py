@@ -13,7 +13,7 @@ from django.utils import timezone
 from cchc.accounts import scope
 from cchc.core.vnformat import format_date, format_number, percent
 from cchc.documents.issuer import issuer_for
-from cchc.indicators.models import Indicator, Period
+from cchc.indicators.models import Indicator, Period, ValueSource
 from cchc.indicators.selectors import ValueContext, ValueWithProvenance, current_indicators
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
@@ -81,13 +81,13 @@ def _ratio_note(numerator: Decimal | None, denominator: Decimal | None) -> str:
 def _from_live(v: ValueWithProvenance) -> FigureRow:
     ind = v.indicator
     note = ""
-    if v.source == "ratio":
+    if v.source == ValueSource.RATIO:
         nums = [Decimal(str(n["value"])) for n in v.detail.get("numerator", []) if n["value"] is not None]
         den = v.detail.get("denominator", {}).get("value")
         note = _ratio_note(sum(nums, Decimal(0)), None if den is None else Decimal(str(den)))
-    elif v.source == "entered":
+    elif v.source == ValueSource.ENTERED:
         note = v.detail.get("note") or ""
-    elif v.source == "rollup" and v.detail.get("units"):
+    elif v.source == ValueSource.ROLLUP and v.detail.get("units"):
         note = f"Tổng hợp từ {len(v.detail['units'])} đơn vị"
     return FigureRow(
         **_base(ind), value=v.value, display=v.display, source=v.source_text, source_kind=v.source, note=note
@@ -182,7 +182,7 @@ def rollup_rows(
         value = context.rolled_up(unit.pk, code, children)
         rows[code] = (
             own[code]
-            if own is not None and value.source not in ("rollup", "ratio") and code in own
+            if own is not None and value.source not in (ValueSource.ROLLUP, ValueSource.RATIO) and code in own
             else _from_live(value)
         )
     context.flush()
