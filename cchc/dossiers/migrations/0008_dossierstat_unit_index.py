@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0007_index766_records'),
+        ("dossiers", "0007_index766_records"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='dossierstat',
-            index=models.Index(fields=['unit_id', 'grain', 'day'], name='dossier_stat_unit'),
+            model_name="dossierstat",
+            index=models.Index(fields=["unit_id", "grain", "day"], name="dossier_stat_unit"),
         ),
     ]
