@@ -219,23 +219,8 @@ def _kiosk_rating(open_page, live_server, dossier):
     assert "Trả chậm nhưng có thư xin lỗi" in clerk.locator("main").inner_text()
 
 
-def test_month_end_to_end_with_the_report_signed_on_a_token(
-    open_page, live_server, roles, soft_token, test_ca, monkeypatch, tmp_path, catalogue
-):
-    from cchc.indicators.catalogue import ensure_catalogue
-
-    ensure_catalogue()
-    _intake_and_hand_over(open_page, live_server, roles)
-    dossier = _late_return_with_apology(open_page, live_server)
-    _kiosk_rating(open_page, live_server, dossier)
-    TrustedRoot.objects.create(name="CA thử nghiệm của kiểm thử", pem=test_ca.pem.decode())
-    monkeypatch.setenv("CCHC_PKCS11_LIB", soft_token.lib)
-    monkeypatch.setenv("CCHC_PKCS11_TOKEN", soft_token.label)
-    monkeypatch.setenv("CCHC_PKCS11_KEY", soft_token.key_label)
-    year = timezone.localdate().year
-    quarter = f"{year}-Q3"
-
-    # ---- the officer drafts the quarterly report, inserting a figure with the picker -----------------
+def _officer_drafts_and_sends_to_sign(open_page, live_server, quarter: str):
+    """The officer drafts the quarterly report, inserting a figure with the picker, and sends it to sign."""
     officer = _login(open_page, live_server, "canbo.sontay")
     officer.goto(f"{live_server.url}/bao-cao/")
     officer.select_option("#ky", quarter)
@@ -260,8 +245,11 @@ def test_month_end_to_end_with_the_report_signed_on_a_token(
     officer.get_by_role("button", name="Trình ký").click()
     officer.wait_for_url(re.compile(r"/bao-cao/\d+/$"))
     assert "Đã trình lãnh đạo ký duyệt" in officer.content()
+    return officer, report
 
-    # ---- the leader returns it once with a comment ---------------------------------------------------
+
+def _leader_returns_it(open_page, live_server, report):
+    """The leader returns it once with a comment."""
     leader = _login(open_page, live_server, "lanhdao.sontay")
     assert "Văn bản chờ ký duyệt" in leader.content()
     leader.get_by_role("link", name=re.compile("Văn bản chờ ký duyệt")).first.click()
@@ -270,8 +258,11 @@ def test_month_end_to_end_with_the_report_signed_on_a_token(
     leader.get_by_role("button", name="Trả lại").click()
     leader.wait_for_selector("text=Đã trả lại văn bản")
     assert Report.objects.get(pk=report.pk).status == Status.SIGN_RETURNED
+    return leader
 
-    # ---- the officer corrects and sends it again ---------------------------------------------------------
+
+def _officer_corrects_and_resends(officer, live_server, report):
+    """The officer corrects it and sends it to sign again."""
     officer.goto(f"{live_server.url}/bao-cao/{report.pk}/")
     assert "Bổ sung kết quả số hóa hồ sơ trong quý." in officer.content()
     body = officer.locator(".report-section", has=officer.locator("h3", has_text="ĐỀ XUẤT, KIẾN NGHỊ"))
@@ -283,7 +274,9 @@ def test_month_end_to_end_with_the_report_signed_on_a_token(
     officer.get_by_role("button", name="Trình ký").click()
     officer.wait_for_url(re.compile(r"/bao-cao/\d+/$"))
 
-    # ---- the leader approves and signs on the token ----------------------------------------------------
+
+def _leader_approves_and_signs_on_the_token(leader, live_server, report, soft_token):
+    """The leader approves and signs on the token."""
     leader.goto(f"{live_server.url}/van-ban/cho-ky/")
     assert "Lãnh đạo trả lại" in leader.locator("#da-xu-ly").inner_text()
     leader.locator("#cho-ky").get_by_role("link", name=re.compile("Báo cáo CCHC Quý III")).click()
@@ -301,14 +294,18 @@ def test_month_end_to_end_with_the_report_signed_on_a_token(
     assert "Hoàng Văn Dũng" in panel.inner_text() and "Còn nguyên vẹn" in panel.inner_text()
     assert "Tin cậy" in panel.inner_text()
 
-    # ---- the officer sends it to the province ----------------------------------------------------------------
+
+def _officer_sends_to_the_province(officer, live_server, report):
+    """The officer sends it to the province."""
     officer.goto(f"{live_server.url}/bao-cao/{report.pk}/")
     officer.get_by_role("link", name="Gửi cấp trên").click()
     officer.get_by_role("button", name="Gửi cấp trên").click()
     officer.wait_for_selector("text=Đã gửi báo cáo số")
     assert Report.objects.get(pk=report.pk).status == Status.SUBMITTED
 
-    # ---- the province sees who signed, checks the PDF received and accepts ----------------------------------
+
+def _province_checks_and_accepts(open_page, live_server, report, tmp_path):
+    """The province sees who signed, checks the PDF received and accepts it."""
     reviewer = _login(open_page, live_server, "sonoivu")
     reviewer.goto(f"{live_server.url}/bao-cao/tiep-nhan/")
     reviewer.get_by_role("link", name="Xã Sơn Tây").click()
@@ -331,8 +328,11 @@ def test_month_end_to_end_with_the_report_signed_on_a_token(
     reviewer.get_by_role("button", name="Tiếp nhận").click()
     reviewer.wait_for_selector("text=Đã tiếp nhận báo cáo")
     assert Report.objects.get(pk=report.pk).status == Status.ACCEPTED
+    return reviewer, pdf
 
-    # ---- one changed byte -------------------------------------------------------------------------------------
+
+def _one_changed_byte_is_caught(reviewer, live_server, pdf, tmp_path):
+    """One changed byte in the signed PDF is reported as altered."""
     data = bytearray(pdf.read_bytes())
     at = data.index(b"stream", len(data) // 5) + 20
     data[at] = (data[at] + 1) % 256
@@ -343,3 +343,28 @@ def test_month_end_to_end_with_the_report_signed_on_a_token(
     reviewer.get_by_role("button", name="Kiểm tra").click()
     reviewer.locator("#ket-qua").wait_for()
     assert "đã bị sửa" in reviewer.locator("#ket-qua").inner_text()
+
+
+def test_month_end_to_end_with_the_report_signed_on_a_token(
+    open_page, live_server, roles, soft_token, test_ca, monkeypatch, tmp_path, catalogue
+):
+    from cchc.indicators.catalogue import ensure_catalogue
+
+    ensure_catalogue()
+    _intake_and_hand_over(open_page, live_server, roles)
+    dossier = _late_return_with_apology(open_page, live_server)
+    _kiosk_rating(open_page, live_server, dossier)
+    TrustedRoot.objects.create(name="CA thử nghiệm của kiểm thử", pem=test_ca.pem.decode())
+    monkeypatch.setenv("CCHC_PKCS11_LIB", soft_token.lib)
+    monkeypatch.setenv("CCHC_PKCS11_TOKEN", soft_token.label)
+    monkeypatch.setenv("CCHC_PKCS11_KEY", soft_token.key_label)
+    year = timezone.localdate().year
+    quarter = f"{year}-Q3"
+
+    officer, report = _officer_drafts_and_sends_to_sign(open_page, live_server, quarter)
+    leader = _leader_returns_it(open_page, live_server, report)
+    _officer_corrects_and_resends(officer, live_server, report)
+    _leader_approves_and_signs_on_the_token(leader, live_server, report, soft_token)
+    _officer_sends_to_the_province(officer, live_server, report)
+    reviewer, pdf = _province_checks_and_accepts(open_page, live_server, report, tmp_path)
+    _one_changed_byte_is_caught(reviewer, live_server, pdf, tmp_path)
