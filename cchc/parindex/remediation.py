@@ -23,7 +23,7 @@ import yaml
 from cchc.core.text import fold
 from cchc.core.vnformat import format_number, format_percent
 from cchc.parindex.models import Criterion, Framework, RuleType
-from cchc.parindex.scoring import figure_text, score_from_figure, takes_figure
+from cchc.parindex.scoring import FigureSource, figure_text, score_from_figure, takes_figure
 
 MEASURES_FILE = Path(__file__).resolve().parent.parent / "data" / "parindex" / "measures.yaml"
 ZERO = Decimal(0)
@@ -95,7 +95,7 @@ def reason(line: Any) -> str:
     c, score, auto = line.criterion, line.score, line.auto
     obtained = line.obtained if line.obtained is not None else ZERO
     comment = (score.comment if score is not None else "").strip().rstrip(". ")
-    figure = auto.value if auto is not None and auto.source != "none" else None
+    figure = auto.value if auto is not None and auto.source != FigureSource.NONE else None
     figure_points = None
     if figure is not None and takes_figure(c.rule_type, c.rule):
         figure_points = score_from_figure(c.rule_type, c.rule, c.max_points, figure)

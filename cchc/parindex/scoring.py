@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from cchc.core.vnformat import format_number, format_percent
 from cchc.parindex.models import RuleType
@@ -107,15 +108,24 @@ def figure_text(rule: dict, value: Decimal | None, rule_type: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+class FigureSource(StrEnum):
+    """Where a criterion's figure comes from: the indicator store, the unit's declaration, or nowhere (a rule
+    that takes no figure). Not stored; the templates compare its values."""
+
+    INDICATOR = "indicator"
+    DECLARED = "declared"
+    NONE = "none"
+
+
 @dataclass(frozen=True)
 class AutoScore:
     """What the rule computes for a unit: the figure, where it came from, the points."""
 
     value: Decimal | None
     score: Decimal | None
-    source: str  # indicator | declared | none
+    source: FigureSource
     note: str
 
     @property
     def missing(self) -> bool:
-        return self.source != "none" and self.value is None
+        return self.source != FigureSource.NONE and self.value is None

@@ -25,7 +25,14 @@ from cchc.core.audit import Verb
 from cchc.core.vnformat import format_number
 from cchc.indicators.provenance import readable_source
 from cchc.parindex.models import Assessment, Criterion, Evidence, Framework, RuleType, Score, Status
-from cchc.parindex.scoring import AutoScore, describe_rule, figure_text, score_from_figure, takes_figure
+from cchc.parindex.scoring import (
+    AutoScore,
+    FigureSource,
+    describe_rule,
+    figure_text,
+    score_from_figure,
+    takes_figure,
+)
 
 ZERO = Decimal(0)
 
@@ -46,32 +53,34 @@ def auto_score(criterion: Criterion, score: Score | None, context: Any = None) -
     """The figure and points the rule gives a unit: from the indicator store when the rule names an
     indicator, otherwise from the figure the unit declared. After finalisation the snapshot is used."""
     if not criterion.is_leaf or not takes_figure(criterion.rule_type, criterion.rule):
-        return AutoScore(None, None, "none", "")
+        return AutoScore(None, None, FigureSource.NONE, "")
     rule, max_points = criterion.rule, criterion.max_points
     if score is not None and score.assessment.status == Status.FINALISED and score.computed_note:
         return AutoScore(
             score.computed_value,
             score.computed_score,
-            "indicator" if criterion.indicator else "declared",
+            FigureSource.INDICATOR if criterion.indicator else FigureSource.DECLARED,
             score.computed_note,
         )
     if criterion.indicator:
         if context is None:
-            return AutoScore(None, None, "indicator", "chưa có số liệu")
+            return AutoScore(None, None, FigureSource.INDICATOR, "chưa có số liệu")
         v = context.value(score.assessment.unit_id, criterion.indicator)
         value = v.value
-        source = "indicator"
+        source = FigureSource.INDICATOR
         provenance = readable_source(v, context)
     else:
         value = score.declared_value if score is not None else None
-        source = "declared"
+        source = FigureSource.DECLARED
         provenance = "Số liệu đơn vị kê khai"
     points = score_from_figure(criterion.rule_type, rule, max_points, value)
     if value is None:
-        note = "chưa có số liệu — cần chấm điểm trực tiếp" if source == "indicator" else "chưa kê khai số liệu"
+        note = (
+            "chưa có số liệu — cần chấm điểm trực tiếp" if source == FigureSource.INDICATOR else "chưa kê khai số liệu"
+        )
     else:
         note = f"Số liệu: {figure_text(rule, value, criterion.rule_type)} → {format_number(points)} điểm"
-        if source == "indicator":
+        if source == FigureSource.INDICATOR:
             note += f" ({provenance})"
     return AutoScore(value, points, source, note[:300])
 
@@ -256,7 +265,7 @@ def _leaf_line(
 ) -> Line:
     """A sub-criterion: its score, the figure's points, its evidence; a not-applicable one counts nothing."""
     line = Line(c, score=score)
-    line.auto = auto_score(c, score, context) if score is not None else AutoScore(None, None, "none", "")
+    line.auto = auto_score(c, score, context) if score is not None else AutoScore(None, None, FigureSource.NONE, "")
     line.evidence = evidence.get(score.pk, []) if score is not None else []
     line.not_applicable = bool(score and score.not_applicable)
     if not line.not_applicable:

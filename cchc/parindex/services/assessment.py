@@ -25,7 +25,7 @@ from cchc.core.vnformat import VietnameseParseError, format_date, format_number,
 from cchc.org.models import OrgUnit
 from cchc.parindex import selectors
 from cchc.parindex.models import Assessment, Criterion, Evidence, Framework, RuleType, Score, Status
-from cchc.parindex.scoring import figure_text
+from cchc.parindex.scoring import FigureSource, figure_text
 from cchc.parindex.services._common import actor_label, audit_value, is_user, require
 
 
@@ -304,7 +304,7 @@ def finalise(actor: Any, assessment: Assessment, accept_self_for_rest: bool = Fa
             if line.score is None:
                 continue
             fields: dict[str, Any] = {}
-            if line.auto and line.auto.source != "none":
+            if line.auto and line.auto.source != FigureSource.NONE:
                 fields.update(
                     computed_value=line.auto.value,
                     computed_score=line.auto.score,
