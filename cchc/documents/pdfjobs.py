@@ -9,12 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from cchc.core.files import write_atomically
 from cchc.documents.rendering import docx_to_pdf
 from cchc.jobs import services as jobs
 from cchc.jobs.kinds import Progress
 from cchc.jobs.models import ACTIVE, Job, JobStatus
 from cchc.jobs.views import job_context
+
+
+def kept_path(folder: str, owner_id: int, stem: str, digest: str) -> Path:
+    """Where the PDF of one content is kept: ``MEDIA_ROOT/<folder>/<owner>/<stem>-<digest>.pdf``."""
+    return Path(settings.MEDIA_ROOT) / folder / str(owner_id) / f"{stem}-{digest}.pdf"
+
+
+def jobs_of(job_kind: str, /, **params: Any) -> Any:
+    """The jobs of ``job_kind`` that made (or are making) the PDF these ``params`` name (a params key may
+    itself be called ``kind``), newest first."""
+    return Job.objects.filter(kind=job_kind, **{f"params__{k}": v for k, v in params.items()}).order_by("-pk")
 
 
 def start_once(existing: Any, kind: str, *, label: str, actor: Any, unit: Any, params: dict[str, Any]) -> Job:

@@ -87,14 +87,12 @@ def form_docx(d: Dossier, number: str, base_url: str | None) -> tuple[str, bytes
 
 
 def form_pdf_path(dossier_id: int, number: str, digest: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "dossier_pdfs" / str(dossier_id) / f"mau-{number}-{digest}.pdf"
+    return pdfjobs.kept_path("dossier_pdfs", dossier_id, f"mau-{number}", digest)
 
 
 def form_pdf_jobs(d: Dossier, number: str, digest: str) -> Any:
     """The jobs that made (or are making) the PDF of this very content, newest first."""
-    return Job.objects.filter(
-        kind=PDF_KIND, params__dossier=d.pk, params__number=number, params__digest=digest
-    ).order_by("-pk")
+    return pdfjobs.jobs_of(PDF_KIND, dossier=d.pk, number=number, digest=digest)
 
 
 def start_form_pdf(user: Any, d: Dossier, number: str, *, digest: str, base_url: str | None) -> Job:

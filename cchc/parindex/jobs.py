@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
 from cchc.documents import pdfjobs
@@ -32,14 +31,12 @@ def build_docx(assessment: Assessment, kind: str) -> bytes:
 
 
 def pdf_path(assessment_id: int, kind: str, digest: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "parindex_pdfs" / str(assessment_id) / f"{kind}-{digest}.pdf"
+    return pdfjobs.kept_path("parindex_pdfs", assessment_id, kind, digest)
 
 
 def pdf_jobs(assessment: Assessment, kind: str, digest: str) -> Any:
     """The jobs that made (or are making) the PDF of this very content, newest first."""
-    return Job.objects.filter(
-        kind=KIND, params__assessment=assessment.pk, params__kind=kind, params__digest=digest
-    ).order_by("-pk")
+    return pdfjobs.jobs_of(KIND, assessment=assessment.pk, kind=kind, digest=digest)
 
 
 def start_pdf(user: Any, assessment: Assessment, kind: str, digest: str) -> Job:
