@@ -20,6 +20,8 @@ from cchc.core.vnformat import VietnameseParseError, parse_date
 from cchc.dossiers import rules
 from cchc.dossiers.importing.columns import BOOL_HELP, NO_WORDS, YES_WORDS
 from cchc.dossiers.models import Field, PaperKind, Procedure, ProcedurePaper, TimeUnit
+from cchc.indicators.services import bump_versions
+from cchc.indicators.versions import EVERY_UNIT
 
 PROCEDURE_COLUMNS = {
     "ma_thu_tuc": ("ma thu tuc", "ma tthc", "ma"),
@@ -320,6 +322,8 @@ def _save_procedures(parsed: list[ParsedProcedure], result: ImportResult) -> Non
         elif field.name != row.field_name:
             field.name = row.field_name
             field.save(update_fields=["name"])
+            # the statistics' tables by field print its name: kept ones are read again no more
+            bump_versions([(EVERY_UNIT, 0)])
         proc = existing.get(row.values["code"])
         if proc is None:
             _write_papers(Procedure.objects.create(field=field, **row.values), row.papers)

@@ -224,6 +224,9 @@ class ComputedValue(models.Model):
     inputs = models.JSONField("đầu vào", default=dict)
     computed_at = models.DateTimeField("tính lúc")
     stale = models.BooleanField("cần tính lại", default=False)
+    # The data versions of the units it counted when its reading began (``versions.Snapshot.stamp``): the
+    # row is read again only while they are still current ("": kept before stamps; never read again).
+    stamp = models.CharField("dấu phiên bản dữ liệu", max_length=40, default="", blank=True)
 
     class Meta:
         verbose_name = "số liệu tính toán"
@@ -235,6 +238,26 @@ class ComputedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.period_id} {self.indicator_id} = {self.value} ({self.function})"
+
+
+class DataVersion(models.Model):
+    """Phiên bản dữ liệu: how many times the records of one unit dated in one year have changed.
+
+    Bumped in the writer's own transaction (``services.mark_stale*``), so it commits with the records; the
+    computed figures' cache is keyed by it (``versions``). ``scope`` is a unit id, or 0 (with year 0) for a
+    write that changes the figures of every unit (a one-stop desk published)."""
+
+    scope = models.IntegerField("đơn vị (0: mọi đơn vị)")
+    year = models.IntegerField("năm của ngày dữ liệu đổi")
+    version = models.BigIntegerField("phiên bản", default=0)
+
+    class Meta:
+        verbose_name = "phiên bản dữ liệu"
+        verbose_name_plural = "phiên bản dữ liệu"
+        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="indicators_one_data_version")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.year} v{self.version}"
 
 
 _CHOICE_RE = re.compile(r"\s*(.+?)\s*=\s*(\d+)")

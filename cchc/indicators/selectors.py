@@ -5,7 +5,8 @@ and cached computations in two queries and the org graph once, then works in mem
 indicator of a unit:
 
 - computed: the registered function over the unit's whole subtree as it stood during the period
-  (cached per unit and period, recomputed when ``services.mark_stale`` marked it);
+  (kept per unit and period or range of days, read again while no write changed the records it counted:
+  ``kept``, ``versions``);
 - entered: the unit's own entry, otherwise the roll-up of its children's values (sum, any, all),
   otherwise — for a total with parts — the sum of its parts;
 - ratio: always derived at read time from its parts (a ratio of sums at every level).
@@ -26,9 +27,9 @@ from django.utils import timezone
 from cchc.core.vnformat import percent
 from cchc.indicators import registry
 from cchc.indicators.display import format_datetime, format_value, json_number, jsonable, plain, scope_text, short
+from cchc.indicators.kept import Kept, KeptFigures
 from cchc.indicators.models import (
     CatalogueVersion,
-    ComputedValue,
     Counts,
     Indicator,
     IndicatorValue,
@@ -38,6 +39,7 @@ from cchc.indicators.models import (
     ValueSource,
 )
 from cchc.indicators.periods import get_period
+from cchc.indicators.versions import SNAPSHOT_KEY, Snapshot, read_snapshot
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
 
@@ -166,32 +168,6 @@ def _combine(rollup: str, values: list[Decimal]) -> Decimal:
     return sum(values, Decimal(0))
 
 
-@dataclass
-class _Fresh:
-    """A value computed in this reading, as the cache row it becomes at ``flush`` (building a model instance
-    for each of a province's thousand figures cost more than computing them from prefetched rows)."""
-
-    unit_id: int
-    indicator: Indicator
-    value: Decimal | None
-    function: str
-    inputs: dict[str, Any]
-    computed_at: Any
-    stale: bool = False
-
-    def row(self, period: Period) -> ComputedValue:
-        return ComputedValue(
-            unit_id=self.unit_id,
-            period=period,
-            indicator=self.indicator,
-            value=self.value,
-            function=self.function,
-            inputs=self.inputs,
-            computed_at=self.computed_at,
-            stale=False,
-        )
-
-
 class ValueContext:
     """Mọi số liệu của một kỳ, tính một lần và dùng lại (per request or per analysis pass).
 
@@ -214,20 +190,20 @@ class ValueContext:
         self.frozen = frozen or {}
         self.frozen_label = frozen_label
         self._entered: dict[tuple[int, str], IndicatorValue] = {}
-        self._cache: dict[tuple[int, int], ComputedValue | _Fresh] = {}
-        self._cache_units: set[int] = set()  # units whose cached values were read (lazily, one query each)
+        self._kept = KeptFigures(period)  # computed figures kept by earlier readings, read per unit on need
+        self._stamps: dict[tuple[int, str], str | None] = {}
         # A period known only from the rules (no row: a far year) is read but never cached.
         if period.pk is not None:
             for row in IndicatorValue.objects.filter(period=period).select_related("indicator", "entered_by"):
                 self._entered[(row.unit_id, row.indicator.code)] = row
         self._memo: dict[tuple[int, str], ValueWithProvenance] = {}
-        self._pending: list[_Fresh] = []
         self._guard: set[tuple[int, str]] = set()
         self._spans: dict[tuple[int, str], dict[int, list[tuple[date, date]]]] = {}
         self._windows_memo: dict[tuple[int, str], tuple[list[tuple[registry.Span, list[OrgUnit]]], dict]] = {}
         # Queries shared by the compute functions (registry.shared). Their keys name the days they cover, so
         # the readings of several periods in one request may share them (``inputs``: another reading's).
         self._shared_inputs: dict = inputs if inputs is not None else {}
+        self._prefetch_ids: list[int] = []
 
     @property
     def inputs(self) -> dict:
@@ -396,16 +372,17 @@ class ValueContext:
         fn = registry.get_function(ind.function)
         if fn is None:
             return ValueWithProvenance(ind, None, ValueSource.MISSING, {"function": ind.function}, MISSING_NO_SOURCE)
-        if unit_id not in self._cache_units:
-            self._load_cache([unit_id])
-        cached = self._cache.get((unit_id, ind.pk))
+        stamp = self._stamp(unit_id, ind.counts)  # first: the versions are read before any record
+        cached = self._kept.get(unit_id, ind.pk)
         if (
             cached is None
             or cached.stale
+            or stamp is None
+            or cached.stamp != stamp
             or cached.function != ind.function
             or cached.inputs.get("counts") != ind.counts
         ):
-            cached = self._compute(unit_id, ind, fn)
+            cached = self._compute(unit_id, ind, fn, stamp)
         detail = {"function": cached.function, "computed_at": cached.computed_at, **cached.inputs}
         if cached.value is None:
             reason = MISSING_NO_RECORDS if cached.inputs.get("no_records") else "hàm tính không trả về số liệu"
@@ -417,20 +394,34 @@ class ValueContext:
         one query, and the apps' prefetchers (registry.register_prefetch) over the period's days — so a
         hundred communes cost a few queries, not a few hundred. Reading without it gives the same figures."""
         ids = sorted(set(unit_ids))
-        self._load_cache(ids)
-        span = registry.Span(self.period.start, self.period.end, self.period.code)
-        with registry.reading(self._shared_inputs, self.graph):
-            registry.run_prefetch(ids, span)
+        self._snapshot()  # before the prefetchers read any record
+        self._kept.load(ids)
+        self._prefetch_ids = ids  # run at the first figure computed: none when every figure is kept
 
-    def _load_cache(self, unit_ids: list[int]) -> None:
-        """The cached computed values of these units, in one query: a province read does not load its 100
-        communes' cache unless it reads them (``prefetch``)."""
-        todo = [uid for uid in unit_ids if uid not in self._cache_units]
-        self._cache_units.update(todo)
-        if self.period.pk is None or not todo:
-            return
-        for c in ComputedValue.objects.filter(period=self.period, unit_id__in=todo):
-            self._cache.setdefault((c.unit_id, c.indicator_id), c)
+    def _run_prefetch(self) -> None:
+        ids, self._prefetch_ids = self._prefetch_ids, []
+        if ids:
+            span = registry.Span(self.period.start, self.period.end, self.period.code)
+            with registry.reading(self._shared_inputs, self.graph):
+                registry.run_prefetch(ids, span)
+
+    def _snapshot(self) -> Snapshot | None:
+        """The data versions as they were before this reading (and the readings sharing its inputs) read any
+        record; None when the shared inputs were filled before it: nothing computed is then kept."""
+        store = self._shared_inputs
+        if SNAPSHOT_KEY not in store:
+            store[SNAPSHOT_KEY] = None if store else read_snapshot()
+        return store[SNAPSHOT_KEY]
+
+    def _stamp(self, unit_id: int, counts: str) -> str | None:
+        """The stamp a figure of ``unit_id`` counted ``counts`` gets in this reading (``versions``)."""
+        key = (unit_id, counts)
+        if key not in self._stamps:
+            snapshot = self._snapshot()
+            spans = self.spans(unit_id, counts)
+            levels = {uid: self.graph.units[uid].level for uid in spans}
+            self._stamps[key] = None if snapshot is None else snapshot.stamp(spans, levels, self.period.end.year)
+        return self._stamps[key]
 
     def spans(self, unit_id: int, counts: str) -> dict[int, list[tuple[date, date]]]:
         """The units whose records count for ``unit_id`` in this period, own or area, with their days."""
@@ -469,7 +460,8 @@ class ValueContext:
             found = self._windows_memo[key] = (stretches, scope)
         return found
 
-    def _compute(self, unit_id: int, ind: Indicator, fn: registry.ComputeFunction) -> _Fresh:
+    def _compute(self, unit_id: int, ind: Indicator, fn: registry.ComputeFunction, stamp: str | None) -> Kept:
+        self._run_prefetch()
         stretches, scope = self._windows(unit_id, ind.counts)
         keeps = registry.get_keeps_records(ind.function)
         total: Decimal | None = None
@@ -498,24 +490,14 @@ class ValueContext:
         }
         if keeps is not None and not kept_windows:
             stored_inputs["no_records"] = True
-        fresh = _Fresh(unit_id, ind, total, ind.function, stored_inputs, timezone.now())
-        self._cache[(unit_id, ind.pk)] = fresh
-        if self.period.pk is not None:
-            self._pending.append(fresh)
-        if len(self._pending) >= 500:
-            self.flush()
+        fresh = Kept(unit_id, ind.pk, total, ind.function, stored_inputs, timezone.now(), stamp or "")
+        # Without a snapshot taken first the records read may be older than it: used now, never kept.
+        self._kept.add(fresh, keep=stamp is not None)
         return fresh
 
     def flush(self) -> None:
-        """Write the values computed so far to the cache table, in one statement."""
-        if self._pending:
-            ComputedValue.objects.bulk_create(
-                [f.row(self.period) for f in self._pending],
-                update_conflicts=True,
-                unique_fields=["unit", "period", "indicator"],
-                update_fields=["value", "function", "inputs", "computed_at", "stale"],
-            )
-            self._pending = []
+        """Keep the figures computed so far for the next readings (``kept``)."""
+        self._kept.flush()
 
 
 def current_indicators() -> dict[str, Indicator]:

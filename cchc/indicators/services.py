@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Union
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from cchc.accounts.actors import SystemActor
 from cchc.core import audit
 from cchc.core.vnformat import VietnameseParseError, parse_number
 from cchc.indicators.catalogue import ensure_catalogue, load_catalogue  # noqa: F401  (re-exported)
-from cchc.indicators.models import ComputedValue, Indicator, IndicatorValue, Origin, Period, Source, ValueType
+from cchc.indicators.models import (
+    ComputedValue,
+    DataVersion,
+    Indicator,
+    IndicatorValue,
+    Origin,
+    Period,
+    Source,
+    ValueType,
+)
 from cchc.indicators.periods import ensure_period, periods_containing
 from cchc.indicators.rules import RuleResult
 from cchc.indicators.validation import check_submission, warnings_for  # noqa: F401  (re-exported)
+from cchc.indicators.versions import EVERY_UNIT
 from cchc.org.models import OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
 
@@ -276,11 +287,29 @@ def mark_stale_since(unit: OrgUnit | int, day: date, graph: OrgGraph | None = No
     return _mark(unit, day, list(Period.objects.filter(end__gte=day)), graph)
 
 
+def bump_versions(keys: Iterable[tuple[int, int]]) -> None:
+    """Phiên bản dữ liệu + 1 for each (unit id or ``versions.EVERY_UNIT``, year), in the caller's transaction
+    so that it commits with the records it stands for (``cchc.indicators.versions``). One statement; the
+    rows in a fixed order, so two writers lock them in the same order."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    rows = ", ".join(["(%s, %s, 1)"] * len(keys))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (scope, year, version) VALUES {rows} "
+            f"ON CONFLICT (scope, year) DO UPDATE SET version = {table}.version + 1",
+            [v for key in keys for v in key],
+        )
+
+
 def _mark(unit: OrgUnit | int, day: date, periods: list[Period], graph: OrgGraph | None) -> int:
-    if not periods:  # a period never asked for has nothing cached
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    bump_versions([(unit_id, day.year)])  # every figure over these records, cached in any period or range
+    if not periods:  # a period never asked for has no cached row to mark
         return 0
     graph = graph or load_graph()
-    unit_id = unit if isinstance(unit, int) else unit.pk
     ids = {unit_id}
     starts = [unit_id]
     if not graph.units[unit_id].is_valid_on(day):
@@ -295,12 +324,15 @@ def mark_stale_functions(*functions: str) -> int:
     """Every cached value computed by ``functions`` is stale, whatever its unit and period: for a write that
     changes the figures of all periods at once (a desk published or withdrawn changes which of the dossiers
     received in any period citizens can follow). Returns the number of cached values marked."""
+    bump_versions([(EVERY_UNIT, 0)])
     return ComputedValue.objects.filter(function__in=functions, stale=False).update(stale=True)
 
 
 def mark_stale_days(unit: OrgUnit | int, *days: date | None) -> None:
     """``mark_stale`` for each distinct day given (a record's old and new dates; None is skipped)."""
     distinct = {d for d in days if d is not None}
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    bump_versions((unit_id, d.year) for d in distinct)  # first, all at once: the rows locked in one order
     graph = load_graph() if len(distinct) > 1 else None
     for day in distinct:
         mark_stale(unit, day, graph)

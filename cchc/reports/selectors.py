@@ -480,4 +480,6 @@ def trend(unit: OrgUnit, year: int, until: date | None = None, context: ValueCon
         labels.append(period.name.replace(f" năm {year}", ""))
         for key, code in codes.items():
             data[key].append(reading.value(unit.pk, code).value if code in indicators else None)
+        if reading is not context:  # the page's own reading is the page's to keep
+            reading.flush()
     return {"labels": labels, **data}

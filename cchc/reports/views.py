@@ -212,6 +212,9 @@ def _detail_context(request, report: Report) -> dict:
     approval = services.approval_for(report)
     signed = _signed_approval(report)
     shown_version = report.versions.order_by("-number").defer("docx", "uploaded").first()
+    charts = _charts(report, by_unit, context)
+    if context is not None:  # the draft's live figures, kept for the next view while their records stay
+        context.flush()
     return {
         "header": header,
         "approval": approval,
@@ -225,7 +228,7 @@ def _detail_context(request, report: Report) -> dict:
         "appendix": selectors.appendix_rows(rows),
         "by_unit": by_unit,
         "by_unit_headers": selectors.by_unit_headers() if by_unit else [],
-        "charts": _charts(report, by_unit, context),
+        "charts": charts,
         "versions": report.versions.order_by("-number").defer("docx", "uploaded"),
         "can_edit": can_edit,
         "can_review": _can_review(request.user, report),

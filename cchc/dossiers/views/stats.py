@@ -17,6 +17,7 @@ from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.dossiers import stats
 from cchc.dossiers.indicators import records_stats
 from cchc.dossiers.views.common import query_date, work_unit
+from cchc.indicators.kept import kept_table
 from cchc.org.models import Level, OrgUnit
 
 
@@ -75,7 +76,11 @@ def _read(unit: OrgUnit, start: date, end: date, desc: bool):
 
     inputs: dict = {}
     total, lines = store.overview(unit, start, end, lower=desc, inputs=inputs)
-    return total, lines, records_stats(inputs, stats.units_for(unit, start, end, desc), start, end)
+    units = stats.units_for(unit, start, end, desc)
+    records = kept_table(
+        inputs, "dossiers.records", units, start, end, lambda: records_stats(inputs, units, start, end)
+    )
+    return total, lines, records
 
 
 @login_required
