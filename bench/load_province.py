@@ -77,6 +77,7 @@ def _args() -> argparse.Namespace:
 ARGS = _args()
 os.environ["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{ARGS.db}"
 os.environ.setdefault("CCHC_VAR_DIR", tempfile.mkdtemp(prefix="cchc-load-"))
+Path(os.environ["CCHC_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
 os.environ["DJANGO_SETTINGS_MODULE"] = "cchc.settings"
 os.environ["CCHC_DEMO"] = "1"
 
@@ -385,7 +386,11 @@ async def _user(role: str, base: str, fx: dict, rec: Recorder, seed: int, sent: 
     kinds, weights = zip(*PAGES[role], strict=True)
     jar = aiohttp.CookieJar(unsafe=True)
     timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout) as session:
+    # `cchc serve` closes a connection idle for 5 s (gunicorn's keepalive); a client that keeps it longer may
+    # send its next request as the server closes it, and aiohttp (unlike a browser) does not send it again:
+    # the "dropped connection" of earlier runs after a reading pause near 5 s. Idle connections end at 3 s.
+    connector = aiohttp.TCPConnector(keepalive_timeout=3)
+    async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout, connector=connector) as session:
         if role in LOGINS:
             await _login(session, base, *LOGINS[role])
         while rec.take():

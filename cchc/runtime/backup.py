@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -249,6 +250,9 @@ def restore_backup(src: Path, *, force: bool = False) -> dict[str, Any]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(tmp / entry["path"], target)
     verify(manifest)
+    # The restored data versions are the backup's, lower than those the shared cache may hold figures under
+    # (cchc.indicators.versions): a figure kept before the restore must not match a stamp after it.
+    cache.clear()
     return manifest
 
 

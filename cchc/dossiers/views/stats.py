@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from django.contrib import messages
@@ -129,8 +131,16 @@ def stats_page(request):
             "choosable": _stat_units(request.user, unit),
             "period_code": total.period_code,
             "missing_mark": store.missing_mark(),
+            "tables_digest": _digest(data),
         },
     )
+
+
+def _digest(data: dict) -> str:
+    """The figures' digest that names the page's rendered tables and charts in the cache: the same figures
+    give the same HTML, so a province's table of a hundred communes is rendered once per change."""
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _stat_units(user, unit: OrgUnit) -> list[OrgUnit]:

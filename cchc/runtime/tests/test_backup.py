@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.management import call_command
 from django.db import connection
 from django.db import connection as django_connection
@@ -50,6 +51,7 @@ def _restore(src: Path, url: str, tmp_path: Path, *extra: str) -> subprocess.Com
         "DATABASE_URL": url,
         "CCHC_VAR_DIR": str(tmp_path / "restored-var"),
         "CCHC_MEDIA_ROOT": str(tmp_path / "restored-media"),
+        "CCHC_CACHE_URL": f"file://{tmp_path / 'restored-cache'}",
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
     }
@@ -121,9 +123,13 @@ def test_backup_during_writes_restores_the_same_counts_and_dossiers(catalogue, d
         assert dossiers > 1000 and dossiers % 20 == 0 and Dossier.objects.count() > dossiers - 20  # mid-load
 
     url, name = _fresh_database(tmp_path)
+    shared_cache = FileBasedCache(str(tmp_path / "restored-cache"), {})
+    shared_cache.set("cchc.figures:kept-before-the-restore", 1)
     done = _restore(out, url, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "khớp số dòng và mã băm" in done.stdout
+    # figures kept under the versions of before the restore are gone (cchc.indicators.versions)
+    assert shared_cache.get("cchc.figures:kept-before-the-restore") is None
     counts, digest = _figures_of(url, name, list(manifest["counts"]))
     assert counts == manifest["counts"] and digest == manifest["digest"]["dossiers_dossier"]
     assert (tmp_path / "restored-media" / "dossier_imports" / "7.csv").read_text() == "mã hồ sơ\nHS-1\n"
