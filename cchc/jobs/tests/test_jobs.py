@@ -69,6 +69,21 @@ def test_queued_job_waits_for_a_worker_then_the_worker_runs_it_once():
     assert CALLS.count(job.pk) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_below_the_web_servers_cpu_priority(monkeypatch):
+    """Background work yields the CPU to people's requests (CCHC_WORKER_NICE, default 10; 0: none)."""
+    import os
+
+    niced: list[int] = []
+    monkeypatch.setattr(os, "nice", niced.append)
+    monkeypatch.delenv("CCHC_WORKER_NICE", raising=False)
+    call_command("worker", "--batch", "--interval", "0")
+    call_command("worker", "--batch", "--interval", "0", "--nice", "3")
+    monkeypatch.setenv("CCHC_WORKER_NICE", "0")
+    call_command("worker", "--batch", "--interval", "0")
+    assert niced == [10, 3]
+
+
 def test_rejected_and_failed_jobs_say_why_in_vietnamese():
     bad = services.enqueue("test.count", label="x", actor=SystemActor("t"), params={"n": 1, "bad": True}, inline=True)
     assert bad.status == JobStatus.REJECTED and bad.error_total == 1

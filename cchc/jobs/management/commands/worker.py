@@ -4,6 +4,7 @@ or several, against the same database: each job is taken by one worker."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -65,6 +66,13 @@ class JobWorker(Worker):
                 time.sleep(self.interval)
 
 
+def _env_nice() -> int:
+    try:
+        return int(os.environ.get("CCHC_WORKER_NICE", "10"))
+    except ValueError:
+        return 10
+
+
 class Command(BaseCommand):
     help = (
         "Chạy tiến trình xử lý công việc nền (nạp tệp, dựng báo cáo, ký số…); chạy nhiều tiến trình cùng lúc "
@@ -82,8 +90,19 @@ class Command(BaseCommand):
             default=30.0,
             help="giây giữa hai lần tìm việc có tiến trình đã chết / seconds between dead-worker checks",
         )
+        parser.add_argument(
+            "--nice",
+            type=int,
+            default=_env_nice(),
+            help="mức ưu tiên CPU thấp hơn trang web (0: như trang web; mặc định CCHC_WORKER_NICE hoặc 10) / "
+            "CPU niceness added to this process",
+        )
 
-    def handle(self, *args, interval, batch, max_tasks, queue, reap_every, **options):
+    def handle(self, *args, interval, batch, max_tasks, queue, reap_every, nice, **options):
+        if nice > 0:
+            # Background work yields the CPU to people's requests: on two cores an import running at the same
+            # priority made every page wait seconds while it ran (bench/load_province.py, p99 of 4-6 s).
+            os.nice(nice)
         worker_id = f"{services.process_token()}:{get_random_string(6)}"[-64:]
         worker = JobWorker(
             queue_names=queue.split(","),
