@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
+from cchc.core import readonce
 from cchc.core.vnformat import percent
 from cchc.indicators import registry
 from cchc.indicators.display import format_datetime, format_value, json_number, jsonable, plain, scope_text, short
@@ -501,7 +502,12 @@ class ValueContext:
 
 
 def current_indicators() -> dict[str, Indicator]:
-    """Every indicator of the loaded catalogue that is not retired, in appendix order."""
+    """Every indicator of the loaded catalogue that is not retired, in appendix order (read once per GET,
+    ``core.readonce``; a new dict each call, the indicators shared)."""
+    return dict(readonce.once(("indicators.catalogue",), _read_indicators))
+
+
+def _read_indicators() -> dict[str, Indicator]:
     return {i.code: i for i in Indicator.objects.filter(retired_in__isnull=True).order_by("position")}
 
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
 
+from cchc.core import readonce
 from cchc.org.models import LEVEL_RANK, OrgUnit, OrgUnitParent, UnitLineage
 
 _FAR_FUTURE = date.max
@@ -242,33 +241,16 @@ def _sort_key(unit: OrgUnit) -> tuple[int, str]:
     return (LEVEL_RANK.get(unit.level, 9), unit.code)
 
 
-# One graph for the whole of a request that writes nothing (``middleware.OneGraphPerRead``): the scope check,
-# the figures and the page's own tables of one GET read the tree once, not once each.
-_read_graph: ContextVar[list[OrgGraph] | None] = ContextVar("cchc_org_graph_of_read", default=None)
-
-
-@contextmanager
-def one_graph_per_read() -> Iterator[None]:
-    """Within: ``load_graph`` reads the tree once and answers that graph again. Only around work that
-    writes no org unit, link or lineage (a GET: reads never write)."""
-    token = _read_graph.set([])
-    try:
-        yield
-    finally:
-        _read_graph.reset(token)
-
-
 def load_graph() -> OrgGraph:
-    memo = _read_graph.get()
-    if memo:
-        return memo[0]
+    """The whole tree in three queries — once per GET (``core.readonce``)."""
+    return readonce.once(("org.graph",), _read_graph)
+
+
+def _read_graph() -> OrgGraph:
     units = {u.pk: u for u in OrgUnit.objects.all()}
     links = list(OrgUnitParent.objects.all())
     lineage = list(UnitLineage.objects.all())
-    graph = OrgGraph(units=units, links=links, lineage=lineage)
-    if memo is not None:
-        memo.append(graph)
-    return graph
+    return OrgGraph(units=units, links=links, lineage=lineage)
 
 
 # ---- the public reads -------------------------------------------------------------------------------
