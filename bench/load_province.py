@@ -19,6 +19,8 @@ imported rows are in. Loopback only; every loop is bounded in count and time; it
 
     .venv/bin/python bench/load_province.py                        # the full 2 × 1.000.000 rows
     .venv/bin/python bench/load_province.py --rows-per-year 100000 --requests 2000   # quick
+    .venv/bin/python bench/load_province.py --reuse --think 5 --requests 1500        # a person's pace
+    .venv/bin/python bench/load_province.py --reuse --think 0 --pin                  # capacity, a core each
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ def _args() -> argparse.Namespace:
         "loop that keeps --users requests in flight)",
     )
     p.add_argument("--seed", type=int, default=19)
+    p.add_argument(
+        "--pin",
+        action="store_true",
+        help="each app server on a CPU of its own (server k on core k): one server as one one-core host, two as "
+        "two — on one machine the only way a second server can bring CPU of its own (PostgreSQL, the worker and "
+        "this client stay on every core)",
+    )
     return p.parse_args()
 
 
@@ -207,7 +216,13 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _spawn(args: list[str], log: Path) -> subprocess.Popen:
+def _spawn(args: list[str], log: Path, core: int | None = None) -> subprocess.Popen:
+    """A ``cchc`` process; ``core``: bound to that CPU (``--pin``), its gunicorn workers with it."""
+
+    def bind() -> None:
+        if core is not None:
+            os.sched_setaffinity(0, {core})
+
     return subprocess.Popen(
         [sys.executable, "-m", "cchc.cli", *args],
         env=_env(),
@@ -215,6 +230,7 @@ def _spawn(args: list[str], log: Path) -> subprocess.Popen:
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=bind,
     )
 
 
@@ -246,6 +262,7 @@ def start_servers(count: int) -> tuple[list[str], list[subprocess.Popen]]:
                     "--no-worker",
                 ],
                 var / f"serve-{k}.log",
+                core=k % (os.cpu_count() or 1) if ARGS.pin else None,
             )
         )
         bases.append(f"http://{HOST}:{port}")
