@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
@@ -23,24 +24,33 @@ from cchc.feedback.models import FeedbackItem
 from cchc.surveys.models import Rating
 
 
+class RecordSource(StrEnum):
+    """What records a measure counts (and so what a component's drill-down lists)."""
+
+    DOSSIERS = "dossiers"
+    PROCEDURES = "procedures"
+    FEEDBACK = "feedback"
+    DERIVED = "derived"  # computed from other measures (a difference of dossier counts)
+
+
 @dataclass(frozen=True)
 class Measure:
     name: str
     label: str  # tiếng Việt, shown beside the figure
-    source: str  # dossiers | procedures | feedback | derived
+    source: RecordSource
 
 
 _MEASURES: dict[str, Measure] = {}
 _DERIVED: dict[str, Callable[[dict[str, int]], int]] = {}
 
 
-def register(name: str, label: str, source: str) -> None:
+def register(name: str, label: str, source: RecordSource) -> None:
     _MEASURES[name] = Measure(name, label, source)
 
 
 def derived(name: str, label: str) -> Callable[[Callable[[dict[str, int]], int]], Callable[[dict[str, int]], int]]:
     def deco(fn: Callable[[dict[str, int]], int]) -> Callable[[dict[str, int]], int]:
-        register(name, label, "derived")
+        register(name, label, RecordSource.DERIVED)
         _DERIVED[name] = fn
         return fn
 
@@ -119,16 +129,19 @@ def _dossier_aggregates(as_of: date) -> dict[str, Count]:
     return {name: Count("pk", filter=q) if q else Count("pk") for name, q in dossier_filters(as_of).items()}
 
 
-register("dossiers_received", "Hồ sơ tiếp nhận trong kỳ", "dossiers")
-register("dossiers_on_time_or_within", "Hồ sơ giải quyết trước hạn, đúng hạn hoặc đang trong hạn", "dossiers")
-register("dossiers_complained", "Hồ sơ bị phản ánh, kiến nghị hoặc đánh giá không hài lòng", "dossiers")
-register("dossiers_full_online_eligible", "Hồ sơ của TTHC đủ điều kiện trực tuyến toàn trình", "dossiers")
-register("dossiers_full_online_submitted", "Hồ sơ nộp trực tuyến của TTHC toàn trình", "dossiers")
-register("dossiers_with_fee", "Hồ sơ có phí, lệ phí (đã biết hình thức nộp)", "dossiers")
-register("dossiers_fee_paid_online", "Hồ sơ thanh toán trực tuyến", "dossiers")
+for _name, _label in {
+    "dossiers_received": "Hồ sơ tiếp nhận trong kỳ",
+    "dossiers_on_time_or_within": "Hồ sơ giải quyết trước hạn, đúng hạn hoặc đang trong hạn",
+    "dossiers_complained": "Hồ sơ bị phản ánh, kiến nghị hoặc đánh giá không hài lòng",
+    "dossiers_full_online_eligible": "Hồ sơ của TTHC đủ điều kiện trực tuyến toàn trình",
+    "dossiers_full_online_submitted": "Hồ sơ nộp trực tuyến của TTHC toàn trình",
+    "dossiers_with_fee": "Hồ sơ có phí, lệ phí (đã biết hình thức nộp)",
+    "dossiers_fee_paid_online": "Hồ sơ thanh toán trực tuyến",
+}.items():
+    register(_name, _label, RecordSource.DOSSIERS)
 for _stem, (_field, _label) in _FLAGS.items():
-    register(f"dossiers_{_stem}", _label, "dossiers")
-    register(f"dossiers_{_stem}_known", _label + " (số hồ sơ đã có thông tin)", "dossiers")
+    register(f"dossiers_{_stem}", _label, RecordSource.DOSSIERS)
+    register(f"dossiers_{_stem}_known", _label + " (số hồ sơ đã có thông tin)", RecordSource.DOSSIERS)
 for _name, _label in {
     "procedures_full_online_used": "TTHC toàn trình có phát sinh hồ sơ",
     "procedures_full_online_used_online": "TTHC toàn trình có phát sinh hồ sơ trực tuyến",
@@ -144,14 +157,14 @@ for _name, _label in {
     "procedures_population_known": "TTHC đã xác định việc kết nối dữ liệu dân cư",
     "procedures_population_linked": "TTHC kết nối, khai thác dữ liệu dân cư",
 }.items():
-    register(_name, _label, "procedures")
+    register(_name, _label, RecordSource.PROCEDURES)
 for _name, _label in {
     "feedback_due": "Phản ánh, kiến nghị đến hạn xử lý trong kỳ",
     "feedback_on_time": "Phản ánh, kiến nghị xử lý đúng hạn",
     "feedback_rated": "Phản ánh, kiến nghị đã trả lời có đánh giá",
     "feedback_satisfied": "Phản ánh, kiến nghị hài lòng với kết quả xử lý",
 }.items():
-    register(_name, _label, "feedback")
+    register(_name, _label, RecordSource.FEEDBACK)
 
 
 @derived("dossiers_late", "Hồ sơ trễ hạn")

@@ -23,6 +23,7 @@ from cchc.core.xlsx import Column, Kind
 from cchc.index766 import measures, selectors
 from cchc.index766.evaluation import ComponentResult, IndexResult
 from cchc.index766.formulas import formula_of, version_for
+from cchc.index766.measures import RecordSource
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import load_graph
 
@@ -119,9 +120,21 @@ def bar_width(points: Decimal | None, maximum: Decimal) -> str:
 
 # What a drill-down lists, by the component's source: (link label, noun of the pager, nothing found).
 SOURCE_WORDS = {
-    "dossiers": ("Xem hồ sơ mất điểm", "hồ sơ", "Không có hồ sơ nào bị tính thiếu điểm ở thành phần này."),
-    "procedures": ("Xem thủ tục mất điểm", "thủ tục", "Không có thủ tục nào bị tính thiếu điểm ở thành phần này."),
-    "feedback": ("Xem phản ánh mất điểm", "phản ánh", "Không có phản ánh nào bị tính thiếu điểm ở thành phần này."),
+    RecordSource.DOSSIERS: (
+        "Xem hồ sơ mất điểm",
+        "hồ sơ",
+        "Không có hồ sơ nào bị tính thiếu điểm ở thành phần này.",
+    ),
+    RecordSource.PROCEDURES: (
+        "Xem thủ tục mất điểm",
+        "thủ tục",
+        "Không có thủ tục nào bị tính thiếu điểm ở thành phần này.",
+    ),
+    RecordSource.FEEDBACK: (
+        "Xem phản ánh mất điểm",
+        "phản ánh",
+        "Không có phản ánh nào bị tính thiếu điểm ở thành phần này.",
+    ),
 }
 
 
@@ -130,11 +143,11 @@ class ComponentRow:
     component: ComponentResult
     group_name: str
     drill: bool  # the component counts records a user can open (its drill-down page)
-    source: str | None = None
+    source: RecordSource | None = None
 
     @property
     def words(self) -> tuple[str, str, str]:
-        return SOURCE_WORDS.get(self.source or "", SOURCE_WORDS["dossiers"])
+        return SOURCE_WORDS.get(self.source or "", SOURCE_WORDS[RecordSource.DOSSIERS])
 
     @property
     def ratio(self) -> str:
@@ -268,21 +281,21 @@ def ranking_areas(visible: QuerySet[OrgUnit]) -> list[OrgUnit]:
 
 
 # ---- drill-down of procedures and feedback ---------------------------------------------------------------
-def component_sources(end: date) -> dict[str, str]:
+def component_sources(end: date) -> dict[str, RecordSource]:
     """Component code → dossiers | procedures | feedback: what its denominator counts, in the version valid
     on ``end``."""
     version = version_for(end)
     if version is None:
         return {}
-    found: dict[str, str] = {}
+    found: dict[str, RecordSource] = {}
     for spec in formula_of(version).components:
         if measures.is_known(spec.denominator):
             source = measures.get(spec.denominator).source
-            found[spec.code] = "dossiers" if source == "derived" else source
+            found[spec.code] = RecordSource.DOSSIERS if source == RecordSource.DERIVED else source
     return found
 
 
-def component_source(code: str, end: date) -> str | None:
+def component_source(code: str, end: date) -> RecordSource | None:
     return component_sources(end).get(code)
 
 

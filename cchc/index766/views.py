@@ -25,6 +25,7 @@ from cchc.core.downloads import table_download, wants_xlsx
 from cchc.core.vnformat import VietnameseParseError, format_number, parse_date
 from cchc.index766 import presenters, selectors
 from cchc.index766.formulas import version_for
+from cchc.index766.measures import RecordSource
 from cchc.index766.presenters import PagePeriod
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import load_graph
@@ -199,13 +200,13 @@ def component(request, code: str):
         raise Http404("Không có thành phần này trong công thức áp dụng cho kỳ.")
     source = presenters.component_source(code, period.end)
     as_of = result.as_of or min(period.end, timezone.localdate())
-    if source == "dossiers":
+    if source == RecordSource.DOSSIERS:
         records: Any = selectors.component_dossiers(
             unit, period.start, period.end, code, actor=request.user
         ).select_related("unit", "procedure")
-    elif source == "procedures":
+    elif source == RecordSource.PROCEDURES:
         records = presenters.lost_procedures(unit, period.start, period.end, code)
-    elif source == "feedback":
+    elif source == RecordSource.FEEDBACK:
         records = presenters.lost_feedback(unit, period.start, period.end, code, as_of)
     else:
         records = []
