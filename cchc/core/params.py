@@ -5,11 +5,13 @@ junk or a 20-digit number answers 400 in Vietnamese (or is ignored, for a list f
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import BadRequest
+from django.core.management.base import CommandError
 
 # The largest value any integer column of the product holds (PostgreSQL integer; ids stay far below).
 MAX_INT = 2**31 - 1
@@ -49,3 +51,12 @@ def bad_request(request: Any, exception: Exception | None = None) -> Any:
 
     message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
     return render(request, "400.html", {"message": message or "Yêu cầu không hợp lệ."}, status=400)
+
+
+def env_int(name: str, default: int) -> int:
+    """An integer setting of the environment (``CCHC_WEB_WORKERS``, ``CCHC_WORKER_NICE``…), ``default`` when
+    unset; a value that is no integer stops the command with a Vietnamese message naming the variable."""
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        raise CommandError(f"{name} phải là một số nguyên.") from None

@@ -100,11 +100,7 @@ class KeptFigures:
 
     def _load_range(self, unit_ids: list[int]) -> None:
         keys = {self._range_key(uid): uid for uid in unit_ids}
-        try:
-            found = cache.get_many(list(keys))
-        except Exception:  # an unreachable cache computes the figures; it must not fail the page
-            log.warning("Không đọc được bộ nhớ đệm số liệu", exc_info=True)
-            return
+        found = _cached("get_many", list(keys)) or {}
         for key, entries in found.items():
             uid = keys[key]
             for indicator_id, entry in entries.items():
@@ -139,10 +135,7 @@ class KeptFigures:
         for (uid, indicator_id), kept in self._found.items():
             if uid in units:
                 entries[self._range_key(uid)][indicator_id] = kept.entry()
-        try:
-            cache.set_many(entries, timeout=RANGE_TTL)
-        except Exception:  # see _load_range
-            log.warning("Không ghi được bộ nhớ đệm số liệu", exc_info=True)
+        _cached("set_many", entries, timeout=RANGE_TTL)
 
 
 def kept_table(inputs: dict, name: str, unit_ids: list[int], start: date, end: date, compute: Callable[[], T]) -> T:
@@ -154,16 +147,19 @@ def kept_table(inputs: dict, name: str, unit_ids: list[int], start: date, end: d
         return compute()
     stamp = snapshot.stamp({uid: [(start, end)] for uid in sorted(set(unit_ids))}, {}, end.year)
     key = f"cchc.table:{name}:{stamp}"
-    try:
-        found = cache.get(key)
-    except Exception:  # see _load_range
-        log.warning("Không đọc được bộ nhớ đệm số liệu", exc_info=True)
-        return compute()
+    found = _cached("get", key)
     if found is not None:
         return found
     table = compute()
-    try:
-        cache.set(key, table, timeout=RANGE_TTL)
-    except Exception:  # see _load_range
-        log.warning("Không ghi được bộ nhớ đệm số liệu", exc_info=True)
+    _cached("set", key, table, timeout=RANGE_TTL)
     return table
+
+
+def _cached(operation: str, *args: Any, **kwargs: Any) -> Any:
+    """``cache.<operation>(...)`` on the shared cache; None when the cache cannot be reached: the figures are
+    then computed (and not kept), the page never fails for it."""
+    try:
+        return getattr(cache, operation)(*args, **kwargs)
+    except Exception:  # Redis down, a full disk, a pickled class gone: any of them is a miss, logged
+        log.warning("Không dùng được bộ nhớ đệm số liệu (%s)", operation, exc_info=True)
+        return None

@@ -304,9 +304,11 @@ def bump_versions(keys: Iterable[tuple[int, int]]) -> None:
         )
 
 
-def _mark(unit: OrgUnit | int, day: date, periods: list[Period], graph: OrgGraph | None) -> int:
+def _mark(unit: OrgUnit | int, day: date, periods: list[Period], graph: OrgGraph | None, *, bump: bool = True) -> int:
+    """Bump the records' version (unless the caller did, ``bump=False``) and mark the cached rows."""
     unit_id = unit if isinstance(unit, int) else unit.pk
-    bump_versions([(unit_id, day.year)])  # every figure over these records, cached in any period or range
+    if bump:  # every figure over these records, kept in any period or range
+        bump_versions([(unit_id, day.year)])
     if not periods:  # a period never asked for has no cached row to mark
         return 0
     graph = graph or load_graph()
@@ -335,4 +337,4 @@ def mark_stale_days(unit: OrgUnit | int, *days: date | None) -> None:
     bump_versions((unit_id, d.year) for d in distinct)  # first, all at once: the rows locked in one order
     graph = load_graph() if len(distinct) > 1 else None
     for day in distinct:
-        mark_stale(unit, day, graph)
+        _mark(unit_id, day, periods_containing(day), graph, bump=False)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -81,6 +82,10 @@ def test_the_worker_runs_below_the_web_servers_cpu_priority(monkeypatch):
     call_command("worker", "--batch", "--interval", "0", "--nice", "3")
     monkeypatch.setenv("CCHC_WORKER_NICE", "0")
     call_command("worker", "--batch", "--interval", "0")
+    assert niced == [10, 3]
+    monkeypatch.setenv("CCHC_WORKER_NICE", "thấp")  # a typo stops the worker with a message, not a guess
+    with pytest.raises(CommandError, match="CCHC_WORKER_NICE phải là một số nguyên"):
+        call_command("worker", "--batch", "--interval", "0")
     assert niced == [10, 3]
 
 

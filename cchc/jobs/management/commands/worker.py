@@ -14,6 +14,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from cchc.core.params import env_int
 from cchc.jobs import services
 
 log = logging.getLogger("cchc.jobs")
@@ -66,13 +67,6 @@ class JobWorker(Worker):
                 time.sleep(self.interval)
 
 
-def _env_nice() -> int:
-    try:
-        return int(os.environ.get("CCHC_WORKER_NICE", "10"))
-    except ValueError:
-        return 10
-
-
 class Command(BaseCommand):
     help = (
         "Chạy tiến trình xử lý công việc nền (nạp tệp, dựng báo cáo, ký số…); chạy nhiều tiến trình cùng lúc "
@@ -93,7 +87,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--nice",
             type=int,
-            default=_env_nice(),
+            default=env_int("CCHC_WORKER_NICE", 10),
             help="mức ưu tiên CPU thấp hơn trang web (0: như trang web; mặc định CCHC_WORKER_NICE hoặc 10) / "
             "CPU niceness added to this process",
         )

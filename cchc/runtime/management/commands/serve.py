@@ -17,18 +17,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from cchc.core.params import env_int
+
 try:
     from gunicorn.app.base import BaseApplication
     from gunicorn.arbiter import Arbiter
 except ImportError:  # pragma: no cover - gunicorn is a dependency
     BaseApplication = Arbiter = None
-
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        raise CommandError(f"{name} phải là một số nguyên.") from None
 
 
 class _Arbiter(Arbiter):
@@ -102,13 +97,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=_env_int("CCHC_WEB_WORKERS", 3),
+            default=env_int("CCHC_WEB_WORKERS", 3),
             help="số tiến trình web (CCHC_WEB_WORKERS, mặc định 3 cho máy 2 lõi) / web processes",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=_env_int("CCHC_WEB_THREADS", 4),
+            default=env_int("CCHC_WEB_THREADS", 4),
             help="số luồng mỗi tiến trình (CCHC_WEB_THREADS, mặc định 4) / threads per process",
         )
         parser.add_argument(
@@ -129,11 +124,11 @@ class Command(BaseCommand):
             "workers": max(1, workers),
             "threads": max(1, threads),
             "worker_class": "gthread",
-            "timeout": _env_int("CCHC_WEB_TIMEOUT", 120),
-            "graceful_timeout": _env_int("CCHC_WEB_GRACEFUL_TIMEOUT", 30),
+            "timeout": env_int("CCHC_WEB_TIMEOUT", 120),
+            "graceful_timeout": env_int("CCHC_WEB_GRACEFUL_TIMEOUT", 30),
             "keepalive": 5,
             # Recycle a web process now and then: a slow leak in a long-lived process never grows large.
-            "max_requests": _env_int("CCHC_WEB_MAX_REQUESTS", 5000),
+            "max_requests": env_int("CCHC_WEB_MAX_REQUESTS", 5000),
             "max_requests_jitter": 500,
             "accesslog": None,  # one JSON line per request comes from cchc.runtime.middleware
             "errorlog": "-",
