@@ -325,8 +325,14 @@ def fixtures() -> dict:
 class Recorder:
     def __init__(self, total: int, time_limit: float) -> None:
         self.left = total
-        self.deadline = time.monotonic() + time_limit
+        self.time_limit = time_limit
+        self.start()
         self.rows: list[tuple[str, int, float, str]] = []  # kind, status, ms, detail
+        self.at: list[float] = []  # seconds from the run's start at which each row's request was sent
+
+    def start(self) -> None:
+        self.deadline = time.monotonic() + self.time_limit
+        self.began = time.perf_counter()
 
     def take(self) -> bool:
         if self.left <= 0 or time.monotonic() > self.deadline:
@@ -396,7 +402,9 @@ async def _one(session, base: str, kind: str, fx: dict, rng: random.Random, rati
     raise ValueError(kind)
 
 
-async def _user(role: str, base: str, fx: dict, rec: Recorder, seed: int, sent: dict) -> None:
+async def _user(
+    role: str, base: str, fx: dict, rec: Recorder, seed: int, sent: dict, logged_in: asyncio.Barrier
+) -> None:
     import aiohttp
 
     rng = random.Random(seed)
@@ -410,6 +418,9 @@ async def _user(role: str, base: str, fx: dict, rec: Recorder, seed: int, sent: 
     async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout, connector=connector) as session:
         if role in LOGINS:
             await _login(session, base, *LOGINS[role])
+        # People log in over a morning, not all in one second: the run's clock starts once everyone has (a
+        # login is a deliberately slow password hash; 28 at once took the first seconds of every run).
+        await logged_in.wait()
         while rec.take():
             if ARGS.think > 0:  # a person reads the page before the next click
                 await asyncio.sleep(rng.expovariate(1 / ARGS.think))
@@ -422,10 +433,12 @@ async def _user(role: str, base: str, fx: dict, rec: Recorder, seed: int, sent: 
                     body = await r.read()
                     status = r.status
             except Exception as exc:  # a refused or dropped connection is an error of the run
+                rec.at.append(started - rec.began)
                 rec.rows.append((kind, 0, (time.perf_counter() - started) * 1000, type(exc).__name__))
                 continue
             ms = (time.perf_counter() - started) * 1000
             ok = status == EXPECTED.get(kind, 200)
+            rec.at.append(started - rec.began)
             rec.rows.append((kind, status, ms, "" if ok else body[:200].decode("utf-8", "replace")))
             if ok and kind == "clerk_receive":
                 sent["received"] += 1
@@ -458,6 +471,7 @@ async def _import_meanwhile(base: str, csv: Path, out: dict) -> None:
             await asyncio.sleep(1)
         found = re.search(r'class="job-status">([^<]*)<', page)
         out["import"] = (found.group(1).strip() if found else "?", round(time.perf_counter() - started, 1))
+        out["windows"] = [*out.get("windows", []), ("nạp tệp", started, time.perf_counter())]
 
 
 async def _report_meanwhile(out: dict) -> None:
@@ -483,6 +497,7 @@ async def _report_meanwhile(out: dict) -> None:
     )
     _, err = await proc.communicate()
     out["report"] = (proc.returncode, round(time.perf_counter() - started, 1), err.decode()[-300:])
+    out["windows"] = [*out.get("windows", []), ("dựng báo cáo", started, time.perf_counter())]
 
 
 # ---- one run ---------------------------------------------------------------------------------------------
@@ -495,13 +510,21 @@ async def _run(bases: list[str], fx: dict, csv: Path, sent: dict) -> tuple[Recor
     roles = [role for role, n in ROLES_OF_50.items() for _ in range(n)]
     roles = [roles[k * len(roles) // ARGS.users] for k in range(ARGS.users)]
     side: dict = {}
-    started = time.perf_counter()
+    logged_in = asyncio.Barrier(len(roles) + 1)
+
+    async def meanwhile() -> None:
+        await logged_in.wait()
+        rec.start()
+        await asyncio.gather(_import_meanwhile(bases[0], csv, side), _report_meanwhile(side))
+
     await asyncio.gather(
-        _import_meanwhile(bases[0], csv, side),
-        _report_meanwhile(side),
-        *(_user(role, bases[k % len(bases)], fx, rec, ARGS.seed * 1000 + k, sent) for k, role in enumerate(roles)),
+        meanwhile(),
+        *(
+            _user(role, bases[k % len(bases)], fx, rec, ARGS.seed * 1000 + k, sent, logged_in)
+            for k, role in enumerate(roles)
+        ),
     )
-    return rec, time.perf_counter() - started, side
+    return rec, time.perf_counter() - rec.began, side
 
 
 def report(label: str, rec: Recorder, wall: float, side: dict) -> dict:
@@ -528,8 +551,23 @@ def report(label: str, rec: Recorder, wall: float, side: dict) -> dict:
         print(f"  {kind:<20} {len(v):>6} {statistics.median(v):>8.0f} {p95:>8.0f} {_pct(v, 0.99):>8.0f}{flag}")
     for (kind, status), k in errors.items():
         print(f"  LỖI {kind} {status} × {k}: {samples[(kind, status)][:150]!r}")
+    _slow_when(rec, side)
     print(f"  cùng lúc: nạp tệp {side.get('import')}; dựng báo cáo (mã thoát, giây) {side.get('report', ('?',))[:2]}")
     return {"requests": n, "rps": n / wall, "errors": sum(errors.values()), "worst_p95": worst}
+
+
+def _slow_when(rec: Recorder, side: dict) -> None:
+    """When the answers over the target came: inside the upload or the report build, in the first 20 s (servers
+    still cold: first imports, first figures), or at other times."""
+    windows = [(name, a - rec.began, b - rec.began) for name, a, b in side.get("windows", [])]
+    where: Counter = Counter()
+    for (_kind, _status, ms, _detail), at in zip(rec.rows, rec.at, strict=True):
+        if ms < INTERACTIVE_P95_MS:
+            continue
+        inside = [name for name, a, b in windows if a <= at <= b]
+        where[" + ".join(inside) if inside else ("20 s đầu" if at < 20 else "lúc khác")] += 1
+    spans = "; ".join(f"{name} {a:.0f}–{b:.0f} s" for name, a, b in windows)
+    print(f"  trả lời ≥ {INTERACTIVE_P95_MS} ms theo lúc gửi: {dict(where)} ({spans})")
 
 
 def _next_rating() -> int:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -85,7 +85,12 @@ class LineList(list):
         self.item_lines = []
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: the same nodes and marks (lines), 7–8 times faster (the
+# indicator catalogue: 18 against 140 ms, read by every process that drafts a report)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeLoader):
     """PyYAML's safe loader building ``LineDict``/``LineList`` (plain dict/list subclasses: JSON, ``==`` and
     ``safe_dump`` treat them as usual)."""
 
@@ -120,6 +125,24 @@ _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 # Written back as the plain mapping and list they are (a checked file stored as a snapshot, dumped again).
 yaml.SafeDumper.add_representer(LineDict, yaml.SafeDumper.represent_dict)
 yaml.SafeDumper.add_representer(LineList, yaml.SafeDumper.represent_list)
+
+
+_Reader = TypeVar("_Reader", bound=Callable[[], object])
+_READ_AT_START: list[Callable[[], object]] = []
+
+
+def read_at_start(reader: _Reader) -> _Reader:
+    """Mark a reader of shipped data files (callable without arguments, its result kept by the process) to be
+    read when a web server starts (``runtime.warmup``), not by the first request that needs it."""
+    _READ_AT_START.append(reader)
+    return reader
+
+
+def read_shipped_files() -> int:
+    """Call every reader marked ``read_at_start`` (of the modules imported so far); how many."""
+    for reader in _READ_AT_START:
+        reader()
+    return len(_READ_AT_START)
 
 
 def read_yaml(text: str, errors: ErrorCollector) -> Any:

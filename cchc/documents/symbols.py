@@ -14,9 +14,12 @@ from pathlib import Path
 
 import yaml
 
+from cchc.core.loading import read_at_start
+
 TYPES_FILE = Path(__file__).resolve().parent.parent / "data" / "documents" / "types.yaml"
 
 
+@read_at_start
 @cache
 def _types() -> list[dict]:
     return yaml.safe_load(TYPES_FILE.read_text(encoding="utf-8"))["types"]

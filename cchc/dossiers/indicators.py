@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from cchc.core.loading import read_at_start
 from cchc.dossiers.models import Channel, Dossier, OnlineForm, ReturnMethod
 from cchc.dossiers.rules import RULES_FILE
 from cchc.dossiers.stats import grouped_rows, names_of, stats, stats_of_grouped
@@ -51,6 +52,7 @@ TOTAL_KEYS = (
 FIELD_KEYS = ("resolved", "resolved_early", "resolved_on_time")
 
 
+@read_at_start
 @cache
 def indicator_fields() -> dict[str, list[str]]:
     data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))

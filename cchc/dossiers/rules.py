@@ -24,6 +24,7 @@ import numpy as np
 import yaml
 from django.conf import settings
 
+from cchc.core.loading import read_at_start
 from cchc.workdays.calendar_engine import WorkCalendar
 
 RULES_FILE = Path(settings.BASE_DIR) / "data" / "dossiers" / "rules.yaml"
@@ -42,6 +43,7 @@ class Rules:
     warn_working_days: int
 
 
+@read_at_start
 @cache
 def load_rules(path: Path = RULES_FILE) -> Rules:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from cchc.core.loading import read_at_start
+
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "feedback" / "rules.yaml"
 
 
+@read_at_start
 @cache
 def rules() -> dict:
     return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))

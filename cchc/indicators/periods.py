@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from cchc.core.loading import read_at_start
 from cchc.indicators.models import Period
 
 PERIODS_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators" / "periods.yaml"
@@ -44,6 +45,7 @@ class PeriodSpec:
     due_date: date | None
 
 
+@read_at_start
 @lru_cache(maxsize=4)
 def _rules(path: str = str(PERIODS_FILE)) -> dict:
     with open(path, encoding="utf-8") as fh:

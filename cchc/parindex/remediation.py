@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from cchc.core.loading import read_at_start
 from cchc.core.text import fold
 from cchc.core.vnformat import format_number, format_percent
 from cchc.parindex.models import Criterion, Framework, RuleType
@@ -169,6 +170,7 @@ def _library(path: str, mtime: float) -> tuple[Measure, ...]:
     return tuple(items)
 
 
+@read_at_start
 def library(path: Path = MEASURES_FILE) -> tuple[Measure, ...]:
     return _library(str(path), path.stat().st_mtime)
 

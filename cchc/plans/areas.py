@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from cchc.core.importing import ErrorCollector
-from cchc.core.loading import Field, Kind, Where, check, line_of, read_yaml
+from cchc.core.loading import Field, Kind, Where, check, line_of, read_at_start, read_yaml
 
 AREAS_FILE = Path(__file__).resolve().parent.parent / "data" / "plans" / "reform_areas.yaml"
 
@@ -33,6 +33,7 @@ _AREA = (
 )
 
 
+@read_at_start
 @cache
 def reform_areas() -> tuple[ReformArea, ...]:
     """Every area in its order; a broken file is refused with the line of each error (``ImportRejected``)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.core.importing import ErrorCollector
-from cchc.core.loading import Field, Kind, Where, check, line_of, read_yaml
+from cchc.core.loading import Field, Kind, Where, check, line_of, read_at_start, read_yaml
 from cchc.reports import placeholders
 
 OUTLINES_FILE = Path(__file__).resolve().parent.parent / "data" / "reports" / "outlines.yaml"
@@ -276,6 +276,7 @@ def _load_shipped(mtime: float) -> Outlines:
     return parse_outlines(OUTLINES_FILE.read_text(encoding="utf-8"), catalogue_codes())
 
 
+@read_at_start
 def load_outlines(path: Path | None = None, *, with_added: bool = False) -> Outlines:
     """The outline file (cached until it changes on disk). ``with_added``: with the sentences of the indicators
     a province added at their declared place (read from the loaded catalogue: one query) — what a new report

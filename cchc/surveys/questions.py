@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.core.importing import ErrorCollector, RowError
-from cchc.core.loading import Field, Kind, Where, check, line_of, read_yaml
+from cchc.core.loading import Field, Kind, Where, check, line_of, read_at_start, read_yaml
 
 QUESTIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "surveys" / "questions.yaml"
 
@@ -118,6 +118,7 @@ _FILE = (
 )
 
 
+@read_at_start
 @lru_cache(maxsize=2)
 def _load(path: str = str(QUESTIONS_FILE)) -> tuple[dict[str, QuestionSet], DossierCodeFormat]:
     errors = ErrorCollector()

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from lunar_vn import LunarDate, lunar_to_solar, solar_to_lunar
 
+from cchc.core.loading import read_at_start
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "workdays"
 LAW_FILE = DATA_DIR / "law.yaml"
 NOTICES_FILE = DATA_DIR / "notices.yaml"
@@ -55,6 +57,7 @@ class LawRules:
     compensation_basis: str
 
 
+@read_at_start
 @cache
 def load_law(path: Path = LAW_FILE) -> LawRules:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from cchc.checker.figures import Figure, to_json_number
 from cchc.checker.reading import Document, Unit
+from cchc.core.loading import read_at_start
 from cchc.core.vnformat import format_date, format_number
 
 RULES_FILE = Path(settings.BASE_DIR) / "data" / "checker" / "rules.yaml"
@@ -33,6 +34,7 @@ SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 SEVERITY_LABEL = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Lưu ý"}
 
 
+@read_at_start
 @lru_cache(maxsize=1)
 def rules() -> dict:
     with open(RULES_FILE, encoding="utf-8") as fh:

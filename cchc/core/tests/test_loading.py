@@ -4,13 +4,17 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
 from django.db import models
 
+from cchc.core import loading
 from cchc.core.importing import ErrorCollector, ImportRejected
 from cchc.core.loading import Field, Kind, LineDict, Where, check, check_value, line_of, read_yaml
+
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 class Colour(models.TextChoices):
@@ -44,6 +48,43 @@ def test_read_yaml_names_the_line_of_a_syntax_error():
     assert error.row == 3 and error.message.startswith("Tệp YAML sai cú pháp")
     with pytest.raises(ImportRejected):
         errors.raise_if_any()
+
+
+def _lines(data) -> object:
+    """The data with the line of every mapping, key and item, as plain values to compare."""
+    if isinstance(data, dict):
+        return (data.line, data.key_lines, {k: _lines(v) for k, v in data.items()})
+    if isinstance(data, list):
+        return (data.line, data.item_lines, [_lines(v) for v in data])
+    return data
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
+@pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")), ids=lambda p: p.relative_to(DATA).as_posix())
+def test_libyaml_reads_every_shipped_file_as_the_python_parser_does(path, monkeypatch):
+    """read_yaml parses with libyaml: every data file gives the same values and the same lines as PyYAML's
+    own parser (the lines are what a Vietnamese error message names)."""
+    text = path.read_text(encoding="utf-8")
+    assert issubclass(loading._LineLoader, yaml.CSafeLoader)
+    fast = read_yaml(text, ErrorCollector())
+
+    class PythonLoader(yaml.SafeLoader):
+        yaml_constructors = loading._LineLoader.yaml_constructors
+
+    monkeypatch.setattr(loading, "_LineLoader", PythonLoader)
+    slow = read_yaml(text, ErrorCollector())
+    assert fast is not None and _lines(fast) == _lines(slow)
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [("a: 1\nb: [x, y\nc: 3\n", 3), ("a: 1\n  b: 2\n", 2), ("- a\nb: 1\n", 2), ("a: 'x\n", 2), ("a:\n\tb: 1\n", 2)],
+)
+def test_a_syntax_error_names_its_line(text, line):
+    errors = ErrorCollector()
+    assert read_yaml(text, errors) is None
+    (error,) = errors.errors
+    assert error.row == line, error
 
 
 def test_text_required_default_pattern_and_spaces():

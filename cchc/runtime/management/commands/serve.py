@@ -76,8 +76,13 @@ class _Application(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        from cchc.runtime.warmup import warm
         from cchc.wsgi import application
 
+        # Loaded once in the master (preload_app): every web process, recycled ones too, is forked warm.
+        done = warm()
+        connection.close()  # nothing above should open one; a forked copy must never be shared
+        self.warmed = done
         return application
 
     def run(self) -> None:
@@ -130,6 +135,7 @@ class Command(BaseCommand):
             # Recycle a web process now and then: a slow leak in a long-lived process never grows large.
             "max_requests": env_int("CCHC_WEB_MAX_REQUESTS", 5000),
             "max_requests_jitter": 500,
+            "preload_app": True,  # see _Application.load: import and compile once, before forking
             "accesslog": None,  # one JSON line per request comes from cchc.runtime.middleware
             "errorlog": "-",
             "loglevel": os.environ.get("CCHC_WEB_LOG_LEVEL", "info"),
