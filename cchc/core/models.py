@@ -26,3 +26,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.verb} {self.object_type}#{self.object_id}"
+
+
+class TableStamp(models.Model):
+    """Dấu bảng: the token a database trigger changes at every write to a named group of tables
+    (``core.tablestamps``)."""
+
+    name = models.CharField("nhóm bảng", max_length=40, primary_key=True)
+    token = models.CharField("dấu", max_length=40)
+
+    class Meta:
+        verbose_name = "dấu bảng"
+        verbose_name_plural = "dấu bảng"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.token}"

@@ -3,7 +3,9 @@ catalogue) is read from the database once and handed to each of them.
 
 A GET writes nothing (``indicators/tests/test_reads_never_write.py`` crawls every page), so what it read at its
 start is still what the database holds at its end. Outside such a request (a POST, a job, a command) every
-call reads afresh, as before. Callers get the same object: they must not change it.
+call reads afresh, as before. Callers get the same object: they must not change it — least of all what is
+read with ``tables=``: the org tree and the catalogue are then shared by the process's requests while their
+tables' token (``core.tablestamps``) is unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
+
+from cchc.core import tablestamps
 
 T = TypeVar("T")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -30,14 +34,29 @@ def read_only() -> Iterator[None]:
         _memo.reset(token)
 
 
-def once(key: Hashable, read: Callable[[], T]) -> T:
-    """``read()`` once per ``key`` within ``read_only``; every time outside it."""
+def once(key: Hashable, read: Callable[[], T], *, tables: str | None = None) -> T:
+    """``read()`` once per ``key`` within ``read_only``; every time outside it. ``tables``: the name of the
+    ``core.tablestamps`` group ``read`` reads — within ``read_only`` the process's copy is used while that
+    group's token is unchanged (one query for every group's token, once per request)."""
     memo = _memo.get()
     if memo is None:
         return read()
     if key not in memo:
-        memo[key] = read()
+        if tables is None:
+            memo[key] = read()
+        else:
+            tokens = once(_TOKENS, _read_tokens)
+            memo[key] = tablestamps.kept(key, tokens.get(tables), read)
     return memo[key]  # type: ignore[return-value]
+
+
+_TOKENS = ("core.tablestamps",)
+
+
+def _read_tokens() -> dict[str, str]:
+    from cchc.core.models import TableStamp  # models are ready once a request runs
+
+    return dict(TableStamp.objects.values_list("name", "token"))
 
 
 class ReadOnceMiddleware:

@@ -24,7 +24,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
-from cchc.core import readonce
+from cchc.core import readonce, tablestamps
 from cchc.core.vnformat import percent
 from cchc.indicators import registry
 from cchc.indicators.display import format_datetime, format_value, json_number, jsonable, plain, scope_text, short
@@ -504,7 +504,7 @@ class ValueContext:
 def current_indicators() -> dict[str, Indicator]:
     """Every indicator of the loaded catalogue that is not retired, in appendix order (read once per GET,
     ``core.readonce``; a new dict each call, the indicators shared)."""
-    return dict(readonce.once(("indicators.catalogue",), _read_indicators))
+    return dict(readonce.once(("indicators.catalogue",), _read_indicators, tables=tablestamps.CATALOGUE))
 
 
 def _read_indicators() -> dict[str, Indicator]:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from cchc.core import readonce
+from cchc.core import readonce, tablestamps
 from cchc.org.models import LEVEL_RANK, OrgUnit, OrgUnitParent, UnitLineage
 
 _FAR_FUTURE = date.max
@@ -242,8 +242,9 @@ def _sort_key(unit: OrgUnit) -> tuple[int, str]:
 
 
 def load_graph() -> OrgGraph:
-    """The whole tree in three queries — once per GET (``core.readonce``)."""
-    return readonce.once(("org.graph",), _read_graph)
+    """The whole tree in three queries — once per GET, and in a GET the process's copy while the tree's tables
+    are unchanged (``core.readonce``, ``core.tablestamps``)."""
+    return readonce.once(("org.graph",), _read_graph, tables=tablestamps.ORG)
 
 
 def _read_graph() -> OrgGraph:
