@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cchc.accounts.actors import SystemActor
 from cchc.accounts.models import Role
+from cchc.core.params import parse_int
 from cchc.org.models import Level, OrgUnit
 from cchc.org.selectors import OrgGraph, load_graph
 
@@ -185,5 +186,7 @@ def require(user: User, action: Action, unit: OrgUnit | int) -> None:
 
 def access_unit(user: User, unit_id: int | str, action: Action = Action.VIEW) -> OrgUnit:
     """The unit with this id (or code) if the user may see it (404 otherwise) and act on it (403)."""
-    lookup = {"pk": unit_id} if isinstance(unit_id, int) or str(unit_id).isdigit() else {"code": unit_id}
+    # parse_int, not str.isdigit(): "²" is a digit to Python but no integer to int() (a 500 before)
+    pk = unit_id if isinstance(unit_id, int) else parse_int(unit_id)
+    lookup = {"pk": pk} if pk is not None else {"code": unit_id}
     return access(OrgUnit.objects.all(), user, action, unit_field="pk", **lookup)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from cchc.core.importing import ImportRejected, RowError
+from cchc.core.params import parse_int
 from cchc.indicators import importing
 from cchc.indicators.rules import Importance, Outcome
 from cchc.jobs import kinds
@@ -66,7 +67,7 @@ def start_check(user: Any, upload: UploadedFile, *, inline: bool | None = None) 
 
 def checked_preview(user: Any, job_id: str) -> Job | None:
     """The user's finished check of a file, if ``job_id`` names one (the confirmation's ``ma``)."""
-    if not job_id.isdigit():
+    if parse_int(job_id) is None:
         return None
     return Job.objects.filter(
         pk=int(job_id), kind=KIND, actor=user, status=JobStatus.DONE, params__dry_run=True

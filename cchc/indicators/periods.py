@@ -52,6 +52,11 @@ def _rules(path: str = str(PERIODS_FILE)) -> dict:
         return yaml.safe_load(fh)
 
 
+def _digits(text: str) -> bool:
+    """0-9 only: str.isdigit() also takes "²", which int() refuses (a period code typed in an address)."""
+    return text.isascii() and text.isdigit()
+
+
 def _mark(year: int, mark: dict) -> date:
     return date(year + int(mark.get("year_offset", 0)), int(mark["month"]), int(mark["day"]))
 
@@ -82,7 +87,7 @@ def spec_for(code: str) -> PeriodSpec:
                 _mark(year, rule["due"]) if rule.get("due") else None,
             )
     month_rule, quarter_rule = rules["calendar"]["month"], rules["calendar"]["quarter"]
-    if suffix.startswith(quarter_rule["prefix"]) and suffix[len(quarter_rule["prefix"]) :].isdigit():
+    if suffix.startswith(quarter_rule["prefix"]) and _digits(suffix[len(quarter_rule["prefix"]) :]):
         q = int(suffix[len(quarter_rule["prefix"]) :])
         if 1 <= q <= 4:
             last_month = q * 3
@@ -95,7 +100,7 @@ def spec_for(code: str) -> PeriodSpec:
                 date(year, last_month, _calendar.monthrange(year, last_month)[1]),
                 None,
             )
-    if suffix.startswith(month_rule["prefix"]) and suffix[len(month_rule["prefix"]) :].isdigit():
+    if suffix.startswith(month_rule["prefix"]) and _digits(suffix[len(month_rule["prefix"]) :]):
         m = int(suffix[len(month_rule["prefix"]) :])
         if 1 <= m <= 12:
             return PeriodSpec(

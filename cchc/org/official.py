@@ -15,6 +15,7 @@ from typing import Any
 
 from cchc.core.actors import SystemActor
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
+from cchc.core.params import parse_int
 from cchc.core.text import fold
 from cchc.org import services
 from cchc.org.models import Level, OrgUnit
@@ -46,8 +47,8 @@ def find_province(text: str) -> Any:
 
     wanted = fold(text).strip()
     provinces = list(Province.iter_all())
-    if wanted.isdigit():
-        found = [p for p in provinces if int(p.code) == int(wanted)]
+    if (number := parse_int(wanted)) is not None:
+        found = [p for p in provinces if int(p.code) == number]
     else:
         found = [p for p in provinces if wanted in (fold(full_name(p)), fold(_place(p.name)))]
         if not found:

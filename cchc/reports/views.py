@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.accounts import scope
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
 from cchc.core.errors import Conflict
-from cchc.core.params import required_int
+from cchc.core.params import MAX_INT, parse_int, required_int
 from cchc.core.uploads import UploadKind, UploadRefused, check_upload
 from cchc.documents import approvals
 from cchc.documents import views as doc_views
@@ -352,7 +352,7 @@ def submit(request, pk: int):
 
 
 def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.lstrip("-").isdigit() else None
+    return parse_int(raw, minimum=-MAX_INT)
 
 
 def _send(request, report: Report):
@@ -437,7 +437,8 @@ CONTENT_TYPES = {
 def _version_asked(report: Report, number: str | None):
     """The version ``?phien-ban=`` names (404 when there is none), else the last one of a report no longer
     editable, else None: the draft."""
-    version = report.versions.filter(number=number).first() if number and number.isdigit() else None
+    wanted = parse_int(number) if number else None
+    version = report.versions.filter(number=wanted).first() if wanted is not None else None
     if number and version is None:
         raise Http404("Không có phiên bản này.")
     if version is None and not report.is_editable:

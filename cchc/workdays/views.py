@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.core.params import parse_int
 from cchc.workdays import selectors, services
 from cchc.workdays.calendar_engine import WEEKDAY_NAMES, CalendarRangeError
 from cchc.workdays.forms import DueDateForm, OverrideForm
@@ -32,8 +33,8 @@ def year_view(request):
     year = timezone.localdate().year
     error = ""
     if raw:
-        if raw.isdigit() and cal.first_year <= int(raw) <= cal.last_year:
-            year = int(raw)
+        if (wanted := parse_int(raw)) is not None and cal.first_year <= wanted <= cal.last_year:
+            year = wanted
         else:
             error = f"Năm “{raw}” nằm ngoài phạm vi lịch ({cal.first_year}-{cal.last_year})."
     context = {

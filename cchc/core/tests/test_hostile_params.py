@@ -20,6 +20,19 @@ HUGE = "99999999999999999999999"
 QUERIES = [
     {"don_vi": HUGE, "linh_vuc": HUGE, "nam": HUGE, "thang": HUGE, "trang": HUGE, "page": HUGE},
     {"don_vi": "abc", "linh_vuc": "-1", "nam": "2026x", "thang": "13", "trang": "abc", "page": "0"},
+    # digits to str.isdigit() that int() refuses (a fuzzer's "²" reached int() through isdigit() guards)
+    {
+        "don_vi": "²",
+        "linh_vuc": "³",
+        "nam": "²⁰²⁶",
+        "thang": "¹",
+        "trang": "²",
+        "page": "²",
+        "ky": "2025-Q²",
+        "ma": "²",
+        "phien-ban": "²",
+        "loai": "²",
+    },
 ]
 _PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 SKIP = re.compile(r"^(admin/|api/|static/|media/|__)")

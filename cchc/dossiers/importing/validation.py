@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cchc.accounts import scope
 from cchc.core.importing import ErrorCollector
+from cchc.core.params import parse_int
 from cchc.dossiers.importing.columns import COLUMNS, OPTIONAL_DIRECT, Column, Kind, order
 from cchc.dossiers.importing.reading import Table
 from cchc.dossiers.importing.values import EPOCH, Dates, Parsed, bad_message, factorise, parse_column
@@ -190,11 +191,11 @@ def _new_procedure(
             "Thủ tục chưa có trong danh mục; cần ghi tên thủ tục (ten_thu_tuc) và số ngày giải quyết "
             "(so_ngay_giai_quyet) để tạo mới.",
         )
-    elif not days.isdigit():
+    elif (count := parse_int(days)) is None:
         errors.add(k, "so_ngay_giai_quyet", days, "Số ngày giải quyết phải là số nguyên không âm.", order("ma_thu_tuc"))
     else:
-        news[code] = NewProcedure(name, field_text, int(days), int(errors.rownum[k]))
-        return Proc(None, None, TimeUnit.DAYS, int(days), -1)
+        news[code] = NewProcedure(name, field_text, count, int(errors.rownum[k]))
+        return Proc(None, None, TimeUnit.DAYS, count, -1)
     return None
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc.accounts import scope
 from cchc.core import vnformat
 from cchc.core.downloads import Column, Kind, table_download, wants_xlsx
-from cchc.core.params import filter_int
+from cchc.core.params import filter_int, parse_int
 from cchc.dossiers import documents, selectors, services
 from cchc.dossiers.forms import ActionForm, RecordsForm
 from cchc.dossiers.models import Dossier, EventKind, Field, Status
@@ -212,11 +212,12 @@ def _handover_target(value: str) -> tuple[OrgUnit | None, object | None]:
     """The hand-over select's value: "u<id>" a unit, "p<id>" a person (checked by the service)."""
     from django.contrib.auth import get_user_model
 
-    kind, _, pk = value.partition(":")
-    if not pk.isdigit():
+    kind, _, raw = value.partition(":")
+    pk = parse_int(raw)
+    if pk is None:
         return None, None
     if kind == "p":
-        return None, get_user_model().objects.select_related("unit").filter(pk=int(pk)).first()
+        return None, get_user_model().objects.select_related("unit").filter(pk=pk).first()
     if kind == "u":
-        return OrgUnit.objects.filter(pk=int(pk)).first(), None
+        return OrgUnit.objects.filter(pk=pk).first(), None
     return None, None

@@ -75,6 +75,14 @@ def test_file_upload_export_and_scope(client, officer_key):
         client.get("/api/indicators/export", {"unit": PROVINCE, "period": "2026-NAM"}, **officer_key).status_code == 404
     )
     assert client.get("/api/indicators/values", {"unit": COMMUNE, "period": "2021-X"}, **officer_key).status_code == 400
+    # "²" is a digit to str.isdigit() and no integer to int(): no such unit (404), not a 500 (found by schemathesis)
+    for unit in ("²", "٣", "99999999999999"):
+        assert (
+            client.get("/api/indicators/values", {"unit": unit, "period": "2026-NAM"}, **officer_key).status_code == 404
+        )
+    assert (
+        client.get("/api/indicators/values", {"unit": COMMUNE, "period": "2026-Q²"}, **officer_key).status_code == 400
+    )
     assert (
         client.get(
             "/api/indicators/export", {"unit": COMMUNE, "period": "2026-NAM", "format": "pdf"}, **officer_key
