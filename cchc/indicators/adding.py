@@ -20,14 +20,13 @@ stt, in_phu_luc, tu_so, mau_so`` (tu_so: numerator codes separated by commas, fo
 from __future__ import annotations
 
 import copy
-import io
 import re
 
 import yaml
 from django.db import transaction
 
 from cchc.core.importing import ErrorCollector, ImportRejected, ImportResult, RowError
-from cchc.core.tabular import cell_text, normalise_header
+from cchc.core.tabular import cell_text, normalise_header, workbook_rows
 from cchc.indicators.catalogue import ORIGIN_PROVINCE, _row_lines, load_content
 from cchc.indicators.models import CatalogueVersion, Indicator, Source
 from cchc.indicators.services import Actor
@@ -80,12 +79,7 @@ def read_additions(name: str, content: bytes) -> list[tuple[int | None, dict]]:
 
 
 def _read_xlsx(name: str, content: bytes) -> list[tuple[int | None, dict]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        table = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    except Exception as exc:  # calamine raises its own types for broken files
-        raise ImportRejected([RowError(None, "", name, f"Không đọc được tệp Excel: {exc}")]) from exc
+    table = workbook_rows(content)  # rows as Excel numbers them: row n of the sheet is table[n - 1]
     if len(table) < 2:
         raise ImportRejected([RowError(None, "", name, "Tệp không có chỉ tiêu nào.")])
     columns = {i: _XLSX_COLUMNS.get(normalise_header(cell_text(c))) for i, c in enumerate(table[0])}

@@ -33,7 +33,7 @@ from django.utils import timezone
 from cchc.core import audit
 from cchc.core.importing import ErrorCollector, ImportRejected, RowError
 from cchc.core.models import AuditEvent
-from cchc.core.tabular import cell_text, normalise_header
+from cchc.core.tabular import SPREADSHEETS, cell_text, csv_delimiter, decode_csv, normalise_header, workbook_rows
 from cchc.core.text import fold
 from cchc.core.uploads import UploadKind, check_upload
 from cchc.core.vnformat import format_date, format_number
@@ -191,10 +191,11 @@ def read_file(name: str, content: bytes) -> list[RawRow]:
         raise ImportRejected([RowError(None, "", name, "Tệp quá lớn (tối đa 20 MB); hãy chia thành nhiều tệp.")])
     check_upload(content, name, UploadKind.TABLE)  # ZIP bombs and claimed ranges, before calamine allocates
     lower = name.lower()
-    if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
-        table = _read_workbook(name, content)
+    if lower.endswith(SPREADSHEETS):
+        table = workbook_rows(content)
     else:
-        table = _read_csv(content)
+        text = decode_csv(content)
+        table = [list(r) for r in csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))]
     if not table:
         raise ImportRejected([RowError(None, "", "", "Tệp không có dữ liệu.")])
     columns = _columns(table[0])
@@ -204,29 +205,6 @@ def read_file(name: str, content: bytes) -> list[RawRow]:
             continue
         rows.append(RawRow(n, {col: cells[i] if i < len(cells) else None for i, col in columns.items()}))
     return rows
-
-
-def _read_workbook(name: str, content: bytes) -> list[list[object]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-    except Exception as exc:  # calamine raises its own types for broken files
-        raise ImportRejected([RowError(None, "", name, f"Không đọc được tệp Excel: {exc}")]) from exc
-
-
-def _read_csv(content: bytes) -> list[list[object]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            [RowError(None, "", "", "Tệp CSV phải mã hóa UTF-8 (khi lưu từ Excel chọn “CSV UTF-8”).")]
-        ) from exc
-    first = text.split("\n", 1)[0]
-    # The header line decides: notes in later rows may hold any number of commas.
-    delimiter = max((";", ",", "\t"), key=first.count)
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def _columns(header: list[object]) -> dict[int, str]:

@@ -16,11 +16,9 @@ import numpy as np
 import yaml
 
 from cchc.core.importing import ErrorCollector, ImportRejected, RowError
-from cchc.core.tabular import find_columns, read_table
+from cchc.core.tabular import SPREADSHEETS, csv_delimiter, find_columns, read_table
 from cchc.core.uploads import UploadKind, check_upload
 from cchc.dossiers.importing.columns import BY_NAME, REQUIRED, header_lookup
-
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass
@@ -80,8 +78,7 @@ def plain_csv(path: Path | str, content: bytes | None) -> tuple[list[str], list[
     except (OSError, UnicodeDecodeError):
         return None
     del raw
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    delimiter = csv_delimiter(text)
     if '"' in text:
         return None
     if "\r" in text:
