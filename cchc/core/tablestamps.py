@@ -49,11 +49,6 @@ def kept(key: Hashable, token: str | None, read: Callable[[], T]) -> T:
     return value
 
 
-def forget() -> None:
-    """Drop this process's copies (tests that change tables without a trigger, e.g. by hand in SQLite)."""
-    _kept.clear()
-
-
 def _trigger(table: str, write: str = "") -> str:
     return f"{table}_stamp{'_' + write.lower() if write else ''}"
 

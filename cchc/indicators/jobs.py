@@ -67,11 +67,10 @@ def start_check(user: Any, upload: UploadedFile, *, inline: bool | None = None) 
 
 def checked_preview(user: Any, job_id: str) -> Job | None:
     """The user's finished check of a file, if ``job_id`` names one (the confirmation's ``ma``)."""
-    if parse_int(job_id) is None:
+    pk = parse_int(job_id)
+    if pk is None:
         return None
-    return Job.objects.filter(
-        pk=int(job_id), kind=KIND, actor=user, status=JobStatus.DONE, params__dry_run=True
-    ).first()
+    return Job.objects.filter(pk=pk, kind=KIND, actor=user, status=JobStatus.DONE, params__dry_run=True).first()
 
 
 def start_import(user: Any, preview: Job, *, inline: bool | None = None) -> Job | None:

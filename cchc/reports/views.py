@@ -437,7 +437,7 @@ CONTENT_TYPES = {
 def _version_asked(report: Report, number: str | None):
     """The version ``?phien-ban=`` names (404 when there is none), else the last one of a report no longer
     editable, else None: the draft."""
-    wanted = parse_int(number) if number else None
+    wanted = parse_int(number)
     version = report.versions.filter(number=wanted).first() if wanted is not None else None
     if number and version is None:
         raise Http404("Không có phiên bản này.")

@@ -80,9 +80,8 @@ class _Application(BaseApplication):
         from cchc.wsgi import application
 
         # Loaded once in the master (preload_app): every web process, recycled ones too, is forked warm.
-        done = warm()
+        warm()
         connection.close()  # nothing above should open one; a forked copy must never be shared
-        self.warmed = done
         return application
 
     def run(self) -> None:
